@@ -1,0 +1,222 @@
+"""The action catalogue and the escalation ladder every history is scored on.
+
+Each action belongs to one or more actor kinds and carries two scores:
+
+* a **rung** on the Correlates of War militarised interstate dispute hostility levels
+  (Jones, Bremer & Singer 1996; Palmer et al. 2022, MID5 codebook): 1 no militarised
+  action, 2 threat to use force, 3 display of force, 4 use of force, 5 war. Where the
+  MID codebook names the action (border violation, occupation of territory, clash),
+  the rung is the codebook's;
+* a **cooperation-conflict score** on the Goldstein (1992) scale from -10 (most
+  conflictual) to +10 (most cooperative), taken from the CAMEO event code the action
+  maps to (Schrodt 2012, CAMEO codebook, with the Goldstein weights distributed with it).
+
+So a history from any policy, scripted or human, is scored the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+import numpy as np
+
+
+class ActorKind(StrEnum):
+    """The kinds of actor a scenario can hold; one agent per actor."""
+
+    AZERBAIJAN = "azerbaijan"
+    ARMENIA = "armenia"
+    RUSSIA = "russia"
+    CSTO = "csto"
+    THIRD_PARTY = "third_party"
+
+
+class Rung(IntEnum):
+    """Correlates of War hostility levels, the model's escalation ladder."""
+
+    NO_MILITARISED_ACTION = 1
+    THREAT = 2
+    DISPLAY_OF_FORCE = 3
+    USE_OF_FORCE = 4
+    WAR = 5
+
+    @property
+    def label(self) -> str:
+        """Return the level's name as the MID codebook words it."""
+        return self.name.lower().replace("_", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo:
+    """What the catalogue knows of one action."""
+
+    actors: frozenset[ActorKind]
+    rung: Rung
+    goldstein: float
+    cameo: str
+    targets_sector: bool
+    description: str
+
+
+_AZ, _AM, _RU, _CS, _TP = (
+    ActorKind.AZERBAIJAN,
+    ActorKind.ARMENIA,
+    ActorKind.RUSSIA,
+    ActorKind.CSTO,
+    ActorKind.THIRD_PARTY,
+)
+_ALL = frozenset(ActorKind)
+_R1, _R2, _R3, _R4 = (
+    Rung.NO_MILITARISED_ACTION,
+    Rung.THREAT,
+    Rung.DISPLAY_OF_FORCE,
+    Rung.USE_OF_FORCE,
+)
+
+
+class Action(IntEnum):
+    """Every action an actor can take in one tick (int codes are stored per world)."""
+
+    HOLD = 0
+    # Azerbaijan
+    ADVANCE = 1
+    ENTRENCH = 2
+    WITHDRAW_PARTIAL = 3
+    WITHDRAW_FULL = 4
+    AZ_FIRE = 5
+    JUSTIFY = 6
+    RHETORIC = 7
+    PROPOSE_TALKS = 8
+    # Armenia
+    SEND_BORDER_GUARDS = 20
+    SEND_ARMY = 21
+    AM_FIRE = 22
+    COUNTER_ATTACK = 23
+    OFFICIAL_STATEMENT = 24
+    APPEAL_CSTO = 25
+    APPEAL_RUSSIA = 26
+    APPEAL_WEST = 27
+    LOCAL_TALKS = 28
+    ACCEPT_LINE = 29
+    # Russia
+    PHONE_BOTH = 40
+    URGE_RESTRAINT = 41
+    OFFER_MEDIATION = 42
+    DEPLOY_TROOPS = 43
+    PRESSURE_AZERBAIJAN = 44
+    DEFEND_ARMENIA = 45
+    # CSTO
+    CONSULTATIONS = 60
+    CSTO_STATEMENT = 61
+    FACT_FINDING = 62
+    COLLECTIVE_MEASURES = 63
+    # Third parties
+    CALL_FOR_RESTRAINT = 80
+    DEMAND_WITHDRAWAL = 81
+    BACK_AZERBAIJAN = 82
+
+    @property
+    def info(self) -> ActionInfo:
+        """Return this action's catalogue entry."""
+        return CATALOGUE[self]
+
+    @property
+    def label(self) -> str:
+        """Return the action's name in plain words, e.g. ``"send border guards"``."""
+        return self.name.lower().replace("am_", "").replace("az_", "").replace("_", " ")
+
+
+def _a(actors, rung, goldstein, cameo, description, targets_sector=False) -> ActionInfo:
+    return ActionInfo(frozenset(actors), rung, goldstein, cameo, targets_sector, description)
+
+
+CATALOGUE: dict[Action, ActionInfo] = {
+    Action.HOLD: _a(_ALL, _R1, 0.0, "-", "no new action; keep positions"),
+    Action.ADVANCE: _a(
+        {_AZ}, _R3, -7.2, "150", "push forward one step in a sector (MID: border violation)", True
+    ),
+    Action.ENTRENCH: _a(
+        {_AZ},
+        _R4,
+        -9.5,
+        "192",
+        "dig in at the positions taken (MID: occupation of territory)",
+        True,
+    ),
+    Action.WITHDRAW_PARTIAL: _a(
+        {_AZ}, _R1, 9.0, "087", "pull back half-way in the deepest sector", True
+    ),
+    Action.WITHDRAW_FULL: _a({_AZ}, _R1, 10.0, "0874", "pull back to the pre-crisis line"),
+    Action.AZ_FIRE: _a({_AZ}, _R4, -10.0, "190", "open fire (MID: clash)"),
+    Action.JUSTIFY: _a(
+        {_AZ}, _R1, 0.0, "010", "explain the move: unagreed border, the maps, the weather"
+    ),
+    Action.RHETORIC: _a({_AZ}, _R1, -2.0, "111", "irredentist rhetoric on Zangezur"),
+    Action.PROPOSE_TALKS: _a({_AZ}, _R1, 4.0, "036", "propose talks between local commanders"),
+    Action.SEND_BORDER_GUARDS: _a(
+        {_AM}, _R3, -7.2, "150", "send NSS border guards to a sector (MID: fortify border)", True
+    ),
+    Action.SEND_ARMY: _a(
+        {_AM}, _R3, -7.2, "150", "send regular army units to a sector (MID: show of troops)", True
+    ),
+    Action.AM_FIRE: _a({_AM}, _R4, -10.0, "190", "open fire on the advancing units (MID: clash)"),
+    Action.COUNTER_ATTACK: _a(
+        {_AM}, _R4, -10.0, "190", "counter-attack to retake ground (MID: attack)", True
+    ),
+    Action.OFFICIAL_STATEMENT: _a(
+        {_AM}, _R1, 0.0, "010", "official statement on what happened (calms rumours)"
+    ),
+    Action.APPEAL_CSTO: _a({_AM}, _R1, 3.0, "021", "formal appeal to the CSTO"),
+    Action.APPEAL_RUSSIA: _a({_AM}, _R1, 3.0, "021", "appeal to Russia under the bilateral treaty"),
+    Action.APPEAL_WEST: _a({_AM}, _R1, 3.0, "021", "appeal to Western capitals"),
+    Action.LOCAL_TALKS: _a({_AM}, _R1, 7.0, "046", "local commanders negotiate on the spot"),
+    Action.ACCEPT_LINE: _a({_AM}, _R1, 5.0, "08", "accept the new line for now"),
+    Action.PHONE_BOTH: _a({_RU}, _R1, 1.0, "040", "phone both sides' leaders or ministers"),
+    Action.URGE_RESTRAINT: _a(
+        {_RU}, _R1, 3.0, "028", "urge restraint and strict adherence to the ceasefire"
+    ),
+    Action.OFFER_MEDIATION: _a({_RU}, _R1, 4.0, "039", "offer to mediate between the sides"),
+    Action.DEPLOY_TROOPS: _a(
+        {_RU}, _R3, -2.0, "1311", "put Russian troops on the line in a sector", True
+    ),
+    Action.PRESSURE_AZERBAIJAN: _a(
+        {_RU}, _R2, -5.0, "10", "demand that Azerbaijan pull back, with a warning"
+    ),
+    Action.DEFEND_ARMENIA: _a(
+        {_RU}, _R4, -10.0, "190", "use force against the advance under the alliance", True
+    ),
+    Action.CONSULTATIONS: _a({_CS}, _R1, 1.0, "040", "members consult on the appeal"),
+    Action.CSTO_STATEMENT: _a(
+        {_CS}, _R1, 0.0, "010", "statement: following events, will act if needed"
+    ),
+    Action.FACT_FINDING: _a({_CS}, _R1, -2.0, "09", "send a fact-finding mission"),
+    Action.COLLECTIVE_MEASURES: _a(
+        {_CS}, _R3, -7.2, "150", "collective measures under the security treaty"
+    ),
+    Action.CALL_FOR_RESTRAINT: _a({_TP}, _R1, 3.0, "028", "voice concern and urge restraint"),
+    Action.DEMAND_WITHDRAWAL: _a(
+        {_TP}, _R1, -5.0, "10", "say forces crossed the border and must withdraw"
+    ),
+    Action.BACK_AZERBAIJAN: _a({_TP}, _R1, 3.5, "05", "back Azerbaijan's position in public"),
+}
+
+#: Lookup tables indexed by action code, so a tick scores R choices in one numpy gather.
+_MAX_CODE = max(Action) + 1
+RUNG_OF = np.ones(_MAX_CODE, dtype=np.int8)
+GOLDSTEIN_OF = np.zeros(_MAX_CODE, dtype=np.float32)
+for _action, _info in CATALOGUE.items():
+    RUNG_OF[_action] = _info.rung
+    GOLDSTEIN_OF[_action] = _info.goldstein
+
+ACTION_NAMES = {a.value: a.name.lower() for a in Action}
+
+
+def actions_for(kind: ActorKind) -> list[Action]:
+    """Return the actions an actor of this kind may take, in catalogue order."""
+    return [a for a, info in CATALOGUE.items() if kind in info.actors]
+
+
+def parse_action(name: str) -> Action:
+    """Return the action called ``name`` (case-insensitive, spaces or underscores)."""
+    return Action[name.strip().upper().replace(" ", "_").replace("-", "_")]

@@ -1,0 +1,41 @@
+"""Errors a user can fix: each is printed as a clear paragraph, never as a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class UserError(Exception):
+    """Something the user asked for cannot be done; the message says why and how to fix it.
+
+    The command line prints the message and exits with status 2.
+    """
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a scenario file."""
+
+    file: Path
+    line: int | None
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        text = f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        return f"{text}. Fix: {self.hint}" if self.hint else text + "."
+
+
+class ScenarioError(UserError):
+    """A scenario file (or one it extends) is not valid; every problem found is listed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in scenario {problems[0].file}:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))

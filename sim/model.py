@@ -1,0 +1,132 @@
+"""The crisis model: a Mesa model advancing an ensemble of R worlds in lockstep.
+
+Each tick runs the same four phases for every world: actors **perceive** their views,
+**decide** simultaneously through their policies, the world **resolves** all choices and
+scheduled injects, and the tick is **recorded**. R = 1 is an ordinary single run; the
+same code serves the dashboard and an ensemble of a million worlds.
+
+Random numbers never come from Mesa's generator: every draw is keyed by
+(seed, world index, tick, stream) in :mod:`sim.rng`, so world i has the same history
+whatever block of worlds it runs in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.actions import ActorKind
+from sim.agents import ACTOR_CLASSES, CrisisActor, ThirdParty
+from sim.perception import Perceiver
+from sim.record import Recorder, outcome_table
+from sim.rng import CounterRNG
+from sim.scenario import build_policy, load_scenario
+from sim.schema import Scenario
+from sim.world import NEVER, Resolver, WorldState
+
+
+class CrisisModel(mesa.Model):
+    """R worlds of one scenario, stepped together.
+
+    Args:
+        scenario: a validated :class:`~sim.schema.Scenario`, or the path of a scenario file.
+        worlds: how many worlds (default: the scenario's ``worlds``).
+        first_world: the index of the first world; worlds are ``first_world ...
+            first_world + worlds - 1`` and their random numbers are keyed by these indices.
+        seed: overrides the scenario's seed.
+        sample_stride: keep full histories of worlds whose index is a multiple of this
+            (default: about ``scenario.trajectory_sample`` worlds of the block).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path,
+        worlds: int | None = None,
+        first_world: int = 0,
+        seed: int | None = None,
+        sample_stride: int | None = None,
+    ) -> None:
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario).scenario
+        seed = scenario.seed if seed is None else seed
+        super().__init__(rng=seed)
+        self.spec = scenario
+        self.seed = seed
+        self.n_worlds = scenario.worlds if worlds is None else worlds
+        self.world_ids = np.arange(first_world, first_world + self.n_worlds, dtype=np.int64)
+        self.draws = CounterRNG(seed, self.world_ids)
+        self.tick = 0
+        self.ticks = scenario.ticks
+        self.world = WorldState.initial(scenario, self.n_worlds)
+        self.perceiver = Perceiver(scenario, self.draws, self.n_worlds)
+        self.actors: dict[str, CrisisActor] = {}
+        for name, cls in ACTOR_CLASSES.items():
+            spec = getattr(scenario.actors, name)
+            self.actors[name] = cls(self, name, build_policy(name, cls.kind, spec, scenario))
+        for name, spec in scenario.actors.third_parties.items():
+            policy = build_policy(name, ActorKind.THIRD_PARTY, spec, scenario)
+            self.actors[name] = ThirdParty(self, name, policy)
+        self.resolver = Resolver(scenario, self.draws, list(scenario.actors.third_parties))
+        if sample_stride is None and scenario.trajectory_sample:
+            sample_stride = max(1, -(-self.n_worlds // scenario.trajectory_sample))
+        self.recorder = Recorder(self.ticks, self.world_ids, sample_stride)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "mean_depth_km": lambda m: float(m.world.total_depth_km.mean()),
+                "share_shots_fired": lambda m: float((m.world.first_shot_tick != NEVER).mean()),
+                "mean_alarm": lambda m: float(m.world.alarm.mean()),
+                "share_in_talks": lambda m: float((m.world.talks > 0).mean()),
+                "mean_rung": lambda m: float(m.world.rung.mean()),
+                "share_ended": lambda m: float((~m.world.active).mean()),
+            }
+        )
+
+    @property
+    def day(self) -> float:
+        """Days elapsed since the scenario's start date."""
+        return self.tick * self.spec.tick_hours / 24
+
+    def step(self) -> None:
+        """Advance every world by one tick: perceive, decide, resolve, record."""
+        if self.tick >= self.ticks:
+            self.running = False
+            return
+        views = {name: actor.perceive() for name, actor in self.actors.items()}
+        decisions = {name: actor.decide(views[name]) for name, actor in self.actors.items()}
+        self.resolver.resolve(self.world, decisions, self.tick)
+        self.perceiver.observe(
+            self.world, self.tick, {name: d.action for name, d in decisions.items()}
+        )
+        self.recorder.observe(self.world, decisions, self.tick)
+        self.datacollector.collect(self)
+        self.tick += 1
+        if self.tick >= self.ticks:
+            self.resolver.finish(self.world, self.tick - 1)
+            self.running = False
+        elif not self.world.active.any():
+            self.running = self._skip_to_horizon()
+
+    def _skip_to_horizon(self) -> bool:
+        """Every world has ended: record the frozen remainder without stepping actors."""
+        while self.tick < self.ticks:
+            decisions = {name: a.last_decision for name, a in self.actors.items()}
+            for decision in decisions.values():
+                decision.action[:] = 0
+                decision.sector[:] = -1
+            self.recorder.observe(self.world, decisions, self.tick)
+            self.tick += 1
+        self.resolver.finish(self.world, self.tick - 1)
+        return False
+
+    def run(self) -> CrisisModel:
+        """Run every world to the horizon; return self."""
+        while self.running:
+            self.step()
+        return self
+
+    def outcomes(self) -> pd.DataFrame:
+        """Return one row per world: outcome class and measures."""
+        return outcome_table(self.world, self.world_ids, self.spec.tick_hours / 24)

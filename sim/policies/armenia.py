@@ -1,0 +1,253 @@
+"""Armenia's policies: whether to fire, whom to call, and when to speak.
+
+All share one priority list (return fire, fire, counter-attack, reinforce, speak,
+appeal to the CSTO, to Russia, talk, appeal to the West) and differ in its weights.
+They read Yerevan's view: the advance as reported (late, with error), its own
+forces, and its public's alarm.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from sim.actions import Action, ActorKind
+from sim.perception import ArmeniaView
+from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
+from sim.world import Decision
+
+_REASONS = (
+    "nothing calls for action",
+    "returning fire",
+    "the advance went past the line we defend",
+    "retaking ground the army can reach",
+    "a threatened sector needs more forces",
+    "the public needs official word",
+    "an attack on a member state: appealing to the CSTO",
+    "invoking the bilateral treaty with Russia",
+    "stopping the advance on the spot by talking",
+    "raising the cost of staying put abroad",
+)
+
+
+class DefenceParams(Params):
+    """Parameters shared by every Armenian policy."""
+
+    return_fire_probability: float = Field(
+        0.0, ge=0.0, le=1.0, description="Chance of firing back in a tick after being fired on."
+    )
+    fire_depth_km: float = Field(
+        2.0, ge=0.0, le=20.0, description="Reported advance in one sector past which to fire, km."
+    )
+    fire_probability: float = Field(
+        0.0, ge=0.0, le=1.0, description="Chance per tick of firing once past that depth."
+    )
+    alarm_fire_gain: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Extra chance of firing per unit of public alarm (public pressure).",
+    )
+    counter_attack_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick of counter-attacking where the army stands on lost ground.",
+    )
+    reinforce_probability: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick of sending forces to an advanced-on sector held weakly.",
+    )
+    send_army: bool = Field(
+        False,
+        description="Reinforce with regular army (true) or NSS border guards (false, as in 2021).",
+    )
+    statement_alarm: float = Field(
+        0.3, ge=0.0, le=1.0, description="Public alarm at which the government speaks."
+    )
+    statement_probability: float = Field(
+        0.35,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick of the official statement once due (Yerevan was slow).",
+    )
+    appeal_depth_km: float = Field(
+        0.5, ge=0.0, le=20.0, description="Reported total advance past which to appeal, km."
+    )
+    appeal_probability: float = Field(
+        0.5, ge=0.0, le=1.0, description="Chance per tick of appealing to the CSTO once due."
+    )
+    appeal_russia_probability: float = Field(
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, after the CSTO appeal, of calling on Russia directly.",
+    )
+    talks_probability: float = Field(
+        0.3, ge=0.0, le=1.0, description="Chance per tick of proposing local talks once appealed."
+    )
+    appeal_west_probability: float = Field(
+        0.1, ge=0.0, le=1.0, description="Chance per tick of appealing to Western capitals."
+    )
+
+
+class _Defender(Policy):
+    """The shared rule, in priority order."""
+
+    actors: ClassVar = (ActorKind.ARMENIA,)
+    reasons: ClassVar = _REASONS
+    Params: ClassVar = DefenceParams
+
+    def decide(self, view: ArmeniaView, draw: Draw) -> Decision:
+        """Choose per world by the shared priority list."""
+        p = self.params
+        worlds = view.depth_km.shape[0]
+        depth = view.depth_km
+        total = depth.sum(axis=1)
+        deepest = np.argmax(depth, axis=1).astype(np.int8)
+        deepest_km = depth[np.arange(worlds), deepest]
+        force_there = view.own_force[np.arange(worlds), deepest]
+        wanted = 2 if p.send_army else 1
+        u = draw("choice")
+        fire_chance = p.fire_probability + p.alarm_fire_gain * view.alarm
+        return self.first_match(
+            worlds,
+            [
+                Rule(
+                    view.fired_upon & (u < p.return_fire_probability), Action.AM_FIRE, _REASONS[1]
+                ),
+                Rule(
+                    (deepest_km > p.fire_depth_km) & (u < fire_chance),
+                    Action.AM_FIRE,
+                    _REASONS[2],
+                    deepest,
+                ),
+                Rule(
+                    (deepest_km > p.fire_depth_km)
+                    & (force_there == 2)
+                    & (draw("counter") < p.counter_attack_probability),
+                    Action.COUNTER_ATTACK,
+                    _REASONS[3],
+                    deepest,
+                ),
+                Rule(
+                    (deepest_km > 0.1)
+                    & (force_there < wanted)
+                    & (draw("reinforce") < p.reinforce_probability),
+                    Action.SEND_ARMY if p.send_army else Action.SEND_BORDER_GUARDS,
+                    _REASONS[4],
+                    deepest,
+                ),
+                Rule(
+                    ~view.statement_made
+                    & (view.alarm >= p.statement_alarm)
+                    & (draw("statement") < p.statement_probability),
+                    Action.OFFICIAL_STATEMENT,
+                    _REASONS[5],
+                ),
+                Rule(
+                    ~view.appealed_csto
+                    & (total > p.appeal_depth_km)
+                    & (draw("appeal") < p.appeal_probability),
+                    Action.APPEAL_CSTO,
+                    _REASONS[6],
+                ),
+                Rule(
+                    view.appealed_csto
+                    & ~view.appealed_russia
+                    & (draw("appeal_russia") < p.appeal_russia_probability),
+                    Action.APPEAL_RUSSIA,
+                    _REASONS[7],
+                ),
+                Rule(
+                    view.appealed_csto
+                    & (view.talks == 0)
+                    & (total > 0.1)
+                    & (draw("talks") < p.talks_probability),
+                    Action.LOCAL_TALKS,
+                    _REASONS[8],
+                ),
+                Rule(
+                    ~view.appealed_west
+                    & (total > p.appeal_depth_km)
+                    & (draw("appeal_west") < p.appeal_west_probability),
+                    Action.APPEAL_WEST,
+                    _REASONS[9],
+                ),
+            ],
+        )
+
+
+class Restraint(_Defender):
+    """Stop the advance without firing; speak, appeal to allies, talk on the spot.
+
+    What Yerevan did in May 2021: after an emergency Security Council meeting the
+    prime minister said the advance had been stopped without a shot; Armenia appealed
+    formally to the CSTO on 13 May, the prime minister phoned Russia's president that
+    evening, and local commanders negotiated. Border guards, not the army, held the line.
+    """
+
+    name = "restraint"
+    classifier: ClassVar = {"stochastic": True, "fires_first": False, "reads": ["alarm"]}
+
+
+FirmParams = with_defaults(
+    DefenceParams,
+    "FirmParams",
+    "A firm defender: army forward, fire past a depth.",
+    return_fire_probability=0.5,
+    fire_depth_km=0.5,
+    fire_probability=0.15,
+    counter_attack_probability=0.1,
+    reinforce_probability=0.7,
+    send_army=True,
+    talks_probability=0.05,
+)
+
+
+class FirmDefender(_Defender):
+    """Send the army forward and fire once the advance passes a depth.
+
+    The road not taken in 2021, and the one the border-guard reading implies: had
+    regular army units held the line, the advance would have met resistance, at the
+    price of a likelier exchange of fire (Armenia had pulled the army back as Russian
+    positions in Syunik grew).
+    """
+
+    name = "firm_defender"
+    Params: ClassVar = FirmParams
+    classifier: ClassVar = {"stochastic": True, "fires_first": True, "reads": ["depth_km"]}
+
+
+RumourParams = with_defaults(
+    DefenceParams,
+    "RumourParams",
+    "A government that follows its public's alarm.",
+    return_fire_probability=0.5,
+    fire_depth_km=0.2,
+    alarm_fire_gain=0.25,
+    statement_alarm=0.8,
+    statement_probability=0.2,
+    appeal_depth_km=0.0,
+    appeal_probability=0.7,
+    appeal_west_probability=0.3,
+)
+
+
+class RumourDriven(_Defender):
+    """Let public alarm push the government: late word, early appeals, fire under pressure.
+
+    On 12 May 2021 local officials around Goris reported clashes that proved false;
+    Yerevan was slow to comment and panic spread on social networks. Analysts note
+    that in Armenia threat perception and rumour weigh as much as facts. This
+    government speaks only when alarm is very high and fires more the more alarmed
+    its public is.
+    """
+
+    name = "rumour_driven"
+    Params: ClassVar = RumourParams
+    classifier: ClassVar = {"stochastic": True, "fires_first": True, "reads": ["alarm", "rumour"]}

@@ -1,0 +1,257 @@
+"""Azerbaijan's policies: how far to push, where, and when to stop.
+
+All three share one decision rule (below) and differ in what they value and what
+stops them; the rule reads Baku's view only: its own positions, who holds the other
+side, Russian troops on the line, and the cost of defiance as Baku reads it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from sim.actions import Action, ActorKind
+from sim.perception import AzerbaijanView
+from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
+from sim.world import Decision, Talks
+
+_REASONS = (
+    "nothing calls for action",
+    "returning fire",
+    "cost of defiance past the withdrawal line",
+    "cost of defiance far past the withdrawal line",
+    "resistance looks weak and the target depth is not reached",
+    "advance blocked by strong defenders: firing to force the way",
+    "the move needs a public explanation",
+    "talks would fix the gains",
+    "digging in the gains once the cost rises",
+    "rhetoric to raise the stakes",
+)
+
+
+class AdvanceParams(Params):
+    """Parameters shared by every Azerbaijani policy."""
+
+    start_day: float = Field(
+        1.0, ge=0.0, le=60.0, description="Day the advance may begin (12 May 2021 is day 1)."
+    )
+    advance_probability: float = Field(
+        0.6, ge=0.0, le=1.0, description="Chance per tick of a step forward while unchecked."
+    )
+    target_depth_km: float = Field(
+        3.5, ge=0.0, le=40.0, description="Total advance sought, km (up to 3.5 km in May 2021)."
+    )
+    max_resistance: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Strongest resistance (share of a step stopped) worth pushing against.",
+    )
+    terrain_weight: float = Field(
+        0.5, ge=0.0, le=3.0, description="How much commanding terrain draws the advance."
+    )
+    ambiguity_weight: float = Field(
+        1.0,
+        ge=0.0,
+        le=3.0,
+        description="How much an ambiguous map line (an argument ready to hand) draws it.",
+    )
+    halt_cost: float = Field(
+        0.35, ge=0.0, le=5.0, description="Cost of defiance at which the advance stops."
+    )
+    withdraw_cost: float = Field(
+        1.2, ge=0.0, le=10.0, description="Cost of defiance at which forces pull back."
+    )
+    return_fire_probability: float = Field(
+        0.3, ge=0.0, le=1.0, description="Chance of firing back in a tick after Armenia fired."
+    )
+    fire_when_blocked_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick of opening fire where defenders too strong to push "
+        "against block the way.",
+    )
+    justify_probability: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, while attention is high, of explaining the move "
+        "(no agreed border, the maps, the spring weather).",
+    )
+    talks_probability: float = Field(
+        0.1, ge=0.0, le=1.0, description="Chance per tick, once halted, of proposing talks."
+    )
+    entrench_probability: float = Field(
+        0.2, ge=0.0, le=1.0, description="Chance per tick, once halted, of digging in."
+    )
+    rhetoric_probability: float = Field(
+        0.02, ge=0.0, le=1.0, description="Chance per tick of irredentist rhetoric on Zangezur."
+    )
+
+
+class _Advancer(Policy):
+    """The shared rule: return fire, pull back, push where weak, explain, talk, dig in."""
+
+    actors: ClassVar = (ActorKind.AZERBAIJAN,)
+    reasons: ClassVar = _REASONS
+    Params: ClassVar = AdvanceParams
+
+    def decide(self, view: AzerbaijanView, draw: Draw) -> Decision:
+        """Choose per world by the shared priority list."""
+        p = self.params
+        worlds, k = view.depth_km.shape
+        border = view.border
+        resistance = view.resistance
+        room = border.max_advance_km[None, :] - view.depth_km > 0.05
+        open_ground = room & ~view.russian_presence & (resistance <= p.max_resistance + 1e-9)
+        jitter = 0.05 * draw("sector", slots=k)
+        score = (
+            p.terrain_weight * border.terrain_value[None, :]
+            + p.ambiguity_weight * border.ambiguity[None, :]
+            - resistance
+            + jitter
+        )
+        target = np.argmax(np.where(open_ground, score, -np.inf), axis=1).astype(np.int8)
+        can_advance = open_ground.any(axis=1)
+        blocked_by_army = room & ~view.russian_presence & (resistance > p.max_resistance + 1e-9)
+        army_sector = np.argmax(blocked_by_army, axis=1).astype(np.int8)
+        deepest = np.argmax(view.depth_km, axis=1).astype(np.int8)
+        total = view.depth_km.sum(axis=1)
+        holding = total > 0
+        cost = view.cost_of_defiance
+        # An agreement binds: no new step forward once the sides have agreed a line.
+        unchecked = (
+            (view.day >= p.start_day)
+            & (cost < p.halt_cost)
+            & (total < p.target_depth_km)
+            & (view.talks != Talks.AGREEMENT)
+        )
+        halted = holding & (cost >= p.halt_cost)
+        u = draw("choice")
+        return self.first_match(
+            worlds,
+            [
+                Rule(
+                    view.fired_upon & (u < p.return_fire_probability), Action.AZ_FIRE, _REASONS[1]
+                ),
+                Rule(holding & (cost >= 2 * p.withdraw_cost), Action.WITHDRAW_FULL, _REASONS[3]),
+                Rule(
+                    holding & (cost >= p.withdraw_cost),
+                    Action.WITHDRAW_PARTIAL,
+                    _REASONS[2],
+                    deepest,
+                ),
+                Rule(
+                    unchecked & can_advance & (u < p.advance_probability),
+                    Action.ADVANCE,
+                    _REASONS[4],
+                    target,
+                ),
+                Rule(
+                    unchecked
+                    & ~can_advance
+                    & blocked_by_army.any(axis=1)
+                    & (u < p.fire_when_blocked_probability),
+                    Action.AZ_FIRE,
+                    _REASONS[5],
+                    army_sector,
+                ),
+                Rule(
+                    holding & (view.attention > 0.2) & (draw("justify") < p.justify_probability),
+                    Action.JUSTIFY,
+                    _REASONS[6],
+                ),
+                Rule(
+                    halted & (view.talks == 0) & (draw("talks") < p.talks_probability),
+                    Action.PROPOSE_TALKS,
+                    _REASONS[7],
+                ),
+                Rule(
+                    halted
+                    & ~view.entrenched[np.arange(worlds), deepest]
+                    & (draw("entrench") < p.entrench_probability),
+                    Action.ENTRENCH,
+                    _REASONS[8],
+                    deepest,
+                ),
+                Rule(draw("rhetoric") < p.rhetoric_probability, Action.RHETORIC, _REASONS[9]),
+            ],
+        )
+
+
+class Prober(_Advancer):
+    """Probe where resistance looks weak; stop when the cost of defiance rises.
+
+    The analysts' main reading of May 2021: Baku tested how Armenia and Russia would
+    respond, sensing weakness once the army had been replaced by NSS border guards, and
+    an incursion met with little resistance became leverage for a more forward posture.
+    It pushes up to about 3.5 km where the map line is ambiguous enough to argue, halts
+    once calls for restraint add up, digs in and offers talks from the positions taken.
+    """
+
+    name = "prober"
+    classifier: ClassVar = {"stochastic": True, "reads": ["cost_of_defiance", "armenian_force"]}
+
+
+CautiousParams = with_defaults(
+    AdvanceParams,
+    "CautiousParams",
+    "A cautious Baku: short of the case's depth, quick to stop and to go back.",
+    advance_probability=0.3,
+    target_depth_km=1.5,
+    max_resistance=0.0,
+    halt_cost=0.15,
+    withdraw_cost=0.5,
+    return_fire_probability=0.1,
+    talks_probability=0.4,
+    rhetoric_probability=0.0,
+)
+
+
+class Cautious(_Advancer):
+    """Advance only into undefended ground; pull back at the first sign of a cost.
+
+    The counterfactual to probing: a Baku that wants no crisis with Moscow (whose
+    brokered ceasefire it would defy) and moves only where nobody stands, as units
+    taking up positions "because the spring weather allowed it" would.
+    """
+
+    name = "cautious"
+    Params: ClassVar = CautiousParams
+    classifier: ClassVar = {"stochastic": True, "reads": ["cost_of_defiance", "armenian_force"]}
+
+
+MaximalistParams = with_defaults(
+    AdvanceParams,
+    "MaximalistParams",
+    "A maximalist Baku: the heights first, deeper, harder to stop.",
+    advance_probability=0.8,
+    target_depth_km=8.0,
+    max_resistance=0.9,
+    terrain_weight=2.0,
+    ambiguity_weight=0.2,
+    halt_cost=1.0,
+    withdraw_cost=3.0,
+    return_fire_probability=0.7,
+    fire_when_blocked_probability=0.2,
+    talks_probability=0.02,
+    rhetoric_probability=0.1,
+)
+
+
+class Maximalist(_Advancer):
+    """Take the commanding heights first and hold them against pressure.
+
+    The terrain reading of the case: Mets Ishkhansar (about 3,500 m) dominates the
+    Sisian airport and the Saravan-Goris-Kapan road, and a former chief of Armenia's
+    general staff called its loss dangerous. Combined with the irredentist rhetoric on
+    "Zangezur", this Baku values ground over the cost of defiance and will fire to
+    force a way the army blocks.
+    """
+
+    name = "maximalist"
+    Params: ClassVar = MaximalistParams
+    classifier: ClassVar = {"stochastic": True, "reads": ["cost_of_defiance", "terrain_value"]}

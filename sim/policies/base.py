@@ -1,0 +1,125 @@
+"""What a policy is: a named, documented decision rule for one kind of actor.
+
+A policy class has typed parameters (a pydantic model whose fields carry range,
+default and meaning), a docstring citing the fact of the case or the literature it
+comes from, a ``classifier`` (in the manner of the Axelrod library's strategies) and
+the list of ``reasons`` it can give for a choice. ``decide`` sees only its actor's
+view and returns one :class:`~sim.world.Decision` for every world at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic.fields import FieldInfo
+
+from sim.actions import Action, ActorKind
+from sim.world import Decision
+
+Draw = Callable[..., np.ndarray]
+
+
+class Params(BaseModel):
+    """Base of every policy's parameters: unknown names are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def with_defaults[P: Params](base: type[P], name: str, doc: str, **defaults: Any) -> type[P]:
+    """Return a subclass of ``base`` whose listed fields have new defaults.
+
+    Ranges and meanings stay the base's, so policies that share a rule differ only in
+    what they value, and a test can check every default lies in its range.
+    """
+    fields = {
+        key: (
+            base.model_fields[key].annotation,
+            FieldInfo.merge_field_infos(base.model_fields[key], default=value),
+        )
+        for key, value in defaults.items()
+    }
+    return create_model(name, __base__=base, __doc__=doc, **fields)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyContext:
+    """What a policy knows of its setting beyond its view."""
+
+    actor_name: str
+    kind: ActorKind
+    sector_ids: tuple[str, ...]
+    tick_hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One line of a priority list: where ``when`` holds, take ``action``."""
+
+    when: np.ndarray
+    action: Action
+    reason: str
+    sector: np.ndarray | int = -1
+
+
+REGISTRY: dict[tuple[ActorKind, str], type[Policy]] = {}
+
+
+class Policy:
+    """Base class of every policy. Subclasses set the class attributes below."""
+
+    name: ClassVar[str]
+    actors: ClassVar[tuple[ActorKind, ...]]
+    Params: ClassVar[type[Params]] = Params
+    classifier: ClassVar[dict[str, Any]] = {}
+    reasons: ClassVar[tuple[str, ...]] = ("nothing calls for action",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            for kind in cls.actors:
+                REGISTRY[(kind, cls.name)] = cls
+
+    def __init__(self, params: BaseModel, context: PolicyContext) -> None:
+        self.params = params
+        self.context = context
+
+    def reset(self, worlds: int) -> None:
+        """Prepare per-world memory for ``worlds`` worlds (override where a policy remembers)."""
+
+    def decide(self, view: Any, draw: Draw) -> Decision:
+        """Return this tick's choice in every world."""
+        raise NotImplementedError
+
+    def first_match(self, worlds: int, rules: Sequence[Rule]) -> Decision:
+        """Return, per world, the first rule whose condition holds (else hold)."""
+        decision = Decision.hold(worlds)
+        taken = np.zeros(worlds, bool)
+        for rule in rules:
+            chosen = rule.when & ~taken
+            if not chosen.any():
+                continue
+            decision.action[chosen] = rule.action
+            sector = rule.sector
+            decision.sector[chosen] = sector[chosen] if isinstance(sector, np.ndarray) else sector
+            decision.reason[chosen] = self.reasons.index(rule.reason)
+            taken |= chosen
+        return decision
+
+    @classmethod
+    def describe(cls) -> str:
+        """Return the first paragraph of the docstring."""
+        return (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+
+
+def policies_for(kind: ActorKind) -> dict[str, type[Policy]]:
+    """Return the policies registered for an actor kind, by name."""
+    return {name: cls for (k, name), cls in sorted(REGISTRY.items()) if k == kind}
+
+
+def every(ticks_per_day: float, days: float) -> int:
+    """Return a whole number of ticks (at least one) for a span of days."""
+    return max(1, round(days * ticks_per_day))

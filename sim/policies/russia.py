@@ -1,0 +1,185 @@
+"""Russia's policies: broker, gatekeeper or protector.
+
+The case's "peril and promise": open defiance of the ceasefire Moscow brokered is a
+peril; the chance to extend Russian control over Armenia's borders is the promise.
+All three share one priority list and differ in its weights.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from sim.actions import Action, ActorKind
+from sim.perception import RussiaView
+from sim.policies.base import Draw, Params, Policy, Rule, every, with_defaults
+from sim.world import NEVER, Decision
+
+_REASONS = (
+    "nothing calls for action",
+    "an ally attacked and losing ground: defending it",
+    "a chance to put Russian troops on Armenia's border",
+    "defiance of the ceasefire Moscow brokered",
+    "first word with both capitals",
+    "restraint and the ceasefire, again",
+    "talks under way: offering to mediate",
+)
+
+
+class PatronParams(Params):
+    """Parameters shared by every Russian policy."""
+
+    response_probability: float = Field(
+        0.5, ge=0.0, le=1.0, description="Chance per tick of reacting once the advance is seen."
+    )
+    restraint_every_days: float = Field(
+        2.0, ge=0.25, le=60.0, description="Days between repeated calls for restraint."
+    )
+    mediation_delay_days: float = Field(
+        4.0, ge=0.0, le=365.0, description="Days of crisis before offering to mediate."
+    )
+    deploy_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, once appealed to, of placing troops where the line is "
+        "contested.",
+    )
+    pressure_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, once appealed to, of warning Baku to pull back.",
+    )
+    defend_depth_km: float = Field(
+        3.0, ge=0.0, le=40.0, description="Total advance past which Russia would use force, km."
+    )
+    defend_probability: float = Field(
+        0.0, ge=0.0, le=1.0, description="Chance per tick of using force past that depth."
+    )
+
+
+class _Patron(Policy):
+    """The shared rule, in priority order."""
+
+    actors: ClassVar = (ActorKind.RUSSIA,)
+    reasons: ClassVar = _REASONS
+    Params: ClassVar = PatronParams
+
+    def reset(self, worlds: int) -> None:
+        """Remember, per world, when Russia last called for restraint."""
+        self.last_call = np.full(worlds, NEVER, np.int32)
+
+    def decide(self, view: RussiaView, draw: Draw) -> Decision:
+        """Choose per world by the shared priority list."""
+        p = self.params
+        worlds = len(view.talks)
+        depth = view.depth_km
+        total = depth.sum(axis=1)
+        contested = np.argmax(np.where(view.russian_presence, -1.0, depth), axis=1).astype(np.int8)
+        appealed = view.appealed_to_russia | view.appealed_to_csto
+        seen = view.ticks_since_contact >= 0
+        u = draw("choice")
+        interval = every(view.ticks_per_day, p.restraint_every_days)
+        due = seen & ((self.last_call == NEVER) | (view.tick - self.last_call >= interval))
+        mediation_due = seen & (
+            view.ticks_since_contact >= every(view.ticks_per_day, p.mediation_delay_days)
+        )
+        decision = self.first_match(
+            worlds,
+            [
+                Rule(
+                    appealed & (total > p.defend_depth_km) & (u < p.defend_probability),
+                    Action.DEFEND_ARMENIA,
+                    _REASONS[1],
+                    contested,
+                ),
+                Rule(
+                    appealed & (total > 0) & (draw("deploy") < p.deploy_probability),
+                    Action.DEPLOY_TROOPS,
+                    _REASONS[2],
+                    contested,
+                ),
+                Rule(
+                    appealed & (total > 0) & (draw("pressure") < p.pressure_probability),
+                    Action.PRESSURE_AZERBAIJAN,
+                    _REASONS[3],
+                ),
+                Rule(
+                    due & (self.last_call == NEVER) & (u < p.response_probability),
+                    Action.PHONE_BOTH,
+                    _REASONS[4],
+                ),
+                Rule(due & (u < p.response_probability), Action.URGE_RESTRAINT, _REASONS[5]),
+                Rule(
+                    mediation_due
+                    & (view.talks < 2)
+                    & (total > 0)
+                    & (draw("mediate") < p.response_probability),
+                    Action.OFFER_MEDIATION,
+                    _REASONS[6],
+                ),
+            ],
+        )
+        called = np.isin(decision.action, (Action.PHONE_BOTH, Action.URGE_RESTRAINT))
+        self.last_call = np.where(called, view.tick, self.last_call)
+        return decision
+
+
+class Broker(_Patron):
+    """Phone both sides, urge restraint, offer to mediate; never take a side by force.
+
+    Russia in May 2021: its foreign minister phoned both counterparts on 13 May
+    stressing a purely political-diplomatic settlement; the Kremlin's readout of the
+    Pashinyan call stressed strict adherence to the ceasefire. No Putin-Aliyev call
+    was reported, and Russian peacekeepers reportedly joined the local talks.
+    """
+
+    name = "broker"
+    classifier: ClassVar = {"stochastic": True, "uses_force": False, "reads": ["appeals"]}
+
+
+GatekeeperParams = with_defaults(
+    PatronParams,
+    "GatekeeperParams",
+    "A gatekeeper Russia: the crisis as a chance for a larger presence.",
+    deploy_probability=0.15,
+)
+
+
+class Gatekeeper(_Patron):
+    """Use the crisis to put Russian troops on Armenia's border.
+
+    The "promise" side of Russia's dilemma in the analysts' reading: Russia keeps its
+    102nd base at Gyumri and had been adding positions in Syunik; each appeal is a
+    chance to extend its control over Armenia's borders, which interposes Russian
+    troops between the sides without confronting Baku.
+    """
+
+    name = "gatekeeper"
+    Params: ClassVar = GatekeeperParams
+    classifier: ClassVar = {"stochastic": True, "uses_force": False, "reads": ["appeals"]}
+
+
+ProtectorParams = with_defaults(
+    PatronParams,
+    "ProtectorParams",
+    "A protector Russia: the alliance honoured.",
+    pressure_probability=0.3,
+    defend_probability=0.02,
+)
+
+
+class Protector(_Patron):
+    """Honour the alliance: warn Baku once Armenia appeals, and use force if it must.
+
+    What Armenia's treaty with Russia and CSTO membership promise on paper. Its
+    warnings raise Baku's cost of defiance sharply, and its backing sways the other
+    CSTO members toward collective measures.
+    """
+
+    name = "protector"
+    Params: ClassVar = ProtectorParams
+    classifier: ClassVar = {"stochastic": True, "uses_force": True, "reads": ["appeals"]}

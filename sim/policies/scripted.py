@@ -1,0 +1,115 @@
+"""The scripted policy: replay a timeline of moves written in the scenario file."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from sim.actions import Action, ActorKind, actions_for
+from sim.policies.base import Draw, Params, Policy
+from sim.schema import Strict
+from sim.world import Decision
+
+ALIASES = {"fire": ("AZ_FIRE", "AM_FIRE"), "statement": ("CSTO_STATEMENT",)}
+
+
+class Move(Strict):
+    """One scripted move."""
+
+    day: float = Field(ge=0.0, le=365.0, description="When, in days from the start.")
+    action: str = Field(description="The action's name, e.g. advance, appeal_csto, phone_both.")
+    sector: str | None = Field(None, description="For actions aimed at a sector: which one.")
+
+
+class ScriptedParams(Params):
+    """A timeline of moves."""
+
+    timeline: list[Move] = Field(
+        default_factory=list, description="The moves, in any order; holds at other times."
+    )
+
+
+def resolve_action(name: str, kind: ActorKind) -> Action | None:
+    """Return the action ``name`` means for an actor of ``kind``, or None."""
+    allowed = {a.name: a for a in actions_for(kind)}
+    key = name.strip().upper().replace(" ", "_").replace("-", "_")
+    for candidate in (key, *ALIASES.get(key.lower(), ())):
+        if candidate in allowed:
+            return allowed[candidate]
+    return None
+
+
+class Scripted(Policy):
+    """Replay a timeline from the scenario file, the same in every world.
+
+    For the real May 11-14, 2021 sequence (scenarios/scripted-may-2021.yaml) and for
+    injects of a government's choices into an otherwise simulated crisis.
+    """
+
+    name = "scripted"
+    actors: ClassVar = tuple(ActorKind)
+    Params: ClassVar = ScriptedParams
+    reasons: ClassVar = ("nothing calls for action", "as the timeline has it")
+    classifier: ClassVar = {"stochastic": False, "reads": []}
+
+    @classmethod
+    def problems(
+        cls, params: ScriptedParams, kind: ActorKind, sector_ids: list[str], tick_of_day: Any
+    ) -> list[tuple[tuple, str, str]]:
+        """Return (path, message, hint) for each move that cannot be replayed."""
+        found = []
+        names = ", ".join(a.name.lower() for a in actions_for(kind))
+        seen: dict[int, int] = {}
+        for index, move in enumerate(params.timeline):
+            path = ("timeline", index)
+            action = resolve_action(move.action, kind)
+            if action is None:
+                found.append(
+                    (
+                        (*path, "action"),
+                        f"{move.action!r} is not an action of {kind}",
+                        f"use one of: {names}",
+                    )
+                )
+                continue
+            if action.info.targets_sector and move.sector not in sector_ids:
+                found.append(
+                    (
+                        (*path, "sector"),
+                        f"{action.name.lower()} needs a sector, got {move.sector!r}",
+                        "name one of the scenario's sectors: " + ", ".join(sector_ids),
+                    )
+                )
+            tick = tick_of_day(move.day)
+            if tick in seen:
+                found.append(
+                    (
+                        (*path, "day"),
+                        f"moves {seen[tick]} and {index} fall in the same tick",
+                        "an actor takes one action per tick: move one to a later hour",
+                    )
+                )
+            seen[tick] = index
+        return found
+
+    def reset(self, worlds: int) -> None:
+        """Index the timeline by tick."""
+        self._worlds = worlds
+        self._by_tick: dict[int, tuple[Action, int]] = {}
+        sector_ids = list(self.context.sector_ids)
+        for move in self.params.timeline:
+            action = resolve_action(move.action, self.context.kind)
+            sector = sector_ids.index(move.sector) if move.sector in sector_ids else -1
+            tick = int(move.day * 24 // self.context.tick_hours)
+            self._by_tick[tick] = (action, sector)
+
+    def decide(self, view: Any, draw: Draw) -> Decision:
+        """Take this tick's scripted move in every world, or hold."""
+        decision = Decision.hold(view.worlds)
+        move = self._by_tick.get(view.tick)
+        if move is not None:
+            decision.action[:] = move[0]
+            decision.sector[:] = move[1]
+            decision.reason[:] = 1
+        return decision

@@ -1,0 +1,111 @@
+"""Third parties' policies: outside capitals whose words raise or lower Baku's costs."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from sim.actions import Action, ActorKind
+from sim.perception import ThirdPartyView
+from sim.policies.base import Draw, Params, Policy, Rule, every
+from sim.world import NEVER, Decision
+
+
+class VoiceParams(Params):
+    """When an outside capital speaks."""
+
+    attention_threshold: float = Field(
+        0.15, ge=0.0, le=1.0, description="International attention at which it takes notice."
+    )
+    response_probability: float = Field(
+        0.4, ge=0.0, le=1.0, description="Chance per tick of speaking once it has noticed."
+    )
+    repeat_days: float = Field(
+        3.0, ge=0.25, le=60.0, description="Days between repeated statements."
+    )
+
+
+class StatementParams(VoiceParams):
+    """Parameters of a capital that urges restraint or demands withdrawal."""
+
+    demand_depth_km: float = Field(
+        40.0,
+        ge=0.0,
+        le=40.0,
+        description="Total advance past which it demands withdrawal rather than urging "
+        "restraint, km (40: never).",
+    )
+
+
+class _Voice(Policy):
+    """Speak when noticed, again every few days."""
+
+    actors: ClassVar = (ActorKind.THIRD_PARTY,)
+
+    def reset(self, worlds: int) -> None:
+        """Remember, per world, when this capital last spoke."""
+        self.last_spoke = np.full(worlds, NEVER, np.int32)
+
+    def _due(self, view: ThirdPartyView, draw: Draw) -> np.ndarray:
+        p = self.params
+        noticed = (view.attention >= p.attention_threshold) | view.appealed_to_west
+        rested = (self.last_spoke == NEVER) | (
+            view.tick - self.last_spoke >= every(view.ticks_per_day, p.repeat_days)
+        )
+        return noticed & rested & (draw("choice") < p.response_probability)
+
+    def _remember(self, decision: Decision, tick: int) -> Decision:
+        self.last_spoke = np.where(decision.action != Action.HOLD, tick, self.last_spoke)
+        return decision
+
+
+class Statements(_Voice):
+    """Voice concern and urge restraint; past a depth, say forces must withdraw.
+
+    May 2021: the US State Department voiced concern and urged restraint; France's
+    president said Azerbaijani forces had crossed into Armenia and must withdraw at
+    once. Such statements raise the cost of staying put by the speaker's influence.
+    """
+
+    name = "statements"
+    Params: ClassVar = StatementParams
+    reasons: ClassVar = (
+        "nothing calls for action",
+        "the crisis draws attention: urge restraint",
+        "forces crossed the border: demand withdrawal",
+    )
+    classifier: ClassVar = {"stochastic": True, "side": "neutral", "reads": ["attention"]}
+
+    def decide(self, view: ThirdPartyView, draw: Draw) -> Decision:
+        """Urge restraint, or demand withdrawal past the set depth."""
+        due = self._due(view, draw)
+        deep = view.total_depth_km > self.params.demand_depth_km
+        decision = self.first_match(
+            len(due),
+            [
+                Rule(due & deep, Action.DEMAND_WITHDRAWAL, self.reasons[2]),
+                Rule(due, Action.CALL_FOR_RESTRAINT, self.reasons[1]),
+            ],
+        )
+        return self._remember(decision, view.tick)
+
+
+class Backer(_Voice):
+    """Back Azerbaijan's position in public, lowering its cost of defiance.
+
+    A partisan outside power such as Turkey, Azerbaijan's close ally since the 2020
+    war (not in the May 2021 report; offered for variants).
+    """
+
+    name = "backer"
+    Params: ClassVar = VoiceParams
+    reasons: ClassVar = ("nothing calls for action", "standing by an ally in public")
+    classifier: ClassVar = {"stochastic": True, "side": "azerbaijan", "reads": ["attention"]}
+
+    def decide(self, view: ThirdPartyView, draw: Draw) -> Decision:
+        """Back Azerbaijan when due."""
+        due = self._due(view, draw)
+        decision = self.first_match(len(due), [Rule(due, Action.BACK_AZERBAIJAN, self.reasons[1])])
+        return self._remember(decision, view.tick)

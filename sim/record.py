@@ -1,0 +1,178 @@
+"""The record phase: streaming, mergeable aggregates across worlds, and sampled histories.
+
+Per tick, each measure is counted into fixed bins and each categorical variable into
+its states, so the aggregates of two blocks of worlds add up exactly to those of both
+together: an ensemble can be split into chunks in any way. Full per-tick histories are
+kept only for the sampled worlds, chosen by world index alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.actions import ACTION_NAMES
+from sim.world import NEVER, CstoState, Decision, Outcome, Talks, WorldState
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Fixed bins of one measure: ``count`` equal bins over [low, high]."""
+
+    low: float
+    high: float
+    count: int
+
+    @property
+    def edges(self) -> np.ndarray:
+        """Return the bin edges."""
+        return np.linspace(self.low, self.high, self.count + 1)
+
+    def index(self, values: np.ndarray) -> np.ndarray:
+        """Return each value's bin; values out of range go to the end bins."""
+        scaled = (values - self.low) * (self.count / (self.high - self.low))
+        return np.clip(scaled.astype(np.int64), 0, self.count - 1)
+
+
+MEASURES: dict[str, Bins] = {
+    "depth_km": Bins(0.0, 20.0, 400),
+    "rung": Bins(0.5, 5.5, 5),
+    "alarm": Bins(0.0, 1.0, 100),
+    "rumour": Bins(0.0, 1.0, 100),
+    "cost_of_defiance": Bins(0.0, 4.0, 200),
+    "clash_intensity": Bins(0.0, 1.0, 100),
+}
+
+STATUS_STATES = [
+    Outcome.ONGOING,
+    Outcome.WAR,
+    Outcome.ALLIANCE_INTERVENTION,
+    Outcome.RUSSIAN_INTERPOSITION,
+]
+CATEGORIES: dict[str, list[str]] = {
+    "rung": ["1", "2", "3", "4", "5"],
+    "csto_state": [s.name.lower() for s in CstoState],
+    "talks": [t.name.lower() for t in Talks],
+    "shots_fired": ["no", "yes"],
+    "status": [s.name.lower() for s in STATUS_STATES],
+}
+
+
+def measure_values(w: WorldState) -> dict[str, np.ndarray]:
+    """Return each measure's value per world."""
+    return {
+        "depth_km": w.total_depth_km,
+        "rung": w.rung.astype(np.float64),
+        "alarm": w.alarm,
+        "rumour": w.rumour,
+        "cost_of_defiance": w.cost_of_defiance,
+        "clash_intensity": w.clash_intensity,
+    }
+
+
+def category_codes(w: WorldState) -> dict[str, np.ndarray]:
+    """Return each categorical variable's state index per world."""
+    status = np.zeros(len(w.outcome), np.int64)  # worlds classified at the horizon count as ongoing
+    for index, state in enumerate(STATUS_STATES[1:], start=1):
+        status[w.outcome == state] = index
+    return {
+        "rung": w.rung.astype(np.int64) - 1,
+        "csto_state": w.csto_state.astype(np.int64),
+        "talks": w.talks.astype(np.int64),
+        "shots_fired": (w.first_shot_tick != NEVER).astype(np.int64),
+        "status": status,
+    }
+
+
+class Recorder:
+    """Accumulates one block of worlds' aggregates over the ticks of a run."""
+
+    def __init__(self, ticks: int, world_ids: np.ndarray, sample_stride: int | None) -> None:
+        self.ticks = ticks
+        self.worlds = len(world_ids)
+        self.histograms = {m: np.zeros((ticks, b.count), np.int64) for m, b in MEASURES.items()}
+        self.sums = {m: np.zeros(ticks) for m in MEASURES}
+        self.category_counts = {
+            v: np.zeros((ticks, len(s)), np.int64) for v, s in CATEGORIES.items()
+        }
+        if sample_stride:
+            self.sampled = np.flatnonzero(world_ids % sample_stride == 0)
+        else:
+            self.sampled = np.zeros(0, np.int64)
+        self.sampled_ids = world_ids[self.sampled]
+        self._rows: list[dict[str, np.ndarray]] = []
+
+    def observe(self, w: WorldState, decisions: dict[str, Decision], tick: int) -> None:
+        """Count this tick's state of every world; copy the sampled worlds' state."""
+        for name, values in measure_values(w).items():
+            bins = MEASURES[name]
+            self.histograms[name][tick] = np.bincount(bins.index(values), minlength=bins.count)
+            self.sums[name][tick] = values.sum()
+        for name, codes in category_codes(w).items():
+            self.category_counts[name][tick] = np.bincount(codes, minlength=len(CATEGORIES[name]))
+        if self.sampled.size:
+            rows = {"world": self.sampled_ids, "tick": np.full(self.sampled.size, tick)}
+            rows.update({m: v[self.sampled] for m, v in measure_values(w).items()})
+            rows["csto_state"] = w.csto_state[self.sampled]
+            rows["talks"] = w.talks[self.sampled]
+            for actor, decision in decisions.items():
+                rows[f"action_{actor}"] = decision.action[self.sampled]
+                rows[f"sector_{actor}"] = decision.sector[self.sampled]
+            self._rows.append(rows)
+
+    def trajectories(self, sector_ids: list[str], tick_hours: int) -> pd.DataFrame:
+        """Return the sampled worlds' histories, actions and sectors by name."""
+        if not self._rows:
+            return pd.DataFrame()
+        frame = pd.concat([pd.DataFrame(r) for r in self._rows], ignore_index=True)
+        frame.insert(2, "day", (frame["tick"] + 1) * tick_hours / 24)
+        frame = frame.rename(columns={"depth_km": "depth_km"})
+        frame["rung"] = frame["rung"].astype(np.int8)
+        frame["csto_state"] = [CstoState(c).name.lower() for c in frame["csto_state"]]
+        frame["talks"] = [Talks(t).name.lower() for t in frame["talks"]]
+        names = np.array([*sector_ids, ""], dtype=object)
+        for column in [c for c in frame.columns if c.startswith("action_")]:
+            frame[column] = frame[column].map(ACTION_NAMES)
+        for column in [c for c in frame.columns if c.startswith("sector_")]:
+            frame[column] = names[frame[column].to_numpy()]
+        return frame.sort_values(["world", "tick"], ignore_index=True)
+
+    def merge(self, other: Recorder) -> None:
+        """Add another block's aggregates to this one's."""
+        for name in MEASURES:
+            self.histograms[name] += other.histograms[name]
+            self.sums[name] += other.sums[name]
+        for name in CATEGORIES:
+            self.category_counts[name] += other.category_counts[name]
+        self.worlds += other.worlds
+        self._rows.extend(other._rows)
+
+
+def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) -> pd.DataFrame:
+    """Return one row per world: outcome class and measures (see docs/results.md)."""
+
+    def day_of(ticks: np.ndarray) -> np.ndarray:
+        return np.where(ticks == NEVER, np.nan, (ticks + 1) * days_per_tick)
+
+    return pd.DataFrame(
+        {
+            "world": world_ids.astype(np.int64),
+            "outcome": [Outcome(o).name.lower() for o in w.outcome],
+            "max_depth_km": w.max_depth_km,
+            "final_depth_km": w.total_depth_km,
+            "max_rung": w.max_rung.astype(np.int8),
+            "casualties_armenia": w.casualties_armenia,
+            "casualties_azerbaijan": w.casualties_azerbaijan,
+            "first_shot_day": day_of(w.first_shot_tick),
+            "talks_day": day_of(w.talks_tick),
+            "statement_day": day_of(w.statement_tick),
+            "appeal_day": day_of(w.appeal_csto_tick),
+            "csto_final_state": [CstoState(c).name.lower() for c in w.csto_state],
+            "russia_urged_restraint": w.russia_urged_restraint.copy(),
+            "peak_alarm": w.peak_alarm,
+            "final_alarm": w.alarm,
+            "end_day": day_of(w.end_tick),
+        }
+    )

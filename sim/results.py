@@ -1,0 +1,262 @@
+"""Results folders: written atomically, read back by plots and comparisons.
+
+The format is documented in docs/results.md. A run is first written into a hidden
+temporary sibling and renamed into place once complete, so a folder that exists under
+its final name is whole; an existing folder is replaced only when asked, and only
+after the new one is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import time
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.actions import Rung
+from sim.ensemble import EnsembleResult
+from sim.errors import UserError
+from sim.record import CATEGORIES, MEASURES, Recorder
+from sim.scenario import scenario_hash
+from sim.world import OUTCOME_CLASSES
+
+FORMAT = 1
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+OUTCOME_HASH_COLUMNS = [
+    "world",
+    "outcome",
+    "max_depth_km",
+    "final_depth_km",
+    "max_rung",
+    "casualties_armenia",
+    "casualties_azerbaijan",
+    "first_shot_day",
+    "talks_day",
+    "end_day",
+]
+
+
+def versions() -> dict[str, str]:
+    """Return the versions of Python and the libraries a result depends on."""
+    found = {"python": platform.python_version()}
+    for name in (
+        "crisis-sim",
+        "mesa",
+        "numpy",
+        "pandas",
+        "pyarrow",
+        "scipy",
+        "pydantic",
+        "matplotlib",
+    ):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def outcome_hash(outcomes: pd.DataFrame) -> str:
+    """SHA-256 of the per-world outcomes in a canonical form (same worlds, same hash)."""
+    frame = outcomes[OUTCOME_HASH_COLUMNS].sort_values("world")
+    digest = hashlib.sha256()
+    for column in OUTCOME_HASH_COLUMNS:
+        values = frame[column].to_numpy()
+        digest.update(column.encode())
+        if values.dtype == object:
+            digest.update("\x00".join(map(str, values)).encode())
+        else:
+            digest.update(np.ascontiguousarray(values.astype(np.float64)).tobytes())
+    return digest.hexdigest()
+
+
+def quantiles_from_histogram(counts: np.ndarray, edges: np.ndarray) -> list[float]:
+    """Return the QUANTILES of a fixed-bin histogram, interpolating within a bin."""
+    total = counts.sum()
+    if total == 0:
+        return [float("nan")] * len(QUANTILES)
+    cumulative = np.concatenate([[0], np.cumsum(counts)]) / total
+    return [float(np.interp(q, cumulative, edges)) if q > 0 else float(edges[0]) for q in QUANTILES]
+
+
+def per_tick_tables(recorder: Recorder, tick_hours: int) -> dict[str, pd.DataFrame]:
+    """Return the per-tick tables (per_tick, histograms, state_shares) of a run."""
+    days = (np.arange(recorder.ticks) + 1) * tick_hours / 24
+    stats, hist_rows, share_rows = [], [], []
+    for name, bins in MEASURES.items():
+        edges = bins.edges
+        counts = recorder.histograms[name]
+        if name == "rung":  # integer rungs: exact quantiles at the rung itself
+            edges = np.arange(bins.count + 1) + 0.5
+        for tick in range(recorder.ticks):
+            q = quantiles_from_histogram(counts[tick], edges)
+            if name == "rung":
+                q = [float(np.ceil(v - 0.5)) for v in q]
+            stats.append((tick, days[tick], name, recorder.sums[name][tick] / recorder.worlds, *q))
+        nonzero = np.nonzero(counts)
+        hist_rows.append(
+            pd.DataFrame(
+                {
+                    "tick": nonzero[0],
+                    "measure": name,
+                    "bin": nonzero[1],
+                    "lower": bins.edges[nonzero[1]],
+                    "upper": bins.edges[nonzero[1] + 1],
+                    "count": counts[nonzero],
+                }
+            )
+        )
+    for variable, states in CATEGORIES.items():
+        counts = recorder.category_counts[variable]
+        shares = counts / counts.sum(axis=1, keepdims=True)
+        for index, state in enumerate(states):
+            share_rows.append(
+                pd.DataFrame(
+                    {
+                        "tick": np.arange(recorder.ticks),
+                        "day": days,
+                        "variable": variable,
+                        "state": state,
+                        "share": shares[:, index],
+                    }
+                )
+            )
+    per_tick = pd.DataFrame(
+        stats,
+        columns=["tick", "day", "measure", "mean", *(f"q{round(q * 100):02d}" for q in QUANTILES)],
+    )
+    return {
+        "per_tick": per_tick,
+        "histograms": pd.concat(hist_rows, ignore_index=True),
+        "state_shares": pd.concat(share_rows, ignore_index=True),
+    }
+
+
+def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
+    """Return a new folder name under ``root`` for a run of this scenario and seed."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    candidate = root / f"{scenario_name}-{stamp}-seed{seed}"
+    suffix = 1
+    while candidate.exists():
+        suffix += 1
+        candidate = root / f"{scenario_name}-{stamp}-seed{seed}-{suffix}"
+    return candidate
+
+
+def write_run(
+    result: EnsembleResult,
+    out: Path,
+    *,
+    source: Path | None = None,
+    command: str = "",
+    csv: bool = False,
+    replace: bool = False,
+    plots: bool = True,
+) -> Path:
+    """Write a complete results folder at ``out`` atomically; return ``out``."""
+    out = Path(out)
+    if out.exists() and not replace:
+        raise UserError(
+            f"{out} already exists and a run is never overwritten silently. "
+            "Choose another --out, or pass --replace to swap it for the new run."
+        )
+    if out.exists() and not (out / "manifest.json").exists():
+        raise UserError(
+            f"{out} exists and is not a crisis-sim results folder, so --replace "
+            "will not delete it. Choose another --out."
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    scenario = result.scenario
+    temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    try:
+        result.outcomes.to_parquet(temporary / "worlds.parquet", index=False)
+        if csv:
+            result.outcomes.to_csv(temporary / "worlds.csv", index=False)
+        for name, table in per_tick_tables(result.recorder, scenario.tick_hours).items():
+            table.to_parquet(temporary / f"{name}.parquet", index=False)
+        trajectories = result.recorder.trajectories(list(scenario.sectors), scenario.tick_hours)
+        trajectories.to_parquet(temporary / "trajectories.parquet", index=False)
+        manifest = {
+            "format": FORMAT,
+            "complete": True,
+            "scenario_name": scenario.name,
+            "title": scenario.title,
+            "scenario_file": str(source) if source else None,
+            "scenario": scenario.model_dump(mode="json"),
+            "scenario_hash": scenario_hash(scenario),
+            "seed": result.seed,
+            "worlds": result.worlds,
+            "start_date": scenario.start_date.isoformat(),
+            "tick_hours": scenario.tick_hours,
+            "ticks": scenario.ticks,
+            "horizon_days": scenario.horizon_days,
+            "outcome_classes": [o.name.lower() for o in OUTCOME_CLASSES],
+            "rung_labels": {str(int(r)): r.label for r in Rung},
+            "outcome_hash": outcome_hash(result.outcomes),
+            "versions": versions(),
+            "timings": dict(result.timings),
+            "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": command,
+        }
+        _write_manifest(temporary, manifest)
+        if plots:
+            from sim.plots import draw_all
+
+            draw_all(temporary)
+        manifest["timings"]["write_s"] = round(time.perf_counter() - started, 3)
+        manifest["timings"]["total_s"] = round(
+            manifest["timings"].get("simulate_s", 0) + manifest["timings"]["write_s"], 3
+        )
+        _write_manifest(temporary, manifest)
+        if out.exists():
+            retired = out.parent / f".{out.name}.replaced-{os.getpid()}"
+            out.rename(retired)
+            temporary.rename(out)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            temporary.rename(out)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    text = json.dumps(manifest, indent=2, sort_keys=False)
+    (folder / "manifest.json").write_text(text + "\n", encoding="utf-8")
+
+
+def read_manifest(run_dir: Path) -> dict:
+    """Return a complete results folder's manifest, or raise a UserError saying what is wrong."""
+    run_dir = Path(run_dir)
+    path = run_dir / "manifest.json"
+    if not run_dir.is_dir():
+        raise UserError(
+            f"{run_dir} is not a folder. Pass a results folder written by "
+            "`crisis-sim run` (they live under results/)."
+        )
+    if not path.exists():
+        raise UserError(
+            f"{run_dir} is not a crisis-sim results folder: manifest.json is "
+            "missing. Pass a folder written by `crisis-sim run`."
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UserError(
+            f"{path} is not valid JSON ({error}). The folder is damaged; rerun the scenario."
+        ) from None
+    if manifest.get("complete") is not True:
+        raise UserError(f"{run_dir} holds an incomplete run. Rerun the scenario.")
+    return manifest

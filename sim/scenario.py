@@ -1,0 +1,526 @@
+"""Loading scenario files: YAML with line numbers, ``extends:``, and one full error report.
+
+A scenario is read with ruamel.yaml's round-trip loader (which keeps each key's line and
+never constructs Python objects from tags), merged over the files it ``extends:``,
+validated against :mod:`sim.schema` and then against each named policy's parameters.
+Every problem found is reported at once, each with file, line and a fix
+(:class:`~sim.errors.ScenarioError`). Nothing in a scenario file can run code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from sim.actions import ActorKind
+from sim.errors import Problem, ScenarioError, UserError
+from sim.policies import REGISTRY, Policy, PolicyContext, policies_for
+from sim.schema import ActorSpec, InjectKind, Scenario
+
+MAX_FILE_BYTES = 1_000_000
+MAX_VALUES = 100_000
+MAX_EXTENDS_DEPTH = 8
+
+Location = tuple[Path, int]
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from and the policies it names."""
+
+    scenario: Scenario
+    source: Path
+    resolved: dict[str, Any]
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the resolved scenario in canonical JSON."""
+        return scenario_hash(self.scenario)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Return the SHA-256 of a scenario's canonical JSON form."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- reading YAML with locations -------------------------------------------------------------
+def _plain(node: Any, file: Path, path: tuple, locations: dict, counter: list[int]) -> Any:
+    """Convert ruamel nodes to plain Python, recording each key's line."""
+    counter[0] += 1
+    if counter[0] > MAX_VALUES:
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"the file expands to over {MAX_VALUES:,} values (nested YAML aliases?)",
+                    "write the values out plainly; scenarios are small",
+                )
+            ]
+        )
+    if isinstance(node, CommentedMap):
+        result = {}
+        for key, value in node.items():
+            line = node.lc.key(key)[0] + 1
+            sub = (*path, str(key))
+            locations[sub] = (file, line)
+            if not isinstance(key, str | int | float | bool):
+                raise ScenarioError(
+                    [
+                        Problem(
+                            file,
+                            line,
+                            ".".join(path),
+                            "keys must be plain names",
+                            "write the key as text",
+                        )
+                    ]
+                )
+            result[str(key)] = _plain(value, file, sub, locations, counter)
+        return result
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            locations[(*path, index)] = (file, node.lc.item(index)[0] + 1)
+            items.append(_plain(value, file, (*path, index), locations, counter))
+        return items
+    if node is None or isinstance(node, bool | int | float | str | dt.date):
+        if isinstance(node, bool | int | float | str):
+            return type(node)(node) if not isinstance(node, bool) else bool(node)
+        return node
+    line = locations.get(path, (file, None))[1]
+    raise ScenarioError(
+        [
+            Problem(
+                file,
+                line,
+                ".".join(map(str, path)),
+                f"unsupported YAML value of type {type(node).__name__}",
+                "use plain mappings, lists, numbers and text (no tags)",
+            )
+        ]
+    )
+
+
+def _read_yaml(file: Path) -> tuple[dict, dict]:
+    if not file.exists():
+        raise UserError(
+            f"Scenario file {file} does not exist. Check the path, or list the "
+            "shipped scenarios with `ls scenarios/`."
+        )
+    if not file.is_file():
+        raise UserError(f"{file} is not a file. Pass a scenario file (.yaml), not a folder.")
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UserError(
+            f"Scenario file {file} is {size:,} bytes; the limit is "
+            f"{MAX_FILE_BYTES:,}. A scenario this large is almost surely not one."
+        )
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"Scenario file {file} is not UTF-8 text ({error.reason} at byte "
+            f"{error.start}). Save it as UTF-8."
+        ) from None
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"not valid YAML: {error.problem}",
+                    "check indentation and colons on that line",
+                )
+            ]
+        ) from None
+    except Exception as error:  # ruamel raises several unrelated types for bad input
+        raise ScenarioError(
+            [
+                Problem(
+                    file, None, "", f"not valid YAML: {error}", "check the file is a YAML mapping"
+                )
+            ]
+        ) from None
+    if data is None:
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "",
+                    "the file is empty",
+                    "start from a shipped scenario, e.g. scenarios/baseline-may-2021.yaml",
+                )
+            ]
+        )
+    if not isinstance(data, CommentedMap):
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "",
+                    "a scenario must be a YAML mapping of keys to values",
+                    "start with `name:` and `title:` lines",
+                )
+            ]
+        )
+    locations: dict = {}
+    return _plain(data, file, (), locations, [0]), locations
+
+
+def _merge(base: dict, over: dict, base_loc: dict, over_loc: dict, path: tuple = ()) -> dict:
+    """Deep-merge ``over`` onto ``base``: mappings merge, ``null`` removes, others replace."""
+    merged = dict(base)
+    for key, value in over.items():
+        sub = (*path, key)
+        if value is None and key in merged and isinstance(merged[key], dict):
+            del merged[key]
+            for loc in [p for p in base_loc if p[: len(sub)] == sub]:
+                del base_loc[loc]
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value, base_loc, over_loc, sub)
+        else:
+            merged[key] = value
+            for loc in [p for p in base_loc if p[: len(sub)] == sub]:
+                del base_loc[loc]
+        base_loc.update({p: v for p, v in over_loc.items() if p[: len(sub)] == sub})
+    return merged
+
+
+def _load_tree(file: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]:
+    data, locations = _read_yaml(file)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, locations
+    line = locations.get(("extends",), (file, None))[1]
+    if not isinstance(parent, str):
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "extends",
+                    "must be a file name",
+                    "write e.g. `extends: baseline-may-2021.yaml`",
+                )
+            ]
+        )
+    target = (file.parent / parent).resolve()
+    if target in chain or len(chain) > MAX_EXTENDS_DEPTH:
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "extends",
+                    f"{parent} extends itself in a loop, or the chain is too deep",
+                    "make the chain end in a file with no `extends:`",
+                )
+            ]
+        )
+    if not target.exists():
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "extends",
+                    f"{parent} not found next to {file.name}",
+                    "name a file in the same folder",
+                )
+            ]
+        )
+    base, base_locations = _load_tree(target, (*chain, target))
+    _drop_params_of_replaced_policies(base, data, base_locations)
+    return _merge(base, data, base_locations, locations), base_locations
+
+
+def _drop_params_of_replaced_policies(base: dict, over: dict, base_loc: dict) -> None:
+    """Drop a base actor's params when the variant names a new policy for it.
+
+    Parameters belong to a policy: the base's ``prober`` settings mean nothing to a
+    ``scripted`` Azerbaijan, so they are dropped rather than reported as unknown keys.
+    """
+    base_actors, over_actors = base.get("actors"), over.get("actors")
+    if not isinstance(base_actors, dict) or not isinstance(over_actors, dict):
+        return
+    pairs = [
+        ((name,), base_actors.get(name), spec)
+        for name, spec in over_actors.items()
+        if name != "third_parties"
+    ]
+    base_third, over_third = base_actors.get("third_parties"), over_actors.get("third_parties")
+    if isinstance(base_third, dict) and isinstance(over_third, dict):
+        pairs += [
+            (("third_parties", name), base_third.get(name), spec)
+            for name, spec in over_third.items()
+        ]
+    for sub, old, new in pairs:
+        if (
+            isinstance(old, dict)
+            and isinstance(new, dict)
+            and "policy" in new
+            and new["policy"] != old.get("policy")
+            and "params" in old
+        ):
+            del old["params"]
+            prefix = ("actors", *sub, "params")
+            for loc in [p for p in base_loc if p[: len(prefix)] == prefix]:
+                del base_loc[loc]
+
+
+# -- validation ------------------------------------------------------------------------------
+def _field_at(model: type[BaseModel] | None, path: tuple) -> tuple[type[BaseModel] | None, Any]:
+    """Walk a schema path; return (the model holding the last field, that FieldInfo)."""
+    holder, info, current = None, None, model
+    for step in path:
+        if isinstance(step, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            if step not in current.model_fields:
+                return current, None
+            holder, info = current, current.model_fields[step]
+            current = info.annotation
+        else:  # a dict key or a list index: step into the value type
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[-1] if args else None
+        while typing.get_origin(current) in (typing.Union, type(int | None)):
+            current = next(a for a in typing.get_args(current) if a is not type(None))
+        if typing.get_origin(current) is typing.Annotated:
+            current = typing.get_args(current)[0]
+    return holder, info
+
+
+def _range_text(info: Any) -> str:
+    bounds = {}
+    for meta in getattr(info, "metadata", []):
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(meta, name, None) is not None:
+                bounds[name] = getattr(meta, name)
+    if not bounds:
+        return ""
+    low = bounds.get("ge", bounds.get("gt"))
+    high = bounds.get("le", bounds.get("lt"))
+    return f"use a value from {low} to {high}" if low is not None and high is not None else ""
+
+
+def _problems_from(
+    error: ValidationError,
+    model: type[BaseModel],
+    prefix: tuple,
+    data: dict,
+    file: Path,
+    locations: dict,
+) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if p != "[key]")
+        full = (*prefix, *loc)
+        where = _locate(full, locations, file)
+        _, info = _field_at(model, loc)
+        description = getattr(info, "description", "") or ""
+        dotted = ".".join(map(str, full))
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            allowed = list(_fields_of(model, loc[:-1]))
+            guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"did you mean `{guess[0]}`?" if guess else ""
+            hint += (" " if hint else "") + f"allowed here: {', '.join(allowed)}"
+            problems.append(Problem(where[0], where[1], dotted, "unknown key", hint))
+        elif kind == "missing":
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    dotted,
+                    "required but missing",
+                    f"add `{loc[-1]}:` ({description})" if description else f"add `{loc[-1]}:`",
+                )
+            )
+        else:
+            got = repr(item.get("input"))
+            got = got if len(got) <= 60 else got[:57] + "..."
+            hint = _range_text(info) or description
+            if _range_text(info) and description:
+                hint = f"{hint} ({description})"
+            problems.append(
+                Problem(where[0], where[1], dotted, f"{item['msg'].rstrip('.')} (got {got})", hint)
+            )
+    return problems
+
+
+def _fields_of(model: type[BaseModel], path: tuple) -> list[str]:
+    if not path:
+        return list(model.model_fields)
+    _, info = _field_at(model, path)
+    current = info.annotation if info else None
+    args = typing.get_args(current)
+    while args and not (isinstance(current, type) and issubclass(current, BaseModel)):
+        current = args[-1]
+        args = typing.get_args(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _locate(path: tuple, locations: dict, file: Path) -> Location:
+    for end in range(len(path), 0, -1):
+        if path[:end] in locations:
+            return locations[path[:end]]
+    return (file, 1)
+
+
+def _check_policies(
+    data: dict, file: Path, locations: dict, scenario: Scenario | None
+) -> list[Problem]:
+    """Check every actor names a known policy with valid parameters."""
+    problems: list[Problem] = []
+    actors = data.get("actors")
+    if not isinstance(actors, dict):
+        return problems
+    entries = [
+        (kind.value, (kind.value,), actors.get(kind.value))
+        for kind in ActorKind
+        if kind is not ActorKind.THIRD_PARTY
+    ]
+    third = actors.get("third_parties")
+    if isinstance(third, dict):
+        entries += [
+            (ActorKind.THIRD_PARTY.value, ("third_parties", name), spec)
+            for name, spec in third.items()
+        ]
+    for kind_name, sub, spec in entries:
+        if not isinstance(spec, dict) or not isinstance(spec.get("policy"), str):
+            continue
+        kind = ActorKind(kind_name)
+        known = policies_for(kind)
+        name = spec["policy"]
+        path = ("actors", *sub, "policy")
+        if name not in known:
+            where = _locate(path, locations, file)
+            guess = difflib.get_close_matches(name, list(known), n=1)
+            hint = (f"did you mean `{guess[0]}`? " if guess else "") + (
+                f"policies for {kind_name}: {', '.join(known)} (see `crisis-sim policies`)"
+            )
+            problems.append(
+                Problem(where[0], where[1], ".".join(path), f"unknown policy {name!r}", hint)
+            )
+            continue
+        params = spec.get("params") or {}
+        if not isinstance(params, dict):
+            continue
+        cls = known[name]
+        prefix = ("actors", *sub, "params")
+        try:
+            validated = cls.Params.model_validate(params)
+        except ValidationError as error:
+            problems += _problems_from(error, cls.Params, prefix, data, file, locations)
+            continue
+        if scenario is not None and hasattr(cls, "problems"):
+            for loc, message, hint in cls.problems(
+                validated, kind, list(scenario.sectors), scenario.tick_of_day
+            ):
+                where = _locate((*prefix, *loc), locations, file)
+                problems.append(
+                    Problem(where[0], where[1], ".".join(map(str, (*prefix, *loc))), message, hint)
+                )
+    return problems
+
+
+def _check_references(scenario: Scenario, file: Path, locations: dict) -> list[Problem]:
+    """Check injects name sectors and actors that exist."""
+    problems = []
+    sectors = list(scenario.sectors)
+    for index, inject in enumerate(scenario.injects):
+        base = ("injects", index)
+        if inject.kind is InjectKind.ADVANCE_ORDER and inject.sector not in sectors:
+            where = _locate((*base, "sector"), locations, file)
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    f"injects.{index}.sector",
+                    f"advance_order needs one of the sectors, got {inject.sector!r}",
+                    "use one of: " + ", ".join(sectors),
+                )
+            )
+        if inject.kind is InjectKind.THIRD_PARTY_STATEMENT and (
+            inject.actor not in scenario.actors.third_parties
+        ):
+            where = _locate((*base, "actor"), locations, file)
+            names = ", ".join(scenario.actors.third_parties) or "(none declared)"
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    f"injects.{index}.actor",
+                    f"third_party_statement needs a declared third party, got {inject.actor!r}",
+                    f"use one of: {names}, or declare it under actors.third_parties",
+                )
+            )
+        if inject.day >= scenario.horizon_days:
+            where = _locate((*base, "day"), locations, file)
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    f"injects.{index}.day",
+                    f"day {inject.day} is at or past the horizon ({scenario.horizon_days} days)",
+                    "move it earlier or raise horizon_days",
+                )
+            )
+    return problems
+
+
+def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scenario:
+    """Validate a scenario given as a mapping; raise ScenarioError listing every problem."""
+    locations = locations or {}
+    problems: list[Problem] = []
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems += _problems_from(error, Scenario, (), data, file, locations)
+    problems += _check_policies(data, file, locations, scenario)
+    if scenario is not None:
+        problems += _check_references(scenario, file, locations)
+    if problems:
+        problems.sort(key=lambda p: (str(p.file), p.line or 0))
+        raise ScenarioError(problems)
+    assert scenario is not None
+    return scenario
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read, merge and validate a scenario file; raise a UserError on any problem."""
+    file = Path(path)
+    data, locations = _load_tree(file, (file.resolve(),))
+    scenario = validate_data(data, file, locations)
+    return LoadedScenario(scenario, file, scenario.model_dump(mode="json"))
+
+
+def build_policy(actor_name: str, kind: ActorKind, spec: ActorSpec, scenario: Scenario) -> Policy:
+    """Instantiate an actor's policy from its (validated) spec."""
+    cls = REGISTRY[(kind, spec.policy)]
+    params = cls.Params.model_validate(spec.params)
+    context = PolicyContext(actor_name, kind, tuple(scenario.sectors), scenario.tick_hours)
+    return cls(params, context)
