@@ -172,7 +172,7 @@ class Perceiver:
             resistance=self._resistance_by_force[w.armenian_force],
             russian_presence=w.russian_presence,
             entrenched=w.entrenched,
-            cost_of_defiance=np.maximum(0.0, w.cost_of_defiance + error),
+            cost_of_defiance=w.cost_of_defiance + error,
             attention=w.attention,
             fired_upon=self._last_action("armenia", Action.AM_FIRE, Action.COUNTER_ATTACK),
             talks=w.talks,

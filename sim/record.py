@@ -41,7 +41,7 @@ MEASURES: dict[str, Bins] = {
     "rung": Bins(0.5, 5.5, 5),
     "alarm": Bins(0.0, 1.0, 100),
     "rumour": Bins(0.0, 1.0, 100),
-    "cost_of_defiance": Bins(0.0, 4.0, 200),
+    "cost_of_defiance": Bins(-1.0, 4.0, 250),
     "clash_intensity": Bins(0.0, 1.0, 100),
 }
 

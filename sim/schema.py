@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Strict(BaseModel):
@@ -251,6 +251,17 @@ class Thresholds(Strict):
     )
 
 
+#: The optional fields each kind of inject uses (``day``, ``kind`` and ``probability``
+#: apply to all); a field given for a kind that ignores it is an error, not a no-op.
+INJECT_FIELDS: dict[InjectKind, frozenset[str]] = {
+    InjectKind.ADVANCE_ORDER: frozenset({"sector"}),
+    InjectKind.RUMOUR: frozenset({"magnitude"}),
+    InjectKind.OFFICIAL_STATEMENT: frozenset(),
+    InjectKind.THIRD_PARTY_STATEMENT: frozenset({"actor", "magnitude"}),
+    InjectKind.MINISTERIAL_VISIT: frozenset({"magnitude"}),
+}
+
+
 class Inject(Strict):
     """A scheduled event on the timeline, outside any actor's choice."""
 
@@ -268,6 +279,18 @@ class Inject(Strict):
         "or removed by a visit.",
     )
     probability: Unit = Field(1.0, description="Chance the event happens in a given world.")
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Inject:
+        used = INJECT_FIELDS[self.kind]
+        for name in ("sector", "actor", "magnitude"):
+            if name in self.model_fields_set and name not in used:
+                uses = ", ".join(sorted(used)) or "no optional fields"
+                raise ValueError(
+                    f"`{name}` does nothing for a {self.kind.value} inject "
+                    f"(it uses {uses}); remove it"
+                )
+        return self
 
 
 class Scenario(Strict):

@@ -280,11 +280,9 @@ class Resolver:
                 w.cost_of_defiance += np.where(happens, inject.magnitude * weight, 0.0)
                 w.attention = np.where(happens, np.minimum(1.0, w.attention + 0.2), w.attention)
             elif inject.kind is InjectKind.MINISTERIAL_VISIT:
-                w.cost_of_defiance = np.where(
-                    happens,
-                    np.maximum(0.0, w.cost_of_defiance - inject.magnitude),
-                    w.cost_of_defiance,
-                )
+                # Encouragement can outweigh pressure: the balance may go below zero,
+                # and later calls for restraint must first use it up.
+                w.cost_of_defiance = w.cost_of_defiance - np.where(happens, inject.magnitude, 0.0)
 
         # Ground: Azerbaijan moves, Armenia reinforces, Russia places troops.
         new_km += self._advance(w, az.action == Action.ADVANCE, az.sector)
@@ -403,7 +401,7 @@ class Resolver:
             )
         held = held_ambiguity(w.depth_km, self.ambiguity)
         cost -= dyn.justify_relief * held * (az.action == Action.JUSTIFY)
-        w.cost_of_defiance = np.maximum(0.0, w.cost_of_defiance + cost)
+        w.cost_of_defiance = w.cost_of_defiance + cost
         w.attention = np.minimum(
             1.0,
             w.attention

@@ -71,8 +71,8 @@ class AdvanceParams(Params):
         0.0,
         ge=0.0,
         le=1.0,
-        description="Chance per tick of opening fire where defenders too strong to push "
-        "against block the way.",
+        description="Chance per tick of opening fire when defenders too strong to push "
+        "against hold the sector most wanted.",
     )
     justify_probability: float = Field(
         0.3,
@@ -105,19 +105,20 @@ class _Advancer(Policy):
         worlds, k = view.depth_km.shape
         border = view.border
         resistance = view.resistance
-        room = border.max_advance_km[None, :] - view.depth_km > 0.05
-        open_ground = room & ~view.russian_presence & (resistance <= p.max_resistance + 1e-9)
-        jitter = 0.05 * draw("sector", slots=k)
-        score = (
+        reachable = (border.max_advance_km[None, :] - view.depth_km > 0.05) & ~view.russian_presence
+        worth = (
             p.terrain_weight * border.terrain_value[None, :]
             + p.ambiguity_weight * border.ambiguity[None, :]
-            - resistance
-            + jitter
+            + 0.05 * draw("sector", slots=k)
         )
-        target = np.argmax(np.where(open_ground, score, -np.inf), axis=1).astype(np.int8)
+        # The sector Baku most wants, and the best one it can push into at acceptable cost.
+        wanted = np.argmax(np.where(reachable, worth, -np.inf), axis=1).astype(np.int8)
+        too_strong = resistance > p.max_resistance + 1e-9
+        wanted_blocked = reachable.any(axis=1) & too_strong[np.arange(worlds), wanted]
+        open_ground = reachable & ~too_strong
+        target = np.argmax(np.where(open_ground, worth - resistance, -np.inf), axis=1)
+        target = target.astype(np.int8)
         can_advance = open_ground.any(axis=1)
-        blocked_by_army = room & ~view.russian_presence & (resistance > p.max_resistance + 1e-9)
-        army_sector = np.argmax(blocked_by_army, axis=1).astype(np.int8)
         deepest = np.argmax(view.depth_km, axis=1).astype(np.int8)
         total = view.depth_km.sum(axis=1)
         holding = total > 0
@@ -145,19 +146,18 @@ class _Advancer(Policy):
                     deepest,
                 ),
                 Rule(
+                    unchecked
+                    & wanted_blocked
+                    & (draw("blocked") < p.fire_when_blocked_probability),
+                    Action.AZ_FIRE,
+                    _REASONS[5],
+                    wanted,
+                ),
+                Rule(
                     unchecked & can_advance & (u < p.advance_probability),
                     Action.ADVANCE,
                     _REASONS[4],
                     target,
-                ),
-                Rule(
-                    unchecked
-                    & ~can_advance
-                    & blocked_by_army.any(axis=1)
-                    & (u < p.fire_when_blocked_probability),
-                    Action.AZ_FIRE,
-                    _REASONS[5],
-                    army_sector,
                 ),
                 Rule(
                     holding & (view.attention > 0.2) & (draw("justify") < p.justify_probability),

@@ -1,0 +1,68 @@
+"""Shared fixtures: scenario builders and a fingerprint of everything a run outputs."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ruamel.yaml import YAML
+
+from sim.model import CrisisModel
+from sim.scenario import validate_data
+from sim.schema import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+EXERCISE = Path(__file__).parent / "data" / "exercise.yaml"
+
+
+def read_yaml(path: Path) -> dict:
+    """Return a YAML file as plain Python data."""
+    return _plain(YAML(typ="safe", pure=True).load(path.read_text()))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def make_scenario(data: dict) -> Scenario:
+    """Validate scenario data given as a mapping."""
+    return validate_data(copy.deepcopy(data), Path("<test>"))
+
+
+def fingerprint(scenario: Scenario, worlds: int | None = None) -> str:
+    """Hash every output of a run: outcomes, per-tick aggregates and sampled histories."""
+    model = CrisisModel(scenario, worlds=worlds).run()
+    digest = hashlib.sha256()
+    outcomes = model.outcomes()
+    digest.update(outcomes.to_csv(index=False).encode())
+    recorder = model.recorder
+    for name in sorted(recorder.sums):
+        digest.update(np.round(recorder.sums[name], 9).tobytes())
+    for name in sorted(recorder.category_counts):
+        digest.update(recorder.category_counts[name].tobytes())
+    digest.update(
+        recorder.trajectories(list(scenario.sectors), scenario.tick_hours)
+        .to_csv(index=False)
+        .encode()
+    )
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def exercise_data() -> dict:
+    """The exercise scenario (every mechanism active) as plain data."""
+    return read_yaml(EXERCISE)
+
+
+@pytest.fixture(scope="session")
+def baseline_data() -> dict:
+    """The baseline scenario as plain data."""
+    return read_yaml(SCENARIOS / "baseline-may-2021.yaml")
