@@ -42,7 +42,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix sim tests bench
 
 docs: $(VENV)/.installed
-	$(BIN)/python -m sim.docgen docs/scenarios.md
+	$(BIN)/python -m sim.docgen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

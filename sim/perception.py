@@ -10,7 +10,7 @@ their attention. Views are built for all worlds at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -41,13 +41,25 @@ class Border:
 
 @dataclass(slots=True, frozen=True)
 class View:
-    """Fields every actor's view has."""
+    """Fields every actor's view has.
+
+    Every array in a view is read-only: a policy can read its view but never write
+    through it into the world.
+    """
 
     worlds: int
     tick: int
     day: float
     ticks_per_day: float
     border: Border
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, np.ndarray) and value.flags.writeable:
+                value = value.view()
+                value.flags.writeable = False
+                object.__setattr__(self, field.name, value)
 
 
 @dataclass(slots=True, frozen=True)

@@ -14,12 +14,13 @@ import typing
 from enum import Enum
 
 import pytest
-from conftest import EXERCISE, fingerprint, make_scenario, read_yaml
 from pydantic import BaseModel
 
 from sim.actions import ActorKind, actions_for
 from sim.policies import REGISTRY
 from sim.schema import INJECT_FIELDS, Inject, Scenario
+
+from conftest import EXERCISE, fingerprint, make_scenario, read_yaml
 
 #: Fields that label a run rather than drive it; tests/test_cli.py checks that they
 #: reach the manifest (names and titles) and the plots' calendar axis (start_date).

@@ -1,0 +1,89 @@
+"""World i has the same history however the ensemble was run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.ensemble import run_ensemble
+from sim.model import CrisisModel
+from sim.results import outcome_hash, per_tick_tables
+from sim.scenario import load_scenario
+
+from conftest import SCENARIOS, make_scenario
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(SCENARIOS / "baseline-may-2021.yaml").scenario
+
+
+@pytest.mark.parametrize("world", [0, 17, 4217])
+def test_a_world_alone_equals_the_same_world_in_a_large_batch(baseline, world):
+    batch = CrisisModel(baseline, worlds=5000).run().outcomes()
+    alone = CrisisModel(baseline, worlds=1, first_world=world).run().outcomes()
+    pd.testing.assert_frame_equal(
+        alone.reset_index(drop=True), batch.iloc[[world]].reset_index(drop=True)
+    )
+
+
+def test_every_world_of_the_exercise_alone_equals_it_in_the_batch(exercise_data):
+    """In the exercise scenario every mechanism fires; check whole trajectories too."""
+    scenario = make_scenario(exercise_data)
+    batch = CrisisModel(scenario, worlds=40, sample_stride=1).run()
+    for world in (0, 13, 39):
+        alone = CrisisModel(scenario, worlds=1, first_world=world, sample_stride=1).run()
+        pd.testing.assert_frame_equal(
+            alone.outcomes().reset_index(drop=True),
+            batch.outcomes().iloc[[world]].reset_index(drop=True),
+        )
+        sectors = list(scenario.sectors)
+        mine = alone.recorder.trajectories(sectors, scenario.tick_hours)
+        theirs = batch.recorder.trajectories(sectors, scenario.tick_hours)
+        theirs = theirs[theirs["world"] == world].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, theirs)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 37, 10_000])
+def test_chunk_size_changes_nothing(exercise_data, chunk_size):
+    scenario = make_scenario(exercise_data)
+    whole = run_ensemble(scenario, worlds=120, chunk_size=10_000)
+    split = run_ensemble(scenario, worlds=120, chunk_size=chunk_size)
+    assert outcome_hash(split.outcomes) == outcome_hash(whole.outcomes)
+    tables_whole = per_tick_tables(whole.recorder, scenario.tick_hours)
+    tables_split = per_tick_tables(split.recorder, scenario.tick_hours)
+    for name in tables_whole:
+        pd.testing.assert_frame_equal(tables_split[name], tables_whole[name])
+    pd.testing.assert_frame_equal(
+        split.recorder.trajectories(list(scenario.sectors), scenario.tick_hours),
+        whole.recorder.trajectories(list(scenario.sectors), scenario.tick_hours),
+    )
+
+
+def test_seed_changes_the_worlds(baseline):
+    a = CrisisModel(baseline, worlds=500, seed=1).run().outcomes()
+    b = CrisisModel(baseline, worlds=500, seed=2).run().outcomes()
+    assert outcome_hash(a) != outcome_hash(b)
+
+
+def test_absorbed_worlds_stop_changing(exercise_data):
+    scenario = make_scenario(exercise_data)
+    model = CrisisModel(scenario, worlds=300)
+    frozen_at: dict[int, tuple] = {}
+    while model.running:
+        model.step()
+        ended = np.flatnonzero(~model.world.active)
+        for world in ended:
+            snapshot = (
+                model.world.depth_km[world].copy(),
+                model.world.alarm[world],
+                model.world.casualties_armenia[world],
+                model.world.talks[world],
+            )
+            if world in frozen_at:
+                before = frozen_at[world]
+                assert np.array_equal(before[0], snapshot[0]) and before[1:] == snapshot[1:]
+            else:
+                frozen_at[world] = snapshot
+    assert frozen_at, "the exercise scenario should absorb some worlds"

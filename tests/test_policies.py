@@ -1,0 +1,138 @@
+"""The contract every registered policy keeps (in the manner of Axelrod's strategy tests).
+
+One generic test runs over every policy: documented, typed parameters with defaults in
+range, an honest classifier, and decisions that are valid, deterministic under a seed
+and built only from the actor's own view.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import numpy as np
+import pytest
+
+from sim.actions import CATALOGUE, Action, ActorKind
+from sim.model import CrisisModel
+from sim.perception import View
+from sim.policies import REGISTRY
+from sim.world import Decision
+
+from conftest import fingerprint, make_scenario
+
+CASES = sorted(REGISTRY.items())
+IDS = [f"{kind.value}-{name}" for (kind, name), _ in CASES]
+
+
+def _scenario_with(exercise_data: dict, kind: ActorKind, name: str, params: dict | None = None):
+    data = copy.deepcopy(exercise_data)
+    slot = (
+        data["actors"]["third_parties"]["critic"]
+        if kind is ActorKind.THIRD_PARTY
+        else data["actors"][kind.value]
+    )
+    slot["policy"], slot["params"] = name, params or {}
+    return make_scenario(data)
+
+
+def _actor_name(kind: ActorKind) -> str:
+    return "critic" if kind is ActorKind.THIRD_PARTY else kind.value
+
+
+@pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
+def test_policy_is_documented(key, cls):
+    _, name = key
+    doc = cls.__doc__ or ""
+    assert len(doc.split()) >= 25, f"{name}: the docstring should say where the rule comes from"
+    assert cls.describe() and not cls.describe().endswith(","), name
+    assert "stochastic" in cls.classifier and "reads" in cls.classifier
+    params = cls.Params()  # defaults validate against their own ranges
+    for field, info in cls.Params.model_fields.items():
+        assert info.description and len(info.description) > 15, f"{name}.{field} needs a meaning"
+        assert getattr(params, field) is not None
+    assert cls.reasons[0] == "nothing calls for action"
+    assert len(set(cls.reasons)) == len(cls.reasons)
+
+
+@pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
+def test_decisions_are_valid(key, cls, exercise_data):
+    kind, name = key
+    scenario = _scenario_with(exercise_data, kind, name)
+    model = CrisisModel(scenario, worlds=200)
+    actor = model.actors[_actor_name(kind)]
+    sectors = len(scenario.sectors)
+    seen: set[int] = set()
+    while model.running:
+        model.step()
+        decision = actor.last_decision
+        assert isinstance(decision, Decision)
+        for array, dtype in (
+            (decision.action, np.int16),
+            (decision.sector, np.int8),
+            (decision.reason, np.int8),
+        ):
+            assert array.shape == (200,) and array.dtype == dtype
+        for code in np.unique(decision.action):
+            action = Action(int(code))
+            assert kind in CATALOGUE[action].actors, f"{name} took {action.name}"
+            aimed = decision.sector[decision.action == code]
+            if CATALOGUE[action].targets_sector:
+                assert ((aimed >= 0) & (aimed < sectors)).all(), f"{name}: {action.name} unaimed"
+        assert ((decision.reason >= 0) & (decision.reason < len(cls.reasons))).all()
+        held = decision.action == Action.HOLD
+        assert (decision.reason[~held] > 0).all(), f"{name} acted without giving a reason"
+        seen.update(np.unique(decision.action).tolist())
+    if name != "scripted":  # a scripted actor with an empty timeline only holds
+        assert seen - {Action.HOLD}, f"{name} never did anything in the exercise scenario"
+
+
+@pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
+def test_same_seed_same_choices_and_classifier_is_honest(key, cls, exercise_data):
+    kind, name = key
+    scenario = _scenario_with(exercise_data, kind, name)
+    assert fingerprint(scenario, worlds=60) == fingerprint(scenario, worlds=60)
+    if cls.classifier["stochastic"]:
+        return
+    # A deterministic policy makes the same choices whatever the seed of the world.
+    choices = []
+    for seed in (1, 2):
+        model = CrisisModel(scenario, worlds=20, seed=seed)
+        actions = []
+        while model.running:
+            model.step()
+            actions.append(model.actors[_actor_name(kind)].last_decision.action.copy())
+        choices.append(np.array(actions))
+    assert np.array_equal(*choices)
+
+
+def test_views_are_read_only_and_hold_no_world(exercise_data):
+    """A policy sees only its view: plain read-only arrays, never the world or the model."""
+    model = CrisisModel(make_scenario(exercise_data), worlds=30)
+    for _ in range(8):
+        model.step()
+    for actor in model.actors.values():
+        view = actor.perceive()
+        assert isinstance(view, View)
+        for field in dataclasses.fields(view):
+            value = getattr(view, field.name)
+            assert isinstance(value, np.ndarray | int | float) or field.name == "border"
+            if isinstance(value, np.ndarray):
+                assert len(value) == 30
+                with pytest.raises(ValueError, match="read-only"):
+                    value[...] = 0
+
+
+def test_armenia_hears_late_and_wrong(exercise_data):
+    """Yerevan's reading of the advance lags the ground by the set ticks and carries error."""
+    scenario = make_scenario(exercise_data)
+    model = CrisisModel(scenario, worlds=300)
+    for _ in range(12):
+        model.step()
+    truth_before = model.perceiver._past_depths[-1].copy()
+    seen = model.perceiver.armenia(model.world, model.tick).depth_km
+    assert not np.allclose(seen, model.world.depth_km)
+    ratio = np.divide(seen, truth_before, out=np.ones_like(seen), where=truth_before > 0)
+    noise = scenario.perception.armenia_depth_noise
+    assert (np.abs(ratio - 1) <= noise + 1e-9).all()
+    assert (np.abs(ratio - 1) > 0.01).any()
