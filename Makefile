@@ -41,6 +41,9 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format sim tests bench
 	$(BIN)/ruff check --fix sim tests bench
 
+bench: $(VENV)/.installed
+	$(BIN)/python bench/throughput.py
+
 docs: $(VENV)/.installed
 	$(BIN)/python -m sim.docgen
 
