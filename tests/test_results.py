@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import make_scenario
 from sim.ensemble import run_ensemble
 from sim.errors import UserError
 from sim.record import MEASURES, Bins
@@ -19,6 +18,8 @@ from sim.results import (
     read_manifest,
     write_run,
 )
+
+from conftest import make_scenario
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +115,7 @@ def test_a_failure_while_replacing_keeps_the_old_run(small_run, tmp_path, monkey
 def test_incomplete_or_foreign_folders_are_refused(tmp_path):
     with pytest.raises(UserError, match="not a folder"):
         read_manifest(tmp_path / "missing")
-    with pytest.raises(UserError, match="manifest.json is missing"):
+    with pytest.raises(UserError, match=r"manifest\.json is missing"):
         read_manifest(tmp_path)
     (tmp_path / "manifest.json").write_text('{"complete": false}')
     with pytest.raises(UserError, match="incomplete"):
