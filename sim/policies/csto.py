@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 from pydantic import Field
 
 from sim.actions import Action, ActorKind
@@ -27,8 +28,8 @@ _REASONS = (
 )
 
 
-class ConsensusParams(Params):
-    """Parameters of the consensus CSTO."""
+class AllianceParams(Params):
+    """When the alliance consults and speaks: shared by every CSTO policy."""
 
     consult_probability: float = Field(
         0.5, ge=0.0, le=1.0, description="Chance per tick of opening consultations on an appeal."
@@ -36,6 +37,33 @@ class ConsensusParams(Params):
     statement_probability: float = Field(
         0.4, ge=0.0, le=1.0, description="Chance per tick, in consultations, of a statement."
     )
+
+
+class _Alliance(Policy):
+    """The steps every CSTO policy shares: consult on an appeal, then speak."""
+
+    actors: ClassVar = (ActorKind.CSTO,)
+    reasons: ClassVar = _REASONS
+
+    def _consult(self, view: CstoView, u: np.ndarray) -> Rule:
+        return Rule(
+            (view.state == CstoState.APPEAL_RECEIVED) & (u < self.params.consult_probability),
+            Action.CONSULTATIONS,
+            _REASONS[1],
+        )
+
+    def _speak(self, view: CstoView, draw: Draw) -> Rule:
+        return Rule(
+            (view.state == CstoState.CONSULTATIONS)
+            & (draw("statement") < self.params.statement_probability),
+            Action.CSTO_STATEMENT,
+            _REASONS[4],
+        )
+
+
+class ConsensusParams(AllianceParams):
+    """Parameters of the consensus CSTO."""
+
     fact_finding_probability: float = Field(
         0.05,
         ge=0.0,
@@ -51,7 +79,7 @@ class ConsensusParams(Params):
     )
 
 
-class Consensus(Policy):
+class Consensus(_Alliance):
     """Act only when every member agrees that a member's territory was attacked.
 
     The CSTO in May 2021: asked by Armenia on 13 May, it said it was closely following
@@ -61,40 +89,29 @@ class Consensus(Policy):
     """
 
     name = "consensus"
-    actors: ClassVar = (ActorKind.CSTO,)
     Params: ClassVar = ConsensusParams
-    reasons: ClassVar = _REASONS
-    classifier: ClassVar = {"stochastic": True, "needs_consensus": True, "reads": ["clarity"]}
+    classifier: ClassVar = {"stochastic": True, "needs_consensus": True, "reads": ["consent"]}
 
     def decide(self, view: CstoView, draw: Draw) -> Decision:
         """Climb the ladder one rung per tick at most."""
         p = self.params
-        state = view.state
-        consulting = state >= CstoState.CONSULTATIONS
         all_consent = view.members_consenting.all(axis=1)
         majority_consent = view.members_consenting.mean(axis=1) > 0.5
         u = draw("choice")
         return self.first_match(
-            len(state),
+            view.worlds,
             [
+                self._consult(view, u),
                 Rule(
-                    (state == CstoState.APPEAL_RECEIVED) & (u < p.consult_probability),
-                    Action.CONSULTATIONS,
-                    _REASONS[1],
-                ),
-                Rule(
-                    consulting & all_consent & (u < p.measures_probability),
+                    (view.state >= CstoState.CONSULTATIONS)
+                    & all_consent
+                    & (u < p.measures_probability),
                     Action.COLLECTIVE_MEASURES,
                     _REASONS[2],
                 ),
+                self._speak(view, draw),
                 Rule(
-                    (state == CstoState.CONSULTATIONS)
-                    & (draw("statement") < p.statement_probability),
-                    Action.CSTO_STATEMENT,
-                    _REASONS[4],
-                ),
-                Rule(
-                    (state == CstoState.STATEMENT)
+                    (view.state == CstoState.STATEMENT)
                     & majority_consent
                     & (draw("mission") < p.fact_finding_probability),
                     Action.FACT_FINDING,
@@ -104,15 +121,9 @@ class Consensus(Policy):
         )
 
 
-class CredibleParams(Params):
+class CredibleParams(AllianceParams):
     """Parameters of the credible CSTO."""
 
-    consult_probability: float = Field(
-        0.6, ge=0.0, le=1.0, description="Chance per tick of opening consultations on an appeal."
-    )
-    statement_probability: float = Field(
-        0.5, ge=0.0, le=1.0, description="Chance per tick, in consultations, of a statement."
-    )
     measures_after_days: float = Field(
         1.0, ge=0.0, le=60.0, description="Days of consultation before collective measures."
     )
@@ -124,7 +135,7 @@ class CredibleParams(Params):
     )
 
 
-class Credible(Policy):
+class Credible(_Alliance):
     """Act on any attack on a member, whatever the map says.
 
     The alliance as its treaty reads (Article 4 of the 1992 Collective Security
@@ -134,39 +145,27 @@ class Credible(Policy):
     """
 
     name = "credible"
-    actors: ClassVar = (ActorKind.CSTO,)
     Params: ClassVar = CredibleParams
-    reasons: ClassVar = _REASONS
     classifier: ClassVar = {"stochastic": True, "needs_consensus": False, "reads": ["appeal"]}
 
     def decide(self, view: CstoView, draw: Draw) -> Decision:
         """Consult, then act while ground is held."""
         p = self.params
-        state = view.state
         held = view.depth_km.sum(axis=1) > 0
         waited = view.ticks_since_appeal >= every(view.ticks_per_day, p.measures_after_days)
         u = draw("choice")
         return self.first_match(
-            len(state),
+            view.worlds,
             [
+                self._consult(view, u),
                 Rule(
-                    (state == CstoState.APPEAL_RECEIVED) & (u < p.consult_probability),
-                    Action.CONSULTATIONS,
-                    _REASONS[1],
-                ),
-                Rule(
-                    (state >= CstoState.CONSULTATIONS)
+                    (view.state >= CstoState.CONSULTATIONS)
                     & held
                     & waited
                     & (u < p.measures_probability),
                     Action.COLLECTIVE_MEASURES,
                     _REASONS[3],
                 ),
-                Rule(
-                    (state == CstoState.CONSULTATIONS)
-                    & (draw("statement") < p.statement_probability),
-                    Action.CSTO_STATEMENT,
-                    _REASONS[4],
-                ),
+                self._speak(view, draw),
             ],
         )
