@@ -94,6 +94,10 @@ class Recorder:
         self.worlds = len(world_ids)
         self.histograms = {m: np.zeros((ticks, b.count), np.int64) for m, b in MEASURES.items()}
         self.sums = {m: np.zeros(ticks) for m in MEASURES}
+        # Exact extremes bound the quantiles read off the bins (all worlds at 0 km
+        # have a median of 0, not half a bin).
+        self.mins = {m: np.full(ticks, np.inf) for m in MEASURES}
+        self.maxs = {m: np.full(ticks, -np.inf) for m in MEASURES}
         self.category_counts = {
             v: np.zeros((ticks, len(s)), np.int64) for v, s in CATEGORIES.items()
         }
@@ -110,6 +114,8 @@ class Recorder:
             bins = MEASURES[name]
             self.histograms[name][tick] = np.bincount(bins.index(values), minlength=bins.count)
             self.sums[name][tick] = values.sum()
+            self.mins[name][tick] = values.min()
+            self.maxs[name][tick] = values.max()
         for name, codes in category_codes(w).items():
             self.category_counts[name][tick] = np.bincount(codes, minlength=len(CATEGORIES[name]))
         if self.sampled.size:
@@ -144,6 +150,8 @@ class Recorder:
         for name in MEASURES:
             self.histograms[name] += other.histograms[name]
             self.sums[name] += other.sums[name]
+            np.minimum(self.mins[name], other.mins[name], out=self.mins[name])
+            np.maximum(self.maxs[name], other.maxs[name], out=self.maxs[name])
         for name in CATEGORIES:
             self.category_counts[name] += other.category_counts[name]
         self.worlds += other.worlds

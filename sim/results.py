@@ -98,6 +98,7 @@ def per_tick_tables(recorder: Recorder, tick_hours: int) -> dict[str, pd.DataFra
             edges = np.arange(bins.count + 1) + 0.5
         for tick in range(recorder.ticks):
             q = quantiles_from_histogram(counts[tick], edges)
+            q = list(np.clip(q, recorder.mins[name][tick], recorder.maxs[name][tick]))
             if name == "rung":
                 q = [float(np.ceil(v - 0.5)) for v in q]
             stats.append((tick, days[tick], name, recorder.sums[name][tick] / recorder.worlds, *q))

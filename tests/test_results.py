@@ -123,3 +123,11 @@ def test_incomplete_or_foreign_folders_are_refused(tmp_path):
     (tmp_path / "manifest.json").write_text("{not json")
     with pytest.raises(UserError, match="not valid JSON"):
         read_manifest(tmp_path)
+
+
+def test_quantiles_of_a_point_mass_are_exact(exercise_data):
+    """All worlds at 0 km before any advance: every quantile is 0, not half a bin."""
+    scenario = make_scenario(exercise_data)
+    tables = per_tick_tables(run_ensemble(scenario, worlds=50).recorder, scenario.tick_hours)
+    first = tables["per_tick"].query("tick == 0 and measure == 'depth_km'")
+    assert (first[["q05", "q25", "q50", "q75", "q95"]].to_numpy() == 0).all()

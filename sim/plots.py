@@ -1,0 +1,229 @@
+"""Plots of a run, drawn from its results folder alone.
+
+Nothing here imports the simulator: every figure is read off the files documented in
+docs/results.md, so ``crisis-sim plot RUN_DIR`` redraws a run's plots without rerunning
+it, on any machine that has the folder. Figures are built on ``matplotlib.figure.Figure``
+directly (no pyplot state), sized for a slide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy.stats import binomtest
+
+from sim.errors import UserError  # the only import from sim: plots never touch the model
+
+SIZE = (10, 5.6)
+DPI = 150
+INK = "#1f2937"
+ACCENT = "#b91c1c"
+OUTCOME_COLOURS = {
+    "war": "#7f1d1d",
+    "alliance_intervention": "#b45309",
+    "russian_interposition": "#6d28d9",
+    "clash_contained": "#dc2626",
+    "frozen_gain": "#2563eb",
+    "negotiated_withdrawal": "#15803d",
+    "no_incursion": "#6b7280",
+}
+FANS = {
+    "depth_km": (
+        "fan_depth.png",
+        "Advance past the pre-crisis line",
+        "total advance past the pre-crisis line (km)",
+    ),
+    "rung": ("fan_rung.png", "Escalation", "escalation rung (Correlates of War hostility level)"),
+    "alarm": ("fan_alarm.png", "Armenian public alarm", "Armenian public alarm (0-1)"),
+}
+
+
+class RunFolderError(UserError):
+    """A folder cannot be plotted: it is missing, incomplete, or not a results folder."""
+
+
+def _manifest(run_dir: Path) -> dict:
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunFolderError(
+            f"{run_dir} is not a folder. Pass a results folder written by `crisis-sim run`."
+        )
+    path = run_dir / "manifest.json"
+    if not path.exists():
+        raise RunFolderError(
+            f"{run_dir} is not a crisis-sim results folder: manifest.json is "
+            "missing. Pass a folder written by `crisis-sim run`."
+        )
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("complete") is not True:
+        raise RunFolderError(
+            f"{run_dir} holds an incomplete run (manifest.json does not say "
+            "complete). Rerun the scenario."
+        )
+    return manifest
+
+
+def _table(run_dir: Path, name: str) -> pd.DataFrame:
+    path = Path(run_dir) / f"{name}.parquet"
+    if not path.exists():
+        raise RunFolderError(f"{run_dir} is damaged: {path.name} is missing. Rerun the scenario.")
+    return pd.read_parquet(path)
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _dates(manifest: dict, days: pd.Series | np.ndarray) -> list[dt.datetime]:
+    start = dt.datetime.fromisoformat(manifest["start_date"])
+    return [start + dt.timedelta(days=float(d)) for d in days]
+
+
+def _figure(manifest: dict, title: str) -> tuple[Figure, object]:
+    figure = Figure(figsize=SIZE, dpi=DPI)
+    axes = figure.add_subplot()
+    figure.suptitle(
+        f"{title}: {manifest['title']}",
+        x=0.02,
+        ha="left",
+        fontsize=14,
+        fontweight="bold",
+        color=INK,
+    )
+    axes.set_title(
+        f"{manifest['worlds']:,} worlds, seed {manifest['seed']}",
+        loc="left",
+        fontsize=10,
+        color="#4b5563",
+    )
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return figure, axes
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=DPI)
+    return path
+
+
+def outcome_share_table(worlds: pd.DataFrame, classes: list[str]) -> pd.DataFrame:
+    """Return each outcome class's count and share with a 95% Wilson interval."""
+    total = len(worlds)
+    counts = worlds["outcome"].value_counts()
+    rows = []
+    for outcome in classes:
+        count = int(counts.get(outcome, 0))
+        interval = binomtest(count, total).proportion_ci(confidence_level=0.95, method="wilson")
+        rows.append((outcome, count, count / total, interval.low, interval.high))
+    return pd.DataFrame(rows, columns=["outcome", "count", "share", "ci_low", "ci_high"])
+
+
+def draw_outcome_shares(run_dir: Path, manifest: dict, out: Path) -> Path:
+    """Draw horizontal bars of outcome shares with 95% intervals."""
+    table = outcome_share_table(_table(run_dir, "worlds"), manifest["outcome_classes"])
+    table = table.iloc[::-1]  # first class at the top
+    figure, axes = _figure(manifest, "How the worlds end")
+    positions = np.arange(len(table))
+    colours = [OUTCOME_COLOURS.get(o, "#6b7280") for o in table["outcome"]]
+    axes.barh(positions, table["share"], color=colours, height=0.65)
+    axes.errorbar(
+        table["share"],
+        positions,
+        xerr=[table["share"] - table["ci_low"], table["ci_high"] - table["share"]],
+        fmt="none",
+        ecolor=INK,
+        elinewidth=1,
+        capsize=3,
+    )
+    for y, (share, high) in enumerate(zip(table["share"], table["ci_high"], strict=True)):
+        axes.text(high + 0.01, y, f"{share:.1%}", va="center", fontsize=10, color=INK)
+    axes.set_yticks(positions, [_label(o) for o in table["outcome"]], fontsize=11)
+    axes.set_xlim(0, min(1.0, table["ci_high"].max() + 0.12))
+    axes.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+    axes.set_xlabel("share of worlds (bars: 95% Wilson interval)")
+    return _save(figure, out / "outcome_shares.png")
+
+
+def draw_fan(run_dir: Path, manifest: dict, out: Path, measure: str) -> Path:
+    """Draw a fan chart of one measure: 5-95% and 25-75% bands, median and mean."""
+    filename, title, ylabel = FANS[measure]
+    per_tick = _table(run_dir, "per_tick")
+    rows = per_tick[per_tick["measure"] == measure].sort_values("tick")
+    if rows.empty:
+        raise RunFolderError(
+            f"{run_dir}/per_tick.parquet has no rows for {measure}. Rerun the scenario."
+        )
+    dates = _dates(manifest, rows["day"])
+    figure, axes = _figure(manifest, title)
+    axes.fill_between(
+        dates, rows["q05"], rows["q95"], color=ACCENT, alpha=0.15, lw=0, label="5-95% of worlds"
+    )
+    axes.fill_between(
+        dates, rows["q25"], rows["q75"], color=ACCENT, alpha=0.3, lw=0, label="25-75% of worlds"
+    )
+    axes.plot(dates, rows["q50"], color=ACCENT, lw=2, label="median")
+    axes.plot(dates, rows["mean"], color=INK, lw=1.2, ls="--", label="mean")
+    axes.set_ylabel(ylabel)
+    if measure == "rung":
+        axes.set_ylim(0.8, 5.2)
+        labels = manifest["rung_labels"]
+        axes.set_yticks(range(1, 6), [f"{r} {labels[str(r)]}" for r in range(1, 6)])
+    else:
+        axes.set_ylim(bottom=0)
+    if measure == "alarm":
+        axes.set_ylim(0, 1)
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
+    axes.legend(loc="upper right", frameon=False, fontsize=9)
+    axes.grid(axis="y", color="#e5e7eb")
+    return _save(figure, out / filename)
+
+
+def draw_rung_heatmap(run_dir: Path, manifest: dict, out: Path) -> Path:
+    """Draw the share of worlds at each rung, by calendar day."""
+    shares = _table(run_dir, "state_shares")
+    rung = shares[shares["variable"] == "rung"].copy()
+    rung["whole_day"] = np.floor(rung["day"] - 1e-9).astype(int)
+    grid = rung.pivot_table(index="state", columns="whole_day", values="share", aggfunc="mean")
+    grid = grid.reindex([str(r) for r in range(1, 6)]).fillna(0.0)
+    figure, axes = _figure(manifest, "Escalation by day")
+    image = axes.imshow(
+        grid.to_numpy(),
+        aspect="auto",
+        origin="lower",
+        cmap="Reds",
+        vmin=0,
+        vmax=1,
+        interpolation="nearest",
+    )
+    days = list(grid.columns)
+    step = max(1, -(-len(days) // 8))  # at most eight date labels
+    dates = _dates(manifest, days)
+    axes.set_xticks(
+        range(0, len(days), step), [dates[i].strftime("%-d %b") for i in range(0, len(days), step)]
+    )
+    labels = manifest["rung_labels"]
+    axes.set_yticks(range(5), [f"{r} {labels[str(r)]}" for r in range(1, 6)])
+    axes.set_xlabel("day (average over its ticks)")
+    colourbar = figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02)
+    colourbar.set_label("share of worlds")
+    return _save(figure, out / "rung_heatmap.png")
+
+
+def draw_all(run_dir: Path) -> list[Path]:
+    """Draw every plot of a results folder into its ``plots/``; return the paths."""
+    run_dir = Path(run_dir)
+    manifest = _manifest(run_dir)
+    out = run_dir / "plots"
+    out.mkdir(exist_ok=True)
+    paths = [draw_outcome_shares(run_dir, manifest, out)]
+    paths += [draw_fan(run_dir, manifest, out, measure) for measure in FANS]
+    paths.append(draw_rung_heatmap(run_dir, manifest, out))
+    return paths

@@ -1,0 +1,69 @@
+"""Plots are drawn from a results folder alone, and look like what they claim."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.image import imread
+
+from sim.ensemble import run_ensemble
+from sim.plots import RunFolderError, draw_all, outcome_share_table
+from sim.results import write_run
+
+from conftest import make_scenario
+
+EXPECTED = [
+    "outcome_shares.png",
+    "fan_depth.png",
+    "fan_rung.png",
+    "fan_alarm.png",
+    "rung_heatmap.png",
+]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, exercise_data):
+    result = run_ensemble(make_scenario(exercise_data), worlds=300)
+    return write_run(result, tmp_path_factory.mktemp("runs") / "exercise", plots=False)
+
+
+def test_draw_all_writes_every_plot_from_the_folder_alone(run_dir):
+    paths = draw_all(run_dir)
+    assert [p.name for p in paths] == EXPECTED
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert path.stat().st_size > 10_000
+        image = imread(path)
+        assert image.shape[0] >= 700 and image.shape[1] >= 1300  # slide-sized at 150 dpi
+        assert image[..., :3].std() > 0.05  # not a blank canvas
+
+
+def test_outcome_share_intervals(run_dir):
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    worlds = pd.read_parquet(run_dir / "worlds.parquet")
+    table = outcome_share_table(worlds, manifest["outcome_classes"])
+    assert list(table.outcome) == manifest["outcome_classes"]  # every class, even at 0
+    assert table["count"].sum() == len(worlds)
+    assert np.isclose(table["share"].sum(), 1.0)
+    assert ((table.ci_low <= table.share) & (table.share <= table.ci_high)).all()
+    empty = table[table["count"] == 0]
+    assert (empty.ci_low == 0).all() and (empty.ci_high > 0).all()
+
+
+def test_folders_that_are_not_runs_are_refused(tmp_path, run_dir):
+    with pytest.raises(RunFolderError, match=r"manifest\.json is missing"):
+        draw_all(tmp_path)
+    incomplete = tmp_path / "incomplete"
+    incomplete.mkdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    (incomplete / "manifest.json").write_text(json.dumps({**manifest, "complete": False}))
+    with pytest.raises(RunFolderError, match="incomplete"):
+        draw_all(incomplete)
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(RunFolderError, match=r"worlds\.parquet is missing"):
+        draw_all(damaged)
