@@ -73,17 +73,17 @@ def run(
     worlds: Annotated[
         int | None,
         typer.Option(
-            "--worlds", "-n", min=1, help="Worlds in the ensemble [default: the scenario's]."
+            "--worlds", "-n", min=1, help="Worlds in the ensemble (default: the scenario's)."
         ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(min=0, help="Seed of every draw [default: the scenario's].")
+        int | None, typer.Option(min=0, help="Seed of every draw (default: the scenario's).")
     ] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            help="Results folder to create [default: results/<scenario>-<time>-seed<seed>].",
+            help="Results folder to create (default: results/SCENARIO-TIME-seedSEED).",
         ),
     ] = None,
     csv: Annotated[bool, typer.Option("--csv", help="Also write worlds.csv.")] = False,
@@ -132,7 +132,8 @@ def _print_shares(outcomes, title: str, worlds: int) -> None:
     from sim.world import OUTCOME_CLASSES
 
     counts = outcomes["outcome"].value_counts()
-    table = Table(title=f"{title}: outcomes of {worlds:,} worlds", title_justify="left")
+    out.print(f"\n[bold]{title}[/bold]: outcomes of {worlds:,} worlds", highlight=False)
+    table = Table()
     table.add_column("outcome")
     table.add_column("worlds", justify="right")
     table.add_column("share", justify="right")

@@ -79,3 +79,16 @@ def test_readme_python_example_runs(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     exec(compile(block, "README.md", "exec"), {})
     assert "frozen_gain" in capsys.readouterr().out
+
+
+def test_readme_run_output_matches_a_real_run():
+    """The outcome table shown in the README is what the baseline really gives."""
+    from sim.ensemble import run_ensemble
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = dict(re.findall(r"│ ([a-z ]+?)\s+│\s+([\d,]+) │", readme))
+    scenario = load_scenario(SCENARIOS / "baseline-may-2021.yaml").scenario
+    counts = run_ensemble(scenario, worlds=10_000).outcomes.outcome.value_counts()
+    assert len(shown) == 7
+    for label, count in shown.items():
+        assert int(count.replace(",", "")) == counts.get(label.replace(" ", "_"), 0), label
