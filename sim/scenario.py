@@ -31,6 +31,11 @@ from sim.schema import ActorSpec, InjectKind, Scenario
 MAX_FILE_BYTES = 1_000_000
 MAX_VALUES = 100_000
 MAX_EXTENDS_DEPTH = 8
+#: The only YAML tags a scenario may carry, explicitly or implicitly.
+PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
 
 Location = tuple[Path, int]
 
@@ -56,62 +61,59 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 # -- reading YAML with locations -------------------------------------------------------------
+def _line(position: list | None, fallback: int | None) -> int | None:
+    """Return a 1-based line from ruamel's 0-based [line, column] (None for tagged nodes)."""
+    return position[0] + 1 if position else fallback
+
+
 def _plain(node: Any, file: Path, path: tuple, locations: dict, counter: list[int]) -> Any:
-    """Convert ruamel nodes to plain Python, recording each key's line."""
+    """Convert ruamel nodes to plain Python, recording each key's line.
+
+    Refuses what a scenario never needs: YAML tags (``!!python/object...`` is never
+    constructed by the round-trip loader, and is reported rather than ignored) and
+    files that expand, through aliases, to more values than any scenario has.
+    """
+    here = locations.get(path, (file, None))[1]
+
+    def refuse(message: str, hint: str, line: int | None = here) -> ScenarioError:
+        return ScenarioError([Problem(file, line, ".".join(map(str, path)), message, hint)])
+
     counter[0] += 1
     if counter[0] > MAX_VALUES:
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    None,
-                    "",
-                    f"the file expands to over {MAX_VALUES:,} values (nested YAML aliases?)",
-                    "write the values out plainly; scenarios are small",
-                )
-            ]
+        raise refuse(
+            f"the file expands to over {MAX_VALUES:,} values (nested YAML aliases?)",
+            "write the values out plainly; scenarios are small",
+        )
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag and tag not in PLAIN_TAGS:
+        raise refuse(
+            f"YAML tag {tag} is not allowed",
+            "remove the tag; scenarios hold plain mappings, lists, numbers and text",
         )
     if isinstance(node, CommentedMap):
         result = {}
         for key, value in node.items():
-            line = node.lc.key(key)[0] + 1
+            line = _line(node.lc.key(key), here)
+            if not isinstance(key, str | int | float | bool):
+                raise refuse("keys must be plain names", "write the key as text", line)
             sub = (*path, str(key))
             locations[sub] = (file, line)
-            if not isinstance(key, str | int | float | bool):
-                raise ScenarioError(
-                    [
-                        Problem(
-                            file,
-                            line,
-                            ".".join(path),
-                            "keys must be plain names",
-                            "write the key as text",
-                        )
-                    ]
-                )
             result[str(key)] = _plain(value, file, sub, locations, counter)
         return result
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
-            locations[(*path, index)] = (file, node.lc.item(index)[0] + 1)
+            locations[(*path, index)] = (file, _line(node.lc.item(index), here))
             items.append(_plain(value, file, (*path, index), locations, counter))
         return items
-    if node is None or isinstance(node, bool | int | float | str | dt.date):
-        if isinstance(node, bool | int | float | str):
-            return type(node)(node) if not isinstance(node, bool) else bool(node)
+    for plain in (bool, int, float, str):  # ruamel's scalar subclasses to plain types
+        if isinstance(node, plain):
+            return plain(node)
+    if node is None or isinstance(node, dt.date):
         return node
-    line = locations.get(path, (file, None))[1]
-    raise ScenarioError(
-        [
-            Problem(
-                file,
-                line,
-                ".".join(map(str, path)),
-                f"unsupported YAML value of type {type(node).__name__}",
-                "use plain mappings, lists, numbers and text (no tags)",
-            )
-        ]
+    raise refuse(
+        f"unsupported YAML value of type {type(node).__name__}",
+        "use plain mappings, lists, numbers and text (no tags)",
     )
 
 
@@ -356,6 +358,9 @@ def _problems_from(
                     f"add `{loc[-1]}:` ({description})" if description else f"add `{loc[-1]}:`",
                 )
             )
+        elif kind == "value_error":
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(Problem(where[0], where[1], dotted, message))
         else:
             got = repr(item.get("input"))
             got = got if len(got) <= 60 else got[:57] + "..."
@@ -446,47 +451,56 @@ def _check_policies(
     return problems
 
 
-def _check_references(scenario: Scenario, file: Path, locations: dict) -> list[Problem]:
-    """Check injects name sectors and actors that exist."""
-    problems = []
-    sectors = list(scenario.sectors)
-    for index, inject in enumerate(scenario.injects):
-        base = ("injects", index)
-        if inject.kind is InjectKind.ADVANCE_ORDER and inject.sector not in sectors:
-            where = _locate((*base, "sector"), locations, file)
-            problems.append(
-                Problem(
-                    where[0],
-                    where[1],
-                    f"injects.{index}.sector",
-                    f"advance_order needs one of the sectors, got {inject.sector!r}",
-                    "use one of: " + ", ".join(sectors),
-                )
+def _check_references(data: dict, file: Path, locations: dict) -> list[Problem]:
+    """Check injects name sectors and actors that exist, within the horizon.
+
+    Works on the raw mapping, so these problems are reported even when other parts of
+    the file fail the schema: every problem at once.
+    """
+    problems: list[Problem] = []
+    injects = data.get("injects")
+    if not isinstance(injects, list):
+        return problems
+    sectors = data.get("sectors") if isinstance(data.get("sectors"), dict) else {}
+    actors = data.get("actors") if isinstance(data.get("actors"), dict) else {}
+    third = actors.get("third_parties") if isinstance(actors.get("third_parties"), dict) else {}
+    horizon = data.get("horizon_days", Scenario.model_fields["horizon_days"].default)
+
+    def report(index: int, field: str, message: str, hint: str) -> None:
+        where = _locate(("injects", index, field), locations, file)
+        problems.append(Problem(where[0], where[1], f"injects.{index}.{field}", message, hint))
+
+    for index, inject in enumerate(injects):
+        if not isinstance(inject, dict):
+            continue
+        kind = inject.get("kind")
+        if kind == InjectKind.ADVANCE_ORDER and inject.get("sector") not in sectors:
+            report(
+                index,
+                "sector",
+                f"advance_order needs one of the sectors, got {inject.get('sector')!r}",
+                "use one of: " + ", ".join(map(str, sectors)),
             )
-        if inject.kind is InjectKind.THIRD_PARTY_STATEMENT and (
-            inject.actor not in scenario.actors.third_parties
+        if kind == InjectKind.THIRD_PARTY_STATEMENT and inject.get("actor") not in third:
+            names = ", ".join(map(str, third)) or "(none declared)"
+            report(
+                index,
+                "actor",
+                f"third_party_statement needs a declared third party, got {inject.get('actor')!r}",
+                f"use one of: {names}, or declare it under actors.third_parties",
+            )
+        day = inject.get("day")
+        if (
+            isinstance(day, int | float)
+            and isinstance(horizon, int | float)
+            and not isinstance(day, bool)
+            and day >= horizon
         ):
-            where = _locate((*base, "actor"), locations, file)
-            names = ", ".join(scenario.actors.third_parties) or "(none declared)"
-            problems.append(
-                Problem(
-                    where[0],
-                    where[1],
-                    f"injects.{index}.actor",
-                    f"third_party_statement needs a declared third party, got {inject.actor!r}",
-                    f"use one of: {names}, or declare it under actors.third_parties",
-                )
-            )
-        if inject.day >= scenario.horizon_days:
-            where = _locate((*base, "day"), locations, file)
-            problems.append(
-                Problem(
-                    where[0],
-                    where[1],
-                    f"injects.{index}.day",
-                    f"day {inject.day} is at or past the horizon ({scenario.horizon_days} days)",
-                    "move it earlier or raise horizon_days",
-                )
+            report(
+                index,
+                "day",
+                f"day {day} is at or past the horizon ({horizon} days)",
+                "move it earlier or raise horizon_days",
             )
     return problems
 
@@ -501,8 +515,7 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
     except ValidationError as error:
         problems += _problems_from(error, Scenario, (), data, file, locations)
     problems += _check_policies(data, file, locations, scenario)
-    if scenario is not None:
-        problems += _check_references(scenario, file, locations)
+    problems += _check_references(data, file, locations)
     if problems:
         problems.sort(key=lambda p: (str(p.file), p.line or 0))
         raise ScenarioError(problems)
