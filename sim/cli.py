@@ -36,7 +36,8 @@ RESULTS_ROOT = Path("results")
 @app.command()
 def validate(
     files: Annotated[
-        list[Path], typer.Argument(help="Scenario files to check.", show_default=False)
+        list[Path],
+        typer.Argument(help="Scenario files to check.", show_default=False, metavar="FILE"),
     ],
 ) -> None:
     """Check scenario files against the schema and the policies, reporting every problem.
@@ -69,7 +70,9 @@ def validate(
 
 @app.command()
 def run(
-    file: Annotated[Path, typer.Argument(help="The scenario file (YAML).", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="The scenario file (YAML).", show_default=False, metavar="FILE")
+    ],
     worlds: Annotated[
         int | None,
         typer.Option(
@@ -145,7 +148,9 @@ def _print_shares(outcomes, title: str, worlds: int) -> None:
 
 @app.command()
 def plot(
-    run_dir: Annotated[Path, typer.Argument(help="A results folder.", show_default=False)],
+    run_dir: Annotated[
+        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
+    ],
 ) -> None:
     """Redraw a run's plots from its results folder alone (no rerun)."""
     from sim.plots import draw_all
