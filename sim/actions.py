@@ -9,7 +9,8 @@ Each action belongs to one or more actor kinds and carries two scores:
   the rung is the codebook's;
 * a **cooperation-conflict score** on the Goldstein (1992) scale from -10 (most
   conflictual) to +10 (most cooperative), taken from the CAMEO event code the action
-  maps to (Schrodt 2012, CAMEO codebook, with the Goldstein weights distributed with it).
+  maps to (Schrodt 2012, CAMEO codebook, with the Goldstein weights distributed with
+  it; where a sub-code's own weight was not at hand, its family's weight is used).
 
 So a history from any policy, scripted or human, is scored the same way.
 """
@@ -167,18 +168,18 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.OFFICIAL_STATEMENT: _a(
         {_AM}, _R1, 0.0, "010", "official statement on what happened (calms rumours)"
     ),
-    Action.APPEAL_CSTO: _a({_AM}, _R1, 3.0, "021", "formal appeal to the CSTO"),
-    Action.APPEAL_RUSSIA: _a({_AM}, _R1, 3.0, "021", "appeal to Russia under the bilateral treaty"),
-    Action.APPEAL_WEST: _a({_AM}, _R1, 3.0, "021", "appeal to Western capitals"),
+    Action.APPEAL_CSTO: _a({_AM}, _R1, 3.0, "02", "formal appeal to the CSTO"),
+    Action.APPEAL_RUSSIA: _a({_AM}, _R1, 3.0, "02", "appeal to Russia under the bilateral treaty"),
+    Action.APPEAL_WEST: _a({_AM}, _R1, 3.0, "02", "appeal to Western capitals"),
     Action.LOCAL_TALKS: _a({_AM}, _R1, 7.0, "046", "local commanders negotiate on the spot"),
     Action.ACCEPT_LINE: _a({_AM}, _R1, 5.0, "08", "accept the new line for now"),
     Action.PHONE_BOTH: _a({_RU}, _R1, 1.0, "040", "phone both sides' leaders or ministers"),
     Action.URGE_RESTRAINT: _a(
-        {_RU}, _R1, 3.0, "028", "urge restraint and strict adherence to the ceasefire"
+        {_RU}, _R1, 3.0, "0256", "urge restraint and strict adherence to the ceasefire"
     ),
     Action.OFFER_MEDIATION: _a({_RU}, _R1, 4.0, "039", "offer to mediate between the sides"),
     Action.DEPLOY_TROOPS: _a(
-        {_RU}, _R3, -2.0, "1311", "put Russian troops on the line in a sector", True
+        {_RU}, _R3, 8.5, "074", "put Russian troops on the line in a sector (peacekeeping)", True
     ),
     Action.PRESSURE_AZERBAIJAN: _a(
         {_RU}, _R2, -5.0, "10", "demand that Azerbaijan pull back, with a warning"
@@ -194,7 +195,7 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.COLLECTIVE_MEASURES: _a(
         {_CS}, _R3, -7.2, "150", "collective measures under the security treaty"
     ),
-    Action.CALL_FOR_RESTRAINT: _a({_TP}, _R1, 3.0, "028", "voice concern and urge restraint"),
+    Action.CALL_FOR_RESTRAINT: _a({_TP}, _R1, 3.0, "0256", "voice concern and urge restraint"),
     Action.DEMAND_WITHDRAWAL: _a(
         {_TP}, _R1, -5.0, "10", "say forces crossed the border and must withdraw"
     ),

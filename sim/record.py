@@ -171,6 +171,7 @@ def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) ->
             "max_depth_km": w.max_depth_km,
             "final_depth_km": w.total_depth_km,
             "max_rung": w.max_rung.astype(np.int8),
+            "cooperation_score": w.goldstein_total,
             "casualties_armenia": w.casualties_armenia,
             "casualties_azerbaijan": w.casualties_azerbaijan,
             "first_shot_day": day_of(w.first_shot_tick),

@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 from scipy.stats import poisson
 
-from sim.actions import RUNG_OF, Action
+from sim.actions import GOLDSTEIN_OF, RUNG_OF, Action
 from sim.rng import CounterRNG
 from sim.schema import ForceKind, InjectKind, Scenario
 
@@ -123,6 +123,7 @@ class WorldState:
     max_depth_km: np.ndarray
     rung: np.ndarray  # int8 highest rung of this tick's actions
     max_rung: np.ndarray
+    goldstein_total: np.ndarray  # sum of every action's Goldstein score so far
     outcome: np.ndarray  # int8 Outcome; ONGOING until absorbed or the horizon
     end_tick: np.ndarray
 
@@ -164,6 +165,7 @@ class WorldState:
             max_depth_km=zeros(),
             rung=np.ones(worlds, np.int8),
             max_rung=np.ones(worlds, np.int8),
+            goldstein_total=zeros(),
             outcome=zeros(np.int8),
             end_tick=never(),
         )
@@ -439,6 +441,7 @@ class Resolver:
         rung = RUNG_OF[az.action]
         for decision in decisions.values():
             rung = np.maximum(rung, RUNG_OF[decision.action])
+            w.goldstein_total += GOLDSTEIN_OF[decision.action]
         rung = np.where(incidents, np.maximum(rung, 4), rung)
         w.max_depth_km = np.maximum(w.max_depth_km, w.total_depth_km)
         war = w.fighting_ticks >= self.scenario.thresholds.war_ticks

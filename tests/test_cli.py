@@ -21,6 +21,7 @@ COLUMNS = {
     "final_depth_km",
     "max_rung",
     "casualties_armenia",
+    "cooperation_score",
     "casualties_azerbaijan",
     "first_shot_day",
     "talks_day",

@@ -136,3 +136,18 @@ def test_armenia_hears_late_and_wrong(exercise_data):
     noise = scenario.perception.armenia_depth_noise
     assert (np.abs(ratio - 1) <= noise + 1e-9).all()
     assert (np.abs(ratio - 1) > 0.01).any()
+
+
+def test_cooperation_score_sums_the_catalogue_scores(exercise_data):
+    """Every history is scored the same way: the sum of its actions' Goldstein scores."""
+    from sim.actions import GOLDSTEIN_OF
+
+    model = CrisisModel(make_scenario(exercise_data), worlds=50)
+    expected = np.zeros(50)
+    while model.running:
+        active = model.world.active.copy()
+        model.step()
+        for actor in model.actors.values():
+            expected += np.where(active, GOLDSTEIN_OF[actor.last_decision.action], 0.0)
+    assert np.allclose(model.outcomes().cooperation_score, expected, atol=1e-3)
+    assert (expected != 0).any()
