@@ -92,3 +92,33 @@ def test_readme_run_output_matches_a_real_run():
     assert len(shown) == 7
     for label, count in shown.items():
         assert int(count.replace(",", "")) == counts.get(label.replace(" ", "_"), 0), label
+
+
+def test_model_doc_action_table_matches_the_catalogue():
+    from sim.actions import CATALOGUE
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    for action, info in CATALOGUE.items():
+        actors = "all" if len(info.actors) == 5 else ", ".join(sorted(a.value for a in info.actors))
+        row = (
+            f"| `{action.name.lower()}` | {actors} | {int(info.rung)} | {info.goldstein:+.1f} "
+            f"| {info.cameo} | {info.description} |"
+        )
+        assert row in text, f"docs/model.md's action table is out of date at {action.name}"
+
+
+def test_model_doc_names_only_real_parameters():
+    """Every `dynamics.x`, `perception.x` and `thresholds.x` the model doc cites exists."""
+    from sim.schema import Dynamics, Perception, Thresholds
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    sections = {
+        "d": Dynamics,
+        "dynamics": Dynamics,
+        "perception": Perception,
+        "thresholds": Thresholds,
+    }
+    cited = re.findall(r"`(d|dynamics|perception|thresholds)\.([a-z_]+)`", text)
+    assert len(cited) > 20
+    for section, name in cited:
+        assert name in sections[section].model_fields, f"{section}.{name} does not exist"
