@@ -103,18 +103,14 @@ def run(
     Prints the share of worlds ending in each outcome class and where the results are.
     """
     from sim.ensemble import run_ensemble
-    from sim.results import default_run_dir, write_run
+    from sim.results import check_target, default_run_dir, write_run
     from sim.scenario import load_scenario
 
     loaded = load_scenario(file)
     scenario = loaded.scenario
     seed = scenario.seed if seed is None else seed
     target = out_dir or default_run_dir(RESULTS_ROOT, scenario.name, seed)
-    if target.exists() and not replace:
-        raise UserError(
-            f"{target} already exists and a run is never overwritten silently. "
-            "Choose another --out, or pass --replace."
-        )
+    check_target(target, replace)  # before simulating, not after
     n = scenario.worlds if worlds is None else worlds
     err.print(
         f"Running {scenario.title}: {n:,} worlds x {scenario.ticks} ticks, seed {seed}",

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from sim.errors import UserError
 from sim.model import CrisisModel
-from sim.record import Recorder
+from sim.record import Recorder, sample_stride
 from sim.schema import Scenario
 
 DEFAULT_CHUNK = 50_000
@@ -60,7 +60,7 @@ def run_ensemble(
         raise UserError(f"The number of worlds must be at least 1 (got {worlds}).")
     if chunk_size < 1:
         raise UserError(f"The chunk size must be at least 1 (got {chunk_size}).")
-    stride = max(1, -(-worlds // scenario.trajectory_sample)) if scenario.trajectory_sample else 0
+    stride = sample_stride(worlds, scenario.trajectory_sample)
     started = time.perf_counter()
     frames: list[pd.DataFrame] = []
     recorder: Recorder | None = None
@@ -76,7 +76,7 @@ def run_ensemble(
         for first in range(0, worlds, chunk_size):
             size = min(chunk_size, worlds - first)
             model = CrisisModel(
-                scenario, worlds=size, first_world=first, seed=seed, sample_stride=stride or None
+                scenario, worlds=size, first_world=first, seed=seed, sample_stride=stride
             )
             while model.running:
                 model.step()

@@ -22,6 +22,7 @@ from sim.actions import ActorKind
 from sim.agents import ACTOR_CLASSES, CrisisActor, ThirdParty
 from sim.perception import Perceiver
 from sim.record import Recorder, outcome_table
+from sim.record import sample_stride as sample_stride_for
 from sim.rng import CounterRNG
 from sim.scenario import build_policy, load_scenario
 from sim.schema import Scenario
@@ -70,8 +71,8 @@ class CrisisModel(mesa.Model):
             policy = build_policy(name, ActorKind.THIRD_PARTY, spec, scenario)
             self.actors[name] = ThirdParty(self, name, policy)
         self.resolver = Resolver(scenario, self.draws, list(scenario.actors.third_parties))
-        if sample_stride is None and scenario.trajectory_sample:
-            sample_stride = max(1, -(-self.n_worlds // scenario.trajectory_sample))
+        if sample_stride is None:
+            sample_stride = sample_stride_for(self.n_worlds, scenario.trajectory_sample)
         self.recorder = Recorder(self.ticks, self.world_ids, sample_stride)
         self.datacollector = mesa.DataCollector(
             model_reporters={

@@ -86,6 +86,11 @@ def category_codes(w: WorldState) -> dict[str, np.ndarray]:
     }
 
 
+def sample_stride(worlds: int, sample: int) -> int | None:
+    """Return the index stride that keeps about ``sample`` of ``worlds`` (None: keep none)."""
+    return max(1, -(-worlds // sample)) if sample else None
+
+
 class Recorder:
     """Accumulates one block of worlds' aggregates over the ticks of a run."""
 
@@ -134,7 +139,6 @@ class Recorder:
             return pd.DataFrame()
         frame = pd.concat([pd.DataFrame(r) for r in self._rows], ignore_index=True)
         frame.insert(2, "day", (frame["tick"] + 1) * tick_hours / 24)
-        frame = frame.rename(columns={"depth_km": "depth_km"})
         frame["rung"] = frame["rung"].astype(np.int8)
         frame["csto_state"] = [CstoState(c).name.lower() for c in frame["csto_state"]]
         frame["talks"] = [Talks(t).name.lower() for t in frame["talks"]]

@@ -84,7 +84,7 @@ def quantiles_from_histogram(counts: np.ndarray, edges: np.ndarray) -> list[floa
     if total == 0:
         return [float("nan")] * len(QUANTILES)
     cumulative = np.concatenate([[0], np.cumsum(counts)]) / total
-    return [float(np.interp(q, cumulative, edges)) if q > 0 else float(edges[0]) for q in QUANTILES]
+    return [float(np.interp(q, cumulative, edges)) for q in QUANTILES]
 
 
 def per_tick_tables(recorder: Recorder, tick_hours: int) -> dict[str, pd.DataFrame]:
@@ -152,6 +152,20 @@ def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
     return candidate
 
 
+def check_target(out: Path, replace: bool) -> None:
+    """Refuse, before any work, to write a run where it would overwrite something."""
+    if out.exists() and not replace:
+        raise UserError(
+            f"{out} already exists and a run is never overwritten silently. "
+            "Choose another --out, or pass --replace to swap it for the new run."
+        )
+    if out.exists() and not (out / "manifest.json").exists():
+        raise UserError(
+            f"{out} exists and is not a crisis-sim results folder, so --replace "
+            "will not delete it. Choose another --out."
+        )
+
+
 def write_run(
     result: EnsembleResult,
     out: Path,
@@ -164,16 +178,7 @@ def write_run(
 ) -> Path:
     """Write a complete results folder at ``out`` atomically; return ``out``."""
     out = Path(out)
-    if out.exists() and not replace:
-        raise UserError(
-            f"{out} already exists and a run is never overwritten silently. "
-            "Choose another --out, or pass --replace to swap it for the new run."
-        )
-    if out.exists() and not (out / "manifest.json").exists():
-        raise UserError(
-            f"{out} exists and is not a crisis-sim results folder, so --replace "
-            "will not delete it. Choose another --out."
-        )
+    check_target(out, replace)
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     scenario = result.scenario
