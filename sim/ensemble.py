@@ -1,15 +1,22 @@
-"""Running an ensemble: many worlds of one scenario, in chunks of world indices.
+"""Running an ensemble: many worlds of one scenario, in chunks of world indices, on an engine.
 
-``run_ensemble`` is a pure function of the scenario, the number of worlds and the seed:
-chunking changes memory use, never results, because every random draw is keyed by the
-world index (see :mod:`sim.rng`) and the aggregates are mergeable counts
-(see :mod:`sim.record`).
+``run_ensemble`` is a pure function of the scenario, the number of worlds and the seed.
+The work is split into chunks of consecutive world indices; an engine runs the chunks
+(in this process, in local worker processes, or on a Dask cluster) and the results are
+merged in world order. Chunking, the engine and the number of workers change speed and
+memory, never results, because every random draw is keyed by the world index (see
+:mod:`sim.rng`) and the per-tick aggregates are mergeable counts (see :mod:`sim.record`).
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pandas as pd
 from tqdm import tqdm
@@ -20,6 +27,17 @@ from sim.record import Recorder, sample_stride
 from sim.schema import Scenario
 
 DEFAULT_CHUNK = 50_000
+#: Bytes one world's row of outcomes takes in memory, measured on the baseline
+#: (pandas, including the string columns); used to refuse runs that cannot fit.
+OUTCOME_BYTES_PER_WORLD = 400
+
+
+class Engine(StrEnum):
+    """Where the chunks of an ensemble run."""
+
+    INPROCESS = "inprocess"
+    PROCESSES = "processes"
+    DASK = "dask"
 
 
 @dataclass
@@ -38,12 +56,146 @@ class EnsembleResult:
         return self.outcomes["outcome"].value_counts(normalize=True)
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """A block of consecutive worlds: indices ``first`` to ``first + size - 1``."""
+
+    first: int
+    size: int
+
+
+def chunks_of(worlds: int, chunk_size: int) -> list[Chunk]:
+    """Split ``worlds`` worlds into chunks of at most ``chunk_size``."""
+    return [Chunk(first, min(chunk_size, worlds - first)) for first in range(0, worlds, chunk_size)]
+
+
+def simulate_chunk(
+    scenario: Scenario,
+    chunk: Chunk,
+    seed: int,
+    stride: int | None,
+    on_tick: Callable[[int], None] | None = None,
+) -> tuple[pd.DataFrame, Recorder]:
+    """Run one chunk of worlds to the horizon; return its outcomes and aggregates."""
+    model = CrisisModel(
+        scenario, worlds=chunk.size, first_world=chunk.first, seed=seed, sample_stride=stride
+    )
+    while model.running:
+        model.step()
+        if on_tick is not None:
+            on_tick(chunk.size)
+    return model.outcomes(), model.recorder
+
+
+def _inprocess(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
+    for chunk in chunks:
+        yield chunk, simulate_chunk(scenario, chunk, seed, stride, bar.update)
+
+
+def _processes(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
+    # spawn, not fork: workers start clean whatever threads this process holds.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(simulate_chunk, scenario, chunk, seed, stride): chunk for chunk in chunks
+        }
+        try:
+            for future in as_completed(futures):
+                chunk = futures[future]
+                bar.update(chunk.size * scenario.ticks)
+                yield chunk, future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _dask(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
+    from distributed import Client, LocalCluster, as_completed
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            raise UserError(
+                f"No Dask scheduler answered at {scheduler} within 10 s ({error}). Check the "
+                "address (e.g. tcp://127.0.0.1:8786) and that `dask scheduler` is running, or "
+                "leave out --scheduler to start a local cluster."
+            ) from None
+        cluster = None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
+        client = Client(cluster)
+    try:
+        futures = client.map(
+            simulate_chunk,
+            [scenario] * len(chunks),
+            chunks,
+            [seed] * len(chunks),
+            [stride] * len(chunks),
+            pure=False,
+        )
+        index = {future.key: chunk for future, chunk in zip(futures, chunks, strict=True)}
+        for future in as_completed(futures):
+            chunk = index[future.key]
+            bar.update(chunk.size * scenario.ticks)
+            yield chunk, future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+ENGINES = {Engine.INPROCESS: _inprocess, Engine.PROCESSES: _processes, Engine.DASK: _dask}
+
+
+def check_request(worlds: int, engine: Engine, workers: int, chunk_size: int) -> None:
+    """Refuse, before any work starts, a run that cannot be done as asked."""
+    if worlds < 1:
+        raise UserError(f"The number of worlds must be at least 1 (got {worlds}).")
+    if chunk_size < 1:
+        raise UserError(f"The chunk size must be at least 1 (got {chunk_size}).")
+    if workers < 1:
+        raise UserError(f"The number of workers must be at least 1 (got {workers}).")
+    if engine is not Engine.INPROCESS and workers > worlds:
+        raise UserError(
+            f"{workers} workers for {worlds} worlds would leave workers idle: use at most "
+            f"--workers {worlds}, or run more worlds."
+        )
+    need = worlds * OUTCOME_BYTES_PER_WORLD
+    available = _available_memory()
+    if available is not None and need > 0.8 * available:
+        raise UserError(
+            f"{worlds:,} worlds need about {need / 2**30:.1f} GiB for their table of outcomes "
+            f"alone, and this machine has {available / 2**30:.1f} GiB available. Run fewer "
+            "worlds (--worlds), or several runs with different --seed values."
+        )
+
+
+def _available_memory() -> int | None:
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except ImportError:  # pragma: no cover - psutil is a dependency
+        return None
+
+
 def run_ensemble(
     scenario: Scenario,
     worlds: int | None = None,
     seed: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     progress: bool = False,
+    engine: Engine | str = Engine.INPROCESS,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> EnsembleResult:
     """Run ``worlds`` worlds of ``scenario`` and return their outcomes and aggregates.
 
@@ -51,48 +203,59 @@ def run_ensemble(
         scenario: a validated scenario (see :func:`sim.scenario.load_scenario`).
         worlds: number of worlds (default: the scenario's ``worlds``).
         seed: overrides the scenario's seed.
-        chunk_size: worlds simulated at once; bounds memory, never changes results.
+        chunk_size: worlds simulated at once; bounds memory, never changes results
+            (default: 50,000 in-process; enough chunks to keep every worker busy otherwise).
         progress: show a progress bar (it appears only if the run takes over a second).
+        engine: ``inprocess``, ``processes`` (local worker processes) or ``dask``.
+        workers: worker processes for ``processes`` and a local Dask cluster
+            (default: the machine's cores).
+        scheduler: address of a running Dask scheduler (``dask`` engine only).
     """
+    engine = Engine(engine)
     worlds = scenario.worlds if worlds is None else worlds
     seed = scenario.seed if seed is None else seed
-    if worlds < 1:
-        raise UserError(f"The number of worlds must be at least 1 (got {worlds}).")
-    if chunk_size < 1:
-        raise UserError(f"The chunk size must be at least 1 (got {chunk_size}).")
+    workers = (
+        workers
+        if workers is not None
+        else (1 if engine is Engine.INPROCESS else min(os.cpu_count() or 1, max(worlds, 1)))
+    )
+    if chunk_size is None:
+        spread = -(-worlds // (4 * max(workers, 1))) if engine is not Engine.INPROCESS else worlds
+        chunk_size = max(1, min(DEFAULT_CHUNK, spread))
+    check_request(worlds, engine, workers, chunk_size)
     stride = sample_stride(worlds, scenario.trajectory_sample)
+    chunks = chunks_of(worlds, chunk_size)
     started = time.perf_counter()
-    frames: list[pd.DataFrame] = []
-    recorder: Recorder | None = None
+    done: dict[int, tuple[pd.DataFrame, Recorder]] = {}
     with tqdm(
         total=worlds * scenario.ticks,
         unit=" world-ticks",
         unit_scale=True,
         delay=1.0,
         disable=not progress,
-        desc=scenario.name,
+        desc=f"{scenario.name} ({engine.value})",
         leave=False,
     ) as bar:
-        for first in range(0, worlds, chunk_size):
-            size = min(chunk_size, worlds - first)
-            model = CrisisModel(
-                scenario, worlds=size, first_world=first, seed=seed, sample_stride=stride
-            )
-            while model.running:
-                model.step()
-                bar.update(size)
-            frames.append(model.outcomes())
-            if recorder is None:
-                recorder = model.recorder
-            else:
-                recorder.merge(model.recorder)
-    assert recorder is not None
-    outcomes = pd.concat(frames, ignore_index=True)
+        for chunk, result in ENGINES[engine](
+            scenario, chunks, seed, stride, workers, scheduler, bar
+        ):
+            done[chunk.first] = result
+    # Merge in world order, whatever order the chunks finished in.
+    ordered = [done[chunk.first] for chunk in chunks]
+    recorder = ordered[0][1]
+    for _, other in ordered[1:]:
+        recorder.merge(other)
+    outcomes = pd.concat([frame for frame, _ in ordered], ignore_index=True)
     return EnsembleResult(
         scenario,
         seed,
         worlds,
         outcomes,
         recorder,
-        {"simulate_s": round(time.perf_counter() - started, 3)},
+        {
+            "simulate_s": round(time.perf_counter() - started, 3),
+            "engine": engine.value,
+            "workers": workers,
+            "chunks": len(chunks),
+        },
     )

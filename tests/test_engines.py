@@ -1,0 +1,79 @@
+"""Every engine gives byte-identical worlds; impossible requests are refused before work."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sim import ensemble
+from sim.ensemble import Engine, run_ensemble
+from sim.errors import UserError
+from sim.results import outcome_hash, per_tick_tables
+
+from conftest import make_scenario
+
+WORLDS = 240
+
+
+@pytest.fixture(scope="module")
+def scenario(exercise_data):
+    return make_scenario(exercise_data)
+
+
+@pytest.fixture(scope="module")
+def reference(scenario):
+    return run_ensemble(scenario, worlds=WORLDS)
+
+
+def _same(result, reference, scenario):
+    assert outcome_hash(result.outcomes) == outcome_hash(reference.outcomes)
+    pd.testing.assert_frame_equal(result.outcomes, reference.outcomes)
+    mine = per_tick_tables(result.recorder, scenario.tick_hours)
+    theirs = per_tick_tables(reference.recorder, scenario.tick_hours)
+    for name in mine:
+        pd.testing.assert_frame_equal(mine[name], theirs[name])
+    sectors = list(scenario.sectors)
+    pd.testing.assert_frame_equal(
+        result.recorder.trajectories(sectors, scenario.tick_hours),
+        reference.recorder.trajectories(sectors, scenario.tick_hours),
+    )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_processes_give_identical_worlds(scenario, reference, workers):
+    result = run_ensemble(
+        scenario, worlds=WORLDS, engine="processes", workers=workers, chunk_size=37
+    )
+    assert result.timings["engine"] == "processes" and result.timings["chunks"] == 7
+    _same(result, reference, scenario)
+
+
+def test_dask_local_cluster_gives_identical_worlds(scenario, reference):
+    result = run_ensemble(scenario, worlds=WORLDS, engine=Engine.DASK, workers=2)
+    _same(result, reference, scenario)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"workers": 0, "engine": "processes"}, "at least 1"),
+        ({"workers": 500, "engine": "processes"}, "at most --workers 240"),
+        ({"chunk_size": 0}, "chunk size"),
+        ({"worlds": 0}, "at least 1"),
+    ],
+)
+def test_impossible_requests_are_refused_before_work(scenario, kwargs, message):
+    args = {"worlds": WORLDS, **kwargs}
+    with pytest.raises(UserError, match=message):
+        run_ensemble(scenario, **args)
+
+
+def test_a_run_that_cannot_fit_in_memory_is_refused(scenario, monkeypatch):
+    monkeypatch.setattr(ensemble, "_available_memory", lambda: 1_000_000)
+    with pytest.raises(UserError, match=r"need about .* GiB .* Run fewer"):
+        run_ensemble(scenario, worlds=1_000_000)
+
+
+def test_a_scheduler_that_does_not_answer_is_reported(scenario):
+    with pytest.raises(UserError, match=r"No Dask scheduler answered at tcp://127\.0\.0\.1:9"):
+        run_ensemble(scenario, worlds=10, engine="dask", scheduler="tcp://127.0.0.1:9", workers=1)
