@@ -43,6 +43,7 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/engines.py
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m sim.docgen
