@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sim.actions import ActorKind
@@ -27,10 +28,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
+# Paths, titles and messages are the user's text: printed with rich's markup escaped, so
+# `[/b]` in a title or `[red]` in a folder name is shown as written (never a crash), and
+# on one line however long (soft_wrap), so `file:line` stays whole for editors and grep.
 out = Console()
 err = Console(stderr=True)
 
 RESULTS_ROOT = Path("results")
+#: The schema's limits (sim/schema.py), so the command line cannot pass what a file cannot.
+MAX_WORLDS = 100_000_000
+MAX_SEED = 2**63 - 1
 
 
 @app.command()
@@ -52,7 +59,7 @@ def validate(
             loaded = load_scenario(file)
         except UserError as error:
             failed += 1
-            err.print(f"[red]✗[/red] {error}", highlight=False)
+            err.print(f"[red]✗[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
             continue
         s = loaded.scenario
         actors = ", ".join(
@@ -60,9 +67,10 @@ def validate(
             for name in ("azerbaijan", "armenia", "russia", "csto")
         )
         out.print(
-            f"[green]✓[/green] {file}: {s.name}, {len(s.sectors)} sectors, "
+            f"[green]✓[/green] {escape(str(file))}: {s.name}, {len(s.sectors)} sectors, "
             f"{s.ticks} ticks of {s.tick_hours} h; {actors}",
             highlight=False,
+            soft_wrap=True,
         )
     if failed:
         raise typer.Exit(2)
@@ -76,11 +84,16 @@ def run(
     worlds: Annotated[
         int | None,
         typer.Option(
-            "--worlds", "-n", min=1, help="Worlds in the ensemble (default: the scenario's)."
+            "--worlds",
+            "-n",
+            min=1,
+            max=MAX_WORLDS,
+            help="Worlds in the ensemble (default: the scenario's).",
         ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(min=0, help="Seed of every draw (default: the scenario's).")
+        int | None,
+        typer.Option(min=0, max=MAX_SEED, help="Seed of every draw (default: the scenario's)."),
     ] = None,
     out_dir: Annotated[
         Path | None,
@@ -113,8 +126,9 @@ def run(
     check_target(target, replace)  # before simulating, not after
     n = scenario.worlds if worlds is None else worlds
     err.print(
-        f"Running {scenario.title}: {n:,} worlds x {scenario.ticks} ticks, seed {seed}",
+        f"Running {escape(scenario.title)}: {n:,} worlds x {scenario.ticks} ticks, seed {seed}",
         highlight=False,
+        soft_wrap=True,
     )
     result = run_ensemble(scenario, worlds=n, seed=seed, chunk_size=chunk_size, progress=True)
     command = "crisis-sim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
@@ -122,16 +136,20 @@ def run(
         result, target, source=file, command=command, csv=csv, replace=replace, plots=plots
     )
     _print_shares(result.outcomes, scenario.title, n)
-    out.print(f"Results: {written}/", highlight=False)
+    out.print(f"Results: {escape(str(written))}/", highlight=False, soft_wrap=True)
     if plots:
-        out.print(f"Plots:   {written / 'plots'}/", highlight=False)
+        out.print(f"Plots:   {escape(str(written / 'plots'))}/", highlight=False, soft_wrap=True)
 
 
 def _print_shares(outcomes, title: str, worlds: int) -> None:
     from sim.world import OUTCOME_CLASSES
 
     counts = outcomes["outcome"].value_counts()
-    out.print(f"\n[bold]{title}[/bold]: outcomes of {worlds:,} worlds", highlight=False)
+    out.print(
+        f"\n[bold]{escape(title)}[/bold]: outcomes of {worlds:,} worlds",
+        highlight=False,
+        soft_wrap=True,
+    )
     table = Table()
     table.add_column("outcome")
     table.add_column("worlds", justify="right")
@@ -154,7 +172,7 @@ def plot(
 
     read_manifest(run_dir)
     for path in draw_all(run_dir):
-        out.print(f"wrote {path}", highlight=False)
+        out.print(f"wrote {escape(str(path))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -198,7 +216,7 @@ def main() -> None:
     try:
         app()
     except UserError as error:
-        err.print(f"error: {error}", highlight=False, soft_wrap=True)
+        err.print(f"error: {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted: no results folder was left behind.")

@@ -34,8 +34,10 @@ class Problem:
 class ScenarioError(UserError):
     """A scenario file (or one it extends) is not valid; every problem found is listed."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], source: Path | None = None) -> None:
         self.problems = problems
+        #: The scenario file that was loaded (its problems may lie in a file it extends).
+        self.source = source or problems[0].file
         count = len(problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in scenario {problems[0].file}:"
+        head = f"{count} problem{'s' if count != 1 else ''} in scenario {self.source}:"
         super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))

@@ -153,7 +153,12 @@ def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
 
 
 def check_target(out: Path, replace: bool) -> None:
-    """Refuse, before any work, to write a run where it would overwrite something."""
+    """Refuse, before any work, to write a run where it would overwrite something or cannot."""
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UserError(
+            f"Cannot write {out}: {blocker} is a file, not a folder. Choose another --out."
+        )
     if out.exists() and not replace:
         raise UserError(
             f"{out} already exists and a run is never overwritten silently. "
@@ -199,7 +204,7 @@ def write_run(
             "scenario_name": scenario.name,
             "title": scenario.title,
             "scenario_file": str(source) if source else None,
-            "scenario": scenario.model_dump(mode="json"),
+            "scenario": scenario.model_dump(mode="json", exclude_none=True),
             "scenario_hash": scenario_hash(scenario),
             "seed": result.seed,
             "worlds": result.worlds,

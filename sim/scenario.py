@@ -66,6 +66,17 @@ def _line(position: list | None, fallback: int | None) -> int | None:
     return position[0] + 1 if position else fallback
 
 
+def _key_line(node: CommentedMap, key: Any, fallback: int | None) -> int | None:
+    """Return the line of ``key`` in ``node`` (for a ``<<:`` merged key, where it was written)."""
+    if key in node.lc.data:
+        return _line(node.lc.key(key), fallback)
+    for source in getattr(node, "merge", None) or ():
+        source = source[1] if isinstance(source, tuple) else source  # (index, map) in old ruamel
+        if isinstance(source, CommentedMap) and key in source:
+            return _key_line(source, key, fallback)
+    return fallback
+
+
 def _plain(node: Any, file: Path, path: tuple, locations: dict, counter: list[int]) -> Any:
     """Convert ruamel nodes to plain Python, recording each key's line.
 
@@ -93,7 +104,7 @@ def _plain(node: Any, file: Path, path: tuple, locations: dict, counter: list[in
     if isinstance(node, CommentedMap):
         result = {}
         for key, value in node.items():
-            line = _line(node.lc.key(key), here)
+            line = _key_line(node, key, here)
             if not isinstance(key, str | int | float | bool):
                 raise refuse("keys must be plain names", "write the key as text", line)
             sub = (*path, str(key))
@@ -118,14 +129,18 @@ def _plain(node: Any, file: Path, path: tuple, locations: dict, counter: list[in
 
 
 def _read_yaml(file: Path) -> tuple[dict, dict]:
-    if not file.exists():
+    try:
+        exists, is_file = file.exists(), file.is_file()
+        size = file.stat().st_size if is_file else 0
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte, no permission
+        raise UserError(f"Scenario file {file} cannot be read ({error}). Check the path.") from None
+    if not exists:
         raise UserError(
             f"Scenario file {file} does not exist. Check the path, or list the "
             "shipped scenarios with `ls scenarios/`."
         )
-    if not file.is_file():
+    if not is_file:
         raise UserError(f"{file} is not a file. Pass a scenario file (.yaml), not a folder.")
-    size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise UserError(
             f"Scenario file {file} is {size:,} bytes; the limit is "
@@ -138,6 +153,8 @@ def _read_yaml(file: Path) -> tuple[dict, dict]:
             f"Scenario file {file} is not UTF-8 text ({error.reason} at byte "
             f"{error.start}). Save it as UTF-8."
         ) from None
+    except OSError as error:
+        raise UserError(f"Scenario file {file} cannot be read ({error}).") from None
     yaml = YAML(typ="rt", pure=True)
     try:
         data = yaml.load(text)
@@ -196,7 +213,7 @@ def _merge(base: dict, over: dict, base_loc: dict, over_loc: dict, path: tuple =
     merged = dict(base)
     for key, value in over.items():
         sub = (*path, key)
-        if value is None and key in merged and isinstance(merged[key], dict):
+        if value is None and key in merged:
             del merged[key]
             for loc in [p for p in base_loc if p[: len(sub)] == sub]:
                 del base_loc[loc]
@@ -228,7 +245,17 @@ def _load_tree(file: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]:
                 )
             ]
         )
-    target = (file.parent / parent).resolve()
+
+    def problem(message: str, hint: str) -> ScenarioError:
+        return ScenarioError([Problem(file, line, "extends", message, hint)])
+
+    try:
+        target = (file.parent / parent).resolve()
+        exists, is_file = target.exists(), target.is_file()
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte
+        raise problem(
+            f"{parent!r} cannot be read ({error})", "name a file in the same folder"
+        ) from None
     if target in chain or len(chain) > MAX_EXTENDS_DEPTH:
         raise ScenarioError(
             [
@@ -241,17 +268,11 @@ def _load_tree(file: Path, chain: tuple[Path, ...]) -> tuple[dict, dict]:
                 )
             ]
         )
-    if not target.exists():
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    line,
-                    "extends",
-                    f"{parent} not found next to {file.name}",
-                    "name a file in the same folder",
-                )
-            ]
+    if not exists:
+        raise problem(f"{parent} not found next to {file.name}", "name a file in the same folder")
+    if not is_file:
+        raise problem(
+            f"{parent!r} is not a file but a folder", "name a scenario file in the same folder"
         )
     base, base_locations = _load_tree(target, (*chain, target))
     _drop_params_of_replaced_policies(base, data, base_locations)
@@ -313,16 +334,22 @@ def _field_at(model: type[BaseModel] | None, path: tuple) -> tuple[type[BaseMode
 
 
 def _range_text(info: Any) -> str:
+    """Return e.g. "use a value from 0.0 to 1.0", or "above 0.0 and up to 365.0"."""
     bounds = {}
     for meta in getattr(info, "metadata", []):
         for name in ("ge", "gt", "le", "lt"):
             if getattr(meta, name, None) is not None:
                 bounds[name] = getattr(meta, name)
-    if not bounds:
-        return ""
-    low = bounds.get("ge", bounds.get("gt"))
-    high = bounds.get("le", bounds.get("lt"))
-    return f"use a value from {low} to {high}" if low is not None and high is not None else ""
+    if "ge" in bounds and "le" in bounds:
+        return f"use a value from {bounds['ge']} to {bounds['le']}"
+    words = {"ge": "of at least", "gt": "above", "le": "up to", "lt": "below"}
+    low = next((f"{words[n]} {bounds[n]}" for n in ("ge", "gt") if n in bounds), None)
+    high = next((f"{words[n]} {bounds[n]}" for n in ("le", "lt") if n in bounds), None)
+    if low and high:
+        return f"use a value {low} and {high}"
+    if low or high:
+        return f"use a value {low or high.replace('up to', 'of at most')}"
+    return ""
 
 
 def _problems_from(
@@ -474,19 +501,29 @@ def _check_references(data: dict, file: Path, locations: dict) -> list[Problem]:
         if not isinstance(inject, dict):
             continue
         kind = inject.get("kind")
-        if kind == InjectKind.ADVANCE_ORDER and inject.get("sector") not in sectors:
+        # Only text (or nothing) can name a sector or actor; the schema reports other types.
+        sector, actor = inject.get("sector"), inject.get("actor")
+        if (
+            kind == InjectKind.ADVANCE_ORDER
+            and isinstance(sector, str | None)
+            and sector not in sectors
+        ):
             report(
                 index,
                 "sector",
-                f"advance_order needs one of the sectors, got {inject.get('sector')!r}",
+                f"advance_order needs one of the sectors, got {sector!r}",
                 "use one of: " + ", ".join(map(str, sectors)),
             )
-        if kind == InjectKind.THIRD_PARTY_STATEMENT and inject.get("actor") not in third:
+        if (
+            kind == InjectKind.THIRD_PARTY_STATEMENT
+            and isinstance(actor, str | None)
+            and actor not in third
+        ):
             names = ", ".join(map(str, third)) or "(none declared)"
             report(
                 index,
                 "actor",
-                f"third_party_statement needs a declared third party, got {inject.get('actor')!r}",
+                f"third_party_statement needs a declared third party, got {actor!r}",
                 f"use one of: {names}, or declare it under actors.third_parties",
             )
         day = inject.get("day")
@@ -526,8 +563,15 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Read, merge and validate a scenario file; raise a UserError on any problem."""
     file = Path(path)
-    data, locations = _load_tree(file, (file.resolve(),))
-    scenario = validate_data(data, file, locations)
+    try:
+        root = file.resolve()
+    except (OSError, ValueError) as error:  # a NUL byte in the path
+        raise UserError(f"Scenario file {file} cannot be read ({error}). Check the path.") from None
+    try:
+        data, locations = _load_tree(file, (root,))
+        scenario = validate_data(data, file, locations)
+    except ScenarioError as error:  # problems may lie in a base: head the report with this file
+        raise ScenarioError(error.problems, source=file) from None
     return LoadedScenario(scenario, file, scenario.model_dump(mode="json"))
 
 

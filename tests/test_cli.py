@@ -1,20 +1,40 @@
-"""The command line end to end, in a temporary folder, as a user would run it."""
+"""The command line end to end, in a temporary folder, as a user would run it.
+
+Each `python -m sim.cli` spends about a second importing, so every command the tests
+need is started up front, several at a time, by the module fixture ``done`` (in two
+rounds: the second needs the folders the first wrote); each test then checks the
+outcome of its own commands.
+"""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from sim.policies import REGISTRY
+from sim.results import outcome_hash
+from sim.scenario import load_scenario
+from sim.world import OUTCOME_CLASSES
 
 from conftest import ROOT, SCENARIOS
 
-BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
+BASELINE = SCENARIOS / "baseline-may-2021.yaml"
+SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+HAS_PLOTS = (ROOT / "sim" / "plots.py").exists()
+# Rich reads these; a developer's terminal settings must not change what the tests see.
+ENV = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES", "FORCE_COLOR"}}
 
 
 def documented_columns(table: str) -> set[str]:
@@ -27,146 +47,293 @@ def documented_columns(table: str) -> set[str]:
     return names
 
 
-def cli(*args: str, cwd) -> subprocess.CompletedProcess:
+def cli(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args],
+        [sys.executable, "-m", "sim.cli", *map(str, args)],
         cwd=cwd,
+        env=ENV,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 
-def assert_user_error(result: subprocess.CompletedProcess, *phrases: str) -> None:
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    for phrase in phrases:
-        assert phrase in result.stderr, result.stderr
+@dataclass
+class Session:
+    """A temporary working folder and what each named command did in it."""
 
+    cwd: Path
+    results: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
+    before: dict[str, Any] = field(default_factory=dict)  # what a folder held before round 2
 
-def test_validate_every_shipped_scenario(tmp_path):
-    files = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
-    result = cli("validate", *files, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.count("✓") == len(files)
+    def run_all(self, commands: dict[str, tuple]) -> None:
+        def one(args: tuple) -> subprocess.CompletedProcess:
+            try:  # out-of-range numbers must be refused at once, never start a long run
+                return cli(*args, cwd=self.cwd, timeout=60)
+            except subprocess.TimeoutExpired as error:
+                return subprocess.CompletedProcess(error.cmd, -9, "", "(timed out)")
 
+        with ThreadPoolExecutor(max_workers=max(4, os.cpu_count() or 1)) as pool:
+            self.results.update(zip(commands, pool.map(one, commands.values()), strict=True))
 
-def test_validate_a_bad_file(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("name: bad\ntitle: Bad\nworlds: -4\n")
-    assert_user_error(cli("validate", str(bad), cwd=tmp_path), f"{bad}:3", "worlds")
+    def ok(self, name: str) -> subprocess.CompletedProcess:
+        result = self.results[name]
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+        assert "Traceback" not in result.stderr
+        return result
+
+    def refused(self, name: str, *phrases: str) -> subprocess.CompletedProcess:
+        """Assert the command ended in a clear message and exit status 2."""
+        result = self.results[name]
+        assert result.returncode == 2, f"{name}: {result.returncode} {result.stderr}"
+        assert "Traceback" not in result.stderr + result.stdout, result.stderr
+        for phrase in phrases:
+            assert phrase in result.stderr, result.stderr
+        return result
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    cwd = tmp_path_factory.mktemp("cli")
-    result = cli("run", BASELINE, "--worlds", "300", "--out", "run", "--csv", cwd=cwd)
-    assert result.returncode == 0, result.stderr
-    assert "frozen gain" in result.stdout and "Results: run/" in result.stdout
-    return cwd / "run"
-
-
-def test_run_writes_a_complete_results_folder(run_dir):
-    manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["complete"] is True and manifest["worlds"] == 300
-    assert manifest["seed"] == 20210512 and len(manifest["scenario_hash"]) == 64
-    assert len(manifest["outcome_hash"]) == 64 and manifest["versions"]["mesa"].startswith("3.5")
-    assert manifest["title"] == "Sev Lake, May 2021: baseline"
-    assert manifest["start_date"] == "2021-05-11"
-    worlds = pd.read_parquet(run_dir / "worlds.parquet")
-    assert len(worlds) == 300
-    assert set(worlds.columns) == documented_columns("worlds.parquet")
-    assert len(pd.read_csv(run_dir / "worlds.csv")) == 300
-    for name in ("per_tick", "histograms", "state_shares", "trajectories"):
-        assert len(pd.read_parquet(run_dir / f"{name}.parquet")) > 0, name
-    assert sorted(p.name for p in (run_dir / "plots").glob("*.png")) == [
-        "fan_alarm.png",
-        "fan_depth.png",
-        "fan_rung.png",
-        "outcome_shares.png",
-        "rung_heatmap.png",
-    ]
-
-
-def test_plot_redraws_from_the_folder(run_dir):
-    before = (run_dir / "plots" / "outcome_shares.png").stat().st_mtime_ns
-    result = cli("plot", str(run_dir), cwd=run_dir.parent)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.count("wrote") == 5
-    assert (run_dir / "plots" / "outcome_shares.png").stat().st_mtime_ns > before
-
-
-def test_a_run_is_never_overwritten_silently(run_dir):
-    before = (run_dir / "manifest.json").read_bytes()
-    result = cli("run", BASELINE, "--worlds", "50", "--out", "run", cwd=run_dir.parent)
-    assert_user_error(result, "already exists", "--replace")
-    assert (run_dir / "manifest.json").read_bytes() == before
-
-
-def test_replace(tmp_path):
-    first = cli("run", BASELINE, "-n", "40", "--out", "r", "--no-plots", cwd=tmp_path)
-    second = cli("run", BASELINE, "-n", "60", "--out", "r", "--no-plots", "--replace", cwd=tmp_path)
-    assert first.returncode == second.returncode == 0
-    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["worlds"] == 60
-    assert [p.name for p in tmp_path.iterdir()] == ["r"]
-
-
-def test_bad_input_leaves_nothing_behind(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        (SCENARIOS / "baseline-may-2021.yaml")
-        .read_text()
-        .replace("policy: broker", "policy: brokr")
+def done(tmp_path_factory) -> Session:
+    session = Session(tmp_path_factory.mktemp("cli"))
+    cwd = session.cwd
+    baseline = BASELINE.read_text(encoding="utf-8")
+    (cwd / "bad.yaml").write_text(baseline.replace("policy: broker", "policy: brokr"))
+    deep = cwd.joinpath(*["a-folder-with-a-long-name"] * 4)  # the path alone is > 80 characters
+    deep.mkdir(parents=True)
+    (deep / "invalid.yaml").write_text("name: bad\ntitle: Bad\nworlds: -4\n")
+    weird = cwd / "we[ird]"  # text that rich would read as markup
+    weird.mkdir()
+    title = 'title: "Draft [/b] of [bold]the[/bold] baseline"'
+    (weird / "[bold]x.yaml").write_text(re.sub(r"(?m)^title: .*$", title, baseline))
+    (weird / "key.yaml").write_text(baseline + '"[/x]": 1\n')
+    (cwd / "a-file").write_text("not a folder\n")
+    (cwd / "not-a-run").mkdir()
+    (cwd / "not-a-run" / "keep.txt").write_text("mine\n")
+    (cwd / "incomplete").mkdir()
+    (cwd / "incomplete" / "manifest.json").write_text('{"complete": false}\n')
+    quick = ("-n", "50", "--no-plots")
+    session.run_all(
+        {
+            "validate-all": ("validate", *SHIPPED),
+            "validate-bad": ("validate", BASELINE, deep / "invalid.yaml"),
+            "run": ("run", BASELINE, "--worlds", "300", "--out", cwd / "run", "--no-plots"),
+            "csv": ("run", BASELINE, "-n", "40", "--out", cwd / "csv", "--csv", "--no-plots"),
+            **(
+                {"plotted": ("run", BASELINE, "-n", "100", "--out", cwd / "plotted")}
+                if HAS_PLOTS
+                else {}
+            ),
+            "seed-1a": ("run", BASELINE, *quick, "--seed", "1", "--out", cwd / "seed-1a"),
+            "seed-1b": ("run", BASELINE, *quick, "--seed", "1", "--out", cwd / "seed-1b"),
+            "seed-2": ("run", BASELINE, *quick, "--seed", "2"),  # into the default folder
+            "bad-scenario": ("run", cwd / "bad.yaml", "--out", cwd / "x-bad"),
+            "missing-scenario": ("run", cwd / "missing.yaml", "--out", cwd / "x-missing"),
+            "worlds-0": ("run", BASELINE, "--worlds", "0", "--out", cwd / "x-w0"),
+            "worlds-neg": ("run", BASELINE, "--worlds", "-5", "--out", cwd / "x-w5"),
+            "worlds-huge": ("run", BASELINE, "--worlds", "100000001", "--out", cwd / "x-wh"),
+            "seed-huge": ("run", BASELINE, "--seed", str(2**64), "--out", cwd / "x-s64"),
+            "out-under-a-file": ("run", BASELINE, *quick, "--out", cwd / "a-file" / "run"),
+            "replace-not-a-run": ("run", BASELINE, *quick, "--out", cwd / "not-a-run", "--replace"),
+            "markup-validate": ("validate", weird / "[bold]x.yaml", weird / "key.yaml"),
+            "markup-run": ("run", weird / "[bold]x.yaml", *quick, "--out", weird / "out[red]"),
+            "plot-not-a-run": ("plot", cwd / "not-a-run"),
+            "plot-incomplete": ("plot", cwd / "incomplete"),
+            "policies": ("policies",),
+            "policies-csto": ("policies", "--actor", "csto"),
+            "help": ("--help",),
+            "help-validate": ("validate", "--help"),
+            "help-run": ("run", "--help"),
+            "help-plot": ("plot", "--help"),
+            "help-policies": ("policies", "--help"),
+        }
     )
-    assert_user_error(cli("run", str(bad), "--out", "x", cwd=tmp_path), "did you mean `broker`")
-    assert_user_error(cli("run", str(tmp_path / "missing.yaml"), cwd=tmp_path), "does not exist")
-    for worlds in ("0", "-5"):
-        result = cli("run", BASELINE, "--worlds", worlds, "--out", "x", cwd=tmp_path)
-        assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
+    # Second round: commands on the folders the first round wrote.
+    for name in ("run", "csv"):
+        if session.results[name].returncode == 0:
+            session.before[name] = (cwd / name / "manifest.json").read_bytes()
+    if (cwd / "csv" / "worlds.csv").exists():
+        session.before["worlds.csv"] = (cwd / "csv" / "worlds.csv").read_bytes()
+    second = {
+        "overwrite": ("run", BASELINE, *quick, "--out", cwd / "run"),
+        "replace": ("run", BASELINE, "-n", "60", "--no-plots", "--out", cwd / "csv", "--replace"),
+    }
+    if HAS_PLOTS and session.results["plotted"].returncode == 0:
+        session.before["plots"] = sorted(p.name for p in (cwd / "plotted" / "plots").glob("*.png"))
+        shutil.rmtree(cwd / "plotted" / "plots")
+        second["plot"] = ("plot", cwd / "plotted")
+    session.run_all(second)
+    return session
 
 
-def test_seed_sets_the_worlds(tmp_path):
-    hashes = []
-    for seed, out in (("1", "a"), ("1", "b"), ("2", "c")):
-        result = cli(
-            "run", BASELINE, "-n", "200", "--seed", seed, "--out", out, "--no-plots", cwd=tmp_path
-        )
-        assert result.returncode == 0, result.stderr
-        hashes.append(json.loads((tmp_path / out / "manifest.json").read_text())["outcome_hash"])
-    assert hashes[0] == hashes[1] != hashes[2]
+def test_validate_every_shipped_scenario(done):
+    result = done.ok("validate-all")
+    for path in SHIPPED:
+        assert f"✓ {path}: " in result.stdout  # one line per file, the path whole
+    assert result.stdout.count("✓") == len(SHIPPED) and not result.stderr
 
 
-def test_default_folder_is_under_results(tmp_path):
-    result = cli("run", BASELINE, "-n", "20", "--no-plots", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    (folder,) = (tmp_path / "results").iterdir()
-    assert folder.name.startswith("baseline-may-2021-") and folder.name.endswith("seed20210512")
+def test_validate_a_bad_file_names_file_and_line(done):
+    result = done.refused("validate-bad")
+    bad = done.cwd.joinpath(*["a-folder-with-a-long-name"] * 4, "invalid.yaml")
+    # file:line on one line, as editors and grep expect, however long the path
+    assert f"{bad}:3: worlds: Input should be greater than or equal to 1" in result.stderr
+    assert f"{bad}:1: sectors: required but missing" in result.stderr
+    assert f"✓ {BASELINE}" in result.stdout  # the good file is still checked
 
 
-def test_policies_lists_every_policy(tmp_path):
-    result = cli("policies", cwd=tmp_path)
-    assert result.returncode == 0
-    for kind, name in REGISTRY:
-        assert f"{kind.value} / {name}" in result.stdout
-    only_csto = cli("policies", "--actor", "csto", cwd=tmp_path).stdout
-    assert "csto / consensus" in only_csto and "russia /" not in only_csto
+def test_run_prints_the_outcome_table_and_where_the_results_are(done):
+    result = done.ok("run")
+    folder = done.cwd / "run"
+    assert "Sev Lake, May 2021: baseline: outcomes of 300 worlds" in result.stdout
+    counts = {}
+    for outcome in OUTCOME_CLASSES:
+        row = re.search(rf"│ {re.escape(outcome.label)} +│ +(\d+) │ +([\d.]+)% │", result.stdout)
+        assert row, f"no row for {outcome.label}:\n{result.stdout}"
+        counts[outcome.name.lower()] = int(row[1])
+        assert float(row[2]) == pytest.approx(100 * int(row[1]) / 300, abs=0.05)
+    worlds = pd.read_parquet(folder / "worlds.parquet")
+    assert counts == {k: int((worlds["outcome"] == k).sum()) for k in counts}
+    assert sum(counts.values()) == 300
+    assert f"Results: {folder}/" in result.stdout and "Plots:" not in result.stdout
 
 
-def test_plot_refuses_a_folder_that_is_not_a_run(tmp_path):
-    assert_user_error(cli("plot", str(tmp_path), cwd=tmp_path), "manifest.json is missing")
+def test_run_writes_a_complete_results_folder(done):
+    done.ok("run")
+    folder = done.cwd / "run"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["complete"] is True and manifest["worlds"] == 300
+    assert manifest["seed"] == 20210512  # the scenario's
+    assert manifest["scenario_hash"] == load_scenario(BASELINE).hash
+    assert manifest["scenario_name"] == "baseline-may-2021"
+    assert {"python", "crisis-sim", "mesa", "numpy", "pandas"} <= set(manifest["versions"])
+    assert manifest["versions"]["mesa"].startswith("3.5")
+    worlds = pd.read_parquet(folder / "worlds.parquet")
+    assert len(worlds) == 300 and list(worlds["world"]) == list(range(300))
+    assert set(worlds.columns) == documented_columns("worlds.parquet")
+    assert manifest["outcome_hash"] == outcome_hash(worlds)
+    per_tick = pd.read_parquet(folder / "per_tick.parquet")
+    assert set(per_tick["tick"]) == set(range(manifest["ticks"]))
+    for name in ("histograms", "state_shares", "trajectories"):
+        assert len(pd.read_parquet(folder / f"{name}.parquet")) > 0, name
+    assert not (folder / "worlds.csv").exists() and not (folder / "plots").exists()
+
+
+def test_csv(done):
+    done.ok("csv")  # the folder is then replaced by a run without --csv: see test_replace
+    assert json.loads(done.before["csv"])["worlds"] == 40
+    table = pd.read_csv(io.BytesIO(done.before["worlds.csv"]))
+    assert len(table) == 40 and set(table.columns) == documented_columns("worlds.parquet")
+
+
+def test_a_run_is_never_overwritten_silently(done):
+    result = done.refused("overwrite", "already exists", "--replace")
+    assert "Running" not in result.stderr  # refused before simulating
+    assert (done.cwd / "run" / "manifest.json").read_bytes() == done.before["run"]
+
+
+def test_replace(done):
+    done.ok("replace")
+    folder = done.cwd / "csv"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["worlds"] == 60 and len(pd.read_parquet(folder / "worlds.parquet")) == 60
+    assert not (folder / "worlds.csv").exists()  # replaced whole, not merged
+
+
+def test_replace_refuses_a_folder_that_is_not_a_run(done):
+    result = done.refused("replace-not-a-run", "not a crisis-sim results folder")
+    assert "Running" not in result.stderr  # refused before simulating
+    assert [p.name for p in (done.cwd / "not-a-run").iterdir()] == ["keep.txt"]
 
 
 @pytest.mark.parametrize(
-    ("command", "expected"),
+    ("name", "phrases"),
     [
-        ((), "validate"),
-        (("run",), "--worlds"),
-        (("validate",), "FILE"),
-        (("plot",), "RUN_DIR"),
-        (("policies",), "--actor"),
+        ("bad-scenario", ["bad.yaml:", "did you mean `broker`"]),
+        ("missing-scenario", ["missing.yaml does not exist"]),
+        ("worlds-0", ["--worlds"]),
+        ("worlds-neg", ["--worlds"]),
+        ("worlds-huge", ["--worlds"]),
+        ("seed-huge", ["--seed"]),
+        ("out-under-a-file", ["a-file", "not a folder"]),
     ],
 )
-def test_help(tmp_path, command, expected):
-    result = cli(*command, "--help", cwd=tmp_path)
-    assert result.returncode == 0 and expected in result.stdout
+def test_bad_input_is_refused_cleanly(done, name, phrases):
+    done.refused(name, *phrases)
+
+
+def test_bad_input_leaves_nothing_behind(done):
+    names = {p.name for p in done.cwd.iterdir()}
+    assert not {n for n in names if n.startswith("x-")}, names
+    assert not {n for n in names if n.startswith(".")}, names  # no hidden .partial folders
+    assert (done.cwd / "a-file").read_text() == "not a folder\n"
+
+
+def test_seed_sets_the_worlds(done):
+    done.ok("seed-2")
+    (default,) = (done.cwd / "results").iterdir()  # no --out: the default place, named after it
+    assert default.name.startswith("baseline-may-2021-") and default.name.endswith("-seed2")
+    hashes = {}
+    for name, folder, seed in (
+        ("seed-1a", done.cwd / "seed-1a", 1),
+        ("seed-1b", done.cwd / "seed-1b", 1),
+        ("seed-2", default, 2),
+    ):
+        done.ok(name)
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["seed"] == seed and manifest["worlds"] == 50
+        hashes[name] = manifest["outcome_hash"]
+    assert hashes["seed-1a"] == hashes["seed-1b"] != hashes["seed-2"]
+
+
+def test_text_that_looks_like_markup_is_printed_as_written(done):
+    weird = done.cwd / "we[ird]"
+    result = done.refused("markup-validate", f"{weird / 'key.yaml'}:", "[/x]: unknown key")
+    assert f"✓ {weird / '[bold]x.yaml'}: " in result.stdout and "✗" in result.stderr
+    result = done.ok("markup-run")
+    assert "Draft [/b] of [bold]the[/bold] baseline: outcomes of 50 worlds" in result.stdout
+    assert f"Results: {weird / 'out[red]'}/" in result.stdout
+    assert (weird / "out[red]" / "manifest.json").exists()
+
+
+def test_policies_lists_every_policy(done):
+    listing = done.ok("policies").stdout
+    for kind, name in REGISTRY:
+        assert f"{kind.value} / {name} " in listing
+    only_csto = done.ok("policies-csto").stdout
+    for kind, name in REGISTRY:
+        assert (f"{kind.value} / {name} " in only_csto) == (kind.value == "csto")
+
+
+def test_plot_refuses_what_is_not_a_results_folder(done):
+    done.refused("plot-not-a-run", "not-a-run", "manifest.json is missing")
+    done.refused("plot-incomplete", "incomplete run")
+
+
+@pytest.mark.skipif(not HAS_PLOTS, reason="sim/plots.py is not written yet")
+def test_run_draws_plots_and_plot_redraws_them(done):
+    result = done.ok("plotted")
+    folder = done.cwd / "plotted"
+    assert f"Plots:   {folder / 'plots'}/" in result.stdout
+    drawn = done.before["plots"]  # then deleted, for `plot` to draw again
+    assert len(drawn) >= 4
+    redrawn = done.ok("plot")
+    pngs = sorted((folder / "plots").glob("*.png"))
+    assert [p.name for p in pngs] == drawn  # the same plots, from the folder alone
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert redrawn.stdout.count("wrote ") == len(pngs)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("help", ["validate", "run", "plot", "policies"]),
+        ("help-validate", ["FILE"]),
+        ("help-run", ["--worlds", "--seed", "--out", "--csv", "--replace", "--no-plots"]),
+        ("help-plot", ["RUN_DIR"]),
+        ("help-policies", ["--actor"]),
+    ],
+)
+def test_help(done, name, expected):
+    result = done.ok(name)
+    for word in expected:
+        assert word in result.stdout, result.stdout
