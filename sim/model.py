@@ -13,6 +13,7 @@ whatever block of worlds it runs in.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
@@ -20,13 +21,31 @@ import pandas as pd
 
 from sim.actions import ActorKind
 from sim.agents import ACTOR_CLASSES, CrisisActor, ThirdParty
+from sim.errors import UserError
 from sim.perception import Perceiver
 from sim.record import Recorder, outcome_table
 from sim.record import sample_stride as sample_stride_for
 from sim.rng import CounterRNG
-from sim.scenario import build_policy, load_scenario
+from sim.scenario import build_policy, load_scenario, validate_data
 from sim.schema import Scenario
-from sim.world import NEVER, Resolver, WorldState
+from sim.world import NEVER, OUTCOME_CLASSES, Resolver, WorldState
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """Return ``scenario`` with fields changed by dotted path, validated again."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    for path, value in overrides.items():
+        node = data
+        *parents, last = path.split(".")
+        for key in parents:
+            if not isinstance(node.get(key), dict):
+                raise UserError(
+                    f"Override {path!r}: {key!r} is not a section of the scenario. "
+                    "Use a dotted path such as dynamics.advance_step_km."
+                )
+            node = node[key]
+        node[last] = value
+    return validate_data(data, Path(f"<{scenario.name} with overrides>"))
 
 
 class CrisisModel(mesa.Model):
@@ -40,6 +59,10 @@ class CrisisModel(mesa.Model):
         seed: overrides the scenario's seed.
         sample_stride: keep full histories of worlds whose index is a multiple of this
             (default: about ``scenario.trajectory_sample`` worlds of the block).
+        **overrides: scenario fields to change, by dotted path, e.g.
+            ``**{"dynamics.advance_step_km": 0.5, "actors.russia.policy": "protector"}``;
+            the result is validated like a scenario file. This is how ``mesa.batch_run``
+            sweeps scenario fields (one world per model: ``worlds=1, first_world=i``).
     """
 
     def __init__(
@@ -49,9 +72,12 @@ class CrisisModel(mesa.Model):
         first_world: int = 0,
         seed: int | None = None,
         sample_stride: int | None = None,
+        **overrides: Any,
     ) -> None:
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario).scenario
+        if overrides:
+            scenario = with_overrides(scenario, overrides)
         seed = scenario.seed if seed is None else seed
         super().__init__(rng=seed)
         self.spec = scenario
@@ -82,6 +108,15 @@ class CrisisModel(mesa.Model):
                 "share_in_talks": lambda m: float((m.world.talks > 0).mean()),
                 "mean_rung": lambda m: float(m.world.rung.mean()),
                 "share_ended": lambda m: float((~m.world.active).mean()),
+                # Shares of worlds per outcome class: absorbing classes as they happen,
+                # the others once the horizon classifies the worlds still running. With
+                # one world per model (mesa.batch_run) each is 0 or 1: that world's outcome.
+                **{
+                    f"share_{outcome.name.lower()}": (
+                        lambda m, code=outcome: float((m.world.outcome == code).mean())
+                    )
+                    for outcome in OUTCOME_CLASSES
+                },
             }
         )
 
@@ -102,13 +137,13 @@ class CrisisModel(mesa.Model):
             self.world, self.tick, {name: d.action for name, d in decisions.items()}
         )
         self.recorder.observe(self.world, decisions, self.tick)
-        self.datacollector.collect(self)
         self.tick += 1
         if self.tick >= self.ticks:
             self.resolver.finish(self.world, self.tick - 1)
             self.running = False
         elif not self.world.active.any():
             self.running = self._skip_to_horizon()
+        self.datacollector.collect(self)  # after the horizon's classification, if any
 
     def _skip_to_horizon(self) -> bool:
         """Every world has ended: record the frozen remainder without stepping actors."""

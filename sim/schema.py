@@ -273,10 +273,12 @@ class Inject(Strict):
     actor: Identifier | None = Field(
         None, description="For third_party_statement: who speaks (a third party's name)."
     )
-    magnitude: Unit = Field(
-        0.5,
+    magnitude: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
         description="Strength: rumour level added; cost of defiance added by a statement "
-        "or removed by a visit.",
+        "or removed by a visit (0.5 when not given).",
     )
     probability: Unit = Field(1.0, description="Chance the event happens in a given world.")
 
@@ -284,13 +286,18 @@ class Inject(Strict):
     def _fields_fit_kind(self) -> Inject:
         used = INJECT_FIELDS[self.kind]
         for name in ("sector", "actor", "magnitude"):
-            if name in self.model_fields_set and name not in used:
+            if getattr(self, name) is not None and name not in used:
                 uses = ", ".join(sorted(used)) or "no optional fields"
                 raise ValueError(
                     f"`{name}` does nothing for a {self.kind.value} inject "
                     f"(it uses {uses}); remove it"
                 )
         return self
+
+    @property
+    def strength(self) -> float:
+        """The inject's magnitude, or 0.5 where the file leaves it out."""
+        return 0.5 if self.magnitude is None else self.magnitude
 
 
 class Scenario(Strict):

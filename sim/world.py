@@ -274,17 +274,17 @@ class Resolver:
                 sector = np.full(n, self.sector_ids.index(inject.sector), np.int8)
                 new_km += self._advance(w, happens, sector)
             elif inject.kind is InjectKind.RUMOUR:
-                w.rumour = np.where(happens, np.minimum(1.0, w.rumour + inject.magnitude), w.rumour)
+                w.rumour = np.where(happens, np.minimum(1.0, w.rumour + inject.strength), w.rumour)
             elif inject.kind is InjectKind.OFFICIAL_STATEMENT:
                 forced_statement |= happens
             elif inject.kind is InjectKind.THIRD_PARTY_STATEMENT:
                 weight = self.influence.get(inject.actor or "", 1.0)
-                w.cost_of_defiance += np.where(happens, inject.magnitude * weight, 0.0)
+                w.cost_of_defiance += np.where(happens, inject.strength * weight, 0.0)
                 w.attention = np.where(happens, np.minimum(1.0, w.attention + 0.2), w.attention)
             elif inject.kind is InjectKind.MINISTERIAL_VISIT:
                 # Encouragement can outweigh pressure: the balance may go below zero,
                 # and later calls for restraint must first use it up.
-                w.cost_of_defiance = w.cost_of_defiance - np.where(happens, inject.magnitude, 0.0)
+                w.cost_of_defiance = w.cost_of_defiance - np.where(happens, inject.strength, 0.0)
 
         # Ground: Azerbaijan moves, Armenia reinforces, Russia places troops.
         new_km += self._advance(w, az.action == Action.ADVANCE, az.sector)

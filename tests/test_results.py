@@ -131,3 +131,14 @@ def test_quantiles_of_a_point_mass_are_exact(exercise_data):
     tables = per_tick_tables(run_ensemble(scenario, worlds=50).recorder, scenario.tick_hours)
     first = tables["per_tick"].query("tick == 0 and measure == 'depth_km'")
     assert (first[["q05", "q25", "q50", "q75", "q95"]].to_numpy() == 0).all()
+
+
+def test_the_manifest_scenario_validates_as_a_scenario(small_run, tmp_path):
+    """The resolved scenario in a manifest is itself a valid scenario (reruns need it)."""
+    from pathlib import Path
+
+    from sim.scenario import validate_data
+
+    out = write_run(small_run, tmp_path / "run", plots=False)
+    resolved = json.loads((out / "manifest.json").read_text())["scenario"]
+    assert validate_data(resolved, Path("manifest")) == small_run.scenario
