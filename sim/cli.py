@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.actions import ActorKind
+from sim.ensemble import Engine
 from sim.errors import UserError
 
 app = typer.Typer(
@@ -108,8 +109,35 @@ def run(
     ] = False,
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the plots.")] = True,
     chunk_size: Annotated[
-        int, typer.Option(min=1, help="Worlds simulated at once (memory, not results).")
-    ] = 50_000,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worlds simulated at once: memory and speed, never results "
+            "(default: 50,000, or enough chunks to keep every worker busy).",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            case_sensitive=False,
+            help="Where the worlds run: this process, local worker processes, or Dask. "
+            "Every engine gives identical worlds.",
+        ),
+    ] = Engine.INPROCESS,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes for --engine processes or a local Dask cluster "
+            "(default: the machine's cores)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786 "
+            "(--engine dask; default: start a local cluster)."
+        ),
+    ] = None,
 ) -> None:
     """Run an ensemble of worlds and write a results folder with tables and plots.
 
@@ -130,7 +158,18 @@ def run(
         highlight=False,
         soft_wrap=True,
     )
-    result = run_ensemble(scenario, worlds=n, seed=seed, chunk_size=chunk_size, progress=True)
+    if scheduler and engine is not Engine.DASK:
+        raise UserError("--scheduler is the address of a Dask scheduler: add --engine dask.")
+    result = run_ensemble(
+        scenario,
+        worlds=n,
+        seed=seed,
+        chunk_size=chunk_size,
+        progress=True,
+        engine=engine,
+        workers=workers,
+        scheduler=scheduler,
+    )
     command = "crisis-sim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     written = write_run(
         result, target, source=file, command=command, csv=csv, replace=replace, plots=plots

@@ -50,6 +50,7 @@ class EnsembleResult:
     outcomes: pd.DataFrame
     recorder: Recorder
     timings: dict[str, float] = field(default_factory=dict)
+    engine: dict[str, str | int] = field(default_factory=dict)
 
     def outcome_shares(self) -> pd.Series:
         """Return the share of worlds in each outcome class (classes with none omitted)."""
@@ -252,10 +253,11 @@ def run_ensemble(
         worlds,
         outcomes,
         recorder,
-        {
-            "simulate_s": round(time.perf_counter() - started, 3),
-            "engine": engine.value,
+        timings={"simulate_s": round(time.perf_counter() - started, 3)},
+        engine={
+            "name": engine.value,
             "workers": workers,
             "chunks": len(chunks),
+            "chunk_size": chunk_size,
         },
     )

@@ -228,7 +228,9 @@ class Perceiver:
     def csto(self, w: WorldState, tick: int) -> CstoView:
         """Build the alliance's view."""
         taken = w.total_depth_km > 0
-        clarity = np.where(taken, 1.0 - held_ambiguity(w.depth_km, self.border.ambiguity), 0.0)
+        clarity = np.where(
+            taken, 1.0 - held_ambiguity(w.depth_km, self.border.ambiguity, w.total_depth_km), 0.0
+        )
         appealed = w.appeal_csto_tick != NEVER
         return CstoView(
             **self._base(tick),

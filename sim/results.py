@@ -216,6 +216,7 @@ def write_run(
             "rung_labels": {str(int(r)): r.label for r in Rung},
             "outcome_hash": outcome_hash(result.outcomes),
             "versions": versions(),
+            "engine": dict(result.engine),
             "timings": dict(result.timings),
             "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "command": command,

@@ -62,9 +62,11 @@ FORCE_RANK = {ForceKind.NONE: 0, ForceKind.BORDER_GUARDS: 1, ForceKind.ARMY: 2}
 NEVER = -1  # tick value meaning "has not happened"
 
 
-def held_ambiguity(depth_km: np.ndarray, ambiguity: np.ndarray) -> np.ndarray:
+def held_ambiguity(
+    depth_km: np.ndarray, ambiguity: np.ndarray, total: np.ndarray | None = None
+) -> np.ndarray:
     """Depth-weighted map ambiguity of the ground taken, per world (0 where none is taken)."""
-    total = depth_km.sum(axis=1)
+    total = depth_km.sum(axis=1) if total is None else total
     weighted = depth_km @ ambiguity
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
 
@@ -96,6 +98,7 @@ class WorldState:
     """Everything that varies between worlds. ``(R,)`` unless marked ``(R, k)``."""
 
     depth_km: np.ndarray  # (R, k) Azerbaijani advance past the pre-crisis line
+    total_depth_km: np.ndarray  # depth_km summed over sectors; see update_total_depth
     armenian_force: np.ndarray  # (R, k) int8 ForceKind rank: 0 none, 1 guards, 2 army
     russian_presence: np.ndarray  # (R, k) bool
     entrenched: np.ndarray  # (R, k) bool
@@ -138,6 +141,7 @@ class WorldState:
         never = lambda: np.full(worlds, NEVER, np.int32)  # noqa: E731
         return cls(
             depth_km=np.zeros((worlds, k)),
+            total_depth_km=np.zeros(worlds),
             armenian_force=np.tile(force, (worlds, 1)),
             russian_presence=np.tile(presence, (worlds, 1)),
             entrenched=np.zeros((worlds, k), bool),
@@ -170,10 +174,9 @@ class WorldState:
             end_tick=never(),
         )
 
-    @property
-    def total_depth_km(self) -> np.ndarray:
-        """Total advance over all sectors, per world."""
-        return self.depth_km.sum(axis=1)
+    def update_total_depth(self) -> None:
+        """Recompute ``total_depth_km`` after ``depth_km`` changed (read often, so stored)."""
+        self.total_depth_km = self.depth_km.sum(axis=1)
 
     @property
     def active(self) -> np.ndarray:
@@ -307,6 +310,8 @@ class Resolver:
             rows = np.flatnonzero((ru.action == action) & (ru.sector >= 0))
             w.russian_presence[rows, ru.sector[rows]] = True
 
+        w.update_total_depth()
+
         # Violence: ordered fire, a counter-attack, and incidents nobody ordered where
         # forces stand face to face (likelier where the army, not border guards, holds).
         in_contact = w.depth_km > 0.0
@@ -362,6 +367,7 @@ class Resolver:
         agreed = talking & (rng.uniform("talks", tick) < p_agree) & (w.total_depth_km > 0)
         w.talks = np.where(agreed, Talks.AGREEMENT, w.talks).astype(np.int8)
         w.depth_km[agreed] *= 1.0 - dyn.agreement_pullback_share
+        w.update_total_depth()
         w.entrenched[agreed] = False
         if (am.action == Action.ACCEPT_LINE).any():
             accepted = am.action == Action.ACCEPT_LINE
@@ -401,7 +407,7 @@ class Resolver:
                 + dyn.demand_cost * (tp.action == Action.DEMAND_WITHDRAWAL)
                 - dyn.demand_cost * (tp.action == Action.BACK_AZERBAIJAN)
             )
-        held = held_ambiguity(w.depth_km, self.ambiguity)
+        held = held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km)
         cost -= dyn.justify_relief * held * (az.action == Action.JUSTIFY)
         w.cost_of_defiance = w.cost_of_defiance + cost
         w.attention = np.minimum(
@@ -468,7 +474,12 @@ class Resolver:
         """
         taken = w.total_depth_km > 0
         appealed = w.csto_state >= CstoState.APPEAL_RECEIVED
-        clarity = np.where(taken, 1.0 - held_ambiguity(w.depth_km, self.ambiguity), 0.0)
+        if not (taken & appealed).any():  # nothing to judge: skip the draws (keyed, so no
+            w.member_consent[:] = False  # other draw shifts)
+            return
+        clarity = np.where(
+            taken, 1.0 - held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km), 0.0
+        )
         noise = self.scenario.perception.csto_clarity_noise * (
             2.0 * self.rng.uniform("csto.members", tick, slots=len(self.clarity_needed)) - 1.0
         )

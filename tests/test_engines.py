@@ -44,7 +44,7 @@ def test_local_processes_give_identical_worlds(scenario, reference, workers):
     result = run_ensemble(
         scenario, worlds=WORLDS, engine="processes", workers=workers, chunk_size=37
     )
-    assert result.timings["engine"] == "processes" and result.timings["chunks"] == 7
+    assert result.engine == {"name": "processes", "workers": workers, "chunks": 7, "chunk_size": 37}
     _same(result, reference, scenario)
 
 
@@ -77,3 +77,55 @@ def test_a_run_that_cannot_fit_in_memory_is_refused(scenario, monkeypatch):
 def test_a_scheduler_that_does_not_answer_is_reported(scenario):
     with pytest.raises(UserError, match=r"No Dask scheduler answered at tcp://127\.0\.0\.1:9"):
         run_ensemble(scenario, worlds=10, engine="dask", scheduler="tcp://127.0.0.1:9", workers=1)
+
+
+def test_cli_engines_give_identical_runs(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import EXERCISE
+
+    hashes = []
+    for name, extra in (("a", []), ("b", ["--engine", "processes", "--workers", "2"])):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sim.cli",
+                "run",
+                str(EXERCISE),
+                "-n",
+                "90",
+                "--out",
+                name,
+                "--no-plots",
+                *extra,
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        manifest = json.loads((tmp_path / name / "manifest.json").read_text())
+        hashes.append(manifest["outcome_hash"])
+    assert hashes[0] == hashes[1]
+    assert manifest["engine"]["name"] == "processes" and manifest["engine"]["workers"] == 2
+
+
+def test_cli_scheduler_needs_the_dask_engine(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import EXERCISE
+
+    result = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(EXERCISE), "--scheduler", "tcp://x:1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "--engine dask" in result.stderr
+    assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
