@@ -160,20 +160,25 @@ def run(
     )
     if scheduler and engine is not Engine.DASK:
         raise UserError("--scheduler is the address of a Dask scheduler: add --engine dask.")
-    result = run_ensemble(
-        scenario,
-        worlds=n,
-        seed=seed,
-        chunk_size=chunk_size,
-        progress=True,
-        engine=engine,
-        workers=workers,
-        scheduler=scheduler,
-    )
-    command = "crisis-sim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    written = write_run(
-        result, target, source=file, command=command, csv=csv, replace=replace, plots=plots
-    )
+    try:
+        result = run_ensemble(
+            scenario,
+            worlds=n,
+            seed=seed,
+            chunk_size=chunk_size,
+            progress=True,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+        )
+        command = "crisis-sim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        written = write_run(
+            result, target, source=file, command=command, csv=csv, replace=replace, plots=plots
+        )
+    except KeyboardInterrupt:
+        # Click would print a bare "Aborted!"; say what state the disk is in.
+        err.print("interrupted: the run was stopped and no results folder was written.")
+        raise typer.Exit(130) from None
     _print_shares(result.outcomes, scenario.title, n)
     out.print(f"Results: {escape(str(written))}/", highlight=False, soft_wrap=True)
     if plots:

@@ -129,3 +129,41 @@ def test_cli_scheduler_needs_the_dask_engine(tmp_path):
     )
     assert result.returncode == 2 and "--engine dask" in result.stderr
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("engine", ["inprocess", "processes"])
+def test_ctrl_c_stops_cleanly_and_leaves_nothing(tmp_path, engine):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import SCENARIOS
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "run",
+            str(SCENARIOS / "baseline-may-2021.yaml"),
+            "-n",
+            "400000",
+            "--out",
+            "run",
+            "--engine",
+            engine,
+            "--workers",
+            "2",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)  # imports done, simulation under way
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []  # no results folder, complete-looking or partial
