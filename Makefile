@@ -44,6 +44,8 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/engines.py
+	$(BIN)/python bench/batch_run.py
+	$(BIN)/python bench/memory.py
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m sim.docgen

@@ -1,0 +1,54 @@
+"""Peak resident memory of a 1,000,000-world baseline run, measured in a child process.
+
+Run with ``make bench`` (it takes a couple of minutes). The run writes its results
+folder to a temporary directory, as a user's run would, so the figure includes writing.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORLDS = 1_000_000
+
+
+def main() -> None:
+    """Print the peak memory and time; add them to bench/latest.json."""
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sim.cli",
+                "run",
+                str(ROOT / "scenarios" / "baseline-may-2021.yaml"),
+                "--worlds",
+                str(WORLDS),
+                "--out",
+                f"{folder}/run",
+                "--no-plots",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"{WORLDS:,} worlds, 30 days: peak resident memory {peak_mib:,.0f} MiB, "
+        f"{seconds:.0f} s (target at most 1,536 MiB)"
+    )
+    path = ROOT / "bench" / "latest.json"
+    latest = json.loads(path.read_text()) if path.exists() else {}
+    latest["memory"] = {"worlds": WORLDS, "peak_mib": round(peak_mib), "seconds": round(seconds)}
+    path.write_text(json.dumps(latest, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
