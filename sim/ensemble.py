@@ -227,7 +227,11 @@ def run_ensemble(
     stride = sample_stride(worlds, scenario.trajectory_sample)
     chunks = chunks_of(worlds, chunk_size)
     started = time.perf_counter()
-    done: dict[int, tuple[pd.DataFrame, Recorder]] = {}
+    # Aggregates merge as chunks arrive (counts add in any order; sampled histories are
+    # sorted when read), so memory holds one recorder and the outcome rows, not a
+    # recorder per chunk. Outcome rows are put in world order at the end.
+    frames: dict[int, pd.DataFrame] = {}
+    recorder: Recorder | None = None
     with tqdm(
         total=worlds * scenario.ticks,
         unit=" world-ticks",
@@ -240,13 +244,13 @@ def run_ensemble(
         for chunk, result in ENGINES[engine](
             scenario, chunks, seed, stride, workers, scheduler, bar
         ):
-            done[chunk.first] = result
-    # Merge in world order, whatever order the chunks finished in.
-    ordered = [done[chunk.first] for chunk in chunks]
-    recorder = ordered[0][1]
-    for _, other in ordered[1:]:
-        recorder.merge(other)
-    outcomes = pd.concat([frame for frame, _ in ordered], ignore_index=True)
+            frames[chunk.first], chunk_recorder = result
+            if recorder is None:
+                recorder = chunk_recorder
+            else:
+                recorder.merge(chunk_recorder)
+    assert recorder is not None
+    outcomes = pd.concat([frames[chunk.first] for chunk in chunks], ignore_index=True)
     return EnsembleResult(
         scenario,
         seed,

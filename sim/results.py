@@ -24,7 +24,7 @@ import pandas as pd
 from sim.actions import Rung
 from sim.ensemble import EnsembleResult
 from sim.errors import UserError
-from sim.record import CATEGORIES, MEASURES, Recorder
+from sim.record import CATEGORIES, MEASURES, SUM_SCALE, Recorder
 from sim.scenario import scenario_hash
 from sim.world import OUTCOME_CLASSES
 
@@ -101,7 +101,8 @@ def per_tick_tables(recorder: Recorder, tick_hours: int) -> dict[str, pd.DataFra
             q = list(np.clip(q, recorder.mins[name][tick], recorder.maxs[name][tick]))
             if name == "rung":
                 q = [float(np.ceil(v - 0.5)) for v in q]
-            stats.append((tick, days[tick], name, recorder.sums[name][tick] / recorder.worlds, *q))
+            mean = recorder.sums[name][tick] / SUM_SCALE / recorder.worlds
+            stats.append((tick, days[tick], name, mean, *q))
         nonzero = np.nonzero(counts)
         hist_rows.append(
             pd.DataFrame(

@@ -6,7 +6,6 @@ import copy
 import hashlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
@@ -45,7 +44,7 @@ def fingerprint(scenario: Scenario, worlds: int | None = None) -> str:
     digest.update(outcomes.to_csv(index=False).encode())
     recorder = model.recorder
     for name in sorted(recorder.sums):
-        digest.update(np.round(recorder.sums[name], 9).tobytes())
+        digest.update(recorder.sums[name].tobytes())
     for name in sorted(recorder.category_counts):
         digest.update(recorder.category_counts[name].tobytes())
     digest.update(
