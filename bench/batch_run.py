@@ -6,11 +6,11 @@ outcomes are identical, and prints the throughput ratio.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import mesa
+from latest import record
 
 from sim.ensemble import run_ensemble
 from sim.model import CrisisModel
@@ -55,15 +55,15 @@ def main() -> None:
     print(f"ensemble, {big:,} worlds:          {big_rate:12,.0f} world-ticks/s")
     print(f"ratio at {big:,} worlds: {big_rate / batch_rate:,.0f}x (target at least 100x)")
     print(f"identical outcomes for the {WORLDS} shared worlds: {identical}")
-    path = ROOT / "bench" / "latest.json"
-    latest = json.loads(path.read_text()) if path.exists() else {}
-    latest["batch_run"] = {
-        "batch_run_world_ticks_per_s": round(batch_rate),
-        "ensemble_world_ticks_per_s": round(big_rate),
-        "ratio": round(big_rate / batch_rate),
-        "identical_outcomes": identical,
-    }
-    path.write_text(json.dumps(latest, indent=2) + "\n")
+    record(
+        "batch_run",
+        {
+            "batch_run_world_ticks_per_s": round(batch_rate),
+            "ensemble_world_ticks_per_s": round(big_rate),
+            "ratio": round(big_rate / batch_rate),
+            "identical_outcomes": identical,
+        },
+    )
 
 
 if __name__ == "__main__":

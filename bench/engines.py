@@ -9,10 +9,11 @@ agree on the outcome hash.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import time
 from pathlib import Path
+
+from latest import record
 
 from sim.ensemble import run_ensemble
 from sim.results import outcome_hash
@@ -70,17 +71,17 @@ def main() -> None:
     print(f"2 processes vs 1: {two_vs_one:.2f}x faster (target 1.7x; machine allows {ideal:.2f}x)")
     print(f"Dask x2 vs processes x2: {dask_vs_processes:.2f}x the time (target at most 1.3x)")
     print(f"identical outcomes on every engine: {len(hashes) == 1}")
-    path = ROOT / "bench" / "latest.json"
-    latest = json.loads(path.read_text()) if path.exists() else {}
-    latest["engines"] = {
-        "worlds": WORLDS,
-        "machine_parallelism": round(ideal, 2),
-        "seconds": {name: round(s, 2) for name, (s, _) in runs.items()},
-        "two_processes_speedup": round(two_vs_one, 2),
-        "dask_over_processes": round(dask_vs_processes, 2),
-        "identical_outcomes": len(hashes) == 1,
-    }
-    path.write_text(json.dumps(latest, indent=2) + "\n")
+    record(
+        "engines",
+        {
+            "worlds": WORLDS,
+            "machine_parallelism": round(ideal, 2),
+            "seconds": {name: round(s, 2) for name, (s, _) in runs.items()},
+            "two_processes_speedup": round(two_vs_one, 2),
+            "dask_over_processes": round(dask_vs_processes, 2),
+            "identical_outcomes": len(hashes) == 1,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -6,13 +6,14 @@ folder to a temporary directory, as a user's run would, so the figure includes w
 
 from __future__ import annotations
 
-import json
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from latest import record
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = 1_000_000
@@ -44,10 +45,7 @@ def main() -> None:
         f"{WORLDS:,} worlds, 30 days: peak resident memory {peak_mib:,.0f} MiB, "
         f"{seconds:.0f} s (target at most 1,536 MiB)"
     )
-    path = ROOT / "bench" / "latest.json"
-    latest = json.loads(path.read_text()) if path.exists() else {}
-    latest["memory"] = {"worlds": WORLDS, "peak_mib": round(peak_mib), "seconds": round(seconds)}
-    path.write_text(json.dumps(latest, indent=2) + "\n")
+    record("memory", {"worlds": WORLDS, "peak_mib": round(peak_mib), "seconds": round(seconds)})
 
 
 if __name__ == "__main__":

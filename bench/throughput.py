@@ -6,10 +6,11 @@ assertions: timings on a shared machine vary, so no test depends on them.
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 from pathlib import Path
+
+from latest import record
 
 from sim.ensemble import run_ensemble
 from sim.scenario import load_scenario
@@ -37,8 +38,10 @@ def main() -> None:
         rate = measure(worlds, repeats=3 if worlds <= 10_000 else 1)
         rows.append({"worlds": worlds, "world_ticks_per_s": round(rate)})
         print(f"{worlds:>10,}  {rate:>15,.0f}")
-    out = {"machine": platform.platform(), "python": platform.python_version(), "rows": rows}
-    (ROOT / "bench" / "latest.json").write_text(json.dumps(out, indent=2) + "\n")
+    record(
+        "throughput",
+        {"machine": platform.platform(), "python": platform.python_version(), "rows": rows},
+    )
 
 
 if __name__ == "__main__":
