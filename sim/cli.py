@@ -116,6 +116,15 @@ def run(
             "(default: 50,000, or enough chunks to keep every worker busy).",
         ),
     ] = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="PATH=VALUE",
+            help="Change a scenario field for this run, e.g. --set horizon_days=90 or "
+            "--set dynamics.advance_step_km=0.5 (repeatable; validated like the file).",
+        ),
+    ] = None,
     engine: Annotated[
         Engine,
         typer.Option(
@@ -144,11 +153,14 @@ def run(
     Prints the share of worlds ending in each outcome class and where the results are.
     """
     from sim.ensemble import run_ensemble
+    from sim.model import with_overrides
     from sim.results import check_target, default_run_dir, write_run
     from sim.scenario import load_scenario
 
     loaded = load_scenario(file)
     scenario = loaded.scenario
+    if overrides:
+        scenario = with_overrides(scenario, parse_overrides(overrides))
     seed = scenario.seed if seed is None else seed
     target = out_dir or default_run_dir(RESULTS_ROOT, scenario.name, seed)
     check_target(target, replace)  # before simulating, not after
@@ -183,6 +195,19 @@ def run(
     out.print(f"Results: {escape(str(written))}/", highlight=False, soft_wrap=True)
     if plots:
         out.print(f"Plots:   {escape(str(written / 'plots'))}/", highlight=False, soft_wrap=True)
+
+
+def parse_overrides(items: list[str]) -> dict[str, object]:
+    """Turn ``PATH=VALUE`` strings into overrides, reading each value as YAML."""
+    from ruamel.yaml import YAML
+
+    parsed = {}
+    for item in items:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            raise UserError(f"--set {item!r} is not PATH=VALUE. Write e.g. --set horizon_days=90.")
+        parsed[path.strip()] = YAML(typ="safe", pure=True).load(text) if text.strip() else None
+    return parsed
 
 
 def _print_shares(outcomes, title: str, worlds: int) -> None:

@@ -167,3 +167,40 @@ def test_ctrl_c_stops_cleanly_and_leaves_nothing(tmp_path, engine):
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []  # no results folder, complete-looking or partial
+
+
+def test_cli_set_changes_scenario_fields(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import EXERCISE
+
+    def run(*extra):
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sim.cli",
+                "run",
+                str(EXERCISE),
+                "-n",
+                "20",
+                "--no-plots",
+                *extra,
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    result = run("--out", "a", "--set", "horizon_days=4", "--set", "dynamics.clash_persistence=0.2")
+    assert result.returncode == 0, result.stderr
+    scenario = json.loads((tmp_path / "a" / "manifest.json").read_text())["scenario"]
+    assert scenario["horizon_days"] == 4 and scenario["dynamics"]["clash_persistence"] == 0.2
+    bad = run("--out", "b", "--set", "dynamics.clash_persistence=7")
+    assert bad.returncode == 2 and "clash_persistence" in bad.stderr
+    assert "Traceback" not in bad.stderr and not (tmp_path / "b").exists()
+    malformed = run("--out", "c", "--set", "horizon_days")
+    assert malformed.returncode == 2 and "PATH=VALUE" in malformed.stderr
