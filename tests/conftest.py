@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,17 @@ from sim.schema import Scenario
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 EXERCISE = Path(__file__).parent / "data" / "exercise.yaml"
+
+
+def run_cli(cwd: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """Run ``crisis-sim ARGS`` as a user would, in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def read_yaml(path: Path) -> dict:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
+
 import pandas as pd
 import pytest
 
@@ -10,7 +16,7 @@ from sim.ensemble import Engine, run_ensemble
 from sim.errors import UserError
 from sim.results import outcome_hash, per_tick_tables
 
-from conftest import make_scenario
+from conftest import EXERCISE, SCENARIOS, make_scenario, run_cli
 
 WORLDS = 240
 
@@ -80,32 +86,10 @@ def test_a_scheduler_that_does_not_answer_is_reported(scenario):
 
 
 def test_cli_engines_give_identical_runs(tmp_path):
-    import json
-    import subprocess
-    import sys
-
-    from conftest import EXERCISE
-
     hashes = []
     for name, extra in (("a", []), ("b", ["--engine", "processes", "--workers", "2"])):
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sim.cli",
-                "run",
-                str(EXERCISE),
-                "-n",
-                "90",
-                "--out",
-                name,
-                "--no-plots",
-                *extra,
-            ],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
+        result = run_cli(
+            tmp_path, "run", str(EXERCISE), "-n", "90", "--out", name, "--no-plots", *extra
         )
         assert result.returncode == 0, result.stderr
         manifest = json.loads((tmp_path / name / "manifest.json").read_text())
@@ -115,31 +99,13 @@ def test_cli_engines_give_identical_runs(tmp_path):
 
 
 def test_cli_scheduler_needs_the_dask_engine(tmp_path):
-    import subprocess
-    import sys
-
-    from conftest import EXERCISE
-
-    result = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "run", str(EXERCISE), "--scheduler", "tcp://x:1"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_cli(tmp_path, "run", str(EXERCISE), "--scheduler", "tcp://x:1", timeout=60)
     assert result.returncode == 2 and "--engine dask" in result.stderr
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("engine", ["inprocess", "processes"])
 def test_ctrl_c_stops_cleanly_and_leaves_nothing(tmp_path, engine):
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from conftest import SCENARIOS
-
     process = subprocess.Popen(
         [
             sys.executable,
@@ -170,30 +136,8 @@ def test_ctrl_c_stops_cleanly_and_leaves_nothing(tmp_path, engine):
 
 
 def test_cli_set_changes_scenario_fields(tmp_path):
-    import json
-    import subprocess
-    import sys
-
-    from conftest import EXERCISE
-
     def run(*extra):
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sim.cli",
-                "run",
-                str(EXERCISE),
-                "-n",
-                "20",
-                "--no-plots",
-                *extra,
-            ],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_cli(tmp_path, "run", str(EXERCISE), "-n", "20", "--no-plots", *extra)
 
     result = run("--out", "a", "--set", "horizon_days=4", "--set", "dynamics.clash_persistence=0.2")
     assert result.returncode == 0, result.stderr
