@@ -9,18 +9,41 @@ Grounded in the May 2021 Sev Lake crisis between Armenia and Azerbaijan. The Pyt
 ['appeal_day', 'casualties_armenia', 'casualties_azerbaijan']
 """
 
-from sim.ensemble import EnsembleResult, run_ensemble
-from sim.model import CrisisModel
-from sim.results import write_run
-from sim.scenario import LoadedScenario, load_scenario
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = [
+
+# The public names load on first use (PEP 562), so `crisis-sim --help` and other light
+# commands do not pay for importing Mesa, pandas and scipy.
+_EXPORTS = {
+    "CrisisModel": "sim.model",
+    "EnsembleResult": "sim.ensemble",
+    "LoadedScenario": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "run_ensemble": "sim.ensemble",
+    "write_run": "sim.results",
+}
+__all__ = [  # noqa: RUF022 - the order of _EXPORTS
     "CrisisModel",
     "EnsembleResult",
     "LoadedScenario",
-    "__version__",
     "load_scenario",
     "run_ensemble",
     "write_run",
+    "__version__",
 ]
+
+if TYPE_CHECKING:
+    from sim.ensemble import EnsembleResult, run_ensemble
+    from sim.model import CrisisModel
+    from sim.results import write_run
+    from sim.scenario import LoadedScenario, load_scenario
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.actions import ActorKind
-from sim.ensemble import Engine
+from sim.engine import Engine
 from sim.errors import UserError
 
 app = typer.Typer(

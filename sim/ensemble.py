@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import pandas as pd
 from tqdm import tqdm
 
+from sim.engine import Engine
 from sim.errors import UserError
 from sim.model import CrisisModel
 from sim.record import Recorder, sample_stride
@@ -30,14 +30,6 @@ DEFAULT_CHUNK = 50_000
 #: Bytes one world's row of outcomes takes in memory, measured on the baseline
 #: (pandas, including the string columns); used to refuse runs that cannot fit.
 OUTCOME_BYTES_PER_WORLD = 400
-
-
-class Engine(StrEnum):
-    """Where the chunks of an ensemble run."""
-
-    INPROCESS = "inprocess"
-    PROCESSES = "processes"
-    DASK = "dask"
 
 
 @dataclass
