@@ -144,8 +144,9 @@ class Perceiver:
         )
         lag = scenario.perception.armenia_lag_ticks
         k = len(scenario.sectors)
-        # Yerevan's news is ``lag`` ticks old: a ring of past depths.
+        # Yerevan's news is ``lag`` ticks old: a ring of past depths, written in place.
         self._past_depths = np.zeros((lag + 1, worlds, k))
+        self._newest = 0
         self._contact_tick = np.full(worlds, NEVER, np.int32)
         self._last: dict[str, np.ndarray] = {}
 
@@ -161,11 +162,15 @@ class Perceiver:
 
     def observe(self, w: WorldState, tick: int, last_actions: dict[str, np.ndarray]) -> None:
         """Record what this tick's views depend on from the past."""
-        self._past_depths = np.roll(self._past_depths, 1, axis=0)
-        self._past_depths[0] = w.depth_km
+        self._newest = (self._newest + 1) % len(self._past_depths)
+        self._past_depths[self._newest] = w.depth_km
         started = (w.total_depth_km > 0) & (self._contact_tick == NEVER)
         self._contact_tick = np.where(started, tick, self._contact_tick)
         self._last = last_actions
+
+    def _lagged_depths(self) -> np.ndarray:
+        """Depths as they were ``armenia_lag_ticks`` ticks ago (the ring's oldest slot)."""
+        return self._past_depths[(self._newest + 1) % len(self._past_depths)]
 
     def _last_action(self, actor: str, *actions: Action) -> np.ndarray:
         last = self._last.get(actor)
@@ -197,7 +202,7 @@ class Perceiver:
         error = 1.0 + noise * (2.0 * self.rng.uniform("perceive.armenia", tick, slots=k) - 1.0)
         return ArmeniaView(
             **self._base(tick),
-            depth_km=self._past_depths[-1] * error,
+            depth_km=self._lagged_depths() * error,
             own_force=w.armenian_force,
             alarm=w.alarm,
             rumour=w.rumour,

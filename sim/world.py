@@ -16,6 +16,7 @@ from scipy.stats import poisson
 
 from sim.actions import GOLDSTEIN_OF, RUNG_OF, Action
 from sim.rng import CounterRNG
+from sim.rowwise import row_any, row_sum
 from sim.schema import ForceKind, InjectKind, Scenario
 
 
@@ -66,7 +67,7 @@ def held_ambiguity(
     depth_km: np.ndarray, ambiguity: np.ndarray, total: np.ndarray | None = None
 ) -> np.ndarray:
     """Depth-weighted map ambiguity of the ground taken, per world (0 where none is taken)."""
-    total = depth_km.sum(axis=1) if total is None else total
+    total = row_sum(depth_km) if total is None else total
     weighted = depth_km @ ambiguity
     return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
 
@@ -176,7 +177,7 @@ class WorldState:
 
     def update_total_depth(self) -> None:
         """Recompute ``total_depth_km`` after ``depth_km`` changed (read often, so stored)."""
-        self.total_depth_km = self.depth_km.sum(axis=1)
+        self.total_depth_km = row_sum(self.depth_km)
 
     @property
     def active(self) -> np.ndarray:
@@ -316,7 +317,8 @@ class Resolver:
         # forces stand face to face (likelier where the army, not border guards, holds).
         in_contact = w.depth_km > 0.0
         incident_p = self.incident_by_force[w.armenian_force] * in_contact
-        incidents = (rng.uniform("incident", tick, slots=incident_p.shape[1]) < incident_p).any(1)
+        draws = rng.uniform("incident", tick, slots=incident_p.shape[1])
+        incidents = row_any(draws < incident_p)
         self._fire(w, az.action == Action.AZ_FIRE, dyn.clash_escalation, tick)
         self._fire(w, am.action == Action.AM_FIRE, dyn.clash_escalation, tick)
         self._fire(w, counter, 2 * dyn.clash_escalation, tick)
@@ -425,7 +427,7 @@ class Resolver:
         w.statement_tick = np.where(statement, tick, w.statement_tick)
         w.rumour = np.where(statement, w.rumour * (1.0 - dyn.statement_calming), w.rumour)
         spoken = w.statement_tick != NEVER
-        contact = in_contact.any(1)
+        contact = row_any(in_contact)
         false_report = (
             contact & ~spoken & (rng.uniform("false_report", tick) < dyn.false_report_probability)
         )
@@ -456,7 +458,7 @@ class Resolver:
         w.max_rung = np.maximum(w.max_rung, rung)
         contested = w.russian_presence & (w.depth_km > 0)
         absorbed = np.select(
-            [war, w.csto_state == CstoState.COLLECTIVE_MEASURES, contested.any(1)],
+            [war, w.csto_state == CstoState.COLLECTIVE_MEASURES, row_any(contested)],
             [Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.RUSSIAN_INTERPOSITION],
             Outcome.ONGOING,
         ).astype(np.int8)

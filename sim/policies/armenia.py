@@ -16,6 +16,7 @@ from pydantic import Field
 from sim.actions import Action, ActorKind
 from sim.perception import ArmeniaView
 from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
+from sim.rowwise import row_argmax, row_sum
 from sim.world import Decision
 
 _REASONS = (
@@ -107,8 +108,8 @@ class _Defender(Policy):
         p = self.params
         worlds = view.depth_km.shape[0]
         depth = view.depth_km
-        total = depth.sum(axis=1)
-        deepest = np.argmax(depth, axis=1).astype(np.int8)
+        total = row_sum(depth)
+        deepest = row_argmax(depth)
         deepest_km = depth[np.arange(worlds), deepest]
         force_there = view.own_force[np.arange(worlds), deepest]
         wanted = 2 if p.send_army else 1

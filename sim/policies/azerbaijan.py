@@ -15,6 +15,7 @@ from pydantic import Field
 from sim.actions import Action, ActorKind
 from sim.perception import AzerbaijanView
 from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
+from sim.rowwise import row_any, row_argmax, row_sum
 from sim.world import Decision, Talks
 
 _REASONS = (
@@ -112,15 +113,14 @@ class _Advancer(Policy):
             + 0.05 * draw("sector", slots=k)
         )
         # The sector Baku most wants, and the best one it can push into at acceptable cost.
-        wanted = np.argmax(np.where(reachable, worth, -np.inf), axis=1).astype(np.int8)
+        wanted = row_argmax(np.where(reachable, worth, -np.inf))
         too_strong = resistance > p.max_resistance + 1e-9
-        wanted_blocked = reachable.any(axis=1) & too_strong[np.arange(worlds), wanted]
+        wanted_blocked = row_any(reachable) & too_strong[np.arange(worlds), wanted]
         open_ground = reachable & ~too_strong
-        target = np.argmax(np.where(open_ground, worth - resistance, -np.inf), axis=1)
-        target = target.astype(np.int8)
-        can_advance = open_ground.any(axis=1)
-        deepest = np.argmax(view.depth_km, axis=1).astype(np.int8)
-        total = view.depth_km.sum(axis=1)
+        target = row_argmax(np.where(open_ground, worth - resistance, -np.inf))
+        can_advance = row_any(open_ground)
+        deepest = row_argmax(view.depth_km)
+        total = row_sum(view.depth_km)
         holding = total > 0
         cost = view.cost_of_defiance
         # An agreement binds: no new step forward once the sides have agreed a line.

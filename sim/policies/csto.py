@@ -16,6 +16,7 @@ from pydantic import Field
 from sim.actions import Action, ActorKind
 from sim.perception import CstoView
 from sim.policies.base import Draw, Params, Policy, Rule, every
+from sim.rowwise import row_all, row_count, row_sum
 from sim.world import CstoState, Decision
 
 _REASONS = (
@@ -95,8 +96,8 @@ class Consensus(_Alliance):
     def decide(self, view: CstoView, draw: Draw) -> Decision:
         """Climb the ladder one rung per tick at most."""
         p = self.params
-        all_consent = view.members_consenting.all(axis=1)
-        majority_consent = view.members_consenting.mean(axis=1) > 0.5
+        all_consent = row_all(view.members_consenting)
+        majority_consent = 2 * row_count(view.members_consenting) > view.members_consenting.shape[1]
         u = draw("choice")
         return self.first_match(
             view.worlds,
@@ -151,7 +152,7 @@ class Credible(_Alliance):
     def decide(self, view: CstoView, draw: Draw) -> Decision:
         """Consult, then act while ground is held."""
         p = self.params
-        held = view.depth_km.sum(axis=1) > 0
+        held = row_sum(view.depth_km) > 0
         waited = view.ticks_since_appeal >= every(view.ticks_per_day, p.measures_after_days)
         u = draw("choice")
         return self.first_match(

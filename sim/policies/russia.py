@@ -15,6 +15,7 @@ from pydantic import Field
 from sim.actions import Action, ActorKind
 from sim.perception import RussiaView
 from sim.policies.base import Draw, Params, Policy, Rule, every, with_defaults
+from sim.rowwise import row_argmax, row_sum
 from sim.world import NEVER, Decision
 
 _REASONS = (
@@ -77,8 +78,8 @@ class _Patron(Policy):
         p = self.params
         worlds = len(view.talks)
         depth = view.depth_km
-        total = depth.sum(axis=1)
-        contested = np.argmax(np.where(view.russian_presence, -1.0, depth), axis=1).astype(np.int8)
+        total = row_sum(depth)
+        contested = row_argmax(np.where(view.russian_presence, -1.0, depth))
         appealed = view.appealed_to_russia | view.appealed_to_csto
         seen = view.ticks_since_contact >= 0
         u = draw("choice")
