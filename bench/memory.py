@@ -1,6 +1,6 @@
-"""Peak resident memory of a 1,000,000-world baseline run, measured in a child process.
+"""Peak resident memory of a 1,000,000-world, 90-day baseline run, in a child process.
 
-Run with ``make bench`` (it takes a couple of minutes). The run writes its results
+Run with ``make bench`` (it takes about three minutes). The run writes its results
 folder to a temporary directory, as a user's run would, so the figure includes writing.
 """
 
@@ -17,6 +17,7 @@ from latest import record
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = 1_000_000
+DAYS = 90  # the baseline runs 30; the target is set for a 90-day horizon
 
 
 def main() -> None:
@@ -34,6 +35,8 @@ def main() -> None:
                 str(WORLDS),
                 "--out",
                 f"{folder}/run",
+                "--set",
+                f"horizon_days={DAYS}",
                 "--no-plots",
             ],
             check=True,
@@ -42,10 +45,13 @@ def main() -> None:
         seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
-        f"{WORLDS:,} worlds, 30 days: peak resident memory {peak_mib:,.0f} MiB, "
+        f"{WORLDS:,} worlds, {DAYS} days: peak resident memory {peak_mib:,.0f} MiB, "
         f"{seconds:.0f} s (target at most 1,536 MiB)"
     )
-    record("memory", {"worlds": WORLDS, "peak_mib": round(peak_mib), "seconds": round(seconds)})
+    record(
+        "memory",
+        {"worlds": WORLDS, "days": DAYS, "peak_mib": round(peak_mib), "seconds": round(seconds)},
+    )
 
 
 if __name__ == "__main__":

@@ -106,9 +106,35 @@ def _processes(scenario, chunks, seed, stride, workers, scheduler, bar) -> Itera
             raise
 
 
-def _dask(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
+def start_local_cluster(workers: int):
+    """Start a Dask LocalCluster on 127.0.0.1 with ``workers`` one-thread worker processes.
+
+    ``run_ensemble(engine="dask")`` starts one per run, which costs a few seconds; to run
+    many ensembles (a sweep), start one here and pass its ``scheduler_address`` as
+    ``scheduler``. Close it when done.
+
+    Dask's nanny gives workers ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's
+    dynamic mmap threshold: every large temporary array of every tick is then mmapped
+    and unmapped afresh, and a 50,000-world chunk ran 3.7x slower than in a plain
+    process. These workers keep Dask's other settings but not that one.
+    """
     import dask
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import LocalCluster
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address="127.0.0.1:0",  # a free port: clusters never collide
+            host="127.0.0.1",
+        )
+
+
+def _dask(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
+    from distributed import Client, as_completed
 
     if scheduler:
         try:
@@ -121,20 +147,7 @@ def _dask(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
             ) from None
         cluster = None
     else:
-        # Dask's nanny gives workers MALLOC_TRIM_THRESHOLD_, which turns off glibc's
-        # dynamic mmap threshold: every large temporary array of every tick is then
-        # mmapped and unmapped afresh, and a 50,000-world chunk ran 3.7x slower than in a
-        # plain process. Workers keep Dask's other settings.
-        environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
-        environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                host="127.0.0.1",
-            )
+        cluster = start_local_cluster(workers)
         client = Client(cluster)
     try:
         futures = client.map(
