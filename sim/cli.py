@@ -237,7 +237,7 @@ def plot(
 ) -> None:
     """Redraw a run's plots from its results folder alone (no rerun)."""
     from sim.plots import draw_all
-    from sim.results import read_manifest
+    from sim.runfolder import read_manifest
 
     read_manifest(run_dir)
     for path in draw_all(run_dir):

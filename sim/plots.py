@@ -9,7 +9,6 @@ directly (no pyplot state), sized for a slide.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -18,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy.stats import binomtest
 
-from sim.errors import UserError  # the only import from sim: plots never touch the model
+from sim.runfolder import RunFolder, RunFolderError, open_run  # plots never touch the model
 
 SIZE = (10, 5.6)
 DPI = 150
@@ -44,38 +43,6 @@ FANS = {
 }
 
 
-class RunFolderError(UserError):
-    """A folder cannot be plotted: it is missing, incomplete, or not a results folder."""
-
-
-def _manifest(run_dir: Path) -> dict:
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise RunFolderError(
-            f"{run_dir} is not a folder. Pass a results folder written by `crisis-sim run`."
-        )
-    path = run_dir / "manifest.json"
-    if not path.exists():
-        raise RunFolderError(
-            f"{run_dir} is not a crisis-sim results folder: manifest.json is "
-            "missing. Pass a folder written by `crisis-sim run`."
-        )
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("complete") is not True:
-        raise RunFolderError(
-            f"{run_dir} holds an incomplete run (manifest.json does not say "
-            "complete). Rerun the scenario."
-        )
-    return manifest
-
-
-def _table(run_dir: Path, name: str) -> pd.DataFrame:
-    path = Path(run_dir) / f"{name}.parquet"
-    if not path.exists():
-        raise RunFolderError(f"{run_dir} is damaged: {path.name} is missing. Rerun the scenario.")
-    return pd.read_parquet(path)
-
-
 def _label(name: str) -> str:
     return name.replace("_", " ")
 
@@ -86,10 +53,17 @@ def _dates(manifest: dict, days: pd.Series | np.ndarray) -> list[dt.datetime]:
 
 
 def _figure(manifest: dict, title: str) -> tuple[Figure, object]:
+    return slide_figure(
+        f"{title}: {manifest['title']}", f"{manifest['worlds']:,} worlds, seed {manifest['seed']}"
+    )
+
+
+def slide_figure(title: str, subtitle: str) -> tuple[Figure, object]:
+    """Return a slide-sized figure and its axes, titled in the house style."""
     figure = Figure(figsize=SIZE, dpi=DPI)
     axes = figure.add_subplot()
     figure.suptitle(
-        f"{title}: {manifest['title']}",
+        title,
         x=0.02,
         ha="left",
         fontsize=14,
@@ -97,7 +71,7 @@ def _figure(manifest: dict, title: str) -> tuple[Figure, object]:
         color=INK,
     )
     axes.set_title(
-        f"{manifest['worlds']:,} worlds, seed {manifest['seed']}",
+        subtitle,
         loc="left",
         fontsize=10,
         color="#4b5563",
@@ -107,7 +81,8 @@ def _figure(manifest: dict, title: str) -> tuple[Figure, object]:
     return figure, axes
 
 
-def _save(figure: Figure, path: Path) -> Path:
+def save_figure(figure: Figure, path: Path) -> Path:
+    """Lay out and write a figure at slide resolution; return the path."""
     figure.tight_layout()
     figure.savefig(path, dpi=DPI)
     return path
@@ -125,9 +100,10 @@ def outcome_share_table(worlds: pd.DataFrame, classes: list[str]) -> pd.DataFram
     return pd.DataFrame(rows, columns=["outcome", "count", "share", "ci_low", "ci_high"])
 
 
-def draw_outcome_shares(run_dir: Path, manifest: dict, out: Path) -> Path:
+def draw_outcome_shares(run: RunFolder, out: Path) -> Path:
     """Draw horizontal bars of outcome shares with 95% intervals."""
-    table = outcome_share_table(_table(run_dir, "worlds"), manifest["outcome_classes"])
+    manifest = run.manifest
+    table = outcome_share_table(run.worlds, manifest["outcome_classes"])
     table = table.iloc[::-1]  # first class at the top
     figure, axes = _figure(manifest, "How the worlds end")
     positions = np.arange(len(table))
@@ -148,17 +124,18 @@ def draw_outcome_shares(run_dir: Path, manifest: dict, out: Path) -> Path:
     axes.set_xlim(0, min(1.0, table["ci_high"].max() + 0.12))
     axes.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
     axes.set_xlabel("share of worlds (bars: 95% Wilson interval)")
-    return _save(figure, out / "outcome_shares.png")
+    return save_figure(figure, out / "outcome_shares.png")
 
 
-def draw_fan(run_dir: Path, manifest: dict, out: Path, measure: str) -> Path:
+def draw_fan(run: RunFolder, out: Path, measure: str) -> Path:
     """Draw a fan chart of one measure: 5-95% and 25-75% bands, median and mean."""
     filename, title, ylabel = FANS[measure]
-    per_tick = _table(run_dir, "per_tick")
+    manifest = run.manifest
+    per_tick = run.table("per_tick")
     rows = per_tick[per_tick["measure"] == measure].sort_values("tick")
     if rows.empty:
         raise RunFolderError(
-            f"{run_dir}/per_tick.parquet has no rows for {measure}. Rerun the scenario."
+            f"{run.path}/per_tick.parquet has no rows for {measure}. Rerun the scenario."
         )
     dates = _dates(manifest, rows["day"])
     figure, axes = _figure(manifest, title)
@@ -183,12 +160,13 @@ def draw_fan(run_dir: Path, manifest: dict, out: Path, measure: str) -> Path:
     axes.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
     axes.legend(loc="upper right", frameon=False, fontsize=9)
     axes.grid(axis="y", color="#e5e7eb")
-    return _save(figure, out / filename)
+    return save_figure(figure, out / filename)
 
 
-def draw_rung_heatmap(run_dir: Path, manifest: dict, out: Path) -> Path:
+def draw_rung_heatmap(run: RunFolder, out: Path) -> Path:
     """Draw the share of worlds at each rung, by calendar day."""
-    shares = _table(run_dir, "state_shares")
+    manifest = run.manifest
+    shares = run.table("state_shares")
     rung = shares[shares["variable"] == "rung"].copy()
     rung["whole_day"] = np.floor(rung["day"] - 1e-9).astype(int)
     grid = rung.pivot_table(index="state", columns="whole_day", values="share", aggfunc="mean")
@@ -214,16 +192,15 @@ def draw_rung_heatmap(run_dir: Path, manifest: dict, out: Path) -> Path:
     axes.set_xlabel("day (average over its ticks)")
     colourbar = figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02)
     colourbar.set_label("share of worlds")
-    return _save(figure, out / "rung_heatmap.png")
+    return save_figure(figure, out / "rung_heatmap.png")
 
 
 def draw_all(run_dir: Path) -> list[Path]:
     """Draw every plot of a results folder into its ``plots/``; return the paths."""
-    run_dir = Path(run_dir)
-    manifest = _manifest(run_dir)
-    out = run_dir / "plots"
+    run = open_run(run_dir)
+    out = run.path / "plots"
     out.mkdir(exist_ok=True)
-    paths = [draw_outcome_shares(run_dir, manifest, out)]
-    paths += [draw_fan(run_dir, manifest, out, measure) for measure in FANS]
-    paths.append(draw_rung_heatmap(run_dir, manifest, out))
+    paths = [draw_outcome_shares(run, out)]
+    paths += [draw_fan(run, out, measure) for measure in FANS]
+    paths.append(draw_rung_heatmap(run, out))
     return paths

@@ -248,28 +248,3 @@ def write_run(
 def _write_manifest(folder: Path, manifest: dict) -> None:
     text = json.dumps(manifest, indent=2, sort_keys=False)
     (folder / "manifest.json").write_text(text + "\n", encoding="utf-8")
-
-
-def read_manifest(run_dir: Path) -> dict:
-    """Return a complete results folder's manifest, or raise a UserError saying what is wrong."""
-    run_dir = Path(run_dir)
-    path = run_dir / "manifest.json"
-    if not run_dir.is_dir():
-        raise UserError(
-            f"{run_dir} is not a folder. Pass a results folder written by "
-            "`crisis-sim run` (they live under results/)."
-        )
-    if not path.exists():
-        raise UserError(
-            f"{run_dir} is not a crisis-sim results folder: manifest.json is "
-            "missing. Pass a folder written by `crisis-sim run`."
-        )
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise UserError(
-            f"{path} is not valid JSON ({error}). The folder is damaged; rerun the scenario."
-        ) from None
-    if manifest.get("complete") is not True:
-        raise UserError(f"{run_dir} holds an incomplete run. Rerun the scenario.")
-    return manifest

@@ -10,8 +10,9 @@ import pytest
 from matplotlib.image import imread
 
 from sim.ensemble import run_ensemble
-from sim.plots import RunFolderError, draw_all, outcome_share_table
+from sim.plots import draw_all, outcome_share_table
 from sim.results import write_run
+from sim.runfolder import RunFolderError
 
 from conftest import make_scenario
 

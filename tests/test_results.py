@@ -15,9 +15,9 @@ from sim.results import (
     QUANTILES,
     per_tick_tables,
     quantiles_from_histogram,
-    read_manifest,
     write_run,
 )
+from sim.runfolder import RunFolderError, open_run, read_manifest
 
 from conftest import make_scenario
 
@@ -142,3 +142,10 @@ def test_the_manifest_scenario_validates_as_a_scenario(small_run, tmp_path):
     out = write_run(small_run, tmp_path / "run", plots=False)
     resolved = json.loads((out / "manifest.json").read_text())["scenario"]
     assert validate_data(resolved, Path("manifest")) == small_run.scenario
+
+
+def test_a_damaged_table_is_named_not_a_traceback(small_run, tmp_path):
+    out = write_run(small_run, tmp_path / "run", plots=False)
+    (out / "worlds.parquet").write_bytes(b"not parquet at all")
+    with pytest.raises(RunFolderError, match=r"worlds\.parquet cannot be read"):
+        open_run(out).table("worlds")
