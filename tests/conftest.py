@@ -78,3 +78,16 @@ def exercise_data() -> dict:
 def baseline_data() -> dict:
     """The baseline scenario as plain data."""
     return read_yaml(SCENARIOS / "baseline-may-2021.yaml")
+
+
+@pytest.fixture(scope="session")
+def baseline_run_dir(tmp_path_factory) -> Path:
+    """A results folder of the baseline, 2,000 worlds, without plots (read-only: copy to edit)."""
+    from sim.ensemble import run_ensemble
+    from sim.results import write_run
+    from sim.scenario import load_scenario
+
+    loaded = load_scenario(SCENARIOS / "baseline-may-2021.yaml")
+    result = run_ensemble(loaded.scenario, worlds=2000)
+    out = tmp_path_factory.mktemp("baseline") / "baseline-2000"
+    return write_run(result, out, source=loaded.source, plots=False)
