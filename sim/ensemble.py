@@ -80,26 +80,22 @@ def simulate_chunk(
     return model.outcomes(), model.recorder
 
 
-def _inprocess(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
-    for chunk in chunks:
-        yield chunk, simulate_chunk(scenario, chunk, seed, stride, bar.update)
+def _tasks_inprocess(function, tasks, workers, scheduler) -> Iterator:
+    for index, task in enumerate(tasks):
+        yield index, function(*task)
 
 
-def _processes(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
+def _tasks_processes(function, tasks, workers, scheduler) -> Iterator:
     # forkserver, not fork: workers start clean whatever threads this process holds, and
     # fork from a server that has imported the simulator once, instead of each paying
     # about 2 s to import numpy, pandas, scipy and Mesa as spawned interpreters would.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.ensemble"])
+    context.set_forkserver_preload(["sim.ensemble", function.__module__])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {
-            pool.submit(simulate_chunk, scenario, chunk, seed, stride): chunk for chunk in chunks
-        }
+        futures = {pool.submit(function, *task): index for index, task in enumerate(tasks)}
         try:
             for future in as_completed(futures):
-                chunk = futures[future]
-                bar.update(chunk.size * scenario.ticks)
-                yield chunk, future.result()
+                yield futures[future], future.result()
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -133,8 +129,9 @@ def start_local_cluster(workers: int):
         )
 
 
-def _dask(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
-    from distributed import Client, as_completed
+def _tasks_dask(function, tasks, workers, scheduler) -> Iterator:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
 
     if scheduler:
         try:
@@ -150,26 +147,49 @@ def _dask(scenario, chunks, seed, stride, workers, scheduler, bar) -> Iterator:
         cluster = start_local_cluster(workers)
         client = Client(cluster)
     try:
-        futures = client.map(
-            simulate_chunk,
-            [scenario] * len(chunks),
-            chunks,
-            [seed] * len(chunks),
-            [stride] * len(chunks),
-            pure=False,
-        )
-        index = {future.key: chunk for future, chunk in zip(futures, chunks, strict=True)}
-        for future in as_completed(futures):
-            chunk = index[future.key]
-            bar.update(chunk.size * scenario.ticks)
-            yield chunk, future.result()
+        futures = client.map(function, *zip(*tasks, strict=True), pure=False)
+        index = {future.key: number for number, future in enumerate(futures)}
+        for future in dask_completed(futures):
+            yield index[future.key], future.result()
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-ENGINES = {Engine.INPROCESS: _inprocess, Engine.PROCESSES: _processes, Engine.DASK: _dask}
+TASK_RUNNERS = {
+    Engine.INPROCESS: _tasks_inprocess,
+    Engine.PROCESSES: _tasks_processes,
+    Engine.DASK: _tasks_dask,
+}
+
+
+def map_tasks(
+    function: Callable,
+    tasks: list[tuple],
+    engine: Engine | str = Engine.INPROCESS,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Iterator[tuple[int, object]]:
+    """Run ``function(*task)`` for every task on an engine; yield ``(index, result)`` as each ends.
+
+    Results arrive in completion order; callers that need task order sort by index.
+    ``function`` must be importable by name (a module-level function) for the process
+    and Dask engines. Ensembles map chunks of worlds; sweeps map points of a design.
+    """
+    yield from TASK_RUNNERS[Engine(engine)](function, tasks, workers, scheduler)
+
+
+def _simulate_chunks(scenario, chunks, seed, stride, engine, workers, scheduler, bar) -> Iterator:
+    """Yield ``(chunk, (outcomes, recorder))`` as each chunk finishes, advancing ``bar``."""
+    if engine is Engine.INPROCESS:  # tick by tick, so one big chunk still shows progress
+        for chunk in chunks:
+            yield chunk, simulate_chunk(scenario, chunk, seed, stride, bar.update)
+        return
+    tasks = [(scenario, chunk, seed, stride) for chunk in chunks]
+    for index, result in map_tasks(simulate_chunk, tasks, engine, workers, scheduler):
+        bar.update(chunks[index].size * scenario.ticks)
+        yield chunks[index], result
 
 
 def check_request(worlds: int, engine: Engine, workers: int, chunk_size: int) -> None:
@@ -257,8 +277,8 @@ def run_ensemble(
         desc=f"{scenario.name} ({engine.value})",
         leave=False,
     ) as bar:
-        for chunk, result in ENGINES[engine](
-            scenario, chunks, seed, stride, workers, scheduler, bar
+        for chunk, result in _simulate_chunks(
+            scenario, chunks, seed, stride, engine, workers, scheduler, bar
         ):
             frames[chunk.first], chunk_recorder = result
             if recorder is None:
