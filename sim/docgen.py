@@ -21,6 +21,7 @@ from sim.schema import (
     CstoMember,
     Dynamics,
     Inject,
+    ParameterPath,
     Perception,
     Scenario,
     Sector,
@@ -38,10 +39,15 @@ def _type_name(annotation) -> str:
     if origin is typing.Annotated:
         return _type_name(typing.get_args(annotation)[0])
     if origin in (typing.Union, type(int | None)):
-        names = [_type_name(a) for a in typing.get_args(annotation) if a is not type(None)]
-        return " or ".join(names) + " (optional)"
+        members = typing.get_args(annotation)
+        names = [_type_name(a) for a in members if a is not type(None)]
+        return " or ".join(names) + (" (optional)" if type(None) in members else "")
     if origin is dict:
-        return f"mapping of name to {_type_name(typing.get_args(annotation)[1])}"
+        key, value = typing.get_args(annotation)
+        keys = "dotted parameter path" if key is ParameterPath else "name"
+        return f"mapping of {keys} to {_type_name(value)}"
+    if origin is tuple:
+        return "[" + ", ".join(_type_name(a) for a in typing.get_args(annotation)) + "]"
     if origin is list:
         return f"list of {_type_name(typing.get_args(annotation)[0])}"
     if isinstance(annotation, type) and issubclass(annotation, Enum):

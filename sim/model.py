@@ -34,16 +34,22 @@ from sim.world import NEVER, OUTCOME_CLASSES, Resolver, WorldState
 def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     """Return ``scenario`` with fields changed by dotted path, validated again."""
     data = scenario.model_dump(mode="json", exclude_none=True)
-    for path, value in overrides.items():
+    # A new policy starts from its own defaults, as with ``extends:``: the old policy's
+    # parameters are dropped (policy paths first, so parameters set alongside are kept).
+    for path, value in sorted(overrides.items(), key=lambda item: not item[0].endswith(".policy")):
         node = data
         *parents, last = path.split(".")
         for key in parents:
+            if key == "params" and key not in node:  # dropped above with the old policy
+                node[key] = {}
             if not isinstance(node.get(key), dict):
                 raise UserError(
                     f"Override {path!r}: {key!r} is not a section of the scenario. "
                     "Use a dotted path such as dynamics.advance_step_km."
                 )
             node = node[key]
+        if last == "policy" and node.get("policy") != value:
+            node.pop("params", None)
         node[last] = value
     return validate_data(data, Path(f"<{scenario.name} with overrides>"))
 

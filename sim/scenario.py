@@ -478,6 +478,50 @@ def _check_policies(
     return problems
 
 
+def _check_declared_ranges(scenario: Scenario, file: Path, locations: dict) -> list[Problem]:
+    """Check ``uncertainties`` and ``levers`` name parameters and stay within their bounds.
+
+    A range is checked against what the scenario file itself would accept at that path,
+    so no sample drawn from it can fail validation halfway through a sweep.
+    """
+    from sim.parameters import scenario_parameters
+
+    known = scenario_parameters(scenario)
+    problems: list[Problem] = []
+    declared = [
+        ("uncertainties", path, list(bounds)) for path, bounds in scenario.uncertainties.items()
+    ]
+    declared += [("levers", path, options) for path, options in scenario.levers.items()]
+    for section, path, values in declared:
+        where = _locate((section, path), locations, file)
+        at = f"{section}.{path}"
+        found = known.get(path)
+        if found is None:
+            close = difflib.get_close_matches(path, list(known), n=1, cutoff=0.6)
+            hint = (f"did you mean `{close[0]}`? " if close else "") + (
+                "paths are as in the file, e.g. dynamics.advance_step_km "
+                "(`crisis-sim parameters FILE` lists them)"
+            )
+            problems.append(Problem(*where, at, f"{path!r} is not a parameter", hint))
+            continue
+        if section == "uncertainties" and not found.numeric:
+            hint = f"declare it under `levers:` with its options ({found.bounds_text()})"
+            problems.append(Problem(*where, at, f"{path} is {found.kind}, not a range", hint))
+            continue
+        outside = [value for value in values if not found.admits(value)]
+        if outside:
+            shown = ", ".join(map(repr, outside))
+            problems.append(
+                Problem(
+                    *where,
+                    at,
+                    f"{shown} is outside what {path} accepts",
+                    f"keep within {found.bounds_text()}",
+                )
+            )
+    return problems
+
+
 def _check_references(data: dict, file: Path, locations: dict) -> list[Problem]:
     """Check injects name sectors and actors that exist, within the horizon.
 
@@ -553,6 +597,8 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
         problems += _problems_from(error, Scenario, (), data, file, locations)
     problems += _check_policies(data, file, locations, scenario)
     problems += _check_references(data, file, locations)
+    if scenario is not None and not problems:
+        problems += _check_declared_ranges(scenario, file, locations)
     if problems:
         problems.sort(key=lambda p: (str(p.file), p.line or 0))
         raise ScenarioError(problems)

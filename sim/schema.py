@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Strict(BaseModel):
@@ -300,6 +300,27 @@ class Inject(Strict):
         return 0.5 if self.magnitude is None else self.magnitude
 
 
+ParameterPath = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=160)]
+LeverOption = str | bool | int | float
+
+
+def _low_below_high(bounds: tuple[float, float]) -> tuple[float, float]:
+    low, high = bounds
+    if not low < high:
+        raise ValueError(f"the range [{low}, {high}] needs low < high")
+    return bounds
+
+
+def _different_options(options: list) -> list:
+    if len(options) < 2 or len(set(map(repr, options))) < len(options):
+        raise ValueError("a lever needs at least two different options")
+    return options
+
+
+Range = Annotated[tuple[float, float], AfterValidator(_low_below_high)]
+Options = Annotated[list[LeverOption], AfterValidator(_different_options)]
+
+
 class Scenario(Strict):
     """A whole scenario: actors and policies, the border, the clock, injects and seeds."""
 
@@ -340,6 +361,20 @@ class Scenario(Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds, description="Outcome lines.")
     injects: list[Inject] = Field(
         default_factory=list, description="Scheduled events.", max_length=1000
+    )
+    uncertainties: dict[ParameterPath, Range] = Field(
+        default_factory=dict,
+        description="Parameters the case leaves open, by dotted path, each with the range "
+        "[low, high] it may take. `crisis-sim sweep --sample`, `crisis-sim sensitivity` "
+        "and the EMA Workbench adapter sample them; the run itself uses the values above.",
+        max_length=64,
+    )
+    levers: dict[ParameterPath, Options] = Field(
+        default_factory=dict,
+        description="Choices a government controls, by dotted path, each with the options "
+        "to compare, e.g. `actors.russia.policy: [broker, protector]`. The EMA Workbench "
+        "adapter crosses them with the uncertainties.",
+        max_length=32,
     )
 
     @field_validator("tick_hours")
