@@ -8,6 +8,7 @@ after the new one is complete.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -15,6 +16,7 @@ import os
 import platform
 import shutil
 import time
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -184,14 +186,9 @@ def write_run(
 ) -> Path:
     """Write a complete results folder at ``out`` atomically; return ``out``."""
     out = Path(out)
-    check_target(out, replace)
-    out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     scenario = result.scenario
-    temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir()
-    try:
+    with atomic_folder(out, replace) as temporary:
         result.outcomes.to_parquet(temporary / "worlds.parquet", index=False)
         if csv:
             result.outcomes.to_csv(temporary / "worlds.csv", index=False)
@@ -232,6 +229,26 @@ def write_run(
             manifest["timings"].get("simulate_s", 0) + manifest["timings"]["write_s"], 3
         )
         _write_manifest(temporary, manifest)
+    return out
+
+
+@contextlib.contextmanager
+def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
+    """Yield a hidden temporary sibling of ``out`` to fill; rename it into place when done.
+
+    Checked first with :func:`check_target`. If the block raises (or is interrupted),
+    the temporary folder is removed and ``out`` is untouched; with ``replace``, an
+    existing ``out`` is swapped out only once the new folder is complete. So a folder
+    that exists is whole: runs, sweeps and comparisons are all written this way.
+    """
+    out = Path(out)
+    check_target(out, replace)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    try:
+        yield temporary
         if out.exists():
             retired = out.parent / f".{out.name}.replaced-{os.getpid()}"
             out.rename(retired)
@@ -242,7 +259,6 @@ def write_run(
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    return out
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
