@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$c" 2>/dev/null || echo "$$c"; break; fi; done)
 
-.PHONY: demo test lint format bench docs clean
+.PHONY: demo test lint format bench docs clean browser
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -30,8 +30,28 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/crisis-sim run scenarios/baseline-may-2021.yaml --worlds 10000 --out results/demo-baseline --replace
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed lint browser
 	$(BIN)/python -m pytest
+
+# Debian's Chromium, which the browser tests drive through Playwright (no browser download).
+# Installed with apt-get as root, or through sudo; otherwise make says what to install.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "The browser tests need Chromium as 'chromium' on PATH, and this is not a Debian"; \
+	    echo "system: install Chromium with your package manager and run again."; exit 2; fi; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else \
+	    echo "The browser tests need Debian's Chromium, which is not installed, and installing it"; \
+	    echo "needs root. Run 'apt-get install chromium' as root, then run make again."; exit 2; fi; \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  APT="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get"; \
+	  $$APT install -y -q chromium || { $$APT update -q && $$APT install -y -q chromium; } \
+	    || { echo "Installing chromium failed: run 'apt-get install chromium' as root."; exit 2; }; \
+	  command -v chromium >/dev/null 2>&1 \
+	    || { echo "chromium was installed but is not on PATH; add /usr/bin to PATH."; exit 2; }; \
+	fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check sim tests bench

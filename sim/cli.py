@@ -6,12 +6,15 @@ traceback.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -39,6 +42,50 @@ RESULTS_ROOT = Path("results")
 #: The schema's limits (sim/schema.py), so the command line cannot pass what a file cannot.
 MAX_WORLDS = 100_000_000
 MAX_SEED = 2**63 - 1
+
+# Options shared by the commands that run worlds (run, sweep, sensitivity).
+ScenarioFile = Annotated[
+    Path, typer.Argument(help="The scenario file (YAML).", show_default=False, metavar="FILE")
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(min=0, max=MAX_SEED, help="Seed of every draw (default: the scenario's)."),
+]
+ReplaceOption = Annotated[
+    bool, typer.Option("--replace", help="Replace --out if it holds an earlier result.")
+]
+PlotsOption = Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the plots.")]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Change a scenario field for this run, e.g. --set horizon_days=90 or "
+        "--set dynamics.advance_step_km=0.5 (repeatable; validated like the file).",
+    ),
+]
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        case_sensitive=False,
+        help="Where the worlds run: this process, local worker processes, or Dask. "
+        "Every engine gives identical worlds.",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        help="Worker processes for --engine processes or a local Dask cluster "
+        "(default: the machine's cores)."
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786 "
+        "(--engine dask; default: start a local cluster)."
+    ),
+]
 
 
 @app.command()
@@ -79,9 +126,7 @@ def validate(
 
 @app.command()
 def run(
-    file: Annotated[
-        Path, typer.Argument(help="The scenario file (YAML).", show_default=False, metavar="FILE")
-    ],
+    file: ScenarioFile,
     worlds: Annotated[
         int | None,
         typer.Option(
@@ -92,10 +137,7 @@ def run(
             help="Worlds in the ensemble (default: the scenario's).",
         ),
     ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(min=0, max=MAX_SEED, help="Seed of every draw (default: the scenario's)."),
-    ] = None,
+    seed: SeedOption = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -104,10 +146,8 @@ def run(
         ),
     ] = None,
     csv: Annotated[bool, typer.Option("--csv", help="Also write worlds.csv.")] = False,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Replace --out if it holds an earlier run.")
-    ] = False,
-    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the plots.")] = True,
+    replace: ReplaceOption = False,
+    plots: PlotsOption = True,
     chunk_size: Annotated[
         int | None,
         typer.Option(
@@ -116,51 +156,19 @@ def run(
             "(default: 50,000, or enough chunks to keep every worker busy).",
         ),
     ] = None,
-    overrides: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="PATH=VALUE",
-            help="Change a scenario field for this run, e.g. --set horizon_days=90 or "
-            "--set dynamics.advance_step_km=0.5 (repeatable; validated like the file).",
-        ),
-    ] = None,
-    engine: Annotated[
-        Engine,
-        typer.Option(
-            case_sensitive=False,
-            help="Where the worlds run: this process, local worker processes, or Dask. "
-            "Every engine gives identical worlds.",
-        ),
-    ] = Engine.INPROCESS,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            help="Worker processes for --engine processes or a local Dask cluster "
-            "(default: the machine's cores)."
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786 "
-            "(--engine dask; default: start a local cluster)."
-        ),
-    ] = None,
+    overrides: SetOption = None,
+    engine: EngineOption = Engine.INPROCESS,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Run an ensemble of worlds and write a results folder with tables and plots.
 
     Prints the share of worlds ending in each outcome class and where the results are.
     """
     from sim.ensemble import run_ensemble
-    from sim.model import with_overrides
     from sim.results import check_target, default_run_dir, write_run
-    from sim.scenario import load_scenario
 
-    loaded = load_scenario(file)
-    scenario = loaded.scenario
-    if overrides:
-        scenario = with_overrides(scenario, parse_overrides(overrides))
+    scenario = _load_with_overrides(file, overrides)
     seed = scenario.seed if seed is None else seed
     target = out_dir or default_run_dir(RESULTS_ROOT, scenario.name, seed)
     check_target(target, replace)  # before simulating, not after
@@ -170,8 +178,7 @@ def run(
         highlight=False,
         soft_wrap=True,
     )
-    if scheduler and engine is not Engine.DASK:
-        raise UserError("--scheduler is the address of a Dask scheduler: add --engine dask.")
+    _check_scheduler(engine, scheduler)
     try:
         result = run_ensemble(
             scenario,
@@ -183,9 +190,14 @@ def run(
             workers=workers,
             scheduler=scheduler,
         )
-        command = "crisis-sim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         written = write_run(
-            result, target, source=file, command=command, csv=csv, replace=replace, plots=plots
+            result,
+            target,
+            source=file,
+            command=_command_line(),
+            csv=csv,
+            replace=replace,
+            plots=plots,
         )
     except KeyboardInterrupt:
         # Click would print a bare "Aborted!"; say what state the disk is in.
@@ -195,6 +207,272 @@ def run(
     out.print(f"Results: {escape(str(written))}/", highlight=False, soft_wrap=True)
     if plots:
         out.print(f"Plots:   {escape(str(written / 'plots'))}/", highlight=False, soft_wrap=True)
+
+
+class Sampler(StrEnum):
+    """Space-filling samples of a scenario's declared uncertainties."""
+
+    LHS = "lhs"
+    SOBOL = "sobol"
+
+
+class Method(StrEnum):
+    """Global sensitivity methods (SALib)."""
+
+    SOBOL = "sobol"
+    MORRIS = "morris"
+
+
+PerPointWorlds = Annotated[
+    int,
+    typer.Option(
+        "--worlds",
+        min=1,
+        max=MAX_WORLDS,
+        help="Worlds in each point's ensemble (the same worlds and seed at every point).",
+    ),
+]
+
+
+def _default_workers(engine: Engine, workers: int | None) -> int:
+    if workers is not None:
+        return workers
+    return 1 if engine is Engine.INPROCESS else (os.cpu_count() or 1)
+
+
+@app.command()
+def sweep(
+    file: ScenarioFile,
+    params: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            metavar="PATH=LOW:HIGH:STEPS",
+            help="A parameter to sweep over evenly spaced values, or listed ones "
+            "(PATH=A,B,C); repeat for a grid. `crisis-sim parameters FILE` lists the paths.",
+        ),
+    ] = None,
+    sample: Annotated[
+        Sampler | None,
+        typer.Option(
+            case_sensitive=False,
+            help="Instead of a grid, spread --n points over the scenario's declared "
+            "uncertainties: a Latin hypercube or a scrambled Sobol' sequence.",
+        ),
+    ] = None,
+    n: Annotated[
+        int | None, typer.Option("--n", min=1, help="Points to sample (with --sample).")
+    ] = None,
+    worlds: PerPointWorlds = 1000,
+    seed: SeedOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder to create (default: results/sweep-SCENARIO-TIME)."),
+    ] = None,
+    replace: ReplaceOption = False,
+    plots: PlotsOption = True,
+    overrides: SetOption = None,
+    engine: EngineOption = Engine.INPROCESS,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Run an ensemble at every point of a design and tabulate outcome shares by point.
+
+    Writes points.csv (one row per point: parameters, outcome shares and counts, mean
+    measures) and plots: shares against one parameter with 95% bands, heatmaps for two.
+    """
+    from sim.analysis.sweep import grid_design, parse_axis, run_sweep, sample_design, write_sweep
+    from sim.results import check_target, default_run_dir
+
+    if bool(params) == (sample is not None):
+        raise UserError(
+            "Give either --param (a grid, e.g. --param dynamics.advance_step_km=0.2:1.2:6) "
+            "or --sample lhs|sobol --n N (points over the scenario's declared uncertainties)."
+        )
+    if (n is not None) != (sample is not None):
+        raise UserError("--n goes with --sample: e.g. --sample lhs --n 64.")
+    _check_scheduler(engine, scheduler)
+    scenario = _load_with_overrides(file, overrides)
+    seed = scenario.seed if seed is None else seed
+    if sample is not None:
+        assert n is not None
+        design, method = sample_design(scenario, sample.value, n, seed), sample.value
+    else:
+        design, method = grid_design([parse_axis(scenario, p) for p in params or []]), "grid"
+    target = out_dir or default_run_dir(RESULTS_ROOT, f"sweep-{scenario.name}", seed)
+    check_target(target, replace)
+    err.print(
+        f"Sweeping {escape(scenario.title)}: {len(design):,} points x {worlds:,} worlds x "
+        f"{scenario.ticks} ticks, seed {seed}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    try:
+        result = run_sweep(
+            scenario,
+            design,
+            method,
+            worlds,
+            seed,
+            engine,
+            _default_workers(engine, workers),
+            scheduler,
+            progress=True,
+        )
+        written = write_sweep(result, target, command=_command_line(), replace=replace, plots=plots)
+    except KeyboardInterrupt:
+        err.print("interrupted: the sweep was stopped and no folder was written.")
+        raise typer.Exit(130) from None
+    _print_points(result.table, result.parameters)
+    out.print(f"Sweep:   {escape(str(written))}/", highlight=False, soft_wrap=True)
+
+
+def _print_points(table, parameters: list[str], limit: int = 30) -> None:
+    from sim.analysis.sweep_plots import varying_outcomes
+
+    outcomes = varying_outcomes(table) or []
+    grid = Table(box=box.SIMPLE_HEAD)
+    for path in parameters:  # values whole (a policy name cut short says nothing)
+        grid.add_column(escape(path.split(".")[-1]).replace("_", "\n"), no_wrap=True)
+    for outcome in outcomes:
+        grid.add_column(outcome.replace("_", "\n"), justify="right")
+    grid.add_column("mean\nmax\nrung", justify="right")
+    shown = table if len(table) <= limit else table.head(limit)
+    for _, row in shown.iterrows():
+        values = [
+            f"{row[p]:.4g}" if isinstance(row[p], float) else escape(str(row[p]))
+            for p in parameters
+        ]
+        shares = [f"{row['p_' + o]:6.1%}" for o in outcomes]
+        grid.add_row(*values, *shares, f"{row['mean_max_rung']:.2f}")
+    out.print(grid)
+    if len(table) > limit:
+        out.print(f"... {len(table) - limit:,} more points in points.csv", highlight=False)
+
+
+@app.command()
+def sensitivity(
+    file: ScenarioFile,
+    method: Annotated[
+        Method,
+        typer.Option(
+            case_sensitive=False,
+            help="sobol: first-order and total indices (variance shares); morris: "
+            "elementary effects, a cheaper ranking for many parameters.",
+        ),
+    ] = Method.SOBOL,
+    n: Annotated[
+        int,
+        typer.Option(
+            "--n",
+            min=2,
+            help="Base sample size: Sobol' runs n x (parameters + 2) ensembles (n a power "
+            "of two), Morris n x (parameters + 1).",
+        ),
+    ] = 64,
+    measures: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--measure",
+            help="An outcome measure to apportion (repeatable; default: p_war, "
+            "p_frozen_gain, p_negotiated_withdrawal, mean_max_rung). Any share p_CLASS, "
+            "p_shots_fired, p_talks, mean_max_depth_km, mean_peak_alarm, ...",
+        ),
+    ] = None,
+    worlds: PerPointWorlds = 1000,
+    seed: SeedOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to create (default: results/sensitivity-SCENARIO-TIME)."
+        ),
+    ] = None,
+    replace: ReplaceOption = False,
+    plots: PlotsOption = True,
+    overrides: SetOption = None,
+    engine: EngineOption = Engine.INPROCESS,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Rank the scenario's declared uncertainties by how much of each measure they explain.
+
+    Uses SALib over the `uncertainties:` section of the file; writes indices.csv (with
+    95% intervals), the sample and its measures, and one ranked bar plot per measure.
+    """
+    from sim.analysis.sensitivity import points_needed, run_sensitivity, write_sensitivity
+    from sim.results import check_target, default_run_dir
+
+    _check_scheduler(engine, scheduler)
+    scenario = _load_with_overrides(file, overrides)
+    seed = scenario.seed if seed is None else seed
+    target = out_dir or default_run_dir(RESULTS_ROOT, f"sensitivity-{scenario.name}", seed)
+    check_target(target, replace)
+    if scenario.uncertainties:
+        err.print(
+            f"{method.value.capitalize()} over {len(scenario.uncertainties)} uncertainties of "
+            f"{escape(scenario.title)}: {points_needed(scenario, method.value, n):,} ensembles "
+            f"of {worlds:,} worlds, seed {seed}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    try:
+        result = run_sensitivity(
+            scenario,
+            method.value,
+            n,
+            worlds,
+            measures,
+            seed,
+            engine,
+            _default_workers(engine, workers),
+            scheduler,
+            progress=True,
+        )
+        written = write_sensitivity(
+            result, target, command=_command_line(), replace=replace, plots=plots
+        )
+    except KeyboardInterrupt:
+        err.print("interrupted: the analysis was stopped and no folder was written.")
+        raise typer.Exit(130) from None
+    _print_indices(result.indices, method)
+    out.print(f"Sensitivity: {escape(str(written))}/", highlight=False, soft_wrap=True)
+
+
+def _print_indices(indices, method: Method) -> None:
+    key, columns = (
+        ("ST", ("S1", "S1_conf", "ST", "ST_conf"))
+        if method is Method.SOBOL
+        else ("mu_star", ("mu_star", "mu_star_conf", "sigma"))
+    )
+    for measure, rows in indices.groupby("measure", sort=False):
+        out.print(f"\n[bold]{escape(measure)}[/bold]", highlight=False)
+        if rows["constant"].all():
+            out.print("  the same at every point: nothing to apportion", highlight=False)
+            continue
+        table = Table()
+        table.add_column("parameter")
+        for column in columns:
+            table.add_column(column.replace("_conf", " ±95%"), justify="right")
+        for _, row in rows.sort_values(key, ascending=False).iterrows():
+            table.add_row(escape(row["parameter"]), *(f"{row[c]:.3f}" for c in columns))
+        out.print(table)
+
+
+def _check_scheduler(engine: Engine, scheduler: str | None) -> None:
+    if scheduler and engine is not Engine.DASK:
+        raise UserError("--scheduler is the address of a Dask scheduler: add --engine dask.")
+
+
+def _command_line() -> str:
+    return "crisis-sim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def _load_with_overrides(file: Path, overrides: list[str] | None):
+    from sim.model import with_overrides
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(file).scenario
+    return with_overrides(scenario, parse_overrides(overrides)) if overrides else scenario
 
 
 def parse_overrides(items: list[str]) -> dict[str, object]:
@@ -278,6 +556,73 @@ def policies(
                 field_name, span, str(default if default != [] else "[]"), info.description or ""
             )
         out.print(table)
+
+
+@app.command()
+def parameters(
+    file: Annotated[
+        Path, typer.Argument(help="A scenario file.", show_default=False, metavar="FILE")
+    ],
+    match: Annotated[
+        str | None,
+        typer.Option(help="Only paths containing this text, e.g. dynamics or russia."),
+    ] = None,
+) -> None:
+    """List the parameters a sweep, sensitivity analysis or --set can vary, with their bounds.
+
+    Paths are as in the scenario file; policy parameters are those of the policy the file
+    names. The scenario's declared uncertainties and levers are marked.
+    """
+    from sim.parameters import scenario_parameters
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(file).scenario
+    table = Table(show_header=True, header_style="dim", box=None, pad_edge=False)
+    for column in ("path", "kind", "value", "allowed", "declared"):
+        table.add_column(column, no_wrap=True)  # paths stay whole, to copy into --set
+    table.add_column("meaning", overflow="fold", min_width=20)
+    for path, found in scenario_parameters(scenario).items():
+        if match and match not in path:
+            continue
+        declared = ""
+        if path in scenario.uncertainties:
+            low, high = scenario.uncertainties[path]
+            declared = f"uncertain {low:g}-{high:g}"
+        elif path in scenario.levers:
+            declared = "lever: " + ", ".join(map(str, scenario.levers[path]))
+        table.add_row(
+            escape(path),
+            found.kind,
+            escape(str(found.value)),
+            escape(found.bounds_text()),
+            escape(declared),
+            escape(found.description),
+        )
+    out.print(table)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[
+        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
+    ],
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Where to write the report (default: RUN_DIR/report.html; replaced if there).",
+        ),
+    ] = None,
+) -> None:
+    """Write a run's report: one self-contained HTML page to send or project.
+
+    Outcome shares, key measures, policies, the manifest and the plots; it loads nothing else.
+    """
+    from sim.analysis.report import write_report
+
+    path = write_report(run_dir, out_file)
+    out.print(f"Report: {escape(str(path))}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -219,7 +219,7 @@ def write_run(
             "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "command": command,
         }
-        _write_manifest(temporary, manifest)
+        write_manifest(temporary, manifest)
         if plots:
             from sim.plots import draw_all
 
@@ -228,7 +228,7 @@ def write_run(
         manifest["timings"]["total_s"] = round(
             manifest["timings"].get("simulate_s", 0) + manifest["timings"]["write_s"], 3
         )
-        _write_manifest(temporary, manifest)
+        write_manifest(temporary, manifest)
     return out
 
 
@@ -261,6 +261,7 @@ def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
         raise
 
 
-def _write_manifest(folder: Path, manifest: dict) -> None:
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """Write ``manifest.json`` into ``folder`` (readable JSON, keys in the given order)."""
     text = json.dumps(manifest, indent=2, sort_keys=False)
     (folder / "manifest.json").write_text(text + "\n", encoding="utf-8")

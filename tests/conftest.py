@@ -91,3 +91,43 @@ def baseline_run_dir(tmp_path_factory) -> Path:
     result = run_ensemble(loaded.scenario, worlds=2000)
     out = tmp_path_factory.mktemp("baseline") / "baseline-2000"
     return write_run(result, out, source=loaded.source, plots=False)
+
+
+#: Chromium's switches for tests on a machine without network: without the background
+#: networking ones it retries refused connections (updates, sync, field trials) and hangs.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright, for browser tests (fails if it is missing)."""
+    import shutil
+
+    executable = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if executable is None:
+        pytest.fail(
+            "The browser tests need Debian's Chromium and `chromium` is not installed. "
+            "Run `make test`, which installs it (or: apt-get install chromium).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS, timeout=60_000
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

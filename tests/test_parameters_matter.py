@@ -25,6 +25,9 @@ from conftest import EXERCISE, fingerprint, make_scenario, read_yaml
 #: Fields that label a run rather than drive it; tests/test_cli.py checks that they
 #: reach the manifest (names and titles) and the plots' calendar axis (start_date).
 LABELS = {"name", "title", "description", "start_date", "sectors.*.name"}
+#: Fields that declare what an analysis may vary (sweeps, sensitivity, EMA) and must
+#: leave a plain run unchanged: checked below, and by tests/test_sweep.py.
+ANALYSIS_ONLY = {"uncertainties", "levers"}
 #: Fields that only size or sample the output and change it in a known way.
 BIG_RANGE = 100
 
@@ -125,7 +128,9 @@ def _get(scenario: Scenario, path: tuple):
     return node
 
 
-SCENARIO_FIELDS = [(p, i) for p, i in scenario_fields() if not _label(p)]
+SCENARIO_FIELDS = [
+    (p, i) for p, i in scenario_fields() if not _label(p) and p[0] not in ANALYSIS_ONLY
+]
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +221,10 @@ def test_policy_parameter_changes_output(kind, policy, field, exercise_data):
     assert _changes_output(data, path, candidates, reference), (
         f"{kind.value}/{policy}.{field} moved to any of {candidates!r} changed nothing"
     )
+
+
+def test_declared_ranges_change_nothing_in_a_run(exercise_data, exercise_fingerprint):
+    data = copy.deepcopy(exercise_data)
+    data["uncertainties"] = {"dynamics.advance_step_km": [0.2, 1.5]}
+    data["levers"] = {"actors.russia.policy": ["broker", "protector"]}
+    assert fingerprint(make_scenario(data)) == exercise_fingerprint
