@@ -58,8 +58,14 @@ def _figure(manifest: dict, title: str) -> tuple[Figure, object]:
     )
 
 
+def as_written(text: str) -> str:
+    """Return user text for matplotlib, shown as written (``$`` does not start maths)."""
+    return text.replace("$", r"\$")
+
+
 def slide_figure(title: str, subtitle: str) -> tuple[Figure, object]:
     """Return a slide-sized figure and its axes, titled in the house style."""
+    title, subtitle = as_written(title), as_written(subtitle)
     figure = Figure(figsize=SIZE, dpi=DPI)
     axes = figure.add_subplot()
     figure.suptitle(

@@ -68,3 +68,11 @@ def test_folders_that_are_not_runs_are_refused(tmp_path, run_dir):
     (damaged / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(RunFolderError, match=r"worlds\.parquet is missing"):
         draw_all(damaged)
+
+
+def test_a_title_with_dollar_signs_is_drawn_as_written(tmp_path, exercise_data):
+    """Matplotlib reads $...$ as maths: a title such as "$\\foo$ costs" crashed every plot."""
+    data = dict(exercise_data, title=r"Costs in $\foo$")
+    result = run_ensemble(make_scenario(data), worlds=20)
+    out = write_run(result, tmp_path / "dollars", plots=False)
+    assert len(draw_all(out)) == len(EXPECTED)

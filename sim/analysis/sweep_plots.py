@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from statsmodels.stats.proportion import proportion_confint
 
 from sim.analysis.measures import OUTCOME_NAMES, share_name
-from sim.plots import DPI, INK, OUTCOME_COLOURS, save_figure, slide_figure
+from sim.plots import DPI, INK, OUTCOME_COLOURS, as_written, save_figure, slide_figure
 
 MAX_PANELS = 4
 
@@ -55,7 +55,12 @@ def _ticks(values) -> list[str]:
 def _titled_figure(title: str, subtitle: str, size: tuple[float, float]) -> Figure:
     figure = Figure(figsize=size, dpi=DPI, layout="constrained")
     figure.suptitle(
-        f"{title}\n{subtitle}", x=0.01, ha="left", fontsize=12, fontweight="bold", color=INK
+        as_written(f"{title}\n{subtitle}"),
+        x=0.01,
+        ha="left",
+        fontsize=12,
+        fontweight="bold",
+        color=INK,
     )
     return figure
 
