@@ -6,9 +6,11 @@ traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -179,7 +181,7 @@ def run(
         soft_wrap=True,
     )
     _check_scheduler(engine, scheduler)
-    try:
+    with _stoppable("run", "results folder"):
         result = run_ensemble(
             scenario,
             worlds=n,
@@ -199,10 +201,6 @@ def run(
             replace=replace,
             plots=plots,
         )
-    except KeyboardInterrupt:
-        # Click would print a bare "Aborted!"; say what state the disk is in.
-        err.print("interrupted: the run was stopped and no results folder was written.")
-        raise typer.Exit(130) from None
     _print_shares(result.outcomes, scenario.title, n)
     out.print(f"Results: {escape(str(written))}/", highlight=False, soft_wrap=True)
     if plots:
@@ -307,7 +305,7 @@ def sweep(
         highlight=False,
         soft_wrap=True,
     )
-    try:
+    with _stoppable("sweep"):
         result = run_sweep(
             scenario,
             design,
@@ -320,9 +318,6 @@ def sweep(
             progress=True,
         )
         written = write_sweep(result, target, command=_command_line(), replace=replace, plots=plots)
-    except KeyboardInterrupt:
-        err.print("interrupted: the sweep was stopped and no folder was written.")
-        raise typer.Exit(130) from None
     _print_points(result.table, result.parameters)
     out.print(f"Sweep:   {escape(str(written))}/", highlight=False, soft_wrap=True)
 
@@ -415,7 +410,7 @@ def sensitivity(
             highlight=False,
             soft_wrap=True,
         )
-    try:
+    with _stoppable("analysis"):
         result = run_sensitivity(
             scenario,
             method.value,
@@ -431,9 +426,6 @@ def sensitivity(
         written = write_sensitivity(
             result, target, command=_command_line(), replace=replace, plots=plots
         )
-    except KeyboardInterrupt:
-        err.print("interrupted: the analysis was stopped and no folder was written.")
-        raise typer.Exit(130) from None
     _print_indices(result.indices, method)
     out.print(f"Sensitivity: {escape(str(written))}/", highlight=False, soft_wrap=True)
 
@@ -456,6 +448,16 @@ def _print_indices(indices, method: Method) -> None:
         for _, row in rows.sort_values(key, ascending=False).iterrows():
             table.add_row(escape(row["parameter"]), *(f"{row[c]:.3f}" for c in columns))
         out.print(table)
+
+
+@contextlib.contextmanager
+def _stoppable(what: str, folder: str = "folder") -> Iterator[None]:
+    """On Ctrl-C, say what state the disk is in and exit 130 (Click would print "Aborted!")."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err.print(f"interrupted: the {what} was stopped and no {folder} was written.")
+        raise typer.Exit(130) from None
 
 
 def _check_scheduler(engine: Engine, scheduler: str | None) -> None:

@@ -261,6 +261,31 @@ def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
         raise
 
 
+def analysis_manifest(
+    kind: str, scenario, design: dict, *, engine: dict, timings: dict, command: str
+) -> dict:
+    """Return the manifest of a sweep or sensitivity folder: identity, design, provenance.
+
+    The same scenario identity and provenance fields as a run's manifest, with ``kind``
+    telling the folders apart and ``design`` (method, parameters, points, seed...) between.
+    """
+    return {
+        "format": FORMAT,
+        "kind": kind,
+        "complete": True,
+        "scenario_name": scenario.name,
+        "title": scenario.title,
+        "scenario": scenario.model_dump(mode="json", exclude_none=True),
+        "scenario_hash": scenario_hash(scenario),
+        **design,
+        "versions": versions(),
+        "engine": engine,
+        "timings": timings,
+        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": command,
+    }
+
+
 def write_manifest(folder: Path, manifest: dict) -> None:
     """Write ``manifest.json`` into ``folder`` (readable JSON, keys in the given order)."""
     text = json.dumps(manifest, indent=2, sort_keys=False)

@@ -211,24 +211,14 @@ def write_sensitivity(
     plots: bool = True,
 ) -> Path:
     """Write a sensitivity folder atomically: manifest, samples, indices (CSV too), plots."""
-    import datetime as dt
-
-    from sim.results import atomic_folder, versions, write_manifest
-    from sim.scenario import scenario_hash
+    from sim.results import analysis_manifest, atomic_folder, write_manifest
 
     scenario = result.scenario
     with atomic_folder(Path(out), replace) as folder:
         result.samples.to_parquet(folder / "samples.parquet", index=False)
         result.indices.to_parquet(folder / "indices.parquet", index=False)
         result.indices.to_csv(folder / "indices.csv", index=False)
-        manifest = {
-            "format": 1,
-            "kind": "sensitivity",
-            "complete": True,
-            "scenario_name": scenario.name,
-            "title": scenario.title,
-            "scenario": scenario.model_dump(mode="json", exclude_none=True),
-            "scenario_hash": scenario_hash(scenario),
+        design = {
             "method": result.method,
             "n": result.n,
             "points": len(result.samples),
@@ -236,12 +226,15 @@ def write_sensitivity(
             "measures": result.measures,
             "worlds_per_point": result.worlds,
             "seed": result.seed,
-            "versions": versions(),
-            "engine": result.engine,
-            "timings": result.timings,
-            "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "command": command,
         }
+        manifest = analysis_manifest(
+            "sensitivity",
+            scenario,
+            design,
+            engine=result.engine,
+            timings=result.timings,
+            command=command,
+        )
         write_manifest(folder, manifest)
         if plots:
             (folder / "plots").mkdir()

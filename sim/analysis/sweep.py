@@ -271,35 +271,27 @@ def write_sweep(
     result: SweepResult, out: Path, *, command: str = "", replace: bool = False, plots: bool = True
 ) -> Path:
     """Write a sweep folder atomically: manifest, points table (parquet and CSV), plots."""
-    import datetime as dt
+    from sim.results import analysis_manifest, atomic_folder, write_manifest
 
-    from sim.results import atomic_folder, versions, write_manifest
-    from sim.scenario import scenario_hash
-
-    scenario = result.scenario
     with atomic_folder(Path(out), replace) as folder:
         result.table.to_parquet(folder / "points.parquet", index=False)
         result.table.to_csv(folder / "points.csv", index=False)
-        manifest = {
-            "format": 1,
-            "kind": "sweep",
-            "complete": True,
-            "scenario_name": scenario.name,
-            "title": scenario.title,
-            "scenario": scenario.model_dump(mode="json", exclude_none=True),
-            "scenario_hash": scenario_hash(scenario),
+        design = {
             "method": result.method,
             "parameters": result.parameters,
             "points": len(result.table),
             "worlds_per_point": result.worlds,
             "seed": result.seed,
             "outcome_classes": OUTCOME_NAMES,
-            "versions": versions(),
-            "engine": result.engine,
-            "timings": result.timings,
-            "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "command": command,
         }
+        manifest = analysis_manifest(
+            "sweep",
+            result.scenario,
+            design,
+            engine=result.engine,
+            timings=result.timings,
+            command=command,
+        )
         write_manifest(folder, manifest)
         if plots:
             from sim.analysis.sweep_plots import draw_sweep
