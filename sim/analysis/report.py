@@ -374,17 +374,9 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
 def _draw(draw: Callable[[RunFolder, Path], Path], run: RunFolder, out: Path, name: str) -> Path:
     try:
         return draw(run, out)
-    except ValueError as error:  # matplotlib could not lay out a text (mathtext between $ signs)
+    except ValueError as error:  # matplotlib could not lay out the figure
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
-        hint = (
-            " Matplotlib reads text between $ signs as mathematics: write \\$ for a dollar sign "
-            "in the scenario's title and rerun."
-            if "$" in str(run.manifest.get("title", ""))
-            else ""
-        )
-        raise UserError(
-            f"Cannot draw {name} for the report of {run.path}: {reason}.{hint}"
-        ) from None
+        raise UserError(f"Cannot draw {name} for the report of {run.path}: {reason}.") from None
     except KeyError as error:
         raise RunFolderError(
             f"{run.path}/manifest.json lacks {error}, which {name} needs. The folder is "
