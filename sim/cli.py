@@ -168,7 +168,8 @@ def run(
     Prints the share of worlds ending in each outcome class and where the results are.
     """
     from sim.ensemble import run_ensemble
-    from sim.results import check_target, default_run_dir, write_run
+    from sim.results import default_run_dir, write_run
+    from sim.runfolder import check_target
 
     scenario = _load_with_overrides(file, overrides)
     seed = scenario.seed if seed is None else seed
@@ -280,7 +281,8 @@ def sweep(
     measures) and plots: shares against one parameter with 95% bands, heatmaps for two.
     """
     from sim.analysis.sweep import grid_design, parse_axis, run_sweep, sample_design, write_sweep
-    from sim.results import check_target, default_run_dir
+    from sim.results import default_run_dir
+    from sim.runfolder import check_target
 
     if bool(params) == (sample is not None):
         raise UserError(
@@ -395,7 +397,8 @@ def sensitivity(
     95% intervals), the sample and its measures, and one ranked bar plot per measure.
     """
     from sim.analysis.sensitivity import points_needed, run_sensitivity, write_sensitivity
-    from sim.results import check_target, default_run_dir
+    from sim.results import default_run_dir
+    from sim.runfolder import check_target
 
     _check_scheduler(engine, scheduler)
     scenario = _load_with_overrides(file, overrides)
@@ -625,6 +628,76 @@ def report(
 
     path = write_report(run_dir, out_file)
     out.print(f"Report: {escape(str(path))}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def compare(
+    run_dirs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Results folders (two or more): the reference first, then the runs to "
+            "compare with it.",
+            show_default=False,
+            metavar="RUN_DIR",
+        ),
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Comparison folder to create: tables, summary and plots "
+            "(default: results/compare-A-vs-B-TIME).",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace --out if it holds an earlier comparison.")
+    ] = False,
+) -> None:
+    """Compare runs: how their outcome shares and measures differ, and by how much.
+
+    Each run is compared with the first: outcome shares with differences in percentage
+    points and 95% intervals, the measures' distributions and tests, and a plain-language
+    summary. Runs must share a horizon; seeds and world counts may differ.
+    """
+    from sim.analysis.compare import (
+        check_comparison_target,
+        compare_runs,
+        default_comparison_dir,
+        write_comparison,
+    )
+
+    comparison = compare_runs(run_dirs)
+    target = out_dir or default_comparison_dir(RESULTS_ROOT, comparison)
+    check_comparison_target(target, replace)
+    letters = [chr(ord("A") + i) for i in range(len(comparison.labels))]
+    names = zip(letters, comparison.labels, strict=False)
+    runs = "; ".join(f"{letter}: {escape(label)}" for letter, label in names)
+    table = Table(caption=f"{runs}. Differences in points (95% interval).", box=box.SIMPLE_HEAD)
+    table.add_column("outcome", min_width=13)
+    for letter in letters:
+        table.add_column(letter, justify="right", no_wrap=True)
+        if letter != "A":
+            table.add_column(f"{letter} − A", justify="right", no_wrap=True)
+    gap = " " if len(letters) == 2 else "\n"  # more runs: the interval under the difference
+    shares = comparison.shares
+    for outcome in comparison.reference.manifest["outcome_classes"]:
+        cells = [escape(outcome.replace("_", " "))]
+        for index, label in enumerate(comparison.labels):
+            row = shares[(shares["run"] == label) & (shares["outcome"] == outcome)].iloc[0]
+            cells.append(f"{row['share']:.1%}")
+            if index:
+                text = (
+                    f"{row['diff_pts']:+.1f}{gap}({row['diff_low_pts']:+.1f}, "
+                    f"{row['diff_high_pts']:+.1f})"
+                ).replace("-", "−")
+                cells.append(f"[bold]{text}[/bold]" if row["changed"] else f"[dim]{text}[/dim]")
+        table.add_row(*cells)
+    out.print(table)
+    out.print("\n" + escape(comparison.summary), highlight=False, soft_wrap=True)
+    written = write_comparison(comparison, target, replace=replace)
+    out.print(f"\nComparison: {escape(str(written))}/", highlight=False, soft_wrap=True)
+    out.print(f"Plots:      {escape(str(written / 'plots'))}/", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -8,15 +8,11 @@ after the new one is complete.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
-import shutil
 import time
-from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -25,8 +21,8 @@ import pandas as pd
 
 from sim.actions import Rung
 from sim.ensemble import EnsembleResult
-from sim.errors import UserError
 from sim.record import CATEGORIES, MEASURES, SUM_SCALE, Recorder
+from sim.runfolder import atomic_folder
 from sim.scenario import scenario_hash
 from sim.world import OUTCOME_CLASSES
 
@@ -155,25 +151,6 @@ def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
     return candidate
 
 
-def check_target(out: Path, replace: bool) -> None:
-    """Refuse, before any work, to write a run where it would overwrite something or cannot."""
-    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise UserError(
-            f"Cannot write {out}: {blocker} is a file, not a folder. Choose another --out."
-        )
-    if out.exists() and not replace:
-        raise UserError(
-            f"{out} already exists and a run is never overwritten silently. "
-            "Choose another --out, or pass --replace to swap it for the new run."
-        )
-    if out.exists() and not (out / "manifest.json").exists():
-        raise UserError(
-            f"{out} exists and is not a crisis-sim results folder, so --replace "
-            "will not delete it. Choose another --out."
-        )
-
-
 def write_run(
     result: EnsembleResult,
     out: Path,
@@ -230,35 +207,6 @@ def write_run(
         )
         write_manifest(temporary, manifest)
     return out
-
-
-@contextlib.contextmanager
-def atomic_folder(out: Path, replace: bool = False) -> Iterator[Path]:
-    """Yield a hidden temporary sibling of ``out`` to fill; rename it into place when done.
-
-    Checked first with :func:`check_target`. If the block raises (or is interrupted),
-    the temporary folder is removed and ``out`` is untouched; with ``replace``, an
-    existing ``out`` is swapped out only once the new folder is complete. So a folder
-    that exists is whole: runs, sweeps and comparisons are all written this way.
-    """
-    out = Path(out)
-    check_target(out, replace)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(temporary, ignore_errors=True)
-    temporary.mkdir()
-    try:
-        yield temporary
-        if out.exists():
-            retired = out.parent / f".{out.name}.replaced-{os.getpid()}"
-            out.rename(retired)
-            temporary.rename(out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            temporary.rename(out)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
 
 
 def analysis_manifest(

@@ -1,13 +1,19 @@
-"""Reading a results folder: its manifest and tables, with clear errors when it is not one.
+"""Results folders on disk: writing one whole or not at all, and reading one back.
 
 Plots, comparisons, narrated worlds and reports all start from a folder written by
-``crisis-sim run`` (see docs/results.md); this is the one place that opens it. It
-imports nothing from the model, so reading a folder never needs the simulator.
+``crisis-sim run`` (see docs/results.md); this is the one place that opens it, and
+runs, sweeps, sensitivity analyses and comparisons are all written through
+:func:`atomic_folder`. It imports nothing from the model, so reading a folder never
+needs the simulator.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,3 +93,67 @@ def open_run(run_dir: Path | str) -> RunFolder:
     """Open a complete results folder, or raise a RunFolderError saying what is wrong."""
     run_dir = Path(run_dir)
     return RunFolder(run_dir, read_manifest(run_dir))
+
+
+def check_target(
+    out: Path, replace: bool, what: str = "run", marker: str = "manifest.json"
+) -> None:
+    """Refuse, before any work, to write a folder where it would overwrite something or cannot.
+
+    ``what`` names the folder's kind in messages; ``marker`` is the file that shows an
+    existing folder is one of ours, so ``--replace`` may swap it out.
+    """
+    out = Path(out)
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UserError(
+            f"Cannot write {out}: {blocker} is a file, not a folder. Choose another --out."
+        )
+    if out.exists() and not replace:
+        raise UserError(
+            f"{out} already exists and a {what} is never overwritten silently. "
+            f"Choose another --out, or pass --replace to swap it for the new {what}."
+        )
+    if out.exists() and not (out.is_dir() and (out / marker).exists()):
+        raise UserError(
+            f"{out} exists and is not a {what} folder crisis-sim wrote (no {marker}), so "
+            "--replace will not delete it. Choose another --out."
+        )
+
+
+@contextlib.contextmanager
+def atomic_folder(
+    out: Path, replace: bool = False, what: str = "run", marker: str = "manifest.json"
+) -> Iterator[Path]:
+    """Yield a hidden temporary sibling of ``out`` to fill; rename it into place when done.
+
+    Checked first with :func:`check_target`. If the block raises (or is interrupted),
+    the temporary folder is removed and ``out`` is untouched; with ``replace``, an
+    existing ``out`` is swapped out only once the new folder is complete. So a folder
+    that exists is whole: runs, sweeps and comparisons are all written this way.
+    ``what`` and ``marker`` are as in :func:`check_target`.
+    """
+    out = Path(out)
+    check_target(out, replace, what, marker)
+    temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(temporary, ignore_errors=True)
+        temporary.mkdir()
+    except OSError as error:
+        raise UserError(
+            f"Cannot write {out} ({error.strerror or error}). Check that its folder can be "
+            "written to, or choose another --out."
+        ) from None
+    try:
+        yield temporary
+        if out.exists():
+            retired = out.parent / f".{out.name}.replaced-{os.getpid()}"
+            out.rename(retired)
+            temporary.rename(out)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            temporary.rename(out)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise

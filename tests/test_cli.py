@@ -240,7 +240,7 @@ def test_replace(done):
 
 
 def test_replace_refuses_a_folder_that_is_not_a_run(done):
-    result = done.refused("replace-not-a-run", "not a crisis-sim results folder")
+    result = done.refused("replace-not-a-run", "not a run folder crisis-sim wrote")
     assert "Running" not in result.stderr  # refused before simulating
     assert [p.name for p in (done.cwd / "not-a-run").iterdir()] == ["keep.txt"]
 

@@ -83,7 +83,7 @@ def test_replace_refuses_a_folder_that_is_not_a_run(small_run, tmp_path):
     precious = tmp_path / "thesis"
     precious.mkdir()
     (precious / "chapter1.md").write_text("years of work")
-    with pytest.raises(UserError, match="not a crisis-sim results folder"):
+    with pytest.raises(UserError, match="not a run folder crisis-sim wrote"):
         write_run(small_run, precious, plots=False, replace=True)
     assert (precious / "chapter1.md").exists()
 

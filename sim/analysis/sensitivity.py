@@ -211,7 +211,8 @@ def write_sensitivity(
     plots: bool = True,
 ) -> Path:
     """Write a sensitivity folder atomically: manifest, samples, indices (CSV too), plots."""
-    from sim.results import analysis_manifest, atomic_folder, write_manifest
+    from sim.results import analysis_manifest, write_manifest
+    from sim.runfolder import atomic_folder
 
     scenario = result.scenario
     with atomic_folder(Path(out), replace) as folder:

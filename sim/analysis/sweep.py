@@ -271,7 +271,8 @@ def write_sweep(
     result: SweepResult, out: Path, *, command: str = "", replace: bool = False, plots: bool = True
 ) -> Path:
     """Write a sweep folder atomically: manifest, points table (parquet and CSV), plots."""
-    from sim.results import analysis_manifest, atomic_folder, write_manifest
+    from sim.results import analysis_manifest, write_manifest
+    from sim.runfolder import atomic_folder
 
     with atomic_folder(Path(out), replace) as folder:
         result.table.to_parquet(folder / "points.parquet", index=False)
