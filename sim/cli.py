@@ -1,4 +1,4 @@
-"""The ``crisis-sim`` command line: validate, run, plot and list policies.
+"""The ``crisis-sim`` command line: run, analyse and explain crisis scenarios.
 
 Every error a user can fix ends in one clear paragraph and exit status 2, never a
 traceback.
@@ -453,6 +453,56 @@ def _print_indices(indices, method: Method) -> None:
         out.print(table)
 
 
+@app.command()
+def play(
+    file: ScenarioFile,
+    roles: Annotated[
+        list[str],
+        typer.Option(
+            "--as",
+            metavar="ROLE",
+            help="The government you play: armenia, azerbaijan, russia, csto or a third "
+            "party's name (repeat to take turns at one keyboard).",
+        ),
+    ],
+    seed: SeedOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to save the game (default: results/game-SCENARIO-TIME)."),
+    ] = None,
+    debrief_worlds: Annotated[
+        int,
+        typer.Option(
+            min=1, max=1_000_000, help="Simulated worlds the debrief compares your game with."
+        ),
+    ] = 2000,
+) -> None:
+    """Play a government in the terminal, day by day, against the others' policies.
+
+    Each day: what your government sees, the actions it may take; answer with a number
+    or a name (and a sector where needed, e.g. `3 sev_lake`). Enter holds, `?` shows what
+    your government's usual policy would do, `q` holds to the end. The debrief compares
+    your world with thousands of simulated ones; the game is saved as a results folder.
+    """
+    from sim.game import Game
+    from sim.results import default_run_dir
+    from sim.runfolder import check_target
+    from sim.scenario import load_scenario
+    from sim.terminal import play as play_game
+
+    scenario = load_scenario(file).scenario
+    game = Game(scenario, roles, seed)
+    target = out_dir or default_run_dir(RESULTS_ROOT, f"game-{scenario.name}", game.seed)
+    check_target(target, replace=False)
+    out.print(
+        f"[bold]{escape(scenario.title)}[/bold]: you play {', '.join(map(escape, roles))}; "
+        f"{game.days} days. {escape(scenario.description)}",
+        highlight=False,
+    )
+    with _stoppable("game"):
+        play_game(game, lambda prompt: input(prompt), out, target, debrief_worlds)
+
+
 @contextlib.contextmanager
 def _stoppable(what: str, folder: str = "folder") -> Iterator[None]:
     """On Ctrl-C, say what state the disk is in and exit 130 (Click would print "Aborted!")."""
@@ -628,6 +678,69 @@ def report(
 
     path = write_report(run_dir, out_file)
     out.print(f"Report: {escape(str(path))}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def explain(
+    run_dir: Annotated[
+        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
+    ],
+    world: Annotated[
+        int | None,
+        typer.Option("--world", metavar="N", help="The world to narrate (0 is the first)."),
+    ] = None,
+    typical: Annotated[
+        str | None,
+        typer.Option(
+            "--typical",
+            metavar="CLASS",
+            help="Narrate the typical world of this outcome class, e.g. war or "
+            "clash_contained: the one closest to the class's medians.",
+        ),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="FILE", help="Write the narration to FILE as Markdown (replaced)."
+        ),
+    ] = None,
+) -> None:
+    """Tell one world of a run day by day: who did what, why, and how it ended.
+
+    The world is replayed alone from the run's manifest and checked against the run.
+    Give --world N, or --typical CLASS for a representative world of an outcome class.
+    """
+    from sim.analysis.explain import narrate, replay_world, typical_story
+
+    if world is not None and typical is not None:
+        raise UserError("Give either --world N or --typical CLASS, not both.")
+    if world is None and typical is None:
+        raise UserError(
+            "Say which world to explain: give --world N (a world's number) or "
+            "--typical CLASS (an outcome class, e.g. war)."
+        )
+    if typical is not None:
+        story = typical_story(run_dir, typical)
+        err.print(
+            f"World {story.world}: the typical {escape(story.typical_of or '')} world of "
+            f"{escape(str(run_dir))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        story = replay_world(run_dir, world)
+    text = narrate(story)
+    if out_file is None:
+        out.print(escape(text), highlight=False, soft_wrap=True, end="")
+        return
+    try:
+        out_file.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UserError(
+            f"Cannot write {out_file} ({error.strerror or error}). Check that its folder "
+            "exists and can be written to."
+        ) from None
+    out.print(f"wrote {escape(str(out_file))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
