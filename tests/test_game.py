@@ -1,0 +1,168 @@
+"""The workshop game: teams' moves, closed days, the record that replays, the debrief."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from sim.actions import Action
+from sim.analysis.explain import replay_world
+from sim.ensemble import run_ensemble
+from sim.game import Game, GameError
+from sim.model import with_overrides
+from sim.runfolder import open_run
+from sim.scenario import load_scenario
+
+from conftest import SCENARIOS, run_cli
+
+BASELINE = SCENARIOS / "baseline-may-2021.yaml"
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(SCENARIOS / "baseline-may-2021.yaml").scenario
+
+
+def test_teams_that_always_hold_leave_the_others_to_their_policies(baseline):
+    """Armenia and Russia played by holding teams: the rest is the scenario's world 0."""
+    game = Game(baseline, ["armenia", "russia"])
+    game.play_to_end()
+    assert game.day == game.days and game.finished
+    assert [m.action for m in game.moves] == [Action.HOLD] * (2 * game.days)
+    # Holding differs from Armenia's restraint (it makes a statement, appeals...):
+    assert any(d.role == "armenia" and d.chosen == "hold" for d in game.divergences)
+
+
+def test_teams_that_take_their_policys_suggestion_play_the_simulated_world(baseline):
+    """With one tick a day, following the default every day reproduces ensemble world 0."""
+    daily = with_overrides(baseline, {"tick_hours": 24})
+    game = Game(daily, ["armenia", "russia"])
+    while not game.finished:
+        for role in game.teams:
+            move, reason = game.suggestion(role)
+            assert reason
+            game.submit(role, move.action.name, move.sector)
+        game.advance_day()
+    assert not game.divergences
+    assert game.outcome().equals(run_ensemble(daily, worlds=1).outcomes.iloc[0])
+    assert any(m.action is not Action.HOLD for m in game.moves)  # they did act
+
+
+def test_moves_are_checked_and_a_late_move_is_refused(baseline):
+    game = Game(baseline, ["armenia", "azerbaijan"])
+    with pytest.raises(GameError, match="not an action armenia can take"):
+        game.submit("armenia", "advance", "sev_lake")
+    with pytest.raises(GameError, match="needs a sector"):
+        game.submit("armenia", "send_army")
+    with pytest.raises(GameError, match="not a role in this game"):
+        game.submit("georgia", "hold")
+    with pytest.raises(GameError, match="played by its policy"):
+        game.submit("russia", "phone_both")
+    game.submit("armenia", "send_army", "Sev Lake", day=0)  # a sector by name or id
+    assert game.waiting_for() == ["azerbaijan"]
+    game.advance_day()
+    with pytest.raises(GameError, match="came after that day closed"):
+        game.submit("armenia", "appeal_csto", day=0)
+    game.submit("armenia", "appeal_csto", day=1)  # and the game goes on
+    assert game.waiting_for() == ["azerbaijan"]
+
+
+def test_a_game_needs_known_distinct_roles(baseline):
+    for teams in ([], ["armenia", "armenia"], ["yerevan"]):
+        with pytest.raises(GameError, match="Roles in baseline-may-2021"):
+            Game(baseline, teams)
+
+
+def test_a_team_sees_its_actors_view_not_the_world(baseline):
+    game = Game(baseline, ["armenia", "azerbaijan"])
+    game.submit("azerbaijan", "advance", "sev_lake")
+    game.advance_day()
+    armenia = dict(game.view("armenia"))
+    azerbaijan = dict(game.view("azerbaijan"))
+    assert "public alarm (0-1)" in armenia and "public alarm (0-1)" not in azerbaijan
+    assert "cost of defiance (pressure to stop)" in azerbaijan
+    assert "cost of defiance (pressure to stop)" not in armenia
+    assert "Sev Lake" in azerbaijan["advance past the line, km"]
+
+
+def test_the_record_replays_the_game_and_explain_reads_it(baseline, tmp_path):
+    game = Game(baseline, ["armenia", "russia"])
+    game.submit("armenia", "send_army", "sev_lake")
+    game.submit("russia", "phone_both")
+    game.advance_day()
+    game.submit("armenia", "appeal_csto")
+    game.advance_day()
+    game.play_to_end()
+    record = game.record()
+    assert record.actors.armenia.policy == "scripted"
+    assert run_ensemble(record, worlds=1, seed=game.seed).outcomes.iloc[0].equals(game.outcome())
+    folder = game.save(tmp_path / "game")
+    run = open_run(folder)
+    assert run.worlds.iloc[0].equals(game.outcome())
+    story = replay_world(folder, 0)
+    assert any("appealed to the CSTO" in e.sentence for e in story.events)
+
+
+def test_the_debrief_places_the_game_in_the_ensemble(baseline):
+    game = Game(baseline, ["armenia"])
+    game.submit("armenia", "am_fire")  # fire on day 1: not what restraint would do
+    game.play_to_end()
+    debrief = game.debrief(worlds=300)
+    assert debrief.outcome == game.outcome()["outcome"]
+    assert set(debrief.percentiles["measure"]) >= {"deepest advance, km", "peak public alarm"}
+    assert debrief.percentiles["percentile"].between(0, 100).all()
+    assert debrief.shares["share"].sum() == pytest.approx(1.0)
+    first = debrief.divergences[0]
+    assert (first.role, first.day, first.chosen) == ("armenia", 0, "fire")
+
+
+def test_no_moves_after_the_end(baseline):
+    game = Game(baseline, ["russia"])
+    game.play_to_end()
+    with pytest.raises(GameError, match="game is over"):
+        game.submit("russia", "phone_both")
+    with pytest.raises(GameError, match="game is over"):
+        game.advance_day()
+
+
+def _play(tmp_path, stdin: str, *args: str):
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", "play", str(BASELINE), *args],
+        cwd=tmp_path,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_a_terminal_game_driven_through_standard_input(tmp_path):
+    moves = "3 sev_lake\n?\nbogus\n12\nappeal_csto\n\n6\n"  # then the input ends: hold
+    result = _play(tmp_path, moves, "--as", "armenia", "--debrief-worlds", "200", "--out", "g")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Day 1 of 30" in text and "You are Armenia" in text
+    assert "✓ send army (Sev Lake)" in text
+    assert "Your government's usual policy would:" in text
+    assert "'bogus' is not an action armenia can take" in text
+    assert "12 is not one of the options" in text
+    assert "Armenia appealed to the CSTO (the team's choice)" in text
+    assert "Holding for the rest of the game." in text
+    assert "The crisis ended in:" in text and "How the simulated worlds ended" in text
+    assert "day 1, armenia: you chose send army (Sev Lake)" in text
+    explained = run_cli(tmp_path, "explain", "g", "--world", "0")
+    assert explained.returncode == 0, explained.stderr
+    assert "appealed to the CSTO" in explained.stdout
+
+
+def test_two_players_take_turns_and_bad_roles_are_refused(tmp_path):
+    result = _play(
+        tmp_path, "\n" * 4, "--as", "armenia", "--as", "russia", "--debrief-worlds", "50"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "russia>" in result.stdout and "armenia>" in result.stdout
+    refused = _play(tmp_path, "", "--as", "yerevan")
+    assert refused.returncode == 2
+    assert "Roles in baseline-may-2021" in refused.stderr and "Traceback" not in refused.stderr
