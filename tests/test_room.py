@@ -1,0 +1,76 @@
+"""The workshop room shared by the dashboard's pages: claims, moves, timer, debrief."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sim.dashboard.room import Room
+from sim.game import GameError
+
+from conftest import SCENARIOS
+
+TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
+
+
+@pytest.fixture
+def room(tmp_path):
+    short = tmp_path / "short.yaml"
+    short.write_text(
+        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\nhorizon_days: 2\n"
+    )
+    return Room(short, debrief_worlds=50)
+
+
+def test_no_moves_before_the_game_starts(room):
+    with pytest.raises(GameError, match="No game has started"):
+        room.claim("armenia", "tab-1")
+
+
+def test_a_role_is_played_from_one_browser(room):
+    room.start(TEAMS)
+    assert room.claim("armenia", "tab-1") is None
+    assert room.claim("armenia", "tab-1") is None  # a reload of the same tab
+    refusal = room.claim("armenia", "tab-2")
+    assert "already played from another browser" in refusal
+    with pytest.raises(GameError, match="does not play armenia"):
+        room.submit("armenia", "tab-2", "hold", None, day=0)
+    room.release("armenia")
+    assert room.claim("armenia", "tab-2") is None
+
+
+def test_a_role_not_in_the_game_is_named(room):
+    room.start(["armenia", "russia"])
+    assert "'georgia' is not a team in this game" in room.claim("georgia", "tab-9")
+    assert "'azerbaijan' is not a team" in room.claim("azerbaijan", "tab-9")
+
+
+def test_a_move_after_the_day_closed_is_refused_and_the_game_goes_on(room):
+    room.start(TEAMS)
+    room.claim("armenia", "a")
+    version = room.version
+    assert room.submit("armenia", "a", "send_army", "Sev Lake", day=0) == "send army (Sev Lake)"
+    assert room.version > version
+    room.advance()
+    with pytest.raises(GameError, match="came after that day closed"):
+        room.submit("armenia", "a", "appeal_csto", None, day=0)
+    assert room.submit("armenia", "a", "appeal_csto", None, day=1) == "appeal csto"
+
+
+def test_the_timer_closes_the_day(room):
+    room.start(TEAMS)
+    room.set_timer(0.05)
+    assert room.seconds_left() <= 0.05
+    time.sleep(0.1)
+    room.tick_timer()
+    assert room.game.day == 1 and room.seconds_left() is None
+
+
+def test_the_debrief_is_ready_when_the_game_ends(room, tmp_path):
+    room.start(TEAMS)
+    while not room.game.finished:
+        room.advance()
+    assert room.debrief is not None and room.debrief.worlds == 50
+    saved = room.save(tmp_path / "game")
+    assert (saved / "manifest.json").exists()
