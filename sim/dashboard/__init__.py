@@ -1,0 +1,1 @@
+"""The browser dashboard for workshops (Solara): one world step by step, team play, debrief."""
