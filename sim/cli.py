@@ -503,6 +503,72 @@ def play(
         play_game(game, lambda prompt: input(prompt), out, target, debrief_worlds)
 
 
+@app.command()
+def dashboard(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The scenario file (YAML).", show_default=False, metavar="FILE"),
+    ] = Path("scenarios/baseline-may-2021.yaml"),
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to serve on. 127.0.0.1 keeps it on this machine; 0.0.0.0 lets "
+            "students' laptops on the room's network open their team pages."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8765,
+    ensemble_worlds: Annotated[
+        int,
+        typer.Option(min=1, max=1_000_000, help="Worlds the ensemble button and debrief run."),
+    ] = 2000,
+) -> None:
+    """Serve the workshop dashboard: one world step by step, team pages, the debrief.
+
+    Pages: / (the dashboard of one world), /game (the facilitator), /team/ROLE (a team,
+    e.g. /team/armenia). Stop it with Ctrl-C.
+    """
+    import socket
+    import subprocess
+
+    from sim.scenario import load_scenario
+
+    load_scenario(file)  # a bad file is reported here, not in the browser
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UserError(
+                f"Cannot serve on {host}:{port} ({error.strerror or error}): another program "
+                f"(perhaps another dashboard) is using that port. Stop it, or choose another "
+                f"with --port, e.g. --port {port + 1}."
+            ) from None
+    environ = {
+        **os.environ,
+        "CRISIS_SIM_SCENARIO": str(file.resolve()),
+        "CRISIS_SIM_RESULTS": str(RESULTS_ROOT.resolve()),
+        "CRISIS_SIM_ENSEMBLE_WORLDS": str(ensemble_worlds),
+        "CRISIS_SIM_DEBRIEF_WORLDS": str(ensemble_worlds),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no calls home from a classroom
+        # Solara warns that plain http cannot set samesite=none cookies; it falls back to
+        # samesite=lax, which is right for a dashboard that is not embedded in a frame.
+        "PYTHONWARNINGS": "ignore:Cookies with samesite=none require https:UserWarning",
+        # A closed tab's session ends (and frees its team's role) 20 s after it goes.
+        "SOLARA_KERNEL_CULL_TIMEOUT": "20s",
+    }
+    shown = "localhost" if host == "127.0.0.1" else host
+    err.print(
+        f"Serving {escape(str(file))} on http://{shown}:{port}/ (facilitator: /game, teams: "
+        "/team/armenia, /team/azerbaijan, /team/russia, /team/csto). Ctrl-C stops it.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    command = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", host]
+    command += ["--port", str(port), "--production", "--no-open", "--log-level", "warning"]
+    command += ["--no-check-version"]  # solara is pinned (see pyproject.toml): no upgrade advice
+    with _stoppable("dashboard", "file"):
+        subprocess.run(command, env=environ, check=False)
+
+
 @contextlib.contextmanager
 def _stoppable(what: str, folder: str = "folder") -> Iterator[None]:
     """On Ctrl-C, say what state the disk is in and exit 130 (Click would print "Aborted!")."""

@@ -74,3 +74,11 @@ def test_the_debrief_is_ready_when_the_game_ends(room, tmp_path):
     assert room.debrief is not None and room.debrief.worlds == 50
     saved = room.save(tmp_path / "game")
     assert (saved / "manifest.json").exists()
+
+
+def test_a_new_round_keeps_the_teams_pages(room):
+    room.start(TEAMS)
+    room.claim("armenia", "a")
+    room.claim("russia", "r")
+    room.start(["armenia", "azerbaijan"])
+    assert room.claims == {"armenia": "a"}

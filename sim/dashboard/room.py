@@ -51,7 +51,8 @@ class Room:
         """Start a new game with these teams (any game under way is dropped)."""
         with self.lock:
             self.game = Game(self.scenario, teams, seed)
-            self.claims = {}
+            # Teams keep their pages for a new round; roles no longer played are freed.
+            self.claims = {r: page for r, page in self.claims.items() if r in teams}
             self.deadline = None
             self.debrief = None
             self.saved = None

@@ -1,0 +1,90 @@
+"""The dashboard's model: one world of a scenario, with policies and ranges as flat settings.
+
+Mesa's SolaraViz builds a model from keyword settings and shows sliders and menus for
+them. :class:`DashboardModel` is a :class:`~sim.model.CrisisModel` of one world whose
+settings are the scenario file, the seed, which world, each actor's policy, and the
+scenario's declared uncertainties (by dotted path), and which keeps a running log of
+what happened in plain words (:mod:`sim.narration`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sim.actions import ActorKind
+from sim.model import CrisisModel
+from sim.narration import Event, tick_events
+from sim.policies.base import policies_for
+from sim.scenario import load_scenario
+from sim.schema import Scenario
+
+ACTORS = ("azerbaijan", "armenia", "russia", "csto")
+
+
+class DashboardModel(CrisisModel):
+    """One world of a scenario, stepped by the dashboard, with an event log.
+
+    Args:
+        scenario_file: the scenario file.
+        seed: the seed of the world's random numbers (default: the scenario's).
+        world: which world of the ensemble (its random numbers are keyed by this index).
+        **settings: actor policies as ``actors.NAME.policy`` and any scenario field by
+            dotted path (the dashboard's sliders for the declared uncertainties).
+    """
+
+    def __init__(
+        self,
+        scenario_file: str = "scenarios/baseline-may-2021.yaml",
+        seed: int | None = None,
+        world: int = 0,
+        **settings: Any,
+    ) -> None:
+        scenario = load_scenario(scenario_file).scenario
+        super().__init__(scenario, worlds=1, first_world=int(world), seed=seed, **settings)
+        self.scenario_file = scenario_file
+        self.settings = dict(settings)
+        self.events: list[Event] = []
+        tick_events(self)
+
+    def step(self) -> None:
+        """Advance the world one tick and add what happened to the log."""
+        if not self.running:
+            return
+        super().step()
+        self.events.extend(tick_events(self))
+
+
+def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any]:
+    """Return SolaraViz's settings for a scenario: menus for policies, sliders for ranges."""
+    params: dict[str, Any] = {
+        "scenario_file": str(scenario_file),
+        "seed": scenario.seed,  # fixed: world i here is world i of the scenario's ensemble
+        "world": {"type": "SliderInt", "value": 0, "min": 0, "max": 99, "step": 1},
+    }
+    for name in ACTORS:
+        current = getattr(scenario.actors, name).policy
+        choices = [p for p in policies_for(ActorKind(name)) if p != "scripted" or p == current]
+        params[f"actors.{name}.policy"] = {
+            "type": "Select",
+            "value": current,
+            "values": choices,
+            "label": f"{name} policy",
+        }
+    for path, (low, high) in scenario.uncertainties.items():
+        value = _current(scenario, path)
+        params[path] = {
+            "type": "SliderFloat",
+            "value": min(max(value, low), high),
+            "min": low,
+            "max": high,
+            "step": (high - low) / 50,
+            "label": path,
+        }
+    return params
+
+
+def _current(scenario: Scenario, path: str) -> float:
+    from sim.parameters import parameter
+
+    return float(parameter(scenario, path).value)

@@ -1,0 +1,174 @@
+"""The dashboard in a real browser: one world stepped, and a four-team game to its debrief.
+
+The suite starts ``crisis-sim dashboard`` on a free port and drives Debian's Chromium
+through Playwright (the ``chromium_browser`` fixture); screenshots go to each test's
+temporary folder.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import SCENARIOS, run_cli
+
+TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
+TIMEOUT = 30_000  # ms: a page's first render imports the model
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A dashboard of a two-day variant of the baseline, serving on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    scenario = folder / "short.yaml"
+    scenario.write_text(
+        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\n"
+        'title: "Sev Lake, two days"\nhorizon_days: 2\n'
+    )
+    port = _free_port()
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "dashboard",
+            str(scenario),
+            "--port",
+            str(port),
+            "--ensemble-worlds",
+            "100",
+        ],
+        cwd=folder,
+        stdout=log,  # a file, not a pipe: an unread pipe fills up and stalls the server
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the dashboard did not start:\n{(folder / 'server.log').read_text()}")
+            time.sleep(0.3)
+    yield {"url": url, "port": port, "folder": folder, "scenario": scenario}
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture
+def open_page(chromium_browser, tmp_path):
+    """Open a page in its own browser context (its own session), closed after the test."""
+    opened = []
+
+    def open_(url, name):
+        context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        opened.append((name, context, page))
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.errors = errors
+        page.shot = lambda label: page.screenshot(
+            path=tmp_path / f"{name}-{label}.png", full_page=True
+        )
+        return page
+
+    yield open_
+    for name, context, page in opened:  # how each page ended, for a failure's post-mortem
+        page.screenshot(path=tmp_path / f"{name}-end.png", full_page=True)
+        context.close()
+
+
+def test_the_dashboard_steps_a_world_and_logs_it(server, open_page):
+    page = open_page(server["url"] + "/", "dashboard")
+    page.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
+    page.get_by_text("Nothing has happened yet").wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Step").click()
+    # The baseline opens with the Russian minister's visit to Baku (an inject at day 0).
+    page.get_by_text("A ministerial visit to Baku").wait_for(timeout=TIMEOUT)
+    for _ in range(6):
+        page.get_by_role("button", name="Step").click()
+    page.get_by_text("Azerbaijan advanced in").first.wait_for(timeout=TIMEOUT)
+    assert page.locator("img").count() >= 2  # the border map and the gauges
+    page.shot("stepped")
+    assert not page.errors
+
+
+def test_four_teams_play_a_game_to_its_debrief(server, open_page):
+    facilitator = open_page(server["url"] + "/game", "facilitator")
+    facilitator.get_by_role("button", name="Start the game").click(timeout=TIMEOUT)
+    facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
+    teams = {r: open_page(f"{server['url']}/team/{r}", r) for r in TEAMS}
+    moves = {
+        "armenia": ("send army", "Sev Lake"),
+        "azerbaijan": ("advance", "Sev Lake"),
+        "russia": ("phone both", None),
+        "csto": ("hold", None),
+    }
+    for day in (1, 2):
+        for role, page in teams.items():
+            page.get_by_text(f"Day {day} of 2").wait_for(timeout=TIMEOUT)
+            action, sector = moves[role]
+            if sector:
+                page.get_by_role("button", name=sector, exact=True).click()
+            page.get_by_role("button", name=action, exact=True).click()
+            page.get_by_text(f"Sent for day {day}: {action}").wait_for(timeout=TIMEOUT)
+        expect(facilitator.get_by_role("cell", name="waiting", exact=True)).to_have_count(
+            0, timeout=TIMEOUT
+        )
+        expect(facilitator.get_by_role("cell", name="has moved ✓")).to_have_count(4)
+        facilitator.shot(f"day{day}-all-moved")
+        facilitator.get_by_role("button", name="Close the day now").click()
+    facilitator.get_by_text("The crisis ended in:").wait_for(timeout=60_000)
+    facilitator.get_by_text("Armenia sent regular army units to Sev Lake").first.wait_for()
+    facilitator.shot("debrief")
+    for role, page in teams.items():
+        page.get_by_text("The crisis ended in:").wait_for(timeout=TIMEOUT)
+        page.shot("debrief")
+        assert not page.errors, role
+    facilitator.get_by_role("button", name="Save the game as a results folder").click()
+    facilitator.get_by_text("Saved in").wait_for(timeout=TIMEOUT)
+    assert list((server["folder"] / "results").glob("game-short-*/manifest.json"))
+    assert not facilitator.errors
+
+
+def test_wrong_roles_and_second_browsers_are_told_so(server, open_page):
+    facilitator = open_page(server["url"] + "/game", "facilitator")
+    facilitator.get_by_role("button", name="New game").click(timeout=TIMEOUT)
+    facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
+    # The last test's pages still hold the roles until their sessions end; free one.
+    facilitator.get_by_role("button", name="Free armenia").click(timeout=TIMEOUT)
+    stranger = open_page(server["url"] + "/team/georgia", "georgia")
+    stranger.get_by_text("'georgia' is not a team in this game").wait_for(timeout=TIMEOUT)
+    first = open_page(server["url"] + "/team/armenia", "armenia-1")
+    first.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
+    second = open_page(server["url"] + "/team/armenia", "armenia-2")
+    second.get_by_text("already played from another browser").wait_for(timeout=TIMEOUT)
+    facilitator.get_by_role("button", name="Free armenia").wait_for(timeout=TIMEOUT)
+    assert second.get_by_role("button", name="hold", exact=True).count() == 0
+    second.shot("refused")
+
+
+def test_a_port_in_use_is_refused_with_a_message(server, tmp_path):
+    result = run_cli(tmp_path, "dashboard", str(server["scenario"]), "--port", str(server["port"]))
+    assert result.returncode == 2
+    assert f"Cannot serve on 127.0.0.1:{server['port']}" in result.stderr
+    assert "--port" in result.stderr and "Traceback" not in result.stderr
