@@ -37,6 +37,12 @@ def server(tmp_path_factory):
         f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\n"
         'title: "Sev Lake, two days"\nhorizon_days: 2\n'
     )
+    # Neighbours in the folder: one more scenario the page offers, and a broken one it hides.
+    (folder / "quiet.yaml").write_text(
+        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: quiet\n"
+        'title: "Sev Lake, no rumours"\nhorizon_days: 2\n'
+    )
+    (folder / "broken.yaml").write_text("name: [unclosed\n")
     port = _free_port()
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
@@ -109,6 +115,39 @@ def test_the_dashboard_steps_a_world_and_logs_it(server, open_page):
     page.get_by_text("Azerbaijan advanced in").first.wait_for(timeout=TIMEOUT)
     assert page.locator("img").count() >= 2  # the border map and the gauges
     page.shot("stepped")
+    assert not page.errors
+
+
+def test_the_ensemble_button_shows_the_outcomes_of_many_worlds(server, open_page):
+    page = open_page(server["url"] + "/", "ensemble")
+    page.get_by_role("button", name="Run 100 worlds of these settings").click(timeout=TIMEOUT)
+    page.get_by_text("Results: ").wait_for(timeout=60_000)
+    (folder,) = (server["folder"] / "results").glob("dashboard-short-*")
+    assert (folder / "manifest.json").exists()
+    images = page.locator("img")
+    expect(images).to_have_count(2 + 4, timeout=TIMEOUT)  # map, gauges, four plots
+    for i in range(6):
+        images.nth(i).scroll_into_view_if_needed()
+        assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 200"), i
+    page.shot("ensemble")
+    assert not page.errors
+
+
+def test_the_dashboard_offers_the_folder_s_scenarios(server, open_page):
+    page = open_page(server["url"] + "/", "scenarios")
+    page.get_by_text("crisis-sim: Sev Lake, two days").wait_for(timeout=TIMEOUT)
+    page.get_by_label("scenario file").click(force=True)  # vuetify covers the input
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=TIMEOUT)
+    assert sorted(options.all_inner_texts()) == [
+        "quiet.yaml: Sev Lake, no rumours",
+        "short.yaml: Sev Lake, two days",
+    ]
+    page.get_by_role("option", name="quiet.yaml: Sev Lake, no rumours").click()
+    page.get_by_text("crisis-sim: Sev Lake, no rumours").wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("A ministerial visit to Baku").wait_for(timeout=TIMEOUT)
+    page.shot("chosen")
     assert not page.errors
 
 

@@ -31,6 +31,7 @@ from sim.dashboard.model import DashboardModel, model_params
 from sim.dashboard.room import Room
 from sim.errors import UserError
 from sim.game import Choice, Debrief, GameError
+from sim.scenario import load_scenario
 
 SCENARIO_FILE = os.environ.get("CRISIS_SIM_SCENARIO", "scenarios/baseline-may-2021.yaml")
 RESULTS_ROOT = Path(os.environ.get("CRISIS_SIM_RESULTS", "results"))
@@ -70,53 +71,76 @@ def EventLog(model: DashboardModel):
 @solara.component
 def Ensemble(model: DashboardModel):
     """Run an ensemble of the current settings and show its plots."""
-    folder, set_folder = solara.use_state(None)
-    error, set_error = solara.use_state(None)
-    running, set_running = solara.use_state(False)
+    from sim.ensemble import run_ensemble
+    from sim.results import default_run_dir, write_run
 
-    def run() -> None:
-        from sim.ensemble import run_ensemble
-        from sim.results import default_run_dir, write_run
+    def run() -> Path:
+        result = run_ensemble(model.spec, worlds=ENSEMBLE_WORLDS, seed=model.seed)
+        out = default_run_dir(RESULTS_ROOT, f"dashboard-{model.spec.name}", model.seed)
+        return write_run(result, out, command="crisis-sim dashboard")
 
-        set_running(True)
-        try:
-            result = run_ensemble(model.spec, worlds=ENSEMBLE_WORLDS, seed=model.seed)
-            out = default_run_dir(RESULTS_ROOT, f"dashboard-{model.spec.name}", model.seed)
-            set_folder(write_run(result, out, command="crisis-sim dashboard"))
-            set_error(None)
-        except (UserError, OSError) as failure:
-            set_error(str(failure))
-        finally:
-            set_running(False)
-
+    # A thread of its own: the page stays live while the worlds run. Not started on render.
+    ensemble = solara.lab.use_task(run, dependencies=None)
     with solara.Card("Outcomes of many worlds"):
         solara.Button(
             f"Run {ENSEMBLE_WORLDS:,} worlds of these settings",
-            on_click=lambda: threading.Thread(target=run, daemon=True).start(),
-            disabled=running,
+            on_click=ensemble,
+            disabled=ensemble.pending,
             color="primary",
         )
-        if running:
-            solara.Text("Running…")
-        if error:
-            solara.Error(error)
-        if folder is not None:
-            solara.Text(f"Results: {folder}/")
+        if ensemble.pending:
+            solara.ProgressLinear(True)
+        elif ensemble.error:
+            failure = ensemble.exception
+            known = isinstance(failure, (UserError, OSError))
+            solara.Error(str(failure) if known else f"The ensemble failed: {failure!r}")
+        elif ensemble.finished and ensemble.value is not None:
+            folder = ensemble.value
+            Para(f"{folder}/", strong="Results:")
             for name in ("outcome_shares", "fan_depth", "fan_rung", "fan_alarm"):
-                solara.Image(str(Path(folder) / "plots" / f"{name}.png"), width="100%")
+                solara.Image(Path(folder) / "plots" / f"{name}.png", width="100%")
+
+
+def scenario_choices(served: str | Path) -> dict[str, str]:
+    """Return the scenarios the page offers: the served file and its folder's valid files.
+
+    A fixed list read when the server starts: the page never opens a path a visitor typed.
+    """
+    served = Path(served).resolve()
+    choices = {}
+    for path in sorted({served, *served.parent.glob("*.yaml")}):
+        try:
+            title = load_scenario(path).scenario.title
+        except UserError:
+            continue  # a broken neighbour is not offered (crisis-sim validate explains it)
+        choices[str(path)] = f"{path.name}: {title}"
+    return choices
+
+
+SCENARIO_CHOICES = scenario_choices(SCENARIO_FILE)
 
 
 @solara.component
 def Home():
-    """Show one world, step by step."""
-    model = solara.use_memo(lambda: DashboardModel(SCENARIO_FILE), [])
+    """Show one world, step by step, of a scenario chosen from the served file's folder."""
+    chosen, set_chosen = solara.use_state(str(Path(SCENARIO_FILE).resolve()))
+    scenario = solara.use_memo(lambda: load_scenario(chosen).scenario, [chosen])
+    model = solara.use_memo(lambda: DashboardModel(chosen), [chosen])
+    labels = {label: path for path, label in SCENARIO_CHOICES.items()}
+    with solara.Sidebar(), solara.Card("Scenario"):
+        solara.Select(
+            label="scenario file",
+            value=SCENARIO_CHOICES[chosen],
+            values=list(labels),
+            on_value=lambda label: set_chosen(labels[label]),
+        )
     SolaraViz(
         model,
         components=[(BorderMap, 0), (Gauges, 0), (EventLog, 0), (Ensemble, 0)],
-        model_params=model_params(SCENARIO_FILE, ROOM.scenario),
-        name=f"crisis-sim: {ROOM.scenario.title}",
+        model_params=model_params(chosen, scenario),
+        name=f"crisis-sim: {scenario.title}",
         play_interval=400,
-    )
+    ).key(chosen)  # a new scenario: new settings, a new world
 
 
 # -- the game ----------------------------------------------------------------------------
