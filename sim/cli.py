@@ -504,6 +504,45 @@ def play(
 
 
 @app.command()
+def briefs(
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", metavar="DIR", help="Where to write the briefs (a new folder)."),
+    ] = RESULTS_ROOT / "briefs",
+    roles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--role",
+            metavar="ROLE",
+            help="A team's role; repeat for several (default: armenia, azerbaijan, russia, "
+            "csto). A third party (e.g. france) gets the Western capital's brief.",
+        ),
+    ] = None,
+    replace: ReplaceOption = False,
+) -> None:
+    """Write the workshop's printable briefs: one HTML page per team, and an index.
+
+    Each says what its government could know on 11 May 2021, what it wants and fears,
+    and the moves it may make. Open them in a browser and print; see docs/workshop.md.
+    """
+    from sim.workshop import ROLES, write_briefs
+
+    chosen = tuple(roles) if roles else ROLES
+    for role in chosen:
+        if not role.replace("_", "").isalnum() or role != role.lower():
+            raise UserError(
+                f"{role!r} is not a role: use a lower-case name such as armenia or "
+                "united_states (--role may be repeated)."
+            )
+    pages = write_briefs(out_dir, chosen, replace=replace)
+    out.print(
+        f"Briefs: {escape(str(out_dir))}/ ({', '.join(p.name for p in pages)}, index.html)",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
 def dashboard(
     file: Annotated[
         Path,

@@ -7,6 +7,7 @@ temporary folder.
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -103,6 +104,15 @@ def open_page(chromium_browser, tmp_path):
         context.close()
 
 
+def _fresh_game(server, open_page):
+    """Open the facilitator's page and start a four-team game (a new one if one is on)."""
+    facilitator = open_page(server["url"] + "/game", "facilitator")
+    start = facilitator.get_by_role("button", name="Start the game")
+    start.or_(facilitator.get_by_role("button", name="New game")).first.click(timeout=TIMEOUT)
+    facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
+    return facilitator
+
+
 def test_the_dashboard_steps_a_world_and_logs_it(server, open_page):
     page = open_page(server["url"] + "/", "dashboard")
     page.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
@@ -152,9 +162,7 @@ def test_the_dashboard_offers_the_folder_s_scenarios(server, open_page):
 
 
 def test_four_teams_play_a_game_to_its_debrief(server, open_page):
-    facilitator = open_page(server["url"] + "/game", "facilitator")
-    facilitator.get_by_role("button", name="Start the game").click(timeout=TIMEOUT)
-    facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
+    facilitator = _fresh_game(server, open_page)
     teams = {r: open_page(f"{server['url']}/team/{r}", r) for r in TEAMS}
     moves = {
         "armenia": ("send army", "Sev Lake"),
@@ -190,15 +198,20 @@ def test_four_teams_play_a_game_to_its_debrief(server, open_page):
 
 
 def test_wrong_roles_and_second_browsers_are_told_so(server, open_page):
-    facilitator = open_page(server["url"] + "/game", "facilitator")
-    facilitator.get_by_role("button", name="New game").click(timeout=TIMEOUT)
-    facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
-    # The last test's pages still hold the roles until their sessions end; free one.
-    facilitator.get_by_role("button", name="Free armenia").click(timeout=TIMEOUT)
+    facilitator = _fresh_game(server, open_page)
+    # Another test's pages may still hold armenia until their sessions end: free it.
+    free = facilitator.get_by_role("button", name="Free armenia")
+    if free.count():
+        free.click()
+    armenia = facilitator.get_by_role("row", name=re.compile(r"^armenia "))
+    expect(armenia).to_contain_text("page not open yet", timeout=TIMEOUT)
     stranger = open_page(server["url"] + "/team/georgia", "georgia")
     stranger.get_by_text("'georgia' is not a team in this game").wait_for(timeout=TIMEOUT)
     first = open_page(server["url"] + "/team/armenia", "armenia-1")
     first.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
+    first.get_by_text("Our brief").click()
+    first.get_by_text("What you fear").wait_for(timeout=TIMEOUT)
+    first.get_by_role("cell", name="send NSS border guards to a sector").wait_for()
     second = open_page(server["url"] + "/team/armenia", "armenia-2")
     second.get_by_text("already played from another browser").wait_for(timeout=TIMEOUT)
     facilitator.get_by_role("button", name="Free armenia").wait_for(timeout=TIMEOUT)

@@ -32,6 +32,7 @@ from sim.dashboard.room import Room
 from sim.errors import UserError
 from sim.game import Choice, Debrief, GameError
 from sim.scenario import load_scenario
+from sim.workshop import brief_body
 
 SCENARIO_FILE = os.environ.get("CRISIS_SIM_SCENARIO", "scenarios/baseline-may-2021.yaml")
 RESULTS_ROOT = Path(os.environ.get("CRISIS_SIM_RESULTS", "results"))
@@ -134,6 +135,8 @@ def Home():
             values=list(labels),
             on_value=lambda label: set_chosen(labels[label]),
         )
+        if scenario.description:
+            Para(scenario.description.strip())
     SolaraViz(
         model,
         components=[(BorderMap, 0), (Gauges, 0), (EventLog, 0), (Ensemble, 0)],
@@ -349,6 +352,7 @@ def TeamPage():
     chosen_sector.current = sector
     feedback, set_feedback = solara.use_state((-1, "", ""))  # (day, kind, text)
     game = ROOM.game
+    brief = solara.use_memo(lambda: brief_body(role), [role])  # the package's own text
 
     def take_role_once():
         # Claimed when the page opens (or when the first game starts), not on every
@@ -393,6 +397,8 @@ def TeamPage():
         if game.finished:
             DebriefView(ROOM.debrief, role)
             return
+        with solara.Details(summary="Our brief (what we know, want and fear)"):
+            solara.HTML(unsafe_innerHTML=brief, classes=["brief"])
         day = shown_day.current = game.day
         Heading(f"Day {day + 1} of {game.days}: {_date(day)}", 2)
         Grid(["what we see", ""], [[label, value] for label, value in game.view(role)])

@@ -1,0 +1,110 @@
+"""The workshop's briefs: what each team reads, printed from Markdown as HTML."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from sim.actions import CATALOGUE, ActorKind, actions_for
+from sim.workshop import ROLES, brief_body, brief_kind, brief_page, write_briefs
+
+from conftest import run_cli
+
+
+class _Text(HTMLParser):
+    """Collect a page's headings and table cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.cells: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "td"):
+            self._in = tag
+            (self.cells if tag == "td" else self.headings).append("")
+
+    def handle_endtag(self, tag):
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "td":
+            self.cells[-1] += data
+        elif self._in:
+            self.headings[-1] += data
+
+
+def _parse(page: str) -> _Text:
+    parser = _Text()
+    parser.feed(page)
+    return parser
+
+
+@pytest.mark.parametrize("role", [*ROLES, "france"])
+def test_each_brief_says_what_its_government_knows_wants_and_fears(role):
+    page = _parse(brief_page(role))
+    for section in ("What you know", "What you want", "What you fear", "Your moves"):
+        assert section in page.headings, (role, page.headings)
+    body = brief_body(role)
+    assert "##" not in body and "|---" not in body  # Markdown was rendered, not copied
+    assert "MID:" not in body  # the event-data coding is for analysts, not for teams
+
+
+@pytest.mark.parametrize("role", [*ROLES, "united_states"])
+def test_a_brief_lists_exactly_the_moves_of_its_team_page(role):
+    cells = _parse(brief_page(role)).cells
+    listed = cells[0::3]
+    kind = ActorKind(brief_kind(role))
+    assert listed == [action.label for action in actions_for(kind)]
+    aimed = [cells[3 * i + 1] == "yes" for i in range(len(listed))]
+    assert aimed == [CATALOGUE[action].targets_sector for action in actions_for(kind)]
+
+
+def test_a_third_party_reads_the_western_capital_s_brief():
+    assert brief_kind("france") == brief_kind("united_states") == "third_party"
+    assert "Western" in brief_body("france")
+
+
+def test_a_brief_page_loads_nothing_from_outside():
+    page = brief_page("armenia")
+    assert "default-src 'none'" in page
+    assert not re.search(r"""(src|href)=["']?https?:""", page)
+
+
+def test_briefs_are_written_whole_and_never_over_something_else(tmp_path):
+    out = tmp_path / "briefs"
+    pages = write_briefs(out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{r}.html" for r in ROLES] + ["index.html"]
+    )
+    assert pages == [out / f"{r}.html" for r in ROLES]
+    index = (out / "index.html").read_text()
+    assert all(f'href="{r}.html"' in index for r in ROLES)
+    with pytest.raises(Exception, match="never overwritten silently"):
+        write_briefs(out)
+    write_briefs(out, ("armenia",), replace=True)
+    assert sorted(p.name for p in out.iterdir()) == ["armenia.html", "index.html"]
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me")
+    with pytest.raises(Exception, match="not a briefs folder"):
+        write_briefs(other, replace=True)
+    assert (other / "mine.txt").read_text() == "keep me"
+
+
+def test_the_briefs_command_writes_them_and_refuses_a_bad_role(tmp_path):
+    done = run_cli(tmp_path, "briefs", "--role", "armenia", "--role", "france")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "results" / "briefs").iterdir()) == [
+        "armenia.html",
+        "france.html",
+        "index.html",
+    ]
+    refused = run_cli(tmp_path, "briefs", "--role", "../etc", "--out", str(tmp_path / "x"))
+    assert refused.returncode == 2
+    assert "not a role" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (tmp_path / "x").exists()
