@@ -20,6 +20,7 @@ from sim.scenario import load_scenario
 from sim.schema import Scenario
 
 ACTORS = ("azerbaijan", "armenia", "russia", "csto")
+POLICY_PREFIX = "policy."
 
 
 class DashboardModel(CrisisModel):
@@ -41,6 +42,7 @@ class DashboardModel(CrisisModel):
         **settings: Any,
     ) -> None:
         scenario = load_scenario(scenario_file).scenario
+        settings = _policy_settings(scenario, settings)
         super().__init__(scenario, worlds=1, first_world=int(world), seed=seed, **settings)
         self.scenario_file = scenario_file
         self.settings = dict(settings)
@@ -53,6 +55,24 @@ class DashboardModel(CrisisModel):
             return
         super().step()
         self.events.extend(tick_events(self))
+
+
+def _policy_settings(scenario: Scenario, settings: dict[str, Any]) -> dict[str, Any]:
+    """Turn ``policy.ACTOR.POLICY.PARAM`` settings into the actor's parameters.
+
+    A policy's sliders carry its name, so they apply only while the actor follows that
+    policy: after a switch from restraint to firm_defender, restraint's sliders must not
+    override firm_defender's own defaults.
+    """
+    plain = {k: v for k, v in settings.items() if not k.startswith(POLICY_PREFIX)}
+    for key, value in settings.items():
+        if not key.startswith(POLICY_PREFIX):
+            continue
+        actor, policy, param = key.removeprefix(POLICY_PREFIX).split(".", 2)
+        chosen = plain.get(f"actors.{actor}.policy", getattr(scenario.actors, actor).policy)
+        if chosen == policy:
+            plain.setdefault(f"actors.{actor}.params.{param}", value)
+    return plain
 
 
 def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any]:
@@ -81,6 +101,7 @@ def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any
             "step": (high - low) / 50,
             "label": path,
         }
+    params.update(_policy_params(scenario))
     return params
 
 
@@ -88,3 +109,34 @@ def _current(scenario: Scenario, path: str) -> float:
     from sim.parameters import parameter
 
     return float(parameter(scenario, path).value)
+
+
+def _policy_params(scenario: Scenario) -> dict[str, Any]:
+    """Return a control for each parameter of each actor's policy in the scenario.
+
+    Keyed ``policy.ACTOR.POLICY.PARAM`` (see :func:`_policy_settings`); parameters that
+    the scenario declares as uncertainties have their own slider and are left out.
+    """
+    from sim.parameters import scenario_parameters
+
+    controls: dict[str, Any] = {}
+    for path, found in scenario_parameters(scenario).items():
+        actor, _, param = path.removeprefix("actors.").partition(".params.")
+        if actor not in ACTORS or not param or path in scenario.uncertainties:
+            continue
+        policy = getattr(scenario.actors, actor).policy
+        label = f"{actor} ({policy}): {param.replace('_', ' ')}"
+        key = f"{POLICY_PREFIX}{actor}.{policy}.{param}"
+        if found.kind == "boolean":
+            controls[key] = {"type": "Checkbox", "value": bool(found.value), "label": label}
+        elif found.kind in ("real", "integer") and found.low is not None and found.high is not None:
+            integer = found.kind == "integer"
+            controls[key] = {
+                "type": "SliderInt" if integer else "SliderFloat",
+                "value": found.value,
+                "min": found.low,
+                "max": found.high,
+                "step": 1 if integer else (found.high - found.low) / 100,
+                "label": label,
+            }
+    return controls

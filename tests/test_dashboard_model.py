@@ -1,0 +1,51 @@
+"""The dashboard's one-world model and its settings, without a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.dashboard.model import DashboardModel, model_params
+from sim.model import CrisisModel
+from sim.scenario import load_scenario
+
+from conftest import SCENARIOS
+
+BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
+
+
+def _defaults(file: str) -> dict:
+    """The settings SolaraViz passes before anyone touches a control."""
+    scenario = load_scenario(file).scenario
+    return {
+        k: v["value"] if isinstance(v, dict) else v for k, v in model_params(file, scenario).items()
+    }
+
+
+@pytest.mark.parametrize("name", ["baseline-may-2021.yaml", "advance-army-line.yaml"])
+def test_untouched_controls_give_world_n_of_the_scenario_s_ensemble(name):
+    file = str(SCENARIOS / name)
+    settings = _defaults(file) | {"world": 7}
+    shown = DashboardModel(**settings).run()
+    alone = CrisisModel(load_scenario(file).scenario, worlds=1, first_world=7).run()
+    assert shown.outcomes().equals(alone.outcomes())
+    assert [e.sentence for e in shown.events]  # and the log told it
+
+
+def test_every_parameter_of_each_actor_s_policy_has_a_control():
+    params = model_params(BASELINE, load_scenario(BASELINE).scenario)
+    prober = {k for k in params if k.startswith("policy.azerbaijan.prober.")}
+    assert "policy.azerbaijan.prober.target_depth_km" in prober
+    # a declared uncertainty has its own slider, not a second one
+    assert "actors.azerbaijan.params.halt_cost" in params
+    assert "policy.azerbaijan.prober.halt_cost" not in prober
+    assert params["policy.armenia.restraint.send_army"]["type"] == "Checkbox"
+    assert params["policy.azerbaijan.prober.target_depth_km"]["value"] == 3.5
+
+
+def test_a_policy_s_slider_applies_only_while_that_policy_is_chosen():
+    moved = {"policy.azerbaijan.prober.target_depth_km": 0.5}
+    kept = DashboardModel(BASELINE, **moved)
+    assert kept.spec.actors.azerbaijan.params["target_depth_km"] == 0.5
+    switched = DashboardModel(BASELINE, **moved, **{"actors.azerbaijan.policy": "maximalist"})
+    assert switched.spec.actors.azerbaijan.policy == "maximalist"
+    assert switched.spec.actors.azerbaijan.params.get("target_depth_km", 8.0) == 8.0
