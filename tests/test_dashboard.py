@@ -173,17 +173,20 @@ def test_four_teams_play_a_game_to_its_debrief(server, open_page):
     for day in (1, 2):
         for role, page in teams.items():
             page.get_by_text(f"Day {day} of 2").wait_for(timeout=TIMEOUT)
+            if role == "csto":  # the last team: the facilitator's page shows who has moved
+                expect(facilitator.get_by_role("cell", name="has moved ✓")).to_have_count(
+                    3, timeout=TIMEOUT
+                )
+                expect(facilitator.get_by_role("cell", name="waiting", exact=True)).to_have_count(1)
+                facilitator.shot(f"day{day}-three-moved")
             action, sector = moves[role]
             if sector:
                 page.get_by_role("button", name=sector, exact=True).click()
             page.get_by_role("button", name=action, exact=True).click()
-            page.get_by_text(f"Sent for day {day}: {action}").wait_for(timeout=TIMEOUT)
-        expect(facilitator.get_by_role("cell", name="waiting", exact=True)).to_have_count(
-            0, timeout=TIMEOUT
-        )
-        expect(facilitator.get_by_role("cell", name="has moved ✓")).to_have_count(4)
-        facilitator.shot(f"day{day}-all-moved")
-        facilitator.get_by_role("button", name="Close the day now").click()
+            sent = page.get_by_text(f"Sent for day {day}: {action}")
+            over = page.get_by_text("The crisis is over").or_(page.get_by_text("ended in:"))
+            sent.or_(over).first.wait_for(timeout=TIMEOUT)  # the last move ends the game
+        # Every team has moved: the day closes by itself.
     facilitator.get_by_text("The crisis ended in:").wait_for(timeout=60_000)
     facilitator.get_by_text("Armenia sent regular army units to Sev Lake").first.wait_for()
     facilitator.shot("debrief")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -82,3 +83,60 @@ def test_a_new_round_keeps_the_teams_pages(room):
     room.claim("russia", "r")
     room.start(["armenia", "azerbaijan"])
     assert room.claims == {"armenia": "a"}
+
+
+def _claim_all(room):
+    for role in TEAMS:
+        room.claim(role, f"tab-{role}")
+
+
+def test_the_day_closes_when_every_team_has_moved(room):
+    room.start(TEAMS)
+    _claim_all(room)
+    for role in TEAMS[:-1]:
+        room.submit(role, f"tab-{role}", "hold", None, day=0)
+    assert room.game.day == 0 and room.game.waiting_for() == ["csto"]
+    room.submit("csto", "tab-csto", "consultations", None, day=0)
+    assert room.game.day == 1
+    assert [m.action.name for m in room.game.moves if m.role == "csto"] == ["CONSULTATIONS"]
+
+
+def test_the_facilitator_can_hold_the_day_open_for_discussion(room):
+    room.start(TEAMS)
+    _claim_all(room)
+    room.set_close_when_all_moved(False)
+    for role in TEAMS:
+        room.submit(role, f"tab-{role}", "hold", None, day=0)
+    assert room.game.day == 0 and room.game.waiting_for() == []
+    room.set_close_when_all_moved(True)  # turning it back on closes a day that is ready
+    assert room.game.day == 1
+
+
+def test_racing_last_moves_and_the_timer_close_the_day_once(room):
+    room.start(TEAMS)
+    _claim_all(room)
+    room.set_timer(0)
+    barrier = threading.Barrier(len(TEAMS) + 1)
+
+    refused = []
+
+    def move(role):
+        barrier.wait()
+        try:
+            room.submit(role, f"tab-{role}", "hold", None, day=0)
+        except GameError:  # the timer closed the day first: refused, and said why
+            refused.append(role)
+
+    def timer():
+        barrier.wait()
+        room.tick_timer()
+
+    threads = [threading.Thread(target=move, args=(r,)) for r in TEAMS]
+    threads.append(threading.Thread(target=timer))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert room.game.day == 1  # closed once, not once per closer
+    assert len(room.game.moves) == len(TEAMS)  # one day played: each team's move once
+    assert all(room.game.pending.get(role) is None for role in refused)

@@ -327,10 +327,25 @@ def Facilitator():
             with solara.Row():
                 if left is not None:
                     solara.Text(f"The day closes in {left:.0f} s.")
+
+            def close_day() -> None:
+                try:
+                    ROOM.advance()
+                except GameError as error:  # another page closed the last day first
+                    set_message(str(error))
+
             with solara.Row():
-                solara.Button("Close the day now", on_click=ROOM.advance, color="primary")
+                solara.Button("Close the day now", on_click=close_day, color="primary")
                 solara.Button("Timer: 2 minutes", on_click=lambda: ROOM.set_timer(120))
                 solara.Button("No timer", on_click=lambda: ROOM.set_timer(None))
+            solara.Checkbox(
+                label="Close the day as soon as every team has moved",
+                value=ROOM.close_when_all_moved,
+                on_value=ROOM.set_close_when_all_moved,
+            )
+            with solara.Row():
+                if message:
+                    solara.Info(message)
         with solara.Card("What has happened"):
             for event in reversed(game.log[-300:]):
                 solara.Text(event.sentence, classes=["event"])
@@ -439,9 +454,10 @@ def TeamPage():
                 )
         said_on, kind, text = feedback
         with solara.Column():
-            if said_on == day and kind == "ok":  # last day's word is gone: the day moved on
+            # Kept after the day closes (the last move often closes it), and says its day.
+            if kind == "ok":
                 solara.Success(text)
-            elif said_on == day and kind == "error":
+            elif kind == "error" and said_on == day:  # an old refusal is no longer news
                 solara.Error(text)
         ours = [m for m in game.moves if m.role == role and m.action.name != "HOLD"]
         with solara.Card("Our moves so far"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,9 @@ class Room:
         self.deadline: float | None = None
         self.debrief: Debrief | None = None
         self.saved: Path | None = None
+        # The day closes as soon as every team has moved (the facilitator may turn this
+        # off to hold the day open for discussion, and close it by hand).
+        self.close_when_all_moved = True
         self.version = 0
 
     def _changed(self) -> None:
@@ -65,26 +69,47 @@ class Room:
             self.deadline = None if seconds is None else time.monotonic() + seconds
             self._changed()
 
+    def set_close_when_all_moved(self, on: bool) -> None:
+        """Close each day as soon as every team has moved (on), or only by hand or timer."""
+        with self.lock:
+            self.close_when_all_moved = on
+            self._changed()
+        self._close_if_all_moved()
+
+    def _close_if_all_moved(self) -> None:
+        self._close_day_if(lambda game: self.close_when_all_moved and not game.waiting_for())
+
     def seconds_left(self) -> float | None:
         """Return the seconds until the timer closes the day, or None without a timer."""
         return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
 
     def advance(self) -> None:
         """Close the day and play it; at the end, prepare the debrief."""
+        if not self._close_day_if(lambda game: True):
+            self._game().advance_day()  # no game, or it is over: raises GameError with why
+
+    def tick_timer(self) -> None:
+        """Close the day if its timer has run out (called by the facilitator's page)."""
+        self._close_day_if(
+            lambda game: self.deadline is not None and time.monotonic() >= self.deadline
+        )
+
+    def _close_day_if(self, due: Callable[[Game], bool]) -> bool:
+        """Close the day if ``due(game)`` holds, checked and done under the lock.
+
+        Two teams' last moves, the timer and the facilitator's button can race to close
+        the same day; deciding and closing under one lock closes it once.
+        """
         with self.lock:
-            game = self._game()
+            game = self.game
+            if game is None or game.finished or not due(game):
+                return False
             game.advance_day()
             self.deadline = None
             self._changed()
         if game.finished:
-            self._finish(game)
-
-    def tick_timer(self) -> None:
-        """Close the day if its timer has run out (called by the facilitator's page)."""
-        with self.lock:
-            due = self.deadline is not None and time.monotonic() >= self.deadline
-        if due and self.game is not None and not self.game.finished:
-            self.advance()
+            self._finish(game)  # an ensemble: outside the lock, so pages stay live
+        return True
 
     def _finish(self, game: Game) -> None:
         debrief = game.debrief(self.debrief_worlds)
@@ -137,4 +162,6 @@ class Room:
                 raise GameError(f"This browser does not play {role}: it cannot move for it.")
             move = self._game().submit(role, action, sector, day=day)
             self._changed()
-            return move.text(self._game().sector_names)
+            said = move.text(self._game().sector_names)
+        self._close_if_all_moved()
+        return said
