@@ -259,6 +259,7 @@ def Facilitator():
     roles = list(ROOM.scenario.actors.third_parties)
     chosen, set_chosen = solara.use_state(["armenia", "azerbaijan", "russia", "csto"])
     message, set_message = solara.use_state("")
+    confirming = solara.use_reactive(False)  # the "drop the game under way?" dialog
     game = ROOM.game
     solara.Title("crisis-sim: facilitator")
     with solara.Column(style={"max-width": "1100px", "margin": "auto"}):
@@ -284,8 +285,23 @@ def Facilitator():
             if message:
                 solara.Error(message)
             return
+
+        def new_game() -> None:
+            if game.finished:
+                ROOM.start(game.teams)
+            else:  # a misclick must not throw away a class's game
+                confirming.set(True)
+
         with solara.Row():
-            solara.Button("New game", on_click=lambda: ROOM.start(game.teams))
+            solara.Button("New game", on_click=new_game)
+        solara.lab.ConfirmationDialog(
+            confirming,
+            title="Drop the game under way?",
+            content=f"The game is on day {game.day + 1} of {game.days}. A new game starts "
+            "again from day 1 with the same teams; the moves so far are lost.",
+            ok="Start a new game",
+            on_ok=lambda: ROOM.start(game.teams),
+        )
         if game.finished:
             Heading(f"The game is over after day {game.day}.", 2)
             DebriefView(ROOM.debrief)
