@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$c" 2>/dev/null || echo "$$c"; break; fi; done)
 
-.PHONY: demo test lint format bench docs clean browser
+.PHONY: demo test fuzz lint format bench docs clean browser
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -32,6 +32,15 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed lint browser
 	$(BIN)/python -m pytest
+
+# A longer fuzzing session than make test's (10,000 files, a fixed seed): CASES mutated
+# scenario files from a new seed each time (SEED=N repeats one), RUNS of them run as
+# ensembles, CLI of them through the command line. A failure names the case and seed.
+fuzz: $(VENV)/.installed
+	@seed=$${SEED:-$$(date +%s)}; echo "Fuzzing with seed $$seed"; \
+	CRISIS_SIM_FUZZ_SEED=$$seed CRISIS_SIM_FUZZ_CASES=$${CASES:-100000} \
+	CRISIS_SIM_FUZZ_RUNS=$${RUNS:-300} CRISIS_SIM_FUZZ_CLI=$${CLI:-500} \
+	$(BIN)/python -m pytest -q tests/test_fuzz.py -p no:cacheprovider
 
 # Debian's Chromium, which the browser tests drive through Playwright (no browser download).
 # Installed with apt-get as root, or through sudo; otherwise make says what to install.

@@ -15,6 +15,13 @@ class UserError(Exception):
     exit_code = 2
 
 
+def clip(text: str, limit: int = 400) -> str:
+    """Shorten text quoted from a file (a 100,000-character value) to a readable length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 40]}… ({len(text) - limit + 40:,} more characters)"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a scenario file."""
@@ -27,7 +34,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        text = f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        path, message = clip(self.path, 120), clip(self.message)
+        text = f"{where}: {path + ': ' if path else ''}{message}"
         return f"{text}. Fix: {self.hint}" if self.hint else text + "."
 
 

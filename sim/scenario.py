@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +21,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedOrderedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from sim.actions import ActorKind
 from sim.errors import Problem, ScenarioError, UserError
 from sim.policies import REGISTRY, Policy, PolicyContext, policies_for
-from sim.schema import ActorSpec, InjectKind, Scenario
+from sim.schema import FIX, ActorSpec, InjectKind, Scenario
 
 MAX_FILE_BYTES = 1_000_000
 MAX_VALUES = 100_000
@@ -101,6 +102,11 @@ def _plain(node: Any, file: Path, path: tuple, locations: dict, counter: list[in
             f"YAML tag {tag} is not allowed",
             "remove the tag; scenarios hold plain mappings, lists, numbers and text",
         )
+    if isinstance(node, CommentedOrderedMap):  # !!omap: ruamel drops its tag and lines
+        raise refuse(
+            "YAML tag !!omap is not allowed",
+            "remove the tag; scenarios hold plain mappings, lists, numbers and text",
+        )
     if isinstance(node, CommentedMap):
         result = {}
         for key, value in node.items():
@@ -122,10 +128,65 @@ def _plain(node: Any, file: Path, path: tuple, locations: dict, counter: list[in
             return plain(node)
     if node is None or isinstance(node, dt.date):
         return node
+    tag = {"CommentedSet": "!!set", "bytes": "!!binary"}.get(type(node).__name__)
     raise refuse(
-        f"unsupported YAML value of type {type(node).__name__}",
+        f"YAML tag {tag} is not allowed"
+        if tag
+        else f"unsupported YAML value ({type(node).__name__})",
         "use plain mappings, lists, numbers and text (no tags)",
     )
+
+
+_ALIAS_LIKE = re.compile(r"\*[^\s,\]}]")
+
+
+def _refuse_alias_bombs(yaml: YAML, text: str, file: Path) -> None:
+    """Refuse a file whose aliases expand it past MAX_VALUES values, before it is built.
+
+    A few lines of nested aliases can stand for billions of values. Built, they share
+    one object and cost nothing, but anything that walks them (a duplicate-key message
+    from the YAML library, our own conversion) would take hours; so the expanded size
+    is counted on the parser's events, which never expand anything.
+    """
+    if not _ALIAS_LIKE.search(text):
+        return
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]  # [anchor, values so far] per open collection
+    try:
+        for event in yaml.parse(text):
+            kind = type(event).__name__
+            if kind in ("MappingStartEvent", "SequenceStartEvent"):
+                stack.append([event.anchor, 1])
+                continue
+            if kind in ("MappingEndEvent", "SequenceEndEvent"):
+                anchor, size = stack.pop()
+            elif kind == "ScalarEvent":
+                anchor, size = event.anchor, 1
+            elif kind == "AliasEvent":
+                anchor, size = None, sizes.get(event.anchor, 1)
+            else:
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            stack[-1][1] += size
+            if stack[-1][1] > MAX_VALUES:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise ScenarioError(
+                    [
+                        Problem(
+                            file,
+                            line,
+                            "",
+                            f"the file expands to over {MAX_VALUES:,} values through "
+                            "nested YAML aliases",
+                            "write the values out plainly; scenarios are small",
+                        )
+                    ]
+                )
+    except ScenarioError:
+        raise
+    except Exception:  # not valid YAML: the full load below reports where
+        return
 
 
 def _read_yaml(file: Path) -> tuple[dict, dict]:
@@ -156,6 +217,7 @@ def _read_yaml(file: Path) -> tuple[dict, dict]:
     except OSError as error:
         raise UserError(f"Scenario file {file} cannot be read ({error}).") from None
     yaml = YAML(typ="rt", pure=True)
+    _refuse_alias_bombs(yaml, text, file)
     try:
         data = yaml.load(text)
     except MarkedYAMLError as error:
@@ -387,7 +449,8 @@ def _problems_from(
             )
         elif kind == "value_error":
             message = item["msg"].removeprefix("Value error, ")
-            problems.append(Problem(where[0], where[1], dotted, message))
+            message, _, hint = message.partition(FIX)
+            problems.append(Problem(where[0], where[1], dotted, message, hint or description))
         else:
             got = repr(item.get("input"))
             got = got if len(got) <= 60 else got[:57] + "..."

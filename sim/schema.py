@@ -290,7 +290,7 @@ class Inject(Strict):
                 uses = ", ".join(sorted(used)) or "no optional fields"
                 raise ValueError(
                     f"`{name}` does nothing for a {self.kind.value} inject "
-                    f"(it uses {uses}); remove it"
+                    f"(it uses {uses}){FIX}remove `{name}:` from this inject"
                 )
         return self
 
@@ -300,6 +300,9 @@ class Inject(Strict):
         return 0.5 if self.magnitude is None else self.magnitude
 
 
+#: Separates a validator's message from its fix (the loader shows them as "... Fix: ...").
+FIX = " || fix: "
+
 ParameterPath = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=160)]
 LeverOption = str | bool | int | float
 
@@ -307,13 +310,19 @@ LeverOption = str | bool | int | float
 def _low_below_high(bounds: tuple[float, float]) -> tuple[float, float]:
     low, high = bounds
     if not low < high:
-        raise ValueError(f"the range [{low}, {high}] needs low < high")
+        raise ValueError(
+            f"the range [{low}, {high}] needs low < high{FIX}write the lower bound first, "
+            "as [low, high], with low below high"
+        )
     return bounds
 
 
 def _different_options(options: list) -> list:
     if len(options) < 2 or len(set(map(repr, options))) < len(options):
-        raise ValueError("a lever needs at least two different options")
+        raise ValueError(
+            f"a lever needs at least two different options{FIX}list the choices to compare, "
+            "e.g. [broker, protector]"
+        )
     return options
 
 
@@ -381,7 +390,7 @@ class Scenario(Strict):
     @classmethod
     def _tick_divides_day(cls, value: int) -> int:
         if value not in (1, 2, 3, 4, 6, 8, 12, 24):
-            raise ValueError("tick_hours must divide a day: use 1, 2, 3, 4, 6, 8, 12 or 24")
+            raise ValueError(f"tick_hours must divide a day{FIX}use 1, 2, 3, 4, 6, 8, 12 or 24")
         return value
 
     @property

@@ -281,6 +281,47 @@ def test_alias_bomb_fails_fast(tmp_path):
     assert "expands to over" in problem.message and "aliases" in problem.message
 
 
+# -- found by the fuzz test (tests/test_fuzz.py) --------------------------------------------
+def test_an_alias_bomb_in_a_duplicated_key_fails_fast(tmp_path):
+    """The YAML library's duplicate-key message printed the whole expansion (hours)."""
+    levels = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for previous, name in itertools.pairwise("abcdefgh"):
+        levels.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    path = write(tmp_path, MINIMAL + "\n".join(levels) + "\nworlds: *h\nworlds: *h\n")
+    started = time.perf_counter()
+    problem = only(path)
+    assert time.perf_counter() - started < 5
+    assert "expands to over" in problem.message and 16 < problem.line <= 16 + 8
+
+
+@pytest.mark.parametrize("tag", ["!!omap [a: 1]", "!!set {a, b}", "!!binary aGk="])
+def test_ordered_maps_sets_and_binary_are_refused(tmp_path, tag):
+    """!!omap crashed the loader: ruamel keeps no line table for it."""
+    problem = only(write(tmp_path, MINIMAL + f"description: {tag}\n"))
+    assert problem.line == 16 and f"{tag.split()[0]} is not allowed" in problem.message
+
+
+def test_a_huge_value_is_quoted_short(tmp_path):
+    """A 100,000-character key was echoed whole, burying the message."""
+    path = write(tmp_path, MINIMAL + "? " + "x" * 100_000 + "\n: 1\n")  # a long key
+    message = str(problems(path)[0])
+    assert len(message) < 1000 and "more characters" in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("tick_hours: 5", "use 1, 2, 3, 4, 6, 8, 12 or 24"),
+        ("uncertainties:\n  dynamics.advance_step_km: [1.0, 0.5]", "lower bound first"),
+        ("levers:\n  actors.russia.policy: [broker]", "list the choices"),
+    ],
+)
+def test_checks_across_fields_say_how_to_fix(tmp_path, line, expected):
+    """Validator messages came without a fix."""
+    problem = only(write(tmp_path, MINIMAL + line + "\n"))
+    assert expected in problem.hint and "||" not in problem.message
+
+
 def test_missing_file_and_folder(tmp_path):
     with pytest.raises(UserError, match="does not exist") as caught:
         load_scenario(tmp_path / "nope.yaml")
