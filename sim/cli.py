@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -128,7 +128,14 @@ def validate(
 
 @app.command()
 def run(
-    file: ScenarioFile,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The scenario file (YAML); not needed with --resume.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     worlds: Annotated[
         int | None,
         typer.Option(
@@ -162,46 +169,115 @@ def run(
     engine: EngineOption = Engine.INPROCESS,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume",
+            metavar="DIR",
+            help="Finish a run that was stopped (killed, a laptop asleep, Ctrl-C): its --out "
+            "folder, or DIR.incomplete. Only the missing chunks are simulated; the outcomes "
+            "are the same, to the byte, as an uninterrupted run's.",
+        ),
+    ] = None,
 ) -> None:
     """Run an ensemble of worlds and write a results folder with tables and plots.
 
     Prints the share of worlds ending in each outcome class and where the results are.
+    While it runs, finished chunks of worlds are kept in OUT.incomplete/; if the run is
+    stopped, `crisis-sim run --resume OUT` goes on from there.
     """
-    from sim.ensemble import run_ensemble
-    from sim.results import default_run_dir, write_run
+    from sim.ensemble import default_chunk_size, run_ensemble
+    from sim.journal import Journal
+    from sim.results import default_run_dir, versions, write_run
     from sim.runfolder import check_target
 
-    scenario = _load_with_overrides(file, overrides)
-    seed = scenario.seed if seed is None else seed
-    target = out_dir or default_run_dir(RESULTS_ROOT, scenario.name, seed)
-    check_target(target, replace)  # before simulating, not after
-    n = scenario.worlds if worlds is None else worlds
-    err.print(
-        f"Running {escape(scenario.title)}: {n:,} worlds x {scenario.ticks} ticks, seed {seed}",
-        highlight=False,
-        soft_wrap=True,
-    )
     _check_scheduler(engine, scheduler)
-    with _stoppable("run", "results folder"):
-        result = run_ensemble(
-            scenario,
-            worlds=n,
-            seed=seed,
-            chunk_size=chunk_size,
-            progress=True,
-            engine=engine,
-            workers=workers,
-            scheduler=scheduler,
+    if resume is not None:
+        if file is not None or overrides or worlds is not None or seed is not None:
+            raise UserError(
+                "--resume finishes a run as it was started: give only the folder (and, if "
+                "you like, --engine, --workers or --scheduler), not a FILE, --worlds, --seed "
+                "or --set."
+            )
+        journal = Journal.open(resume)
+        request = journal.request
+        scenario = _scenario_of(journal)
+        seed, n, target = request["seed"], request["worlds"], journal.out
+        source = Path(request["source"]) if request.get("source") else None
+        replace, csv, plots = request["replace"], request["csv"], request["plots"]
+        chunk_size, command = request["chunk_size"], request["command"]
+        command += f"  (resumed: {_command_line()})"
+        check_target(target, replace)
+        err.print(
+            f"Resuming {escape(scenario.title)}: {journal.progress()} done, seed {seed}",
+            highlight=False,
+            soft_wrap=True,
         )
+    else:
+        if file is None:
+            raise UserError(
+                "Missing scenario FILE: e.g. crisis-sim run scenarios/baseline-may-2021.yaml"
+            )
+        scenario = _load_with_overrides(file, overrides)
+        seed = scenario.seed if seed is None else seed
+        target = out_dir or default_run_dir(RESULTS_ROOT, scenario.name, seed)
+        check_target(target, replace)  # before simulating, not after
+        n = scenario.worlds if worlds is None else worlds
+        # The journal's chunks must line up on resume, whatever engine finishes the run.
+        chunk_size = chunk_size or default_chunk_size(n, engine, workers)
+        source, command = file, _command_line()
+        journal = None
+        err.print(
+            f"Running {escape(scenario.title)}: {n:,} worlds x {scenario.ticks} ticks, seed {seed}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    with _stoppable("run", "results folder", journal_of=target):
+        try:
+            if journal is None:
+                from sim.ensemble import check_request
+
+                check_request(n, engine, workers or 1, chunk_size)  # before the journal
+                journal = Journal.start(
+                    target,
+                    {
+                        "scenario": scenario.model_dump(mode="json", exclude_none=True),
+                        "seed": seed,
+                        "worlds": n,
+                        "chunk_size": chunk_size,
+                        "source": str(source),
+                        "command": command,
+                        "replace": replace,
+                        "csv": csv,
+                        "plots": plots,
+                        "versions": versions(),
+                    },
+                )
+            result = run_ensemble(
+                scenario,
+                worlds=n,
+                seed=seed,
+                chunk_size=chunk_size,
+                progress=True,
+                engine=engine,
+                workers=workers,
+                scheduler=scheduler,
+                checkpoint=journal,
+            )
+        except UserError:
+            if journal is not None and resume is None and not journal.has_chunks():
+                journal.finish()  # refused before any work: leave nothing behind
+            raise  # otherwise finished chunks stay for --resume
         written = write_run(
             result,
             target,
-            source=file,
-            command=_command_line(),
+            source=source,
+            command=command,
             csv=csv,
             replace=replace,
             plots=plots,
         )
+        journal.finish()
     _print_shares(result.outcomes, scenario.title, n)
     out.print(f"Results: {escape(str(written))}/", highlight=False, soft_wrap=True)
     if plots:
@@ -609,13 +685,45 @@ def dashboard(
 
 
 @contextlib.contextmanager
-def _stoppable(what: str, folder: str = "folder") -> Iterator[None]:
-    """On Ctrl-C, say what state the disk is in and exit 130 (Click would print "Aborted!")."""
+def _stoppable(what: str, folder: str = "folder", journal_of: Path | None = None) -> Iterator[None]:
+    """On Ctrl-C, say what state the disk is in and exit 130 (Click would print "Aborted!").
+
+    ``journal_of``: the --out of a run that keeps a journal, to say how to resume it.
+    """
     try:
         yield
     except KeyboardInterrupt:
-        err.print(f"interrupted: the {what} was stopped and no {folder} was written.")
+        from sim.journal import Journal, journal_path
+
+        journal = None
+        if journal_of is not None and (journal_path(journal_of) / "request.json").exists():
+            journal = Journal.open(journal_of)
+            if not journal.has_chunks():  # nothing worth keeping
+                journal.finish()
+                journal = None
+        if journal is not None:
+            err.print(
+                f"interrupted: {journal.progress()} were kept in {escape(str(journal.folder))}/."
+                f" Finish the run with: crisis-sim run --resume {escape(str(journal_of))}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        else:
+            err.print(f"interrupted: the {what} was stopped and no {folder} was written.")
         raise typer.Exit(130) from None
+
+
+def _scenario_of(journal) -> Any:
+    """Return the scenario a journal's run was started with, checked as a file would be."""
+    from sim.scenario import validate_data
+
+    try:
+        return validate_data(journal.request["scenario"], journal.folder / "request.json")
+    except (UserError, KeyError, TypeError) as error:
+        raise UserError(
+            f"The journal in {journal.folder} does not hold a valid scenario ({error}). "
+            f"Delete {journal.folder} and run the scenario again."
+        ) from None
 
 
 def _check_scheduler(engine: Engine, scheduler: str | None) -> None:

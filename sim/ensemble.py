@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pandas as pd
 from tqdm import tqdm
@@ -55,6 +56,35 @@ class Chunk:
 
     first: int
     size: int
+
+
+def _workers(worlds: int, engine: Engine, workers: int | None) -> int:
+    if workers is not None:
+        return workers
+    return 1 if engine is Engine.INPROCESS else min(os.cpu_count() or 1, max(worlds, 1))
+
+
+def default_chunk_size(worlds: int, engine: Engine | str, workers: int | None = None) -> int:
+    """Return the chunk size a run uses unless told.
+
+    At most 50,000 worlds; on worker engines, small enough for four chunks per worker.
+    """
+    engine = Engine(engine)
+    workers = _workers(worlds, engine, workers)
+    spread = -(-worlds // (4 * max(workers, 1))) if engine is not Engine.INPROCESS else worlds
+    return max(1, min(DEFAULT_CHUNK, spread))
+
+
+class Checkpoint(Protocol):
+    """Keeps finished chunks so that an interrupted run can go on (see sim.journal)."""
+
+    def done(self) -> dict[int, tuple[pd.DataFrame, Recorder]]:
+        """Return the chunks finished so far, by first world."""
+        ...
+
+    def save(self, chunk: Chunk, outcomes: pd.DataFrame, recorder: Recorder) -> None:
+        """Keep a chunk that has just finished."""
+        ...
 
 
 def chunks_of(worlds: int, chunk_size: int) -> list[Chunk]:
@@ -233,6 +263,7 @@ def run_ensemble(
     engine: Engine | str = Engine.INPROCESS,
     workers: int | None = None,
     scheduler: str | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> EnsembleResult:
     """Run ``worlds`` worlds of ``scenario`` and return their outcomes and aggregates.
 
@@ -247,18 +278,15 @@ def run_ensemble(
         workers: worker processes for ``processes`` and a local Dask cluster
             (default: the machine's cores).
         scheduler: address of a running Dask scheduler (``dask`` engine only).
+        checkpoint: where finished chunks are kept (a run's journal,
+            :class:`sim.journal.Journal`); chunks it holds already are not simulated again.
     """
     engine = Engine(engine)
     worlds = scenario.worlds if worlds is None else worlds
     seed = scenario.seed if seed is None else seed
-    workers = (
-        workers
-        if workers is not None
-        else (1 if engine is Engine.INPROCESS else min(os.cpu_count() or 1, max(worlds, 1)))
-    )
+    workers = _workers(worlds, engine, workers)
     if chunk_size is None:
-        spread = -(-worlds // (4 * max(workers, 1))) if engine is not Engine.INPROCESS else worlds
-        chunk_size = max(1, min(DEFAULT_CHUNK, spread))
+        chunk_size = default_chunk_size(worlds, engine, workers)
     check_request(worlds, engine, workers, chunk_size)
     stride = sample_stride(worlds, scenario.trajectory_sample)
     chunks = chunks_of(worlds, chunk_size)
@@ -268,6 +296,19 @@ def run_ensemble(
     # recorder per chunk. Outcome rows are put in world order at the end.
     frames: dict[int, pd.DataFrame] = {}
     recorder: Recorder | None = None
+    done = checkpoint.done() if checkpoint is not None else {}
+    if set(done) - {chunk.first for chunk in chunks}:
+        raise UserError(
+            "The journal's chunks do not line up with this run's chunks of "
+            f"{chunk_size:,} worlds: resume with the chunk size the run started with."
+        )
+    for first in sorted(done):
+        frames[first], chunk_recorder = done[first]
+        if recorder is None:
+            recorder = chunk_recorder
+        else:
+            recorder.merge(chunk_recorder)
+    todo = [chunk for chunk in chunks if chunk.first not in done]
     with tqdm(
         total=worlds * scenario.ticks,
         unit=" world-ticks",
@@ -276,10 +317,16 @@ def run_ensemble(
         disable=not progress,
         desc=f"{scenario.name} ({engine.value})",
         leave=False,
+        initial=(worlds - sum(chunk.size for chunk in todo)) * scenario.ticks,
     ) as bar:
-        for chunk, result in _simulate_chunks(
-            scenario, chunks, seed, stride, engine, workers, scheduler, bar
-        ):
+        finishing = (
+            _simulate_chunks(scenario, todo, seed, stride, engine, workers, scheduler, bar)
+            if todo
+            else ()
+        )
+        for chunk, result in finishing:
+            if checkpoint is not None:
+                checkpoint.save(chunk, *result)
             frames[chunk.first], chunk_recorder = result
             if recorder is None:
                 recorder = chunk_recorder

@@ -156,6 +156,43 @@ class Recorder:
             frame[column] = names[frame[column].to_numpy()]
         return frame.sort_values(["world", "tick"], ignore_index=True)
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Return the block's aggregates as plain arrays (for a run's journal on disk)."""
+        arrays = {
+            "ticks": np.array(self.ticks),
+            "worlds": np.array(self.worlds),
+            "sampled": self.sampled,
+            "sampled_ids": self.sampled_ids,
+        }
+        for name in MEASURES:
+            arrays[f"histogram.{name}"] = self.histograms[name]
+            arrays[f"sum.{name}"] = self.sums[name]
+            arrays[f"min.{name}"] = self.mins[name]
+            arrays[f"max.{name}"] = self.maxs[name]
+        for name in CATEGORIES:
+            arrays[f"category.{name}"] = self.category_counts[name]
+        if self._rows:
+            for key in self._rows[0]:
+                arrays[f"row.{key}"] = np.concatenate([rows[key] for rows in self._rows])
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Recorder:
+        """Rebuild a block's aggregates from :meth:`to_arrays` (plain arrays, no pickles)."""
+        recorder = cls.__new__(cls)
+        recorder.ticks = int(arrays["ticks"])
+        recorder.worlds = int(arrays["worlds"])
+        recorder.sampled = arrays["sampled"]
+        recorder.sampled_ids = arrays["sampled_ids"]
+        recorder.histograms = {m: arrays[f"histogram.{m}"] for m in MEASURES}
+        recorder.sums = {m: arrays[f"sum.{m}"] for m in MEASURES}
+        recorder.mins = {m: arrays[f"min.{m}"] for m in MEASURES}
+        recorder.maxs = {m: arrays[f"max.{m}"] for m in MEASURES}
+        recorder.category_counts = {v: arrays[f"category.{v}"] for v in CATEGORIES}
+        rows = {k.removeprefix("row."): v for k, v in arrays.items() if k.startswith("row.")}
+        recorder._rows = [rows] if rows else []
+        return recorder
+
     def merge(self, other: Recorder) -> None:
         """Add another block's aggregates to this one's."""
         for name in MEASURES:

@@ -70,6 +70,13 @@ def read_manifest(run_dir: Path) -> dict:
             "`crisis-sim run` (they live under results/)."
         )
     path = run_dir / "manifest.json"
+    if not path.exists() and (run_dir / "request.json").exists():
+        out = run_dir.name.removesuffix(".incomplete")
+        raise RunFolderError(
+            f"{run_dir} is a run that was stopped before it finished: it holds only the "
+            f"chunks done so far. Finish it with `crisis-sim run --resume {run_dir}`; the "
+            f"results will then be in {run_dir.with_name(out)}."
+        )
     if not path.exists():
         raise RunFolderError(
             f"{run_dir} is not a crisis-sim results folder: manifest.json is "
