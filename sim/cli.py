@@ -186,7 +186,7 @@ def run(
     While it runs, finished chunks of worlds are kept in OUT.incomplete/; if the run is
     stopped, `crisis-sim run --resume OUT` goes on from there.
     """
-    from sim.ensemble import default_chunk_size, run_ensemble
+    from sim.ensemble import default_chunk_size, default_workers, run_ensemble
     from sim.journal import Journal
     from sim.results import default_run_dir, versions, write_run
     from sim.runfolder import check_target
@@ -237,7 +237,7 @@ def run(
             if journal is None:
                 from sim.ensemble import check_request
 
-                check_request(n, engine, workers or 1, chunk_size)  # before the journal
+                check_request(n, engine, default_workers(n, engine, workers), chunk_size, scenario)
                 journal = Journal.start(
                     target,
                     {
@@ -577,6 +577,103 @@ def play(
     )
     with _stoppable("game"):
         play_game(game, lambda prompt: input(prompt), out, target, debrief_worlds)
+
+
+@app.command()
+def rerun(
+    run_dir: Annotated[
+        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Also write the rerun as a results folder."),
+    ] = None,
+    engine: EngineOption = Engine.INPROCESS,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Repeat a run from its manifest alone and check that its outcomes are the same.
+
+    The scenario, seed and number of worlds come from RUN_DIR/manifest.json; the outcome
+    hash of the rerun is compared with the recorded one. Exits 0 when they match and 1
+    when they differ, and warns when Python or a library differs from the versions the
+    run recorded (the likeliest reason for a difference).
+    """
+    from sim.ensemble import run_ensemble
+    from sim.results import outcome_hash, versions, write_run
+    from sim.runfolder import check_target, read_manifest
+    from sim.scenario import validate_data
+
+    _check_scheduler(engine, scheduler)
+    manifest = read_manifest(run_dir)
+    if "outcome_hash" not in manifest or "scenario" not in manifest:
+        raise UserError(
+            f"{run_dir} is a {manifest.get('kind', 'results')} folder, not a run: rerun "
+            "repeats folders written by `crisis-sim run` (or a saved game)."
+        )
+    scenario = validate_data(manifest["scenario"], Path(run_dir) / "manifest.json")
+    if out_dir is not None:
+        check_target(out_dir, False)
+    then, now = manifest.get("versions", {}), versions()
+    changed = [f"{name} {then[name]} → {now.get(name, 'missing')}" for name in then
+               if now.get(name) != then[name]]  # fmt: skip
+    if changed:
+        err.print(
+            "warning: this run was made with other versions than these: "
+            + "; ".join(changed)
+            + ". Outcomes may differ for that reason alone.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    worlds, seed = manifest["worlds"], manifest["seed"]
+    err.print(
+        f"Rerunning {escape(scenario.title)}: {worlds:,} worlds, seed {seed}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    with _stoppable("rerun", "results folder"):
+        result = run_ensemble(
+            scenario,
+            worlds=worlds,
+            seed=seed,
+            progress=True,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+        )
+        if out_dir is not None:
+            write_run(result, out_dir, command=_command_line())
+    recorded, found = manifest["outcome_hash"], outcome_hash(result.outcomes)
+    if found == recorded:
+        out.print(
+            f"[green]✓[/green] Same outcomes as recorded in {escape(str(run_dir))}: "
+            f"hash {found[:16]}… over {worlds:,} worlds.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    differing = (result.outcomes["outcome"] != _recorded_classes(run_dir)).sum()
+    err.print(
+        f"[red]✗[/red] The rerun's outcomes differ from those recorded in "
+        f"{escape(str(run_dir))}: hash {found[:16]}… instead of {recorded[:16]}…; "
+        f"{differing:,} of {worlds:,} worlds end in another class. "
+        + (
+            "The versions above differ: rerun under the recorded ones to check."
+            if changed
+            else "The versions are the same: please report this as a bug."
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
+
+
+def _recorded_classes(run_dir: Path):
+    """Return the recorded outcome class of each world, in world order."""
+    from sim.runfolder import open_run
+
+    table = open_run(run_dir).worlds
+    return table.sort_values("world")["outcome"].to_numpy()
 
 
 @app.command()

@@ -31,6 +31,11 @@ DEFAULT_CHUNK = 50_000
 #: Bytes one world's row of outcomes takes in memory, measured on the baseline
 #: (pandas, including the string columns); used to refuse runs that cannot fit.
 OUTCOME_BYTES_PER_WORLD = 400
+#: Bytes one world takes while its chunk is simulated (state, draws, outcome rows),
+#: measured on the baseline's 4 sectors: 1.2 KB at 50,000 worlds, 2.1 KB at 10,000.
+WORKING_BYTES_PER_WORLD = 2_500
+#: Bytes one sampled world's row of history takes per tick, as stored and when assembled.
+HISTORY_BYTES_PER_ROW = 600
 
 
 @dataclass
@@ -58,7 +63,8 @@ class Chunk:
     size: int
 
 
-def _workers(worlds: int, engine: Engine, workers: int | None) -> int:
+def default_workers(worlds: int, engine: Engine, workers: int | None) -> int:
+    """Return the workers a run uses unless told: 1 in-process, else one per core."""
     if workers is not None:
         return workers
     return 1 if engine is Engine.INPROCESS else min(os.cpu_count() or 1, max(worlds, 1))
@@ -70,7 +76,7 @@ def default_chunk_size(worlds: int, engine: Engine | str, workers: int | None = 
     At most 50,000 worlds; on worker engines, small enough for four chunks per worker.
     """
     engine = Engine(engine)
-    workers = _workers(worlds, engine, workers)
+    workers = default_workers(worlds, engine, workers)
     spread = -(-worlds // (4 * max(workers, 1))) if engine is not Engine.INPROCESS else worlds
     return max(1, min(DEFAULT_CHUNK, spread))
 
@@ -222,7 +228,13 @@ def _simulate_chunks(scenario, chunks, seed, stride, engine, workers, scheduler,
         yield chunks[index], result
 
 
-def check_request(worlds: int, engine: Engine, workers: int, chunk_size: int) -> None:
+def check_request(
+    worlds: int,
+    engine: Engine,
+    workers: int,
+    chunk_size: int,
+    scenario: Scenario | None = None,
+) -> None:
     """Refuse, before any work starts, a run that cannot be done as asked."""
     if worlds < 1:
         raise UserError(f"The number of worlds must be at least 1 (got {worlds}).")
@@ -235,14 +247,48 @@ def check_request(worlds: int, engine: Engine, workers: int, chunk_size: int) ->
             f"{workers} workers for {worlds} worlds would leave workers idle: use at most "
             f"--workers {worlds}, or run more worlds."
         )
-    need = worlds * OUTCOME_BYTES_PER_WORLD
-    available = _available_memory()
-    if available is not None and need > 0.8 * available:
-        raise UserError(
-            f"{worlds:,} worlds need about {need / 2**30:.1f} GiB for their table of outcomes "
-            f"alone, and this machine has {available / 2**30:.1f} GiB available. Run fewer "
-            "worlds (--worlds), or several runs with different --seed values."
-        )
+    parts = memory_need(worlds, engine, workers, chunk_size, scenario)
+    need, available = sum(parts.values()), _available_memory()
+    if available is None or need <= 0.8 * available:
+        return
+    gib = {name: f"{size / 2**30:.1f} GiB" for name, size in parts.items()}
+    largest = max(parts, key=parts.__getitem__)
+    remedy = {
+        "outcomes": "Run fewer worlds (--worlds), or several runs with different --seed values.",
+        "chunks": "Simulate fewer worlds at once with --chunk-size (it changes memory and "
+        "speed, never results), or use fewer --workers.",
+        "histories": "Keep fewer sampled histories: --set trajectory_sample=20.",
+    }[largest]
+    raise UserError(
+        f"This run needs about {need / 2**30:.1f} GiB ({gib['outcomes']} for the outcome "
+        f"table of {worlds:,} worlds, {gib['chunks']} for the chunks simulated at once, "
+        f"{gib['histories']} for sampled histories), and this machine has "
+        f"{available / 2**30:.1f} GiB available. {remedy}"
+    )
+
+
+def memory_need(
+    worlds: int,
+    engine: Engine,
+    workers: int,
+    chunk_size: int,
+    scenario: Scenario | None = None,
+) -> dict[str, int]:
+    """Estimate a run's peak memory in bytes: outcome table, chunks in flight, histories.
+
+    The per-world figures were measured on the baseline (docs/reliability.md) and scale
+    with the number of sectors; they err on the high side.
+    """
+    sectors = len(scenario.sectors) if scenario is not None else 4
+    ticks = scenario.ticks if scenario is not None else 120
+    sample = min(worlds, scenario.trajectory_sample) if scenario is not None else 20
+    in_flight = min(-(-worlds // chunk_size), workers if engine is not Engine.INPROCESS else 1)
+    per_world = WORKING_BYTES_PER_WORLD * max(1.0, sectors / 4)
+    return {
+        "outcomes": worlds * OUTCOME_BYTES_PER_WORLD,
+        "chunks": int(in_flight * min(chunk_size, worlds) * per_world),
+        "histories": sample * ticks * HISTORY_BYTES_PER_ROW,
+    }
 
 
 def _available_memory() -> int | None:
@@ -284,10 +330,10 @@ def run_ensemble(
     engine = Engine(engine)
     worlds = scenario.worlds if worlds is None else worlds
     seed = scenario.seed if seed is None else seed
-    workers = _workers(worlds, engine, workers)
+    workers = default_workers(worlds, engine, workers)
     if chunk_size is None:
         chunk_size = default_chunk_size(worlds, engine, workers)
-    check_request(worlds, engine, workers, chunk_size)
+    check_request(worlds, engine, workers, chunk_size, scenario)
     stride = sample_stride(worlds, scenario.trajectory_sample)
     chunks = chunks_of(worlds, chunk_size)
     started = time.perf_counter()

@@ -76,8 +76,20 @@ def test_impossible_requests_are_refused_before_work(scenario, kwargs, message):
 
 def test_a_run_that_cannot_fit_in_memory_is_refused(scenario, monkeypatch):
     monkeypatch.setattr(ensemble, "_available_memory", lambda: 1_000_000)
-    with pytest.raises(UserError, match=r"need about .* GiB .* Run fewer"):
+    with pytest.raises(UserError, match=r"needs about .* GiB .* Run fewer worlds"):
         run_ensemble(scenario, worlds=1_000_000)
+
+
+def test_the_memory_refusal_names_the_option_that_helps(scenario, monkeypatch):
+    """The outcome table alone was counted: big chunks or long histories got through."""
+    monkeypatch.setattr(ensemble, "_available_memory", lambda: 200 * 2**20)
+    with pytest.raises(UserError, match=r"for the chunks .* --chunk-size"):
+        run_ensemble(scenario, worlds=100_000, chunk_size=100_000)
+    run_ensemble(scenario, worlds=100, chunk_size=100)  # a small run still goes
+    long = scenario.model_copy(update={"trajectory_sample": 10_000, "tick_hours": 1,
+                                       "horizon_days": 365.0})  # fmt: skip
+    with pytest.raises(UserError, match=r"sampled histories.*trajectory_sample=20"):
+        run_ensemble(long, worlds=10_000, chunk_size=100)
 
 
 def test_a_scheduler_that_does_not_answer_is_reported(scenario):
