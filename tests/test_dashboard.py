@@ -237,3 +237,24 @@ def test_a_port_in_use_is_refused_with_a_message(server, tmp_path):
     assert result.returncode == 2
     assert f"Cannot serve on 127.0.0.1:{server['port']}" in result.stderr
     assert "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def _other_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks a route
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_the_dashboard_serves_this_machine_only_unless_told(server):
+    assert f"http://127.0.0.1:{server['port']}" in (server["folder"] / "server.log").read_text()
+    address = _other_address()
+    if address is None:
+        pytest.skip("this machine has no address but loopback")
+    with socket.socket() as probe, pytest.raises(OSError):
+        probe.settimeout(2)
+        probe.connect((address, server["port"]))
