@@ -32,6 +32,7 @@ from sim.schema import FIX, ActorSpec, InjectKind, Scenario
 MAX_FILE_BYTES = 1_000_000
 MAX_VALUES = 100_000
 MAX_EXTENDS_DEPTH = 8
+MAX_DEPTH = 100
 #: The only YAML tags a scenario may carry, explicitly or implicitly.
 PLAIN_TAGS = {
     f"tag:yaml.org,2002:{t}"
@@ -189,6 +190,33 @@ def _refuse_alias_bombs(yaml: YAML, text: str, file: Path) -> None:
         return
 
 
+def _too_deep(yaml: YAML, text: str, file: Path) -> Problem:
+    """Say where a file nests too deeply to be read (the YAML library recursed too far).
+
+    The parser's events come one at a time, without recursion, so they can find the line.
+    """
+    depth, line = 0, None
+    try:
+        for event in yaml.parse(text):
+            kind = type(event).__name__
+            if kind in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    break
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except Exception:
+        pass
+    return Problem(
+        file,
+        line,
+        "",
+        f"values are nested more than {MAX_DEPTH} deep",
+        "scenarios nest a few levels (actors > armenia > params); remove the extra brackets",
+    )
+
+
 def _read_yaml(file: Path) -> tuple[dict, dict]:
     try:
         exists, is_file = file.exists(), file.is_file()
@@ -234,6 +262,8 @@ def _read_yaml(file: Path) -> tuple[dict, dict]:
                 )
             ]
         ) from None
+    except RecursionError:
+        raise ScenarioError([_too_deep(yaml, text, file)]) from None
     except Exception as error:  # ruamel raises several unrelated types for bad input
         raise ScenarioError(
             [

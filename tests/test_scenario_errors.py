@@ -322,6 +322,28 @@ def test_checks_across_fields_say_how_to_fix(tmp_path, line, expected):
     assert expected in problem.hint and "||" not in problem.message
 
 
+# -- one test per limit (docs/reliability.md) ----------------------------------------------
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
+    path = write(tmp_path, MINIMAL + "#" * 1_000_001 + "\n")
+    with pytest.raises(UserError, match=r"is 1,000,\d{3} bytes; the limit is 1,000,000"):
+        load_scenario(path)
+
+
+def test_deep_nesting_is_refused_with_its_line(tmp_path):
+    """It ended in "maximum recursion depth exceeded", with no line."""
+    problem = only(write(tmp_path, MINIMAL + "description: " + "[" * 5000 + "]" * 5000 + "\n"))
+    assert problem.line == 16 and "nested more than 100 deep" in problem.message
+
+
+def test_a_long_extends_chain_is_refused(tmp_path):
+    write(tmp_path, MINIMAL, "f0.yaml")
+    for n in range(1, 12):
+        write(tmp_path, f"extends: f{n - 1}.yaml\n", f"f{n}.yaml")
+    with pytest.raises(ScenarioError, match="chain is too deep"):
+        load_scenario(tmp_path / "f11.yaml")
+    load_scenario(tmp_path / "f7.yaml")  # a chain of eight is fine
+
+
 def test_missing_file_and_folder(tmp_path):
     with pytest.raises(UserError, match="does not exist") as caught:
         load_scenario(tmp_path / "nope.yaml")
