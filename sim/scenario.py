@@ -561,9 +561,7 @@ def _check_policies(
             problems += _problems_from(error, cls.Params, prefix, data, file, locations)
             continue
         if scenario is not None and hasattr(cls, "problems"):
-            for loc, message, hint in cls.problems(
-                validated, kind, list(scenario.sectors), scenario.tick_of_day
-            ):
+            for loc, message, hint in cls.problems(validated, kind, scenario):
                 where = _locate((*prefix, *loc), locations, file)
                 problems.append(
                     Problem(where[0], where[1], ".".join(map(str, (*prefix, *loc))), message, hint)

@@ -205,6 +205,24 @@ def test_scripted_timeline_problems(tmp_path):
     assert "one action per tick" in found[1].hint
 
 
+def test_scripted_moves_that_would_never_be_played_as_written(tmp_path):
+    """A move past the horizon was silently never played; a sector on a move not aimed
+    at one was silently ignored."""
+    text = MINIMAL.replace(
+        "    policy: restraint\n",
+        "    policy: scripted\n    params:\n      timeline:\n"
+        "        - {day: 1, action: appeal_csto, sector: lake}\n"
+        "        - {day: 45, action: official_statement}\n",
+    )
+    found = problems(write(tmp_path, text))
+    assert [(p.line, p.path) for p in found] == [
+        (14, "actors.armenia.params.timeline.0.sector"),
+        (15, "actors.armenia.params.timeline.1.day"),
+    ]
+    assert "does nothing" in found[0].message and "remove `sector`" in found[0].hint
+    assert "past the horizon (30 days)" in found[1].message and "horizon_days" in found[1].hint
+
+
 def test_tick_hours_must_divide_a_day(tmp_path):
     problem = only(write(tmp_path, MINIMAL + "tick_hours: 5\n"))
     assert (problem.line, problem.path) == (16, "tick_hours")

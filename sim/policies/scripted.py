@@ -55,10 +55,11 @@ class Scripted(Policy):
 
     @classmethod
     def problems(
-        cls, params: ScriptedParams, kind: ActorKind, sector_ids: list[str], tick_of_day: Any
+        cls, params: ScriptedParams, kind: ActorKind, scenario: Any
     ) -> list[tuple[tuple, str, str]]:
-        """Return (path, message, hint) for each move that cannot be replayed."""
+        """Return (path, message, hint) for each move that cannot be replayed as written."""
         found = []
+        sector_ids = list(scenario.sectors)
         names = ", ".join(a.name.lower() for a in actions_for(kind))
         seen: dict[int, int] = {}
         for index, move in enumerate(params.timeline):
@@ -81,7 +82,24 @@ class Scripted(Policy):
                         "name one of the scenario's sectors: " + ", ".join(sector_ids),
                     )
                 )
-            tick = tick_of_day(move.day)
+            if not action.info.targets_sector and move.sector is not None:
+                found.append(
+                    (
+                        (*path, "sector"),
+                        f"{action.name.lower()} is not aimed at a sector, so `sector` does nothing",
+                        "remove `sector` from this move",
+                    )
+                )
+            tick = scenario.tick_of_day(move.day)
+            if tick >= scenario.ticks:
+                found.append(
+                    (
+                        (*path, "day"),
+                        f"day {move.day:g} is at or past the horizon ({scenario.horizon_days:g} "
+                        "days), so this move would never be played",
+                        "move it earlier, or raise horizon_days",
+                    )
+                )
             if tick in seen:
                 found.append(
                     (
