@@ -131,8 +131,15 @@ class Journal:
     def save(self, chunk: Chunk, outcomes: pd.DataFrame, recorder: Recorder) -> None:
         """Record a finished chunk (its aggregates first: the table marks it done)."""
         table, arrays = self._files(chunk.first)
-        _write_atomically(arrays, lambda p: _save_npz(p, recorder.to_arrays()))
-        _write_atomically(table, lambda p: outcomes.to_parquet(p, index=False))
+        try:
+            _write_atomically(arrays, lambda p: _save_npz(p, recorder.to_arrays()))
+            _write_atomically(table, lambda p: outcomes.to_parquet(p, index=False))
+        except OSError as error:  # a full disk: the chunks before this one are safe
+            raise UserError(
+                f"Keeping worlds {chunk.first:,}-{chunk.first + chunk.size - 1:,} in "
+                f"{self.folder} failed ({error.strerror or error}). The chunks finished "
+                f"before are kept: free some space, then `crisis-sim run --resume {self.out}`."
+            ) from None
 
     def done(self) -> dict[int, tuple[pd.DataFrame, Recorder]]:
         """Return the finished chunks by their first world."""

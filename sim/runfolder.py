@@ -161,6 +161,15 @@ def atomic_folder(
             shutil.rmtree(retired, ignore_errors=True)
         else:
             temporary.rename(out)
+    except OSError as error:  # a full disk, a lost network share: say so, leave nothing
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise UserError(
+            f"Writing {out} failed ({error.strerror or error}"
+            + (f": {error.filename}" if error.filename else "")
+            + "). Nothing was left behind"
+            + (" and the earlier folder is unchanged" if replace and out.exists() else "")
+            + ". Free some space, or choose another --out."
+        ) from None
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise

@@ -93,7 +93,8 @@ def test_a_failure_while_writing_leaves_nothing_behind(small_run, tmp_path, monk
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
-    with pytest.raises(OSError, match="disk full"):
+    # A UserError (a message, exit 2), not an OSError traceback.
+    with pytest.raises(UserError, match=r"Writing .*run failed \(disk full\)\. Nothing was"):
         write_run(small_run, tmp_path / "run", plots=False)
     assert list(tmp_path.iterdir()) == []
 
@@ -106,7 +107,7 @@ def test_a_failure_while_replacing_keeps_the_old_run(small_run, tmp_path, monkey
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="the earlier folder is unchanged"):
         write_run(small_run, out, plots=False, replace=True)
     assert (out / "manifest.json").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["run"]

@@ -136,3 +136,28 @@ def test_a_tampered_chunk_runs_no_code(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "cannot be read" in done.stderr and "delete" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_full_disk_while_keeping_a_chunk_is_a_message(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from sim.ensemble import run_ensemble
+    from sim.errors import UserError
+    from sim.journal import Journal
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(BASELINE).scenario
+    journal = Journal.start(tmp_path / "full", {"worlds": 40, "chunk_size": 10})
+    real = pd.DataFrame.to_parquet
+    calls = []
+
+    def fills_up(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) > 2:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", fills_up)
+    with pytest.raises(UserError, match=r"No space left on device.*--resume"):
+        run_ensemble(scenario, worlds=40, chunk_size=10, checkpoint=journal)
+    assert len(journal.done()) == 2  # the chunks kept before the disk filled up
