@@ -49,6 +49,9 @@ MAX_SEED = 2**63 - 1
 ScenarioFile = Annotated[
     Path, typer.Argument(help="The scenario file (YAML).", show_default=False, metavar="FILE")
 ]
+RunDir = Annotated[
+    Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
+]
 SeedOption = Annotated[
     int | None,
     typer.Option(min=0, max=MAX_SEED, help="Seed of every draw (default: the scenario's)."),
@@ -581,9 +584,7 @@ def play(
 
 @app.command()
 def rerun(
-    run_dir: Annotated[
-        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
-    ],
+    run_dir: RunDir,
     out_dir: Annotated[
         Path | None,
         typer.Option("--out", metavar="DIR", help="Also write the rerun as a results folder."),
@@ -874,9 +875,7 @@ def _print_shares(outcomes, title: str, worlds: int) -> None:
 
 @app.command()
 def plot(
-    run_dir: Annotated[
-        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
-    ],
+    run_dir: RunDir,
 ) -> None:
     """Redraw a run's plots from its results folder alone (no rerun)."""
     from sim.plots import draw_all
@@ -968,9 +967,7 @@ def parameters(
 
 @app.command()
 def report(
-    run_dir: Annotated[
-        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
-    ],
+    run_dir: RunDir,
     out_file: Annotated[
         Path | None,
         typer.Option(
@@ -992,9 +989,7 @@ def report(
 
 @app.command()
 def explain(
-    run_dir: Annotated[
-        Path, typer.Argument(help="A results folder.", show_default=False, metavar="RUN_DIR")
-    ],
+    run_dir: RunDir,
     world: Annotated[
         int | None,
         typer.Option("--world", metavar="N", help="The world to narrate (0 is the first)."),

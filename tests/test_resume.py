@@ -44,6 +44,15 @@ def _start(cwd: Path, out: str) -> subprocess.Popen:
     )
 
 
+def _start_until_a_chunk_is_kept(cwd: Path, out: str) -> subprocess.Popen:
+    run = _start(cwd, out)
+    chunks = cwd / f"{out}.incomplete" / "chunks"
+    deadline = time.monotonic() + 60
+    while not list(chunks.glob("*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return run
+
+
 def _same_results(a: Path, b: Path) -> None:
     for table in TABLES:
         assert (a / f"{table}.parquet").read_bytes() == (b / f"{table}.parquet").read_bytes(), table
@@ -81,11 +90,7 @@ def test_a_run_killed_at_a_random_moment_resumes_to_identical_outcomes(
 
 
 def test_ctrl_c_keeps_the_finished_chunks_and_says_how_to_go_on(tmp_path, uninterrupted):
-    run = _start(tmp_path, "stopped")
-    journal = tmp_path / "stopped.incomplete" / "chunks"
-    deadline = time.monotonic() + 60
-    while not list(journal.glob("*.parquet")) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    run = _start_until_a_chunk_is_kept(tmp_path, "stopped")
     run.send_signal(signal.SIGINT)
     _, said = run.communicate(timeout=60)
     assert run.returncode == 130
@@ -123,11 +128,8 @@ def test_a_second_run_into_an_interrupted_folder_is_refused(tmp_path):
 
 def test_a_tampered_chunk_runs_no_code(tmp_path):
     """A journal may come from someone else: chunks are read without unpickling."""
-    run = _start(tmp_path, "shared")
+    run = _start_until_a_chunk_is_kept(tmp_path, "shared")
     chunks = tmp_path / "shared.incomplete" / "chunks"
-    deadline = time.monotonic() + 60
-    while not list(chunks.glob("*.parquet")) and time.monotonic() < deadline:
-        time.sleep(0.05)
     run.send_signal(signal.SIGKILL)
     run.wait()
     first = sorted(chunks.glob("*.npz"))[0]
