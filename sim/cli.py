@@ -582,6 +582,50 @@ def play(
         play_game(game, lambda prompt: input(prompt), out, target, debrief_worlds)
 
 
+@app.command("check-patterns")
+def check_patterns_command(
+    run_dir: RunDir,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 unless every pattern holds in most worlds."),
+    ] = False,
+) -> None:
+    """Check a run against the patterns of the May 2021 case, world by world.
+
+    Prints each pattern (the advance's depth, no shots, the CSTO's statement, Russia's
+    restraint, local talks, the public's alarm), the share of worlds where it holds, and
+    whether it holds in most of them. See docs/validation.md.
+    """
+    from sim.analysis.patterns import MAJORITY, check_patterns
+    from sim.runfolder import read_manifest
+
+    table = check_patterns(run_dir)
+    manifest = read_manifest(run_dir)
+    out.print(
+        f"\n[bold]{escape(manifest.get('title', str(run_dir)))}[/bold]: the case's patterns "
+        f"in {manifest.get('worlds', 0):,} worlds",
+        highlight=False,
+        soft_wrap=True,
+    )
+    grid = Table()
+    grid.add_column("pattern")
+    grid.add_column("what the case shows")
+    grid.add_column("worlds", justify="right")
+    grid.add_column("holds", justify="center")
+    for row in table.itertuples():
+        mark = "[green]✓[/green]" if row.holds else "[red]✗[/red]"
+        grid.add_row(row.pattern, escape(row.statement), f"{row.share:6.1%}", mark)
+    out.print(grid)
+    patterns = table[table.pattern != "all"]
+    held = int(patterns.holds.sum())
+    out.print(
+        f"{held} of {len(patterns)} patterns hold in more than {MAJORITY:.0%} of worlds.",
+        highlight=False,
+    )
+    if strict and held < len(patterns):
+        raise typer.Exit(1)
+
+
 @app.command()
 def rerun(
     run_dir: RunDir,

@@ -229,6 +229,7 @@ def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) ->
             "csto_final_state": [CstoState(c).name.lower() for c in w.csto_state],
             "russia_urged_restraint": w.russia_urged_restraint.copy(),
             "peak_alarm": w.peak_alarm,
+            "peak_alarm_day": day_of(w.peak_alarm_tick),
             "final_alarm": w.alarm,
             "end_day": day_of(w.end_tick),
         }

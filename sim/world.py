@@ -111,6 +111,7 @@ class WorldState:
     rumour: np.ndarray
     alarm: np.ndarray
     peak_alarm: np.ndarray
+    peak_alarm_tick: np.ndarray  # when alarm last reached its peak (NEVER: it never rose)
     statement_tick: np.ndarray
     attention: np.ndarray
     cost_of_defiance: np.ndarray
@@ -154,6 +155,7 @@ class WorldState:
             rumour=zeros(),
             alarm=zeros(),
             peak_alarm=zeros(),
+            peak_alarm_tick=never(),
             statement_tick=never(),
             attention=zeros(),
             cost_of_defiance=zeros(),
@@ -443,6 +445,7 @@ class Resolver:
         facts = np.where(spoken, facts * (1.0 - 0.5 * dyn.statement_calming), facts)
         target = np.minimum(1.0, w.rumour + facts)
         w.alarm = w.alarm + dyn.alarm_response * (target - w.alarm)
+        w.peak_alarm_tick = np.where(w.alarm > w.peak_alarm, tick, w.peak_alarm_tick)
         w.peak_alarm = np.maximum(w.peak_alarm, w.alarm)
 
         # Scoring and outcomes.

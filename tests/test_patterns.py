@@ -1,0 +1,117 @@
+"""The case's patterns as checks on a results folder (sim.analysis.patterns).
+
+Each pattern is checked on a constructed folder of worlds like the case, where it
+holds, and on one where only that pattern is broken, where it fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.patterns import PATTERNS, check_patterns
+from sim.runfolder import RunFolderError
+
+from conftest import run_cli
+
+WORLDS = 20
+
+
+def case_like() -> pd.DataFrame:
+    """Worlds that look like 11-14 May 2021 (days are ends of 6-hour ticks)."""
+    return pd.DataFrame(
+        {
+            "world": np.arange(WORLDS),
+            "outcome": "frozen_gain",
+            "max_depth_km": 3.5,
+            "first_shot_day": np.nan,
+            "appeal_day": 2.25,
+            "csto_final_state": "statement",
+            "russia_urged_restraint": True,
+            "talks_day": 3.0,
+            "peak_alarm": 0.8,
+            "peak_alarm_day": 1.75,
+            "statement_day": 2.0,
+            "final_alarm": 0.2,
+        }
+    )
+
+
+#: One way to break each pattern, and only it.
+BREAKS = {
+    "advance_depth": {"max_depth_km": 6.0},
+    "no_shots": {"first_shot_day": 1.5},
+    "csto_statement_only": {"csto_final_state": "collective_measures"},
+    "russia_urges_restraint": {"russia_urged_restraint": False},
+    "russia_no_troops": {"outcome": "russian_interposition"},
+    "local_talks": {"talks_day": np.nan},
+    "alarm_spike_then_calm": {"peak_alarm_day": 2.5},  # alarm still rising after the word
+}
+
+
+def write_folder(path, worlds: pd.DataFrame):
+    path.mkdir()
+    worlds.to_parquet(path / "worlds.parquet", index=False)
+    manifest = {"complete": True, "title": "constructed", "worlds": len(worlds)}
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    return path
+
+
+def test_every_pattern_has_a_way_to_break_it():
+    assert set(BREAKS) == {p.key for p in PATTERNS}
+
+
+def test_every_pattern_holds_in_worlds_like_the_case(tmp_path):
+    table = check_patterns(write_folder(tmp_path / "case", case_like()))
+    assert table.holds.all() and (table.share == 1.0).all(), table
+
+
+@pytest.mark.parametrize("key", list(BREAKS))
+def test_a_broken_pattern_fails_and_only_it(tmp_path, key):
+    worlds = case_like()
+    broken = worlds.index < 15  # in 15 of 20 worlds: a minority still holds it
+    for column, value in BREAKS[key].items():
+        worlds.loc[broken, column] = value
+    table = check_patterns(write_folder(tmp_path / key, worlds)).set_index("pattern")
+    assert table.loc[key, "share"] == pytest.approx(5 / WORLDS)
+    assert not table.loc[key, "holds"] and not table.loc["all", "holds"]
+    others = table.drop(index=[key, "all"])
+    assert others.holds.all(), others
+
+
+def test_a_statement_that_never_came_breaks_the_alarm_pattern(tmp_path):
+    worlds = case_like().assign(statement_day=np.nan)
+    table = check_patterns(write_folder(tmp_path / "silent", worlds)).set_index("pattern")
+    assert table.loc["alarm_spike_then_calm", "share"] == 0.0
+
+
+def test_a_folder_without_the_columns_is_a_clear_error(tmp_path):
+    old = write_folder(tmp_path / "old", case_like().drop(columns="peak_alarm_day"))
+    with pytest.raises(RunFolderError, match=r"lacks peak_alarm_day.*rerun the scenario"):
+        check_patterns(old)
+
+
+def test_the_command_prints_each_pattern_and_exits_by_strictness(tmp_path):
+    write_folder(tmp_path / "case", case_like())
+    worlds = case_like().assign(talks_day=np.nan)
+    write_folder(tmp_path / "no-talks", worlds)
+    shown = run_cli(tmp_path, "check-patterns", "case", "--strict")
+    assert shown.returncode == 0, shown.stderr
+    assert "7 of 7 patterns hold" in shown.stdout and "local_talks" in shown.stdout
+    failed = run_cli(tmp_path, "check-patterns", "no-talks")
+    assert failed.returncode == 0 and "6 of 7 patterns hold" in failed.stdout
+    assert run_cli(tmp_path, "check-patterns", "no-talks", "--strict").returncode == 1
+    missing = run_cli(tmp_path, "check-patterns", "nowhere")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_the_baseline_meets_the_patterns_in_most_worlds(baseline_run_dir):
+    """At today's hand-set defaults six patterns hold in most worlds. The alarm's timing
+    (its peak before the statement) holds in about 40%: calibration, still to come
+    (docs/validation.md), is to choose defaults that meet it too; then it joins here."""
+    table = check_patterns(baseline_run_dir).set_index("pattern")
+    held = set(table.index[table.holds])
+    assert held >= {p.key for p in PATTERNS} - {"alarm_spike_then_calm"}, table
