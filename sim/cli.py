@@ -203,6 +203,16 @@ def run(
                 "or --set."
             )
         journal = Journal.open(resume)
+        finished = journal.finished_run()
+        if finished is not None:  # killed after the folder was written, before tidying up
+            journal.finish()
+            out.print(
+                f"The run had finished: its results are in {escape(str(finished))}/. "
+                "Its leftover journal was removed.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
         request = journal.request
         scenario = _scenario_of(journal)
         seed, n, target = request["seed"], request["worlds"], journal.out

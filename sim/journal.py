@@ -36,6 +36,10 @@ from sim.record import Recorder
 
 SUFFIX = ".incomplete"
 REQUEST = "request.json"
+#: What a request must say for a run to be resumed as it was started.
+REQUIRED = {
+    "scenario", "seed", "worlds", "chunk_size", "source", "command", "replace", "csv", "plots"
+}  # fmt: skip
 FORMAT = 1
 
 
@@ -116,7 +120,11 @@ class Journal:
                 f"{folder / REQUEST} cannot be read ({error}). The journal is damaged: "
                 f"delete {folder} and run the scenario again."
             ) from None
-        if not isinstance(request, dict) or request.get("format") != FORMAT:
+        if (
+            not isinstance(request, dict)
+            or request.get("format") != FORMAT
+            or not set(request) >= REQUIRED
+        ):
             raise UserError(
                 f"{folder / REQUEST} is not a journal this version of crisis-sim wrote. "
                 f"Delete {folder} and run the scenario again."
@@ -171,8 +179,35 @@ class Journal:
         return f"{len(finished)} of {total} chunks ({done_worlds:,} of {worlds:,} worlds)"
 
     def finish(self) -> None:
-        """Remove the journal once the results folder is written."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Remove the journal once the results folder is written.
+
+        It is renamed out of the way first (one step), so a kill while its files are
+        being deleted leaves a hidden leftover, not a journal that looks unfinished.
+        """
+        retired = self.folder.with_name(f".{self.folder.name}.finished-{os.getpid()}")
+        try:
+            os.replace(self.folder, retired)
+        except OSError:
+            retired = self.folder
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def finished_run(self) -> Path | None:
+        """Return the results folder if this run was written already (killed just after)."""
+        from sim.runfolder import RunFolderError, read_manifest
+        from sim.scenario import scenario_hash
+        from sim.schema import Scenario
+
+        try:
+            manifest = read_manifest(self.out)
+            scenario = Scenario.model_validate(self.request["scenario"])
+        except (RunFolderError, KeyError, ValueError):
+            return None
+        same = (
+            manifest.get("scenario_hash") == scenario_hash(scenario)
+            and manifest.get("seed") == self.request.get("seed")
+            and manifest.get("worlds") == self.request.get("worlds")
+        )
+        return self.out if same else None
 
 
 def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

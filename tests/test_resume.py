@@ -71,9 +71,15 @@ def test_a_run_killed_at_a_random_moment_resumes_to_identical_outcomes(
     run.wait()
     out, journal = tmp_path / "killed", tmp_path / "killed.incomplete"
     visible = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    if out.exists():  # killed after it finished: then it is whole, and no journal is left
-        assert visible == ["killed"]
+    if out.exists():  # killed after the folder was written: it is whole
         _same_results(out, uninterrupted)
+        if visible == ["killed", "killed.incomplete"]:  # killed before the journal went
+            tidied = run_cli(tmp_path, "run", "--resume", "killed")
+            assert tidied.returncode == 0 and "The run had finished" in tidied.stdout
+            assert not journal.exists()
+            _same_results(out, uninterrupted)
+        else:
+            assert visible == ["killed"]
         return
     if not journal.exists():  # killed while starting: nothing was written, nothing lost
         assert visible == []
@@ -138,6 +144,32 @@ def test_a_tampered_chunk_runs_no_code(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "cannot be read" in done.stderr and "delete" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_run_killed_between_writing_and_tidying_is_tidied_by_resume(tmp_path):
+    """Killed after its folder was renamed into place, before its journal was removed:
+    the folder is whole, and --resume only removes the leftover journal."""
+    assert run_cli(tmp_path, "run", BASELINE, "--worlds", "50", "--chunk-size", "20",
+                   "--no-plots", "--out", "done").returncode == 0  # fmt: skip
+    from sim.journal import Journal
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(BASELINE).scenario.model_dump(mode="json", exclude_none=True)
+    request = {"scenario": scenario, "seed": scenario["seed"], "worlds": 50, "chunk_size": 20,
+               "source": BASELINE, "command": "crisis-sim run", "replace": False,
+               "csv": False, "plots": False}  # fmt: skip
+    Journal.start(tmp_path / "done", request)
+    tidied = run_cli(tmp_path, "run", "--resume", "done")
+    assert tidied.returncode == 0, tidied.stderr
+    assert "The run had finished" in tidied.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["done"]
+    other = Journal.start(tmp_path / "done", request | {"seed": 1})  # another run's journal
+    refused = run_cli(tmp_path, "run", "--resume", "done")
+    assert refused.returncode == 2 and "already exists" in refused.stderr
+    assert other.folder.exists() and "Traceback" not in refused.stderr
+    (other.folder / "request.json").write_text('{"format": 1, "seed": 1}')  # damaged
+    damaged = run_cli(tmp_path, "run", "--resume", "done")
+    assert damaged.returncode == 2 and "not a journal this version" in damaged.stderr
 
 
 def test_a_full_disk_while_keeping_a_chunk_is_a_message(tmp_path, monkeypatch):
