@@ -22,7 +22,7 @@ import pandas as pd
 from sim.actions import Rung
 from sim.ensemble import EnsembleResult
 from sim.record import CATEGORIES, MEASURES, SUM_SCALE, Recorder
-from sim.runfolder import atomic_folder
+from sim.runfolder import atomic_folder, stamped_folder
 from sim.scenario import scenario_hash
 from sim.world import OUTCOME_CLASSES
 
@@ -142,13 +142,7 @@ def per_tick_tables(recorder: Recorder, tick_hours: int) -> dict[str, pd.DataFra
 
 def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
     """Return a new folder name under ``root`` for a run of this scenario and seed."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    candidate = root / f"{scenario_name}-{stamp}-seed{seed}"
-    suffix = 1
-    while candidate.exists():
-        suffix += 1
-        candidate = root / f"{scenario_name}-{stamp}-seed{seed}-{suffix}"
-    return candidate
+    return stamped_folder(root, scenario_name, f"-seed{seed}")
 
 
 def write_run(

@@ -10,6 +10,7 @@ needs the simulator.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
@@ -100,6 +101,20 @@ def open_run(run_dir: Path | str) -> RunFolder:
     """Open a complete results folder, or raise a RunFolderError saying what is wrong."""
     run_dir = Path(run_dir)
     return RunFolder(run_dir, read_manifest(run_dir))
+
+
+def stamped_folder(root: Path, stem: str, tail: str = "") -> Path:
+    """Return a new folder name under ``root``: ``STEM-<UTC time>TAIL``.
+
+    ``-2``, ``-3``... are added when two folders are named in the same second.
+    """
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    base = f"{stem}-{stamp}{tail}"
+    candidate, suffix = Path(root) / base, 1
+    while candidate.exists():
+        suffix += 1
+        candidate = Path(root) / f"{base}-{suffix}"
+    return candidate
 
 
 def check_target(

@@ -51,6 +51,7 @@ from sim.runfolder import (  # never the model
     atomic_folder,
     check_target,
     open_run,
+    stamped_folder,
 )
 
 FORMAT = 1
@@ -896,13 +897,7 @@ def default_comparison_dir(root: Path, comparison: Comparison) -> Path:
     stem = f"compare-{names[0]}-vs-{names[1]}"
     if len(names) > 2:
         stem += f"-and-{len(names) - 2}-more"
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    candidate = root / f"{stem}-{stamp}"
-    suffix = 1
-    while candidate.exists():
-        suffix += 1
-        candidate = root / f"{stem}-{stamp}-{suffix}"
-    return candidate
+    return stamped_folder(root, stem)
 
 
 def check_comparison_target(out: Path, replace: bool) -> None:
