@@ -86,7 +86,8 @@ class Room:
     def advance(self) -> None:
         """Close the day and play it; at the end, prepare the debrief."""
         if not self._close_day_if(lambda game: True):
-            self._game().advance_day()  # no game, or it is over: raises GameError with why
+            self._game()  # raises when no game has started
+            raise GameError("The game is over.")
 
     def tick_timer(self) -> None:
         """Close the day if its timer has run out (called by the facilitator's page)."""
