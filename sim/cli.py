@@ -637,6 +637,209 @@ def check_patterns_command(
 
 
 @app.command()
+def calibrate(
+    file: ScenarioFile,
+    sets: Annotated[
+        int,
+        typer.Option(
+            "--sets",
+            min=2,
+            help="Parameter sets to draw from the scenario's declared uncertainties (a "
+            "Latin hypercube); each runs one ensemble of --worlds worlds.",
+        ),
+    ] = 1000,
+    worlds: PerPointWorlds = 1000,
+    seed: SeedOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to create (default: results/calibration-SCENARIO-TIME)."
+        ),
+    ] = None,
+    replace: ReplaceOption = False,
+    plots: PlotsOption = True,
+    overrides: SetOption = None,
+    engine: EngineOption = Engine.INPROCESS,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Find the parameter values that reproduce the case's patterns (ABC by rejection).
+
+    Draws --sets parameter sets from the `uncertainties:` ranges, runs an ensemble at
+    each, and accepts a set when every pattern of `check-patterns` holds in most of its
+    worlds. Prints, per parameter, whether the case pins it down, narrows it or leaves it
+    open, and how the outcome shares vary across the accepted sets. Writes sets.csv,
+    region.csv, conclusions.csv and plots. See docs/validation.md.
+    """
+    from sim.analysis.calibration import run_calibration, write_calibration
+    from sim.results import default_run_dir
+    from sim.runfolder import check_target
+
+    _check_scheduler(engine, scheduler)
+    scenario = _load_with_overrides(file, overrides)
+    seed = scenario.seed if seed is None else seed
+    target = out_dir or default_run_dir(RESULTS_ROOT, f"calibration-{scenario.name}", seed)
+    check_target(target, replace)
+    err.print(
+        f"Calibrating {escape(scenario.title)} against the case's patterns: {sets:,} "
+        f"parameter sets x {worlds:,} worlds, seed {seed}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    with _stoppable("analysis"):
+        result = run_calibration(
+            scenario,
+            sets,
+            worlds,
+            seed,
+            engine,
+            _default_workers(engine, workers),
+            scheduler,
+            progress=True,
+        )
+        written = write_calibration(
+            result, target, command=_command_line(), replace=replace, plots=plots
+        )
+    _print_calibration(result)
+    out.print(f"Calibration: {escape(str(written))}/", highlight=False, soft_wrap=True)
+
+
+def _print_calibration(result) -> None:
+    accepted = int(result.table["accepted"].sum())
+    out.print(
+        f"\n{accepted:,} of {len(result.table):,} parameter sets reproduce every pattern "
+        f"({accepted / len(result.table):.0%}).",
+        highlight=False,
+    )
+    if accepted == 0:
+        out.print(
+            "No set is accepted: the patterns that rule sets out are in rejections.png. "
+            "Widen the `uncertainties:` ranges or revisit the policies.",
+            highlight=False,
+        )
+        return
+    region = Table(title="What the case pins down", title_justify="left", box=box.SIMPLE_HEAD)
+    region.add_column("parameter", no_wrap=True)
+    for column in ("prior", "accepted 5-95%", "shift", "verdict", "now"):
+        region.add_column(column, justify="right", no_wrap=column != "accepted 5-95%")
+    for row in result.region().itertuples():
+        region.add_row(
+            escape(row.parameter),
+            f"{row.prior_low:.3g}-{row.prior_high:.3g}",
+            f"{row.accepted_q05:.2g}-{row.accepted_q95:.2g}",
+            f"{row.shift:.2f}",
+            f"{row.verdict} {row.leans}".strip(),
+            f"{row.current:.3g}",
+        )
+    out.print(region)
+    outcomes = Table(title="Outcome shares across the accepted sets", title_justify="left")
+    for column in ("outcome", "5%", "median", "95%"):
+        outcomes.add_column(column, justify="left" if column == "outcome" else "right")
+    for row in result.conclusions().itertuples():
+        outcomes.add_row(row.outcome, f"{row.q05:.0%}", f"{row.median:.0%}", f"{row.q95:.0%}")
+    out.print(outcomes)
+
+
+@app.command("check-directions")
+def check_directions_command(
+    calibration_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="A folder written by `crisis-sim calibrate` on the baseline.",
+            show_default=False,
+            metavar="CALIBRATION_DIR",
+        ),
+    ],
+    sets: Annotated[
+        int,
+        typer.Option("--sets", min=1, help="Accepted parameter sets to check at (spread evenly)."),
+    ] = 20,
+    worlds: PerPointWorlds = 1000,
+    scenarios: Annotated[
+        Path,
+        typer.Option(help="The folder holding the baseline and its variants."),
+    ] = Path("scenarios"),
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write directions.csv and directions.png here."),
+    ] = None,
+    replace: ReplaceOption = False,
+) -> None:
+    """Check that each single-lever variant moves outcomes the way the case's analysts expect.
+
+    At each of --sets accepted parameter sets of a calibration, runs the baseline and six
+    variants (army on the line, a protector Russia, a credible CSTO, strong Western
+    statements, no rumours, early mediation) on the same worlds, and prints the share of
+    sets where each moved its measure in the expected direction. Exits 1 if any did not
+    hold at every set. See docs/validation.md.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from sim.analysis.directions import (
+        BASELINE,
+        check_directions,
+        draw_directions,
+        load_variants,
+        summarise_directions,
+    )
+    from sim.runfolder import atomic_folder, check_target, read_manifest
+    from sim.scenario import load_scenario, scenario_hash
+
+    manifest = read_manifest(calibration_dir)
+    table_path = Path(calibration_dir) / "sets.parquet"
+    if manifest.get("kind") != "calibration" or not table_path.is_file():
+        raise UserError(
+            f"{calibration_dir} is not a calibration folder (no sets.parquet, or its manifest "
+            "says otherwise). Make one with `crisis-sim calibrate FILE`."
+        )
+    baseline = load_scenario(scenarios / f"{BASELINE}.yaml").scenario
+    if manifest.get("scenario_hash") != scenario_hash(baseline):
+        raise UserError(
+            f"{calibration_dir} calibrated another version of {BASELINE} than "
+            f"{scenarios / (BASELINE + '.yaml')} (the file changed, or --set was used). "
+            "Calibrate the file as it is now, then check the directions."
+        )
+    if out_dir is not None:
+        check_target(out_dir, replace)
+    accepted = pd.read_parquet(table_path).query("accepted")
+    chosen = accepted.iloc[np.unique(np.linspace(0, len(accepted) - 1, sets).round().astype(int))]
+    variants = load_variants(scenarios)
+    err.print(
+        f"Checking {len(variants)} directions at {len(chosen)} of {len(accepted):,} accepted "
+        f"sets, {worlds:,} worlds each",
+        highlight=False,
+    )
+    with _stoppable("analysis"):
+        table = check_directions(baseline, variants, chosen, worlds, progress=True)
+    summary = summarise_directions(table)
+    grid = Table(box=box.SIMPLE_HEAD)
+    grid.add_column("variant", no_wrap=True)
+    grid.add_column("measure")
+    grid.add_column("expected", no_wrap=True)
+    grid.add_column("change", justify="right", no_wrap=True)
+    grid.add_column("held at", justify="right", no_wrap=True)
+    for row in summary.itertuples():
+        mark = "green" if row.held_in == 1 else "red"
+        grid.add_row(
+            row.variant,
+            row.measure,
+            row.expected.split()[0],
+            f"{row.change_min:+.2g} to {row.change_max:+.2g}",
+            f"[{mark}]{row.held_in:.0%}[/{mark}]",
+        )
+    out.print(grid)
+    if out_dir is not None:
+        with atomic_folder(out_dir, replace) as folder:
+            table.to_csv(folder / "directions.csv", index=False)
+            summary.to_csv(folder / "summary.csv", index=False)
+            draw_directions(table, baseline.title, folder)
+        out.print(f"Directions: {escape(str(out_dir))}/", highlight=False, soft_wrap=True)
+    if (summary["held_in"] < 1).any():
+        raise typer.Exit(1)
+
+
+@app.command()
 def rerun(
     run_dir: RunDir,
     out_dir: Annotated[

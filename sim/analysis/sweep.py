@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,8 +205,14 @@ def evaluate_design(
     workers: int = 1,
     scheduler: str | None = None,
     progress: bool = False,
+    evaluate: Callable[..., dict[str, float]] = evaluate_point,
 ) -> pd.DataFrame:
-    """Run every point of ``design``; return the design with one column per measure."""
+    """Run every point of ``design``; return the design with one column per measure.
+
+    ``evaluate(scenario, overrides, worlds, seed)`` measures one point (by default the
+    outcome measures of :func:`evaluate_point`; calibration adds the case's patterns).
+    It must be a module-level function, so the process and Dask engines can send it.
+    """
     from sim.ensemble import map_tasks
 
     if worlds < 1:
@@ -219,7 +226,7 @@ def evaluate_design(
     with tqdm(
         total=len(tasks), unit=" points", delay=1.0, disable=not progress, leave=False
     ) as bar:
-        for index, measures in map_tasks(evaluate_point, tasks, engine, workers, scheduler):
+        for index, measures in map_tasks(evaluate, tasks, engine, workers, scheduler):
             results[index] = measures
             bar.update(1)
     measures = pd.DataFrame([results[i] for i in range(len(tasks))])

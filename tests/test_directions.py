@@ -1,0 +1,142 @@
+"""Directional checks: each single-lever variant moves outcomes as the case's analysts
+expect, at parameter sets spread over the accepted region, not only at the defaults."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.calibration import run_calibration
+from sim.analysis.directions import (
+    DIRECTIONS,
+    check_directions,
+    lever_paths,
+    load_variants,
+    summarise_directions,
+)
+from sim.errors import UserError
+from sim.scenario import load_scenario
+
+from conftest import SCENARIOS, run_cli
+
+BASELINE = SCENARIOS / "baseline-may-2021.yaml"
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(BASELINE).scenario
+
+
+@pytest.fixture(scope="module")
+def variants():
+    return load_variants(SCENARIOS)
+
+
+@pytest.fixture(scope="module")
+def accepted_sets(baseline) -> pd.DataFrame:
+    """Sets spread over the accepted region of a small calibration (as docs/validation.md)."""
+    calibration = run_calibration(baseline, sets=40, worlds=300, seed=7)
+    accepted = calibration.accepted
+    assert len(accepted) >= 6, "too few accepted sets to spread the checks over"
+    return accepted.iloc[np.linspace(0, len(accepted) - 1, 6).round().astype(int)]
+
+
+def test_every_direction_holds_across_the_accepted_region(baseline, variants, accepted_sets):
+    table = check_directions(baseline, variants, accepted_sets, worlds=400)
+    summary = summarise_directions(table).set_index("variant")
+    assert list(summary.index) == [d.variant for d in DIRECTIONS]
+    failed = table[~table.as_expected]
+    assert failed.empty, failed
+    # The sets differ where the case leaves room, so the checks are not one point six times.
+    spread = accepted_sets[list(baseline.uncertainties)].std()
+    assert (spread > 0).all()
+
+
+def test_the_variants_lever_is_kept_when_a_calibrated_set_is_applied(baseline, variants):
+    assert lever_paths(baseline, variants["response-no-rumours"]) == {
+        "dynamics.false_report_probability",
+        "dynamics.rumour_per_km",
+    }
+    assert lever_paths(baseline, variants["advance-army-line"]) == set()
+
+
+def test_a_direction_that_fails_at_one_set_is_reported():
+    table = pd.DataFrame(
+        {
+            "set": [0, 1, 0, 1],
+            "variant": ["advance-army-line"] * 2 + ["response-no-rumours"] * 2,
+            "difference": [-3.0, 0.2, -0.3, -0.2],
+            "as_expected": [True, False, True, True],
+        }
+    )
+    summary = summarise_directions(table).set_index("variant")
+    assert summary.loc["advance-army-line", "held_in"] == 0.5
+    assert summary.loc["advance-army-line", "change_max"] == 0.2
+    assert summary.loc["response-no-rumours", "held_in"] == 1.0
+
+
+def test_directions_are_refused_for_another_scenario(variants):
+    other = load_scenario(SCENARIOS / "advance-heights.yaml").scenario
+    with pytest.raises(UserError, match="written for the variants of baseline-may-2021"):
+        check_directions(other, variants, pd.DataFrame(), worlds=10)
+
+
+@pytest.fixture(scope="module")
+def calibration_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("calibration")
+    result = run_cli(
+        folder,
+        "calibrate",
+        str(BASELINE),
+        "--sets",
+        "8",
+        "--worlds",
+        "100",
+        "--no-plots",
+        "--out",
+        "c",
+    )
+    assert result.returncode == 0, result.stderr
+    return folder / "c"
+
+
+def test_the_check_directions_command(tmp_path, calibration_dir):
+    result = run_cli(
+        tmp_path,
+        "check-directions",
+        str(calibration_dir),
+        "--sets",
+        "2",
+        "--worlds",
+        "200",
+        "--scenarios",
+        str(SCENARIOS),
+        "--out",
+        "d",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "response-no-rumours" in result.stdout and "100%" in result.stdout
+    table = pd.read_csv(tmp_path / "d" / "directions.csv")
+    assert len(table) == 2 * len(DIRECTIONS) and table.as_expected.all()
+    assert (tmp_path / "d" / "directions.png").stat().st_size > 10_000
+
+
+def test_check_directions_refuses_a_calibration_of_another_baseline(tmp_path, calibration_dir):
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, scenarios)
+    baseline = scenarios / "baseline-may-2021.yaml"
+    baseline.write_text(baseline.read_text().replace("worlds: 10000", "worlds: 9000"))
+    result = run_cli(
+        tmp_path, "check-directions", str(calibration_dir), "--scenarios", str(scenarios)
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "calibrated another version" in result.stderr
+
+
+def test_check_directions_refuses_a_folder_that_is_not_a_calibration(tmp_path, baseline_run_dir):
+    result = run_cli(tmp_path, "check-directions", str(baseline_run_dir))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "not a calibration folder" in result.stderr
