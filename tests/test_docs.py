@@ -122,3 +122,25 @@ def test_model_doc_names_only_real_parameters():
     assert len(cited) > 20
     for section, name in cited:
         assert name in sections[section].model_fields, f"{section}.{name} does not exist"
+
+
+def test_the_authoring_guides_ranges_and_levers_load(tmp_path):
+    minimal = _yaml_blocks(ROOT / "docs" / "scenarios.md")[0]
+    declared = _yaml_blocks(ROOT / "docs" / "authoring.md")[0]
+    file = tmp_path / "my-crisis.yaml"
+    file.write_text(minimal + declared)
+    scenario = load_scenario(file).scenario
+    assert scenario.uncertainties["dynamics.statement_calming"] == (0.2, 1.0)
+    assert scenario.levers["actors.russia.policy"] == ["broker", "protector"]
+
+
+def test_the_validation_page_shows_the_baselines_calibrated_values():
+    """docs/validation.md's region table names the baseline's current value of each."""
+    from sim.parameters import parameter
+
+    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    baseline = load_scenario(SCENARIOS / "baseline-may-2021.yaml").scenario
+    for path in baseline.uncertainties:
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{path}` |"))
+        shown = row.rstrip(" |").rsplit("|", 1)[-1].replace("*", "").split("(")[0].strip()
+        assert float(shown) == parameter(baseline, path).value, path
