@@ -311,6 +311,28 @@ class Method(StrEnum):
     MORRIS = "morris"
 
 
+def _analysis_setup(
+    file: Path,
+    overrides: list[str] | None,
+    seed: int | None,
+    out_dir: Path | None,
+    replace: bool,
+    engine: Engine,
+    scheduler: str | None,
+    kind: str,
+):
+    """Load an analysis's scenario and settle its seed and folder before any world runs."""
+    from sim.results import default_run_dir
+    from sim.runfolder import check_target
+
+    _check_scheduler(engine, scheduler)
+    scenario = _load_with_overrides(file, overrides)
+    seed = scenario.seed if seed is None else seed
+    target = out_dir or default_run_dir(RESULTS_ROOT, f"{kind}-{scenario.name}", seed)
+    check_target(target, replace)
+    return scenario, seed, target
+
+
 PerPointWorlds = Annotated[
     int,
     typer.Option(
@@ -370,8 +392,6 @@ def sweep(
     measures) and plots: shares against one parameter with 95% bands, heatmaps for two.
     """
     from sim.analysis.sweep import grid_design, parse_axis, run_sweep, sample_design, write_sweep
-    from sim.results import default_run_dir
-    from sim.runfolder import check_target
 
     if bool(params) == (sample is not None):
         raise UserError(
@@ -380,16 +400,14 @@ def sweep(
         )
     if (n is not None) != (sample is not None):
         raise UserError("--n goes with --sample: e.g. --sample lhs --n 64.")
-    _check_scheduler(engine, scheduler)
-    scenario = _load_with_overrides(file, overrides)
-    seed = scenario.seed if seed is None else seed
+    scenario, seed, target = _analysis_setup(
+        file, overrides, seed, out_dir, replace, engine, scheduler, "sweep"
+    )
     if sample is not None:
         assert n is not None
         design, method = sample_design(scenario, sample.value, n, seed), sample.value
     else:
         design, method = grid_design([parse_axis(scenario, p) for p in params or []]), "grid"
-    target = out_dir or default_run_dir(RESULTS_ROOT, f"sweep-{scenario.name}", seed)
-    check_target(target, replace)
     err.print(
         f"Sweeping {escape(scenario.title)}: {len(design):,} points x {worlds:,} worlds x "
         f"{scenario.ticks} ticks, seed {seed}",
@@ -486,14 +504,10 @@ def sensitivity(
     95% intervals), the sample and its measures, and one ranked bar plot per measure.
     """
     from sim.analysis.sensitivity import points_needed, run_sensitivity, write_sensitivity
-    from sim.results import default_run_dir
-    from sim.runfolder import check_target
 
-    _check_scheduler(engine, scheduler)
-    scenario = _load_with_overrides(file, overrides)
-    seed = scenario.seed if seed is None else seed
-    target = out_dir or default_run_dir(RESULTS_ROOT, f"sensitivity-{scenario.name}", seed)
-    check_target(target, replace)
+    scenario, seed, target = _analysis_setup(
+        file, overrides, seed, out_dir, replace, engine, scheduler, "sensitivity"
+    )
     if scenario.uncertainties:
         err.print(
             f"{method.value.capitalize()} over {len(scenario.uncertainties)} uncertainties of "
@@ -672,14 +686,10 @@ def calibrate(
     region.csv, conclusions.csv and plots. See docs/validation.md.
     """
     from sim.analysis.calibration import run_calibration, write_calibration
-    from sim.results import default_run_dir
-    from sim.runfolder import check_target
 
-    _check_scheduler(engine, scheduler)
-    scenario = _load_with_overrides(file, overrides)
-    seed = scenario.seed if seed is None else seed
-    target = out_dir or default_run_dir(RESULTS_ROOT, f"calibration-{scenario.name}", seed)
-    check_target(target, replace)
+    scenario, seed, target = _analysis_setup(
+        file, overrides, seed, out_dir, replace, engine, scheduler, "calibration"
+    )
     err.print(
         f"Calibrating {escape(scenario.title)} against the case's patterns: {sets:,} "
         f"parameter sets x {worlds:,} worlds, seed {seed}",

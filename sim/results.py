@@ -228,6 +228,17 @@ def analysis_manifest(
     }
 
 
+def write_analysis_manifest(
+    folder: Path, kind: str, scenario, design: dict, *, engine: dict, timings: dict, command: str
+) -> dict:
+    """Write an analysis folder's manifest (see :func:`analysis_manifest`) and return it."""
+    manifest = analysis_manifest(
+        kind, scenario, design, engine=engine, timings=timings, command=command
+    )
+    write_manifest(folder, manifest)
+    return manifest
+
+
 def write_manifest(folder: Path, manifest: dict) -> None:
     """Write ``manifest.json`` into ``folder`` (readable JSON, keys in the given order)."""
     text = json.dumps(manifest, indent=2, sort_keys=False)

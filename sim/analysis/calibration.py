@@ -235,7 +235,7 @@ def write_calibration(
     result: Calibration, out: Path, *, command: str = "", replace: bool = False, plots: bool = True
 ) -> Path:
     """Write a calibration folder atomically: sets, region, conclusions, manifest, plots."""
-    from sim.results import analysis_manifest, write_manifest
+    from sim.results import write_analysis_manifest
     from sim.runfolder import atomic_folder
 
     with atomic_folder(Path(out), replace) as folder:
@@ -257,7 +257,8 @@ def write_calibration(
             "acceptance": f"every pattern holds in more than {MAJORITY:.0%} of a set's worlds",
             "patterns": [p.key for p in PATTERNS],
         }
-        manifest = analysis_manifest(
+        write_analysis_manifest(
+            folder,
             "calibration",
             result.scenario,
             design,
@@ -265,7 +266,6 @@ def write_calibration(
             timings=result.timings,
             command=command,
         )
-        write_manifest(folder, manifest)
         if plots:
             from sim.analysis.calibration_plots import draw_calibration
 

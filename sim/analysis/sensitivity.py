@@ -211,7 +211,7 @@ def write_sensitivity(
     plots: bool = True,
 ) -> Path:
     """Write a sensitivity folder atomically: manifest, samples, indices (CSV too), plots."""
-    from sim.results import analysis_manifest, write_manifest
+    from sim.results import write_analysis_manifest
     from sim.runfolder import atomic_folder
 
     scenario = result.scenario
@@ -228,7 +228,8 @@ def write_sensitivity(
             "worlds_per_point": result.worlds,
             "seed": result.seed,
         }
-        manifest = analysis_manifest(
+        manifest = write_analysis_manifest(
+            folder,
             "sensitivity",
             scenario,
             design,
@@ -236,7 +237,6 @@ def write_sensitivity(
             timings=result.timings,
             command=command,
         )
-        write_manifest(folder, manifest)
         if plots:
             (folder / "plots").mkdir()
             draw_indices(result.indices, manifest, folder / "plots")

@@ -278,7 +278,7 @@ def write_sweep(
     result: SweepResult, out: Path, *, command: str = "", replace: bool = False, plots: bool = True
 ) -> Path:
     """Write a sweep folder atomically: manifest, points table (parquet and CSV), plots."""
-    from sim.results import analysis_manifest, write_manifest
+    from sim.results import write_analysis_manifest
     from sim.runfolder import atomic_folder
 
     with atomic_folder(Path(out), replace) as folder:
@@ -292,7 +292,8 @@ def write_sweep(
             "seed": result.seed,
             "outcome_classes": OUTCOME_NAMES,
         }
-        manifest = analysis_manifest(
+        manifest = write_analysis_manifest(
+            folder,
             "sweep",
             result.scenario,
             design,
@@ -300,7 +301,6 @@ def write_sweep(
             timings=result.timings,
             command=command,
         )
-        write_manifest(folder, manifest)
         if plots:
             from sim.analysis.sweep_plots import draw_sweep
 
