@@ -333,6 +333,15 @@ def _analysis_setup(
     return scenario, seed, target
 
 
+PatternsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--patterns",
+        metavar="FILE.py",
+        help="Check another crisis's patterns: a Python file defining PATTERNS, a tuple of "
+        "sim.analysis.patterns.Pattern (default: the May 2021 case's; docs/authoring.md).",
+    ),
+]
 PerPointWorlds = Annotated[
     int,
     typer.Option(
@@ -613,17 +622,19 @@ def check_patterns_command(
         bool,
         typer.Option("--strict", help="Exit 1 unless every pattern holds in most worlds."),
     ] = False,
+    patterns_file: PatternsOption = None,
 ) -> None:
     """Check a run against the patterns of the May 2021 case, world by world.
 
     Prints each pattern (the advance's depth, no shots, the CSTO's statement, Russia's
     restraint, local talks, the public's alarm), the share of worlds where it holds, and
-    whether it holds in most of them. See docs/validation.md.
+    whether it holds in most of them. With --patterns, another crisis's patterns instead.
+    See docs/validation.md.
     """
-    from sim.analysis.patterns import MAJORITY, check_patterns
+    from sim.analysis.patterns import MAJORITY, check_patterns, load_patterns
     from sim.runfolder import read_manifest
 
-    table = check_patterns(run_dir)
+    table = check_patterns(run_dir, load_patterns(patterns_file))
     manifest = read_manifest(run_dir)
     out.print(
         f"\n[bold]{escape(manifest.get('title', str(run_dir)))}[/bold]: the case's patterns "
@@ -676,6 +687,7 @@ def calibrate(
     engine: EngineOption = Engine.INPROCESS,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
+    patterns_file: PatternsOption = None,
 ) -> None:
     """Find the parameter values that reproduce the case's patterns (ABC by rejection).
 
@@ -706,6 +718,7 @@ def calibrate(
             _default_workers(engine, workers),
             scheduler,
             progress=True,
+            patterns_file=patterns_file,
         )
         written = write_calibration(
             result, target, command=_command_line(), replace=replace, plots=plots

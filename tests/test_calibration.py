@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim.analysis.calibration import (
-    PATTERN_COLUMNS,
     accepted,
     accepted_region,
     conclusions,
@@ -23,6 +24,7 @@ from sim.scenario import load_scenario
 from conftest import SCENARIOS, run_cli
 
 BASELINE = SCENARIOS / "baseline-may-2021.yaml"
+PATTERN_COLUMNS = [f"pattern_{p.key}" for p in PATTERNS]
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +151,53 @@ def test_the_calibrate_command_explains_a_scenario_without_ranges(tmp_path):
     assert result.returncode == 2
     assert "uncertainties:" in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_a_calibration_against_another_crisiss_patterns(tmp_path, baseline):
+    from test_patterns import SHALLOW
+
+    (tmp_path / "mine.py").write_text(SHALLOW)
+    alone = run_calibration(baseline, sets=4, worlds=40, seed=3, patterns_file=tmp_path / "mine.py")
+    assert [c for c in alone.table if c.startswith("pattern_")] == [
+        "pattern_shallow",
+        "pattern_all",
+    ]
+    assert alone.table["accepted"].tolist() == (alone.table["pattern_shallow"] > 0.5).tolist()
+    spread = run_calibration(
+        baseline,
+        sets=4,
+        worlds=40,
+        seed=3,
+        engine="processes",
+        workers=2,
+        patterns_file=tmp_path / "mine.py",
+    )  # the workers load the file themselves
+    pd.testing.assert_frame_equal(alone.table, spread.table)
+    assert rejections(alone.table)["pattern"].tolist() == ["shallow"]
+
+
+def test_the_calibrate_command_records_its_patterns_file(tmp_path):
+    from test_patterns import SHALLOW
+
+    (tmp_path / "mine.py").write_text(SHALLOW)
+    result = run_cli(
+        tmp_path,
+        "calibrate",
+        str(BASELINE),
+        "--sets",
+        "3",
+        "--worlds",
+        "20",
+        "--no-plots",
+        "--patterns",
+        "mine.py",
+        "--out",
+        "c",
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    assert manifest["patterns"] == ["shallow"]
+    assert manifest["patterns_file"] == str((tmp_path / "mine.py").resolve())
+    broken = run_cli(tmp_path, "calibrate", str(BASELINE), "--patterns", "nope.py", "--out", "d")
+    assert broken.returncode == 2 and "Cannot read the patterns file" in broken.stderr
+    assert not (tmp_path / "d").exists()

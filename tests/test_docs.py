@@ -144,3 +144,15 @@ def test_the_validation_page_shows_the_baselines_calibrated_values():
         row = next(line for line in text.splitlines() if line.startswith(f"| `{path}` |"))
         shown = row.rstrip(" |").rsplit("|", 1)[-1].replace("*", "").split("(")[0].strip()
         assert float(shown) == parameter(baseline, path).value, path
+
+
+def test_the_authoring_guides_patterns_file_loads_and_checks_a_run(tmp_path, baseline_run_dir):
+    from sim.analysis.patterns import check_patterns, load_patterns
+
+    text = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    example = re.findall(r"```python\n(.*?)```", text, re.S)[0]
+    (tmp_path / "my-crisis.py").write_text(example)
+    patterns = load_patterns(tmp_path / "my-crisis.py")
+    assert [p.key for p in patterns] == ["advance_depth", "talks_within_a_week"]
+    table = check_patterns(baseline_run_dir, patterns)
+    assert list(table.pattern) == ["advance_depth", "talks_within_a_week", "all"]

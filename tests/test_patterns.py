@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.patterns import PATTERNS, check_patterns, pattern_table
+from sim.analysis.patterns import PATTERNS, check_patterns, load_patterns, pattern_table
 from sim.ensemble import run_ensemble
 from sim.runfolder import RunFolderError, open_run
 from sim.scenario import load_scenario
@@ -137,3 +137,56 @@ def test_the_scripted_record_replays_the_days_of_the_case():
     assert (worlds.talks_day <= 3.0).all()
     table = pattern_table(worlds)
     assert table.drop(columns="alarm_spike_then_calm").all().all(), table.mean()
+
+
+SHALLOW = """
+from sim.analysis.patterns import Pattern
+
+PATTERNS = (
+    Pattern(
+        "shallow",
+        "The advance stayed under a kilometre",
+        "max_depth_km < 1",
+        ("max_depth_km",),
+        lambda w: w.max_depth_km < 1.0,
+    ),
+)
+"""
+
+
+def test_another_crisiss_patterns_come_from_a_file(tmp_path, baseline_run_dir):
+    (tmp_path / "mine.py").write_text(SHALLOW)
+    result = run_cli(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "mine.py")
+    assert result.returncode == 0, result.stderr
+    assert "shallow" in result.stdout and "alarm_spike" not in result.stdout
+    table = check_patterns(baseline_run_dir, load_patterns(tmp_path / "mine.py"))
+    worlds = open_run(baseline_run_dir).worlds
+    assert list(table.pattern) == ["shallow", "all"]
+    assert table.share[0] == pytest.approx((worlds.max_depth_km < 1.0).mean())
+    assert load_patterns(None) is PATTERNS
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("PATTERNS = (\n", "line 1: SyntaxError"),
+        ("x = 1\nraise RuntimeError('no data')\n", "line 2: RuntimeError: no data"),
+        ("PATTERN = ()\n", "defines no PATTERNS"),
+        ("PATTERNS = ('depth',)\n", "not a Pattern"),
+        (SHALLOW + "PATTERNS = PATTERNS * 2\n", "unique names"),
+        (SHALLOW.replace('("max_depth_km",)', '("max_dept_km",)'), "lacks max_dept_km"),
+        (SHALLOW.replace("w.max_depth_km < 1.0", "True"), "returned 1 values for 2000"),
+        (SHALLOW.replace("w.max_depth_km < 1.0", "w.nope"), "check of pattern shallow failed"),
+    ],
+)
+def test_a_broken_patterns_file_is_explained(tmp_path, baseline_run_dir, text, message):
+    (tmp_path / "broken.py").write_text(text)
+    result = run_cli(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "broken.py")
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_missing_patterns_file_is_explained(tmp_path, baseline_run_dir):
+    result = run_cli(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "gone.py")
+    assert result.returncode == 2
+    assert "Cannot read the patterns file gone.py" in result.stderr

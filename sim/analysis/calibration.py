@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis.measures import OUTCOME_NAMES, share_name, summarise
-from sim.analysis.patterns import MAJORITY, PATTERNS, pattern_table
+from sim.analysis.patterns import MAJORITY, load_patterns, pattern_table
 from sim.analysis.sweep import evaluate_design, sample_design
 from sim.engine import Engine
 from sim.errors import UserError
@@ -48,23 +49,34 @@ MIN_ACCEPTED = 20
 
 
 def pattern_column(key: str) -> str:
-    """Return the points-table column holding a pattern's share of worlds."""
+    """Return the sets-table column holding a pattern's share of worlds."""
     return f"pattern_{key}"
 
 
-PATTERN_COLUMNS = [pattern_column(p.key) for p in PATTERNS]
+def pattern_columns(table: pd.DataFrame) -> list[str]:
+    """Return a sets table's pattern-share columns (one per pattern, not ``pattern_all``)."""
+    return [c for c in table.columns if c.startswith("pattern_") and c != "pattern_all"]
 
 
 def evaluate_patterns(
-    scenario: Scenario, overrides: dict[str, Any], worlds: int, seed: int
+    scenario: Scenario,
+    overrides: dict[str, Any],
+    worlds: int,
+    seed: int,
+    patterns_file: str | None = None,
 ) -> dict[str, float]:
-    """Run one parameter set's ensemble; return its outcome measures and pattern shares."""
+    """Run one parameter set's ensemble; return its outcome measures and pattern shares.
+
+    The patterns are the May 2021 case's, or those of ``patterns_file``: a path, not the
+    patterns themselves, so that every engine's workers can load them.
+    """
     from sim.ensemble import run_ensemble
 
+    patterns = load_patterns(patterns_file)
     outcomes = run_ensemble(with_overrides(scenario, overrides), worlds=worlds, seed=seed).outcomes
-    held = pattern_table(outcomes)
+    held = pattern_table(outcomes, patterns)
     found = summarise(outcomes)
-    for pattern in PATTERNS:
+    for pattern in patterns:
         found[pattern_column(pattern.key)] = float(held[pattern.key].mean())
     found["pattern_all"] = float(held.all(axis=1).mean())
     return found
@@ -72,7 +84,7 @@ def evaluate_patterns(
 
 def accepted(table: pd.DataFrame) -> pd.Series:
     """Return, per parameter set, whether every pattern holds in most of its worlds."""
-    return (table[PATTERN_COLUMNS] > MAJORITY).all(axis=1)
+    return (table[pattern_columns(table)] > MAJORITY).all(axis=1)
 
 
 @dataclass
@@ -86,6 +98,7 @@ class Calibration:
     seed: int
     timings: dict[str, float] = field(default_factory=dict)
     engine: dict[str, Any] = field(default_factory=dict)
+    patterns_file: str | None = None  # None: the May 2021 case's patterns
 
     @property
     def accepted(self) -> pd.DataFrame:
@@ -110,15 +123,20 @@ def run_calibration(
     workers: int = 1,
     scheduler: str | None = None,
     progress: bool = False,
+    patterns_file: Path | str | None = None,
 ) -> Calibration:
     """Draw ``sets`` parameter sets from the scenario's uncertainties and test each one.
 
     Every set runs ``worlds`` worlds from ``seed`` (default: the scenario's) and the Latin
-    hypercube is drawn from the same seed, so a calibration repeats exactly.
+    hypercube is drawn from the same seed, so a calibration repeats exactly. The patterns
+    are the May 2021 case's, or those a ``patterns_file`` defines (see
+    :func:`sim.analysis.patterns.load_patterns`).
     """
     if sets < 2:
         raise UserError(f"A calibration needs at least 2 parameter sets (got --sets {sets}).")
     seed = scenario.seed if seed is None else seed
+    patterns_file = None if patterns_file is None else str(Path(patterns_file).resolve())
+    load_patterns(patterns_file)  # a broken file is reported before any world runs
     design = sample_design(scenario, "lhs", sets, seed)
     started = time.perf_counter()
     table = evaluate_design(
@@ -130,7 +148,7 @@ def run_calibration(
         workers,
         scheduler,
         progress,
-        evaluate=evaluate_patterns,
+        evaluate=partial(evaluate_patterns, patterns_file=patterns_file),
     )
     table["accepted"] = accepted(table)
     return Calibration(
@@ -141,6 +159,7 @@ def run_calibration(
         seed,
         timings={"simulate_s": round(time.perf_counter() - started, 3)},
         engine={"name": Engine(engine).value, "workers": workers},
+        patterns_file=patterns_file,
     )
 
 
@@ -221,12 +240,11 @@ def conclusions(table: pd.DataFrame) -> pd.DataFrame:
 
 def rejections(table: pd.DataFrame) -> pd.DataFrame:
     """Return, per pattern, the share of sets in which it fails (held in too few worlds)."""
+    columns = pattern_columns(table)
     return pd.DataFrame(
         {
-            "pattern": [p.key for p in PATTERNS],
-            "fails_in": [
-                float((table[pattern_column(p.key)] <= MAJORITY).mean()) for p in PATTERNS
-            ],
+            "pattern": [c.removeprefix("pattern_") for c in columns],
+            "fails_in": [float((table[c] <= MAJORITY).mean()) for c in columns],
         }
     )
 
@@ -255,7 +273,8 @@ def write_calibration(
             "worlds_per_set": result.worlds,
             "seed": result.seed,
             "acceptance": f"every pattern holds in more than {MAJORITY:.0%} of a set's worlds",
-            "patterns": [p.key for p in PATTERNS],
+            "patterns": [c.removeprefix("pattern_") for c in pattern_columns(result.table)],
+            "patterns_file": result.patterns_file,
         }
         write_analysis_manifest(
             folder,

@@ -16,7 +16,7 @@ random numbers), so the difference is the lever's, not luck's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,13 +127,18 @@ def compare_at(
     overrides: dict[str, Any],
     worlds: int,
     seed: int,
+    directions: Sequence[Direction] = DIRECTIONS,
 ) -> list[dict[str, Any]]:
-    """Run the baseline and every variant at one parameter set; one row per direction."""
+    """Run the baseline and every variant at one parameter set; one row per direction.
+
+    ``variants`` maps each direction's ``variant`` name to its scenario; another crisis
+    passes its own ``directions``.
+    """
     from sim.ensemble import run_ensemble
 
     base = run_ensemble(with_overrides(baseline, overrides), worlds=worlds, seed=seed).outcomes
     rows = []
-    for direction in DIRECTIONS:
+    for direction in directions:
         variant = variants[direction.variant]
         kept = {k: v for k, v in overrides.items() if k not in lever_paths(baseline, variant)}
         moved = run_ensemble(with_overrides(variant, kept), worlds=worlds, seed=seed).outcomes

@@ -7,17 +7,25 @@ the case brief (``docs/model.md``, section 1.2) and checks it on every world of 
 ``worlds.parquet``. A pattern *holds* in a run when it holds in most of its worlds.
 
 ``crisis-sim check-patterns RUN_DIR`` prints the table; :func:`check_patterns` returns it.
+Another crisis has other patterns: write them as a ``PATTERNS`` tuple in a Python file
+and pass it with ``--patterns FILE`` (:func:`load_patterns`; docs/authoring.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import importlib.util
+import sys
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.errors import UserError
 from sim.runfolder import RunFolderError, open_run
 
 #: A pattern holds in a run when it holds in more than this share of its worlds.
@@ -97,18 +105,81 @@ PATTERNS: tuple[Pattern, ...] = (
 )
 
 
-def pattern_table(worlds: pd.DataFrame) -> pd.DataFrame:
+def _refuse(path: Path, problem: str) -> UserError:
+    return UserError(
+        f"{path}: {problem} A patterns file defines PATTERNS, a tuple of "
+        "sim.analysis.patterns.Pattern, each with a unique key; see docs/authoring.md, "
+        "section 6, and sim/analysis/patterns.py for the May 2021 case's."
+    )
+
+
+@cache
+def _patterns_from(path: Path, digest: str) -> tuple[Pattern, ...]:
+    """Import a patterns file once per content (``digest``), in any process."""
+    name = f"crisis_sim_patterns_{digest[:16]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise _refuse(path, "is not a Python file.")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # the user's code: report where it failed, not a traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+        line = getattr(error, "lineno", None) or (frames[-1].lineno if frames else "?")
+        raise _refuse(path, f"line {line}: {type(error).__name__}: {error}.") from None
+    found = getattr(module, "PATTERNS", None)
+    if not isinstance(found, Sequence) or not found:
+        raise _refuse(path, "defines no PATTERNS (or an empty one).")
+    if not all(isinstance(p, Pattern) for p in found):
+        raise _refuse(path, "PATTERNS holds something that is not a Pattern.")
+    keys = [p.key for p in found]
+    if len(set(keys)) < len(keys) or not all(k.isidentifier() for k in keys):
+        raise _refuse(path, f"pattern keys must be unique names (got {', '.join(keys)}).")
+    sys.modules.setdefault(name, module)
+    return tuple(found)
+
+
+def load_patterns(path: Path | str | None) -> tuple[Pattern, ...]:
+    """Return the patterns a file defines, or the May 2021 case's when ``path`` is None."""
+    if path is None:
+        return PATTERNS
+    file = Path(path).resolve()
+    try:
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    except OSError as error:
+        raise UserError(
+            f"Cannot read the patterns file {path}: {error.strerror or error}. Check the path."
+        ) from None
+    return _patterns_from(file, digest)
+
+
+def pattern_table(worlds: pd.DataFrame, patterns: Sequence[Pattern] = PATTERNS) -> pd.DataFrame:
     """Return one boolean column per pattern, saying whether it holds in each world."""
-    missing = sorted({c for p in PATTERNS for c in p.columns} - set(worlds.columns))
+    missing = sorted({c for p in patterns for c in p.columns} - set(worlds.columns))
     if missing:
         raise RunFolderError(
             f"The worlds table lacks {', '.join(missing)}, which the pattern checks read. "
-            "It was written by an older crisis-sim: rerun the scenario."
+            "It was written by an older crisis-sim (rerun the scenario), or a pattern "
+            "names a column that does not exist (docs/results.md lists them)."
         )
-    return pd.DataFrame({p.key: p.check(worlds).to_numpy(dtype=bool) for p in PATTERNS})
+    held = {}
+    for p in patterns:
+        try:
+            held[p.key] = np.asarray(p.check(worlds), dtype=bool)
+        except Exception as error:  # a user's check: name it, do not dump a traceback
+            raise UserError(
+                f"The check of pattern {p.key} failed: {type(error).__name__}: {error}. It "
+                "must take the worlds table and return one true or false per world."
+            ) from None
+        if held[p.key].shape != (len(worlds),):
+            raise UserError(
+                f"The check of pattern {p.key} returned {held[p.key].size} values for "
+                f"{len(worlds)} worlds: it must return one true or false per world."
+            )
+    return pd.DataFrame(held)
 
 
-def check_patterns(run_dir: Path | str) -> pd.DataFrame:
+def check_patterns(run_dir: Path | str, patterns: Sequence[Pattern] = PATTERNS) -> pd.DataFrame:
     """Return, for each pattern, the share of the run's worlds in which it holds.
 
     Columns: ``pattern``, ``statement``, ``check``, ``share``, ``holds`` (share above
@@ -116,7 +187,7 @@ def check_patterns(run_dir: Path | str) -> pd.DataFrame:
     holds at once.
     """
     worlds = open_run(run_dir).worlds
-    table = pattern_table(worlds)
+    table = pattern_table(worlds, patterns)
     rows = [
         {
             "pattern": p.key,
@@ -124,7 +195,7 @@ def check_patterns(run_dir: Path | str) -> pd.DataFrame:
             "check": p.check_text,
             "share": float(table[p.key].mean()),
         }
-        for p in PATTERNS
+        for p in patterns
     ]
     rows.append(
         {
