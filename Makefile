@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$c" 2>/dev/null || echo "$$c"; break; fi; done)
 
-.PHONY: demo test fuzz lint format bench docs clean browser
+.PHONY: demo test fuzz lint format bench docs validation clean browser
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -78,6 +78,17 @@ bench: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m sim.docgen
+
+# The calibration and directional checks behind docs/validation.md (about 6 minutes on
+# two cores); their plots are copied into docs/img/ for the page.
+validation: $(VENV)/.installed
+	$(BIN)/crisis-sim calibrate scenarios/baseline-may-2021.yaml --sets 2000 --worlds 1000 \
+	  --engine processes --workers 2 --out results/calibration-baseline --replace
+	$(BIN)/crisis-sim check-directions results/calibration-baseline --sets 30 --worlds 1000 \
+	  --out results/directions --replace
+	for plot in region rejections pair conclusions; do \
+	  cp results/calibration-baseline/plots/$$plot.png docs/img/calibration-$$plot.png; done
+	cp results/directions/directions.png docs/img/directions.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

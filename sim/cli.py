@@ -802,11 +802,11 @@ def check_directions_command(
     from sim.analysis.directions import (
         BASELINE,
         check_directions,
-        draw_directions,
         load_variants,
         summarise_directions,
+        write_directions,
     )
-    from sim.runfolder import atomic_folder, check_target, read_manifest
+    from sim.runfolder import check_target, read_manifest
     from sim.scenario import load_scenario, scenario_hash
 
     manifest = read_manifest(calibration_dir)
@@ -853,10 +853,16 @@ def check_directions_command(
         )
     out.print(grid)
     if out_dir is not None:
-        with atomic_folder(out_dir, replace) as folder:
-            table.to_csv(folder / "directions.csv", index=False)
-            summary.to_csv(folder / "summary.csv", index=False)
-            draw_directions(table, baseline.title, folder)
+        write_directions(
+            table,
+            baseline,
+            out_dir,
+            calibration=Path(calibration_dir),
+            worlds=worlds,
+            seed=baseline.seed,
+            command=_command_line(),
+            replace=replace,
+        )
         out.print(f"Directions: {escape(str(out_dir))}/", highlight=False, soft_wrap=True)
     if (summary["held_in"] < 1).any():
         raise typer.Exit(1)

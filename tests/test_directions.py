@@ -3,6 +3,7 @@ expect, at parameter sets spread over the accepted region, not only at the defau
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -122,6 +123,24 @@ def test_the_check_directions_command(tmp_path, calibration_dir):
     table = pd.read_csv(tmp_path / "d" / "directions.csv")
     assert len(table) == 2 * len(DIRECTIONS) and table.as_expected.all()
     assert (tmp_path / "d" / "directions.png").stat().st_size > 10_000
+    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    assert manifest["kind"] == "directions" and manifest["sets"] == 2
+    again = run_cli(
+        tmp_path,
+        "check-directions",
+        str(calibration_dir),
+        "--sets",
+        "1",
+        "--worlds",
+        "50",
+        "--scenarios",
+        str(SCENARIOS),
+        "--out",
+        "d",
+        "--replace",
+    )  # make validation replaces its folder; it once could not
+    assert again.returncode == 0, again.stderr
+    assert len(pd.read_csv(tmp_path / "d" / "directions.csv")) == len(DIRECTIONS)
 
 
 def test_check_directions_refuses_a_calibration_of_another_baseline(tmp_path, calibration_dir):

@@ -233,6 +233,44 @@ def summarise_directions(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def write_directions(
+    table: pd.DataFrame,
+    baseline: Scenario,
+    out: Path,
+    *,
+    calibration: Path,
+    worlds: int,
+    seed: int,
+    command: str = "",
+    replace: bool = False,
+) -> Path:
+    """Write a directions folder atomically: manifest, both tables and the plot."""
+    from sim.results import write_analysis_manifest
+    from sim.runfolder import atomic_folder
+
+    with atomic_folder(Path(out), replace) as folder:
+        table.to_csv(folder / "directions.csv", index=False)
+        summarise_directions(table).to_csv(folder / "summary.csv", index=False)
+        design = {
+            "calibration": str(calibration),
+            "variants": sorted(table["variant"].unique()),
+            "sets": int(table["set"].nunique()),
+            "worlds_per_set": worlds,
+            "seed": seed,
+        }
+        write_analysis_manifest(
+            folder,
+            "directions",
+            baseline,
+            design,
+            engine={"name": "inprocess", "workers": 1},
+            timings={},
+            command=command,
+        )
+        draw_directions(table, baseline.title, folder)
+    return Path(out)
+
+
 def draw_directions(table: pd.DataFrame, title: str, out: Path) -> Path:
     """Draw each direction's change at every set checked, one panel per lever."""
     from matplotlib.figure import Figure
