@@ -13,6 +13,7 @@ import pytest
 from sim.analysis.calibration import run_calibration
 from sim.analysis.directions import (
     DIRECTIONS,
+    Direction,
     check_directions,
     lever_paths,
     load_variants,
@@ -69,6 +70,10 @@ def test_a_direction_that_fails_at_one_set_is_reported():
         {
             "set": [0, 1, 0, 1],
             "variant": ["advance-army-line"] * 2 + ["response-no-rumours"] * 2,
+            "lever": ["army"] * 2 + ["no rumours"] * 2,
+            "reading": ["probing"] * 2 + ["perception"] * 2,
+            "measure": ["depth"] * 2 + ["alarm"] * 2,
+            "expected": ["lower than the baseline"] * 4,
             "difference": [-3.0, 0.2, -0.3, -0.2],
             "as_expected": [True, False, True, True],
         }
@@ -159,3 +164,22 @@ def test_check_directions_refuses_a_folder_that_is_not_a_calibration(tmp_path, b
     result = run_cli(tmp_path, "check-directions", str(baseline_run_dir))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "not a calibration folder" in result.stderr
+
+
+def test_a_modeller_can_check_directions_of_their_own(baseline, accepted_sets):
+    deeper = Direction(
+        "advance-heights",
+        "Baku goes for the commanding heights",
+        "Terrain: heights command roads and an airport",
+        "mean deepest advance (km)",
+        +1,
+        lambda worlds: float(worlds.max_depth_km.mean()),
+    )
+    variants = load_variants(SCENARIOS, (deeper,))
+    table = check_directions(
+        baseline, variants, accepted_sets.head(2), worlds=200, directions=(deeper,)
+    )
+    summary = summarise_directions(table)
+    assert summary.variant.tolist() == ["advance-heights"]
+    assert summary.lever[0] == "Baku goes for the commanding heights"
+    assert summary.held_in[0] == 1.0

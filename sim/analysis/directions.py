@@ -140,13 +140,17 @@ def compare_at(
     rows = []
     for direction in directions:
         variant = variants[direction.variant]
-        kept = {k: v for k, v in overrides.items() if k not in lever_paths(baseline, variant)}
+        levers = lever_paths(baseline, variant)
+        kept = {k: v for k, v in overrides.items() if k not in levers}
         moved = run_ensemble(with_overrides(variant, kept), worlds=worlds, seed=seed).outcomes
         before, after = direction.compute(base), direction.compute(moved)
         rows.append(
             {
                 "variant": direction.variant,
+                "lever": direction.lever,
+                "reading": direction.reading,
                 "measure": direction.measure,
+                "expected": direction.expected,
                 "baseline": before,
                 "with_lever": after,
                 "difference": after - before,
@@ -156,12 +160,14 @@ def compare_at(
     return rows
 
 
-def load_variants(folder: Path) -> dict[str, Scenario]:
+def load_variants(
+    folder: Path, directions: Sequence[Direction] = DIRECTIONS
+) -> dict[str, Scenario]:
     """Load every variant a direction names from ``folder`` (the shipped scenarios/)."""
     from sim.scenario import load_scenario
 
     found = {}
-    for direction in DIRECTIONS:
+    for direction in directions:
         path = Path(folder) / f"{direction.variant}.yaml"
         if not path.is_file():
             raise UserError(
@@ -179,13 +185,15 @@ def check_directions(
     worlds: int,
     seed: int | None = None,
     progress: bool = False,
+    directions: Sequence[Direction] = DIRECTIONS,
 ) -> pd.DataFrame:
     """Check every direction at each parameter set (a row of declared-uncertainty values).
 
-    Returns one row per set and direction: the set's number, the measure under the
-    baseline and with the lever, their difference and whether it has the expected sign.
+    Returns one row per set and direction: the set's number, the direction's lever and
+    expectation, the measure under the baseline and with the lever, their difference and
+    whether it has the expected sign. Another crisis passes its own ``directions``.
     """
-    if baseline.name != BASELINE:
+    if directions is DIRECTIONS and baseline.name != BASELINE:
         raise UserError(
             f"The directional checks are written for the variants of {BASELINE}; "
             f"{baseline.name} is another scenario. Write its own directions first."
@@ -205,32 +213,19 @@ def check_directions(
         leave=False,
     ):
         overrides = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
-        for row in compare_at(baseline, variants, overrides, worlds, seed):
+        for row in compare_at(baseline, variants, overrides, worlds, seed, directions):
             rows.append({"set": number, **row})
     return pd.DataFrame(rows)
 
 
 def summarise_directions(table: pd.DataFrame) -> pd.DataFrame:
-    """Return, per direction, its reading and the share of sets where it held."""
-    held = table.groupby("variant", sort=False)["as_expected"].mean()
-    spread = table.groupby("variant", sort=False)["difference"]
-    rows = []
-    for direction in DIRECTIONS:
-        if direction.variant not in held:
-            continue
-        rows.append(
-            {
-                "variant": direction.variant,
-                "lever": direction.lever,
-                "reading": direction.reading,
-                "measure": direction.measure,
-                "expected": direction.expected,
-                "held_in": float(held[direction.variant]),
-                "change_min": float(spread.min()[direction.variant]),
-                "change_max": float(spread.max()[direction.variant]),
-            }
-        )
-    return pd.DataFrame(rows)
+    """Return, per direction (in the table's order), its reading and where it held."""
+    grouped = table.groupby("variant", sort=False)
+    summary = grouped[["lever", "reading", "measure", "expected"]].first()
+    summary["held_in"] = grouped["as_expected"].mean().astype(float)
+    summary["change_min"] = grouped["difference"].min().astype(float)
+    summary["change_max"] = grouped["difference"].max().astype(float)
+    return summary.reset_index()
 
 
 def write_directions(
