@@ -190,3 +190,18 @@ def test_a_missing_patterns_file_is_explained(tmp_path, baseline_run_dir):
     result = run_cli(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "gone.py")
     assert result.returncode == 2
     assert "Cannot read the patterns file gone.py" in result.stderr
+
+
+def test_a_patterns_file_may_define_its_own_dataclasses(tmp_path):
+    """A file is registered as a module before it runs, as importlib's recipe does: a
+    dataclass under postponed annotations looks its module up while being built."""
+    (tmp_path / "limits.py").write_text(
+        "from __future__ import annotations\n"
+        "from dataclasses import dataclass\n"
+        "from sim.analysis.patterns import Pattern\n\n"
+        "@dataclass\nclass Limit:\n    depth_km: float\n\n"
+        "LIMIT = Limit(2.5)\n"
+        "PATTERNS = (Pattern('shallow', 'x', 'x', ('max_depth_km',),\n"
+        "                    lambda w: w.max_depth_km < LIMIT.depth_km),)\n"
+    )
+    assert [p.key for p in load_patterns(tmp_path / "limits.py")] == ["shallow"]

@@ -121,9 +121,11 @@ def _patterns_from(path: Path, digest: str) -> tuple[Pattern, ...]:
     if spec is None or spec.loader is None:
         raise _refuse(path, "is not a Python file.")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # before running it, as importlib's recipe: dataclasses need it
     try:
         spec.loader.exec_module(module)
     except Exception as error:  # the user's code: report where it failed, not a traceback
+        del sys.modules[name]
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
         line = getattr(error, "lineno", None) or (frames[-1].lineno if frames else "?")
         raise _refuse(path, f"line {line}: {type(error).__name__}: {error}.") from None
@@ -135,7 +137,6 @@ def _patterns_from(path: Path, digest: str) -> tuple[Pattern, ...]:
     keys = [p.key for p in found]
     if len(set(keys)) < len(keys) or not all(k.isidentifier() for k in keys):
         raise _refuse(path, f"pattern keys must be unique names (got {', '.join(keys)}).")
-    sys.modules.setdefault(name, module)
     return tuple(found)
 
 
