@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from sim.errors import UserError
 from sim.model import with_overrides
-from sim.parameters import parameter
+from sim.parameters import scenario_parameters
 from sim.schema import Scenario
 
 #: The scenario whose variants these are; their files sit beside it in scenarios/.
@@ -114,11 +114,8 @@ def lever_paths(baseline: Scenario, variant: Scenario) -> set[str]:
     variant, for instance, sets ``dynamics.rumour_per_km`` to 0, and a calibrated value
     must not undo it.
     """
-    return {
-        path
-        for path in baseline.uncertainties
-        if parameter(variant, path).value != parameter(baseline, path).value
-    }
+    before, after = scenario_parameters(baseline), scenario_parameters(variant)
+    return {path for path in baseline.uncertainties if after[path].value != before[path].value}
 
 
 def compare_at(

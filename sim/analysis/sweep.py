@@ -211,7 +211,8 @@ def evaluate_design(
 
     ``evaluate(scenario, overrides, worlds, seed)`` measures one point (by default the
     outcome measures of :func:`evaluate_point`; calibration adds the case's patterns).
-    It must be a module-level function, so the process and Dask engines can send it.
+    It must be a module-level function (or a ``functools.partial`` of one), so the process
+    and Dask engines can send it.
     """
     from sim.ensemble import map_tasks
 
