@@ -796,13 +796,13 @@ def check_directions_command(
     sets where each moved its measure in the expected direction. Exits 1 if any did not
     hold at every set. See docs/validation.md.
     """
-    import numpy as np
     import pandas as pd
 
     from sim.analysis.directions import (
         BASELINE,
         check_directions,
         load_variants,
+        spread_sets,
         summarise_directions,
         write_directions,
     )
@@ -826,7 +826,7 @@ def check_directions_command(
     if out_dir is not None:
         check_target(out_dir, replace)
     accepted = pd.read_parquet(table_path).query("accepted")
-    chosen = accepted.iloc[np.unique(np.linspace(0, len(accepted) - 1, sets).round().astype(int))]
+    chosen = spread_sets(accepted, sets)
     variants = load_variants(scenarios)
     err.print(
         f"Checking {len(variants)} directions at {len(chosen)} of {len(accepted):,} accepted "

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,6 +16,7 @@ from sim.analysis.directions import (
     check_directions,
     lever_paths,
     load_variants,
+    spread_sets,
     summarise_directions,
 )
 from sim.errors import UserError
@@ -43,7 +43,7 @@ def accepted_sets(baseline) -> pd.DataFrame:
     calibration = run_calibration(baseline, sets=40, worlds=300, seed=7)
     accepted = calibration.accepted
     assert len(accepted) >= 6, "too few accepted sets to spread the checks over"
-    return accepted.iloc[np.linspace(0, len(accepted) - 1, 6).round().astype(int)]
+    return spread_sets(accepted, 6)
 
 
 def test_every_direction_holds_across_the_accepted_region(baseline, variants, accepted_sets):
@@ -183,3 +183,13 @@ def test_a_modeller_can_check_directions_of_their_own(baseline, accepted_sets):
     assert summary.variant.tolist() == ["advance-heights"]
     assert summary.lever[0] == "Baku goes for the commanding heights"
     assert summary.held_in[0] == 1.0
+
+
+def test_check_directions_explains_a_calibration_that_accepted_nothing(tmp_path, calibration_dir):
+    empty = tmp_path / "empty"
+    shutil.copytree(calibration_dir, empty)
+    sets = pd.read_parquet(empty / "sets.parquet").assign(accepted=False)
+    sets.to_parquet(empty / "sets.parquet", index=False)
+    result = run_cli(tmp_path, "check-directions", str(empty), "--scenarios", str(SCENARIOS))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "accepted none" in result.stderr

@@ -175,6 +175,21 @@ def load_variants(
     return found
 
 
+def _nothing_accepted() -> UserError:
+    return UserError(
+        "No accepted parameter set to check the directions at: the calibration accepted "
+        "none. See its rejections.png."
+    )
+
+
+def spread_sets(accepted: pd.DataFrame, count: int) -> pd.DataFrame:
+    """Return up to ``count`` rows evenly spread over a calibration's accepted sets."""
+    if accepted.empty:
+        raise _nothing_accepted()
+    rows = np.unique(np.linspace(0, len(accepted) - 1, count).round().astype(int))
+    return accepted.iloc[rows]
+
+
 def check_directions(
     baseline: Scenario,
     variants: dict[str, Scenario],
@@ -196,10 +211,7 @@ def check_directions(
             f"{baseline.name} is another scenario. Write its own directions first."
         )
     if len(sets) == 0:
-        raise UserError(
-            "No accepted parameter set to check the directions at: the calibration "
-            "accepted none. See its rejections.png."
-        )
+        raise _nothing_accepted()
     seed = baseline.seed if seed is None else seed
     paths = list(baseline.uncertainties)
     rows = []
