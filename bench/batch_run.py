@@ -15,7 +15,6 @@ from latest import record
 from sim.ensemble import run_ensemble
 from sim.model import CrisisModel
 from sim.scenario import load_scenario
-from sim.world import OUTCOME_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = 100
@@ -42,10 +41,7 @@ def main() -> None:
     run_ensemble(scenario, worlds=big)
     big_seconds = time.perf_counter() - started
 
-    def outcome_of(row: dict) -> str:
-        return next(o.name.lower() for o in OUTCOME_CLASSES if row[f"share_{o.name.lower()}"])
-
-    identical = all(outcome_of(row) == ensemble.outcome.iloc[row["first_world"]] for row in rows)
+    identical = all(row["outcome"] == ensemble.outcome.iloc[row["first_world"]] for row in rows)
     ticks = scenario.ticks
     batch_rate = WORLDS * ticks / batch_seconds
     small_rate = WORLDS * ticks / ensemble_seconds

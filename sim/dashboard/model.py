@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.actions import ActorKind
-from sim.model import CrisisModel
+from sim.model import SCENARIO_SEED, CrisisModel
 from sim.narration import Event, tick_events
 from sim.policies.base import policies_for
 from sim.scenario import load_scenario
@@ -28,7 +28,8 @@ class DashboardModel(CrisisModel):
 
     Args:
         scenario_file: the scenario file.
-        seed: the seed of the world's random numbers (default: the scenario's).
+        seed: the seed of the world's random numbers (default, or ``None``: the
+            scenario's, so the dashboard's world i is world i of the scenario's ensemble).
         world: which world of the ensemble (its random numbers are keyed by this index).
         **settings: actor policies as ``actors.NAME.policy`` and any scenario field by
             dotted path (the dashboard's sliders for the declared uncertainties).
@@ -43,6 +44,7 @@ class DashboardModel(CrisisModel):
     ) -> None:
         scenario = load_scenario(scenario_file).scenario
         settings = _policy_settings(scenario, settings)
+        seed = SCENARIO_SEED if seed is None else seed
         super().__init__(scenario, worlds=1, first_world=int(world), seed=seed, **settings)
         self.scenario_file = scenario_file
         self.settings = dict(settings)
