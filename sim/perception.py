@@ -10,11 +10,12 @@ their attention. Views are built for all worlds at once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 
 import numpy as np
 
-from sim.actions import Action
+from sim.actions import Action, is_one_of
 from sim.rng import CounterRNG
 from sim.schema import Scenario
 from sim.world import NEVER, WorldState, held_ambiguity
@@ -39,6 +40,12 @@ class Border:
         )
 
 
+@functools.cache
+def _field_names(view_class: type) -> tuple[str, ...]:
+    """Return the field names of a view class, read once (``fields`` is slow per call)."""
+    return tuple(field.name for field in fields(view_class))
+
+
 @dataclass(slots=True, frozen=True)
 class View:
     """Fields every actor's view has.
@@ -54,12 +61,12 @@ class View:
     border: Border
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, np.ndarray) and value.flags.writeable:
                 value = value.view()
                 value.flags.writeable = False
-                object.__setattr__(self, field.name, value)
+                object.__setattr__(self, name, value)
 
 
 @dataclass(slots=True, frozen=True)
@@ -176,7 +183,7 @@ class Perceiver:
         last = self._last.get(actor)
         if last is None:
             return np.zeros(len(self._contact_tick), bool)
-        return np.isin(last, actions)
+        return is_one_of(last, *actions)
 
     def azerbaijan(self, w: WorldState, tick: int) -> AzerbaijanView:
         """Build Baku's view."""

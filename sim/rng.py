@@ -25,6 +25,7 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 _TO_UNIT = 2.0**-53
 _SHIFT1, _SHIFT2, _SHIFT3 = np.uint64(30), np.uint64(27), np.uint64(31)
 _MANTISSA_SHIFT = np.uint64(11)  # keep the top 53 bits: a double's precision
+_MASK = 2**64 - 1
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
@@ -50,6 +51,18 @@ def _splitmix64_inplace(z: np.ndarray) -> np.ndarray:
     return z
 
 
+def _splitmix64_int(x: int) -> int:
+    """SplitMix64's finaliser on one Python integer: the same numbers as :func:`_splitmix64`.
+
+    A draw's per-call keys (seed, stream, tick) are single numbers; mixing them as Python
+    integers costs about a microsecond, where a one-element numpy array costs ten.
+    """
+    z = (x + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
 def stream_id(name: str) -> int:
     """Return the stable number of a named stream (CRC-32 of its name)."""
     return zlib.crc32(name.encode("utf-8"))
@@ -68,18 +81,24 @@ class CounterRNG:
             raise ValueError(f"seed must be in [0, 2**64), got {seed}")
         self.seed = int(seed)
         self.world_ids = np.asarray(world_ids, dtype=np.uint64)
-        self._seed_key = _splitmix64(np.array([self.seed], dtype=np.uint64))[0]
-        self._stream_keys: dict[str, np.uint64] = {}
+        self._seed_key = _splitmix64_int(self.seed)
+        self._stream_keys: dict[str, int] = {}
+        self._slot_keys: dict[int, np.ndarray] = {}
         self._hashed_worlds = _splitmix64(self.world_ids)
 
-    def _stream_key(self, stream: str) -> np.uint64:
+    def _stream_key(self, stream: str) -> int:
         key = self._stream_keys.get(stream)
         if key is None:
-            with np.errstate(over="ignore"):
-                mixed = np.array([self._seed_key ^ np.uint64(stream_id(stream))], dtype=np.uint64)
-                key = _splitmix64(mixed)[0]
-            self._stream_keys[stream] = key
+            key = self._stream_keys[stream] = _splitmix64_int(self._seed_key ^ stream_id(stream))
         return key
+
+    def _slot_key_column(self, slots: int) -> np.ndarray:
+        """Return the mixed keys of slots 1..slots as a (slots, 1) column, once per count."""
+        keys = self._slot_keys.get(slots)
+        if keys is None:
+            keys = _splitmix64(np.arange(1, slots + 1, dtype=np.uint64))[:, None]
+            self._slot_keys[slots] = keys
+        return keys
 
     def uniform(self, stream: str, tick: int, slots: int | None = None) -> np.ndarray:
         """Return uniforms on [0, 1) for every world: shape (R,), or (R, slots).
@@ -89,16 +108,12 @@ class CounterRNG:
             tick: the tick the draw belongs to.
             slots: how many independent draws per world (e.g. one per sector).
         """
-        with np.errstate(over="ignore"):
-            tick_key = _splitmix64(
-                np.array([self._stream_key(stream) ^ np.uint64(tick)], dtype=np.uint64)
-            )[0]
-            keyed = _splitmix64_inplace(self._hashed_worlds ^ tick_key)
-            if slots is not None:
-                # Slot-major (slots, R) so every operation runs along the long axis; the
-                # transpose returned is a view with the same (R, slots) values.
-                slot_keys = _splitmix64(np.arange(1, slots + 1, dtype=np.uint64))
-                keyed = _splitmix64_inplace(keyed[None, :] ^ slot_keys[:, None]).T
+        tick_key = np.uint64(_splitmix64_int(self._stream_key(stream) ^ tick))
+        keyed = _splitmix64_inplace(self._hashed_worlds ^ tick_key)
+        if slots is not None:
+            # Slot-major (slots, R) so every operation runs along the long axis; the
+            # transpose returned is a view with the same (R, slots) values.
+            keyed = _splitmix64_inplace(keyed[None, :] ^ self._slot_key_column(slots)).T
         np.right_shift(keyed, _MANTISSA_SHIFT, out=keyed)
         unit = keyed.astype(np.float64)
         unit *= _TO_UNIT

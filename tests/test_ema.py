@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 from sim.analysis.ema import ema_model, ema_name, path_of
@@ -61,3 +62,80 @@ def test_a_scenario_with_nothing_declared_is_refused():
 def test_an_unknown_measure_is_refused(baseline):
     with pytest.raises(UserError, match="Unknown measure p_peace"):
         ema_model(baseline, measures=["p_peace"])
+
+
+@pytest.fixture(scope="module")
+def discovery(baseline):
+    """Experiments over the baseline's uncertainties and levers, seeded, through the adapter."""
+    model = ema_model(baseline, worlds=30, measures=MEASURES)
+    experiments, outcomes = perform_experiments(
+        model,
+        scenarios=12,
+        policies=4,
+        evaluator=SequentialEvaluator(model),
+        uncertainty_sampling_kwargs={"rng": 1},
+        lever_sampling_kwargs={"rng": 2},
+    )
+    return experiments.drop(columns=["scenario", "policy", "model"]), outcomes
+
+
+# EMA 3.0 writes a lever's options into a float table: pandas 2 warns, pandas 3 refuses
+# (hence the ema extra's pandas<3).
+@pytest.mark.filterwarnings("ignore:Setting an item of incompatible dtype:FutureWarning")
+def test_prim_inspects_a_box_that_restricts_a_lever(discovery, baseline):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ema_workbench.analysis import prim
+
+    x, outcomes = discovery
+    high_rung = outcomes["mean_max_rung"] > np.median(outcomes["mean_max_rung"])
+    box = prim.Prim(x, high_rung).find_box()
+    limits = box.box_lims[box._cur_box]
+    restricted = {
+        path_of(name): limits[name][0]
+        for name in (ema_name(path) for path in baseline.levers)
+        if len(limits[name][0]) < len(baseline.levers[path_of(name)])
+    }
+    assert restricted, "the box should restrict at least one lever"
+    stats, table = box.inspect(style="data")[0]
+    for path, options in restricted.items():
+        row = table.loc[ema_name(path)]
+        assert set(row.iloc[0]) == set(options) == set(row.iloc[1])
+    box.inspect()  # the table an analyst prints
+    box.inspect(style="graph")
+    box.show_tradeoff()
+    assert 0 < stats["coverage"] <= 1 and 0 < stats["density"] <= 1
+
+
+def test_cart_and_feature_scoring_read_the_levers(discovery, baseline):
+    from ema_workbench.analysis import cart, feature_scoring
+
+    x, outcomes = discovery
+    high_rung = outcomes["mean_max_rung"] > np.median(outcomes["mean_max_rung"])
+    tree = cart.CART(x, high_rung)
+    tree.build_tree()
+    assert tree.boxes and len(tree.stats) == len(tree.boxes)
+    scores = feature_scoring.get_feature_scores_all(x, outcomes)
+    # A lever (Armenia's policy, or the army at Sev Lake) drives the highest rung.
+    assert scores["mean_max_rung"].idxmax() in {ema_name(path) for path in baseline.levers}
+
+
+def test_a_lever_value_outside_its_options_is_refused(baseline):
+    from ema_workbench import Sample
+
+    model = ema_model(baseline, worlds=10, measures=MEASURES)
+    odd = Sample(
+        "odd",
+        actors__russia__policy="gatekeeper",  # a real policy, but not among the lever's options
+        actors__armenia__policy="restraint",
+        sectors__sev_lake__armenian_force="army",
+    )
+    from ema_workbench.util.ema_exceptions import EMAError  # a BaseException, in EMA 3.0
+
+    with pytest.raises(EMAError) as caught:
+        perform_experiments(
+            model, scenarios=1, policies=[odd], evaluator=SequentialEvaluator(model)
+        )
+    assert "UserError: EMA experiment: lever actors__russia__policy" in str(caught.value)
+    assert "= 'gatekeeper' is not one of its options (broker, protector)" in str(caught.value)

@@ -16,8 +16,13 @@ worlds at that point, with the same seed at every point, exactly as a sweep poin
 EMA names must be Python identifiers, so a parameter's EMA name is its dotted path with
 each dot written as a double underscore (:func:`ema_name`): ``dynamics__advance_step_km``.
 
-EMA's own samplers, evaluators (multiprocessing, MPI) and analyses (PRIM, feature
-scoring) then apply unchanged. Needs the ``ema`` extra: ``pip install crisis-sim[ema]``.
+EMA's own samplers, evaluators (multiprocessing, MPI) and analyses (PRIM, CART, feature
+scoring) then apply unchanged, levers included (``tests/test_ema.py`` runs each). Needs
+the ``ema`` extra: ``pip install crisis-sim[ema]``, which keeps pandas below 3 because
+EMA 3.0's PRIM cannot show a box that restricts a lever on pandas 3.
+
+An experiment's lever values must be among the options the scenario declares; an
+analyst's own policy with another value is refused with a message naming the lever.
 """
 
 from __future__ import annotations
@@ -43,6 +48,21 @@ def _workbench():
             "`pip install 'crisis-sim[ema]'` (or `pip install ema-workbench`)."
         ) from None
     return ema_workbench
+
+
+def _warn_if_prim_cannot_show_levers(scenario: Scenario) -> None:
+    """Warn when this pandas breaks EMA's PRIM on levers (see the ``ema`` extra's pin)."""
+    import pandas
+
+    if scenario.levers and int(pandas.__version__.split(".")[0]) >= 3:
+        warnings.warn(
+            f"pandas {pandas.__version__} with ema-workbench: PRIM's box.inspect() fails on a "
+            "box that restricts a lever (EMA writes the lever's options into a float "
+            "table, which pandas 3 refuses). Install crisis-sim's ema extra, which keeps "
+            "pandas below 3: pip install 'crisis-sim[ema]'.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 SEPARATOR = "__"
@@ -77,7 +97,26 @@ class ScenarioFunction:
             path_of(name): value.item() if hasattr(value, "item") else value
             for name, value in values.items()
         }
+        self.check_levers(overrides)
         return evaluate_point(self.scenario, overrides, self.worlds, self.seed)
+
+    def check_levers(self, overrides: dict[str, Any]) -> None:
+        """Refuse a lever value that is not among the options the scenario declares.
+
+        EMA samples levers from their categories, but an analyst's own policies
+        (``ema_workbench.Sample(name, **values)``) can carry any value; a value outside the
+        declared options would run, then break EMA's categorical tables and PRIM later.
+        """
+        for path, options in self.scenario.levers.items():
+            if path in overrides and overrides[path] not in options:
+                shown = ", ".join(map(str, options))
+                raise UserError(
+                    f"EMA experiment: lever {ema_name(path)} ({path}) = "
+                    f"{overrides[path]!r} is not one of its options ({shown}), as declared "
+                    f"under levers: in scenario {self.scenario.name}. Use one of those "
+                    f"options, or add {overrides[path]!r} to the lever's list in the "
+                    "scenario file and build the model again."
+                )
 
 
 def ema_model(
@@ -114,6 +153,7 @@ def ema_model(
             f"{', '.join(clashing)}: a name with a double underscore cannot be told apart "
             "from a dot in EMA's names. Rename the sector, member or third party."
         )
+    _warn_if_prim_cannot_show_levers(scenario)
     seed = scenario.seed if seed is None else seed
     model = ema.Model(name, function=ScenarioFunction(scenario, worlds, seed))
     uncertainties = []

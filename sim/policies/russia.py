@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.actions import Action, ActorKind
+from sim.actions import Action, ActorKind, is_one_of
 from sim.perception import RussiaView
 from sim.policies.base import Draw, Params, Policy, Rule, every, with_defaults
 from sim.rowwise import row_argmax, row_sum
@@ -124,7 +124,7 @@ class _Patron(Policy):
                 ),
             ],
         )
-        called = np.isin(decision.action, (Action.PHONE_BOTH, Action.URGE_RESTRAINT))
+        called = is_one_of(decision.action, Action.PHONE_BOTH, Action.URGE_RESTRAINT)
         self.last_call = np.where(called, view.tick, self.last_call)
         return decision
 
