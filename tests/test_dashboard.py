@@ -8,13 +8,17 @@ temporary folder.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
+import psutil
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -31,15 +35,88 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A dashboard of a two-day variant of the baseline, serving on 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("dashboard")
+def _short_scenario(folder: Path) -> Path:
+    """Write a two-day variant of the baseline into ``folder``; return its path."""
     scenario = folder / "short.yaml"
     scenario.write_text(
         f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\n"
         'title: "Sev Lake, two days"\nhorizon_days: 2\n'
     )
+    return scenario
+
+
+def _start_dashboard(scenario: Path, port: int, log: Path, *options: str) -> subprocess.Popen:
+    """Start ``crisis-sim dashboard`` and return once it answers HTTP on ``port``.
+
+    Its output goes to ``log`` (a file, not a pipe: an unread pipe fills up and stalls the
+    server). SIGINT is reset to its default in the child, so that Ctrl-C can be sent with
+    a signal even when the suite itself runs with SIGINT ignored (in the background).
+    """
+    command = [sys.executable, "-m", "sim.cli", "dashboard", str(scenario), "--port", str(port)]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*command, *options],
+            cwd=scenario.parent,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=2)
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                _stop_tree(process, [])
+                pytest.fail(f"the dashboard did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+
+
+def _tree(process: subprocess.Popen) -> list[psutil.Process]:
+    """The processes ``process`` has started (the solara server), while it runs."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return psutil.Process(process.pid).children(recursive=True)
+    return []
+
+
+def _stop_tree(process: subprocess.Popen, known: list[psutil.Process]) -> None:
+    """Stop ``crisis-sim dashboard`` with SIGTERM, then kill whatever of its tree is left.
+
+    ``known``: its children recorded earlier (a child that outlived its parent is no
+    longer found as one), so that a broken stop cannot leave a server holding a port.
+    """
+    tree = {*known, *_tree(process)}
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    _, alive = psutil.wait_procs(tree, timeout=10)
+    for child in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+    psutil.wait_procs(alive, timeout=10)
+
+
+def _servers_on(port: int) -> list[str]:
+    """The command lines of solara servers still started for ``port``."""
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        line = " ".join(proc.info["cmdline"] or [])
+        if "solara" in line and "--port" in line and str(port) in line.split():
+            found.append(f"{proc.pid}: {line}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A dashboard of a two-day variant of the baseline, serving on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    scenario = _short_scenario(folder)
     # Neighbours in the folder: one more scenario the page offers, and a broken one it hides.
     (folder / "quiet.yaml").write_text(
         f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: quiet\n"
@@ -47,39 +124,13 @@ def server(tmp_path_factory):
     )
     (folder / "broken.yaml").write_text("name: [unclosed\n")
     port = _free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "dashboard",
-            str(scenario),
-            "--port",
-            str(port),
-            "--ensemble-worlds",
-            "100",
-        ],
-        cwd=folder,
-        stdout=log,  # a file, not a pipe: an unread pipe fills up and stalls the server
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = _start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
+    children = _tree(process)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the dashboard did not start:\n{(folder / 'server.log').read_text()}")
-            time.sleep(0.3)
-    yield {"url": url, "port": port, "folder": folder, "scenario": scenario}
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    try:
+        yield {"url": url, "port": port, "folder": folder, "scenario": scenario}
+    finally:
+        _stop_tree(process, children)  # the whole tree: no server is left holding the port
 
 
 @pytest.fixture
@@ -258,3 +309,76 @@ def test_the_dashboard_serves_this_machine_only_unless_told(server):
     with socket.socket() as probe, pytest.raises(OSError):
         probe.settimeout(2)
         probe.connect((address, server["port"]))
+
+
+# Stopping the server: these need no browser. `crisis-sim dashboard` runs solara in a child
+# process; a signal to crisis-sim must stop that child too and free the port (issue 14.4).
+
+
+def _port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` now.
+
+    It binds as servers do, with SO_REUSEADDR: a port stays usable while connections that
+    the last server closed linger in TIME_WAIT.
+    """
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+            probe.listen()
+        except OSError:
+            return False
+        return True
+
+
+@pytest.mark.parametrize(
+    ("signum", "status", "said"),
+    [
+        (signal.SIGTERM, 143, "stopped: the dashboard was stopped (SIGTERM)."),
+        (signal.SIGINT, 130, "interrupted: the dashboard was stopped"),
+    ],
+    ids=["sigterm", "ctrl-c"],
+)
+def test_a_signal_stops_the_whole_dashboard_and_frees_its_port(tmp_path, signum, status, said):
+    scenario = _short_scenario(tmp_path)
+    port = _free_port()
+    log = tmp_path / "server.log"
+    process = _start_dashboard(scenario, port, log)
+    children = _tree(process)
+    page = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        assert children, "the dashboard serves from a child process"
+        page.request("GET", "/")  # a browser's page, its connection kept open
+        page.getresponse().read()
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == status, log.read_text()
+        _, alive = psutil.wait_procs(children, timeout=5)
+        assert not alive, f"left running: {alive}"
+        assert not _servers_on(port)
+        assert _port_is_free(port)
+        text = log.read_text()
+        assert said in text and "Traceback" not in text, text
+    finally:
+        page.close()  # after the server closed it: the port's side lingers in TIME_WAIT
+        _stop_tree(process, children)
+    # ... and a second dashboard starts on the same port at once (TIME_WAIT is no refusal).
+    again = _start_dashboard(scenario, port, tmp_path / "again.log")
+    _stop_tree(again, _tree(again))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_server_dies_with_a_killed_dashboard(tmp_path):
+    scenario = _short_scenario(tmp_path)
+    port = _free_port()
+    process = _start_dashboard(scenario, port, tmp_path / "server.log")
+    children = _tree(process)
+    try:
+        assert children
+        process.kill()  # SIGKILL: crisis-sim cannot clean up; the kernel stops its child
+        process.wait(timeout=10)
+        _, alive = psutil.wait_procs(children, timeout=30)
+        assert not alive, f"left running: {alive}"
+        assert not _servers_on(port)
+        assert _port_is_free(port)
+    finally:
+        _stop_tree(process, children)
