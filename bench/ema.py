@@ -46,7 +46,7 @@ def main() -> None:
             scenarios=EXPERIMENTS // POLICIES,
             policies=POLICIES,
             evaluator=evaluator,
-            log_progress=False,
+            log_progress=True,  # to its logger, silent here, instead of a tqdm bar
         )
     seconds = time.perf_counter() - started
     per_experiment = seconds * WORKERS / len(experiments)

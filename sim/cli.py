@@ -1027,12 +1027,17 @@ def dashboard(
     e.g. /team/armenia). Stop it with Ctrl-C.
     """
     import socket
-    import subprocess
 
+    from sim.dashboard.serve import Stopped, serve
     from sim.scenario import load_scenario
 
     load_scenario(file)  # a bad file is reported here, not in the browser
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server binds (asyncio sets SO_REUSEADDR on POSIX): a port whose last
+        # dashboard closed browsers' connections a minute ago is free; a listening one is not.
+        # (On Windows the option would let us share a port in use.)
+        if os.name == "posix":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -1064,8 +1069,24 @@ def dashboard(
     command = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", host]
     command += ["--port", str(port), "--production", "--no-open", "--log-level", "warning"]
     command += ["--no-check-version"]  # solara is pinned (see pyproject.toml): no upgrade advice
+    # The server runs in a child that stops with this process: on Ctrl-C (then _stoppable
+    # says so and exits 130), on SIGTERM or SIGHUP (exit 128 + the signal), and on Linux even
+    # on SIGKILL; otherwise it would keep the port (see sim/dashboard/serve.py).
     with _stoppable("dashboard", "file"):
-        subprocess.run(command, env=environ, check=False)
+        try:
+            status = serve(command, env=environ)
+        except Stopped as stopped:
+            err.print(f"stopped: the dashboard was stopped ({stopped.name}).")
+            raise typer.Exit(128 + stopped.signum) from None
+    if status:  # the server failed by itself (its own message is above)
+        raise typer.Exit(status if status > 0 else 128 - status)
+
+
+class Interrupted(typer.Exit):
+    """Exit 130 after a Ctrl-C that has been reported (by :func:`_stoppable`)."""
+
+    def __init__(self) -> None:
+        super().__init__(130)
 
 
 @contextlib.contextmanager
@@ -1082,9 +1103,18 @@ def _stoppable(what: str, folder: str = "folder", journal_of: Path | None = None
         journal = None
         if journal_of is not None and (journal_path(journal_of) / "request.json").exists():
             journal = Journal.open(journal_of)
-            if not journal.has_chunks():  # nothing worth keeping
+            finished = journal.finished_run() is not None
+            if finished or not journal.has_chunks():  # nothing (more) worth keeping
                 journal.finish()
                 journal = None
+            if finished:  # stopped between writing the folder and removing the journal
+                err.print(
+                    f"interrupted: the run had finished; its results are in "
+                    f"{escape(str(journal_of))}/.",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+                raise Interrupted from None
         if journal is not None:
             err.print(
                 f"interrupted: {journal.progress()} were kept in {escape(str(journal.folder))}/."
@@ -1094,7 +1124,7 @@ def _stoppable(what: str, folder: str = "folder", journal_of: Path | None = None
             )
         else:
             err.print(f"interrupted: the {what} was stopped and no {folder} was written.")
-        raise typer.Exit(130) from None
+        raise Interrupted from None
 
 
 def _scenario_of(journal) -> Any:
@@ -1405,15 +1435,24 @@ def compare(
 
 
 def main() -> None:
-    """Entry point: run the app, turning user errors into a message and exit status 2."""
+    """Entry point: run the app; user errors exit 2 with a message, Ctrl-C 130 with one line."""
     try:
         app()
     except UserError as error:
         err.print(f"error: {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        err.print("interrupted: no results folder was left behind.")
+    except KeyboardInterrupt:  # outside the command, e.g. while Typer reads the options
+        err.print(INTERRUPTED)
         sys.exit(130)
+    except SystemExit as leaving:
+        # Typer turns a Ctrl-C it meets into a silent exit 130; a command's own report of
+        # one (_stoppable) leaves as Interrupted. Anything else still deserves its line.
+        if leaving.code == 130 and not isinstance(leaving.__context__, Interrupted):
+            err.print(INTERRUPTED)
+        raise
+
+
+INTERRUPTED = "interrupted: crisis-sim was stopped before it wrote anything."
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ memory, never results, because every random draw is keyed by the world index (se
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +25,7 @@ from tqdm import tqdm
 
 from sim.engine import Engine
 from sim.errors import UserError
+from sim.interrupts import born_ignoring_interrupts, deferred_interrupts, ignore_interrupts
 from sim.model import CrisisModel
 from sim.record import Recorder, sample_stride
 from sim.schema import Scenario
@@ -107,7 +110,12 @@ def simulate_chunk(
 ) -> tuple[pd.DataFrame, Recorder]:
     """Run one chunk of worlds to the horizon; return its outcomes and aggregates."""
     model = CrisisModel(
-        scenario, worlds=chunk.size, first_world=chunk.first, seed=seed, sample_stride=stride
+        scenario,
+        worlds=chunk.size,
+        first_world=chunk.first,
+        seed=seed,
+        sample_stride=stride,
+        collect=False,
     )
     while model.running:
         model.step()
@@ -127,15 +135,38 @@ def _tasks_processes(function, tasks, workers, scheduler) -> Iterator:
     # about 2 s to import numpy, pandas, scipy and Mesa as spawned interpreters would.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim.ensemble", function.__module__])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # Ctrl-C is held while the server and the workers start (sim.interrupts): a worker
+    # cut off half-started prints a traceback of its own. The workers ignore it; on
+    # Ctrl-C, an error, or a caller that stops early, this process stops them at once.
+    with deferred_interrupts():
+        with born_ignoring_interrupts():
+            multiprocessing.forkserver.ensure_running()
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=ignore_interrupts
+        )
         futures = {pool.submit(function, *task): index for index, task in enumerate(tasks)}
-        try:
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    try:
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    except BaseException:
+        with deferred_interrupts():
+            _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate the workers, without waiting for chunks."""
+    # ProcessPoolExecutor.shutdown waits for running tasks (a chunk takes seconds) and has
+    # no way to stop them; its worker processes are terminated directly.
+    # Workers first: once the pool lets go of its queues their locks are removed, and a
+    # worker still starting up would fail to open them, and say so.
+    workers = list((pool._processes or {}).values())
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(timeout=10)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def start_local_cluster(workers: int):
@@ -218,14 +249,17 @@ def map_tasks(
 
 def _simulate_chunks(scenario, chunks, seed, stride, engine, workers, scheduler, bar) -> Iterator:
     """Yield ``(chunk, (outcomes, recorder))`` as each chunk finishes, advancing ``bar``."""
+    if not chunks:  # a resumed run whose chunks are all kept: no engine to start
+        return
     if engine is Engine.INPROCESS:  # tick by tick, so one big chunk still shows progress
         for chunk in chunks:
             yield chunk, simulate_chunk(scenario, chunk, seed, stride, bar.update)
         return
     tasks = [(scenario, chunk, seed, stride) for chunk in chunks]
-    for index, result in map_tasks(simulate_chunk, tasks, engine, workers, scheduler):
-        bar.update(chunks[index].size * scenario.ticks)
-        yield chunks[index], result
+    with contextlib.closing(map_tasks(simulate_chunk, tasks, engine, workers, scheduler)) as done:
+        for index, result in done:
+            bar.update(chunks[index].size * scenario.ticks)
+            yield chunks[index], result
 
 
 def check_request(
@@ -365,19 +399,18 @@ def run_ensemble(
         leave=False,
         initial=(worlds - sum(chunk.size for chunk in todo)) * scenario.ticks,
     ) as bar:
-        finishing = (
-            _simulate_chunks(scenario, todo, seed, stride, engine, workers, scheduler, bar)
-            if todo
-            else ()
-        )
-        for chunk, result in finishing:
-            if checkpoint is not None:
-                checkpoint.save(chunk, *result)
-            frames[chunk.first], chunk_recorder = result
-            if recorder is None:
-                recorder = chunk_recorder
-            else:
-                recorder.merge(chunk_recorder)
+        finishing = _simulate_chunks(scenario, todo, seed, stride, engine, workers, scheduler, bar)
+        # Closed on the way out, whatever happens: an engine stops its workers then, not
+        # when the interrupted frame is collected (at exit, waiting on running chunks).
+        with contextlib.closing(finishing):
+            for chunk, result in finishing:
+                if checkpoint is not None:
+                    checkpoint.save(chunk, *result)
+                frames[chunk.first], chunk_recorder = result
+                if recorder is None:
+                    recorder = chunk_recorder
+                else:
+                    recorder.merge(chunk_recorder)
     assert recorder is not None
     outcomes = pd.concat([frames[chunk.first] for chunk in chunks], ignore_index=True)
     return EnsembleResult(

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import UserError
+from sim.interrupts import deferred_interrupts
 
 
 class RunFolderError(UserError):
@@ -169,13 +170,14 @@ def atomic_folder(
         ) from None
     try:
         yield temporary
-        if out.exists():
-            retired = out.parent / f".{out.name}.replaced-{os.getpid()}"
-            out.rename(retired)
-            temporary.rename(out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            temporary.rename(out)
+        with deferred_interrupts():  # a Ctrl-C between the two renames would lose ``out``
+            if out.exists():
+                retired = out.parent / f".{out.name}.replaced-{os.getpid()}"
+                out.rename(retired)
+                temporary.rename(out)
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                temporary.rename(out)
     except OSError as error:  # a full disk, a lost network share: say so, leave nothing
         shutil.rmtree(temporary, ignore_errors=True)
         raise UserError(

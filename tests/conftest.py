@@ -23,7 +23,7 @@ EXERCISE = Path(__file__).parent / "data" / "exercise.yaml"
 def run_cli(cwd: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     """Run ``crisis-sim ARGS`` as a user would, in ``cwd``."""
     return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args],
+        [sys.executable, "-m", "sim", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
-import time
 
 import pandas as pd
 import pytest
@@ -16,7 +12,7 @@ from sim.ensemble import Engine, run_ensemble
 from sim.errors import UserError
 from sim.results import outcome_hash, per_tick_tables
 
-from conftest import EXERCISE, SCENARIOS, make_scenario, run_cli
+from conftest import EXERCISE, make_scenario, run_cli
 
 WORLDS = 240
 
@@ -114,41 +110,6 @@ def test_cli_scheduler_needs_the_dask_engine(tmp_path):
     result = run_cli(tmp_path, "run", str(EXERCISE), "--scheduler", "tcp://x:1", timeout=60)
     assert result.returncode == 2 and "--engine dask" in result.stderr
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
-
-
-@pytest.mark.parametrize("engine", ["inprocess", "processes"])
-def test_ctrl_c_stops_cleanly_and_leaves_nothing(tmp_path, engine):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "run",
-            str(SCENARIOS / "baseline-may-2021.yaml"),
-            "-n",
-            "400000",
-            "--out",
-            "run",
-            "--engine",
-            engine,
-            "--workers",
-            "2",
-        ],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(4)  # imports done, simulation under way
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
-    # No results folder that looks complete: at most the journal of finished chunks,
-    # named as such, and the message says how to finish it (see tests/test_resume.py).
-    left = [p.name for p in tmp_path.iterdir()]
-    assert left in ([], ["run.incomplete"])
-    assert ("--resume" in stderr) == bool(left)
 
 
 def test_cli_set_changes_scenario_fields(tmp_path):
