@@ -75,6 +75,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/batch_run.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/ema.py
+	$(BIN)/python bench/startup.py
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m sim.docgen

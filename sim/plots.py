@@ -15,7 +15,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy.stats import binomtest
+from scipy.special import ndtri
 
 from sim.runfolder import RunFolder, RunFolderError, open_run  # plots never touch the model
 
@@ -94,6 +94,23 @@ def save_figure(figure: Figure, path: Path) -> Path:
     return path
 
 
+def wilson_interval(count: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Return the Wilson score interval of a share (Newcombe 1998), without continuity correction.
+
+    The same arithmetic as ``scipy.stats.binomtest(count, total).proportion_ci(method=
+    "wilson")`` (tests/test_plots.py compares them), written out because importing
+    ``scipy.stats`` takes a third of a second, a fifth of a small run's whole time.
+    """
+    p = count / total
+    z = ndtri(0.5 + 0.5 * confidence)
+    denominator = 2 * (total + z**2)
+    centre = (2 * total * p + z**2) / denominator
+    delta = z / denominator * np.sqrt(4 * total * p * (1 - p) + z**2)
+    low = 0.0 if count == 0 else float(centre - delta)
+    high = 1.0 if count == total else float(centre + delta)
+    return low, high
+
+
 def outcome_share_table(worlds: pd.DataFrame, classes: list[str]) -> pd.DataFrame:
     """Return each outcome class's count and share with a 95% Wilson interval."""
     total = len(worlds)
@@ -101,8 +118,7 @@ def outcome_share_table(worlds: pd.DataFrame, classes: list[str]) -> pd.DataFram
     rows = []
     for outcome in classes:
         count = int(counts.get(outcome, 0))
-        interval = binomtest(count, total).proportion_ci(confidence_level=0.95, method="wilson")
-        rows.append((outcome, count, count / total, interval.low, interval.high))
+        rows.append((outcome, count, count / total, *wilson_interval(count, total)))
     return pd.DataFrame(rows, columns=["outcome", "count", "share", "ci_low", "ci_high"])
 
 

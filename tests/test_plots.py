@@ -76,3 +76,16 @@ def test_a_title_with_dollar_signs_is_drawn_as_written(tmp_path, exercise_data):
     result = run_ensemble(make_scenario(data), worlds=20)
     out = write_run(result, tmp_path / "dollars", plots=False)
     assert len(draw_all(out)) == len(EXPECTED)
+
+
+@pytest.mark.parametrize("total", [1, 7, 100, 10_000])
+def test_wilson_interval_is_scipy_s(total):
+    from scipy.stats import binomtest
+
+    from sim.plots import wilson_interval
+
+    for count in sorted({0, 1, total // 3, total - 1, total}):
+        expected = binomtest(count, total).proportion_ci(confidence_level=0.95, method="wilson")
+        assert wilson_interval(count, total) == pytest.approx(
+            (expected.low, expected.high), abs=1e-15
+        )
