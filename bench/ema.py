@@ -47,6 +47,8 @@ def main() -> None:
             policies=POLICIES,
             evaluator=evaluator,
             log_progress=True,  # to its logger, silent here, instead of a tqdm bar
+            uncertainty_sampling_kwargs={"rng": 1},  # the same experiments every time
+            lever_sampling_kwargs={"rng": 2},
         )
     seconds = time.perf_counter() - started
     per_experiment = seconds * WORKERS / len(experiments)

@@ -33,7 +33,10 @@ class Bins:
     def index(self, values: np.ndarray) -> np.ndarray:
         """Return each value's bin; values out of range go to the end bins."""
         scaled = (values - self.low) * (self.count / (self.high - self.low))
-        return np.clip(scaled.astype(np.int64), 0, self.count - 1)
+        bins = scaled.astype(np.int64)
+        # np.clip's Python wrapper costs more than the work on a small block of worlds.
+        np.maximum(bins, 0, out=bins)
+        return np.minimum(bins, self.count - 1, out=bins)
 
 
 #: Resolution of the per-tick sums behind the means: 2**-24 (about 6e-8) per value; with
@@ -48,6 +51,17 @@ MEASURES: dict[str, Bins] = {
     "cost_of_defiance": Bins(-1.0, 4.0, 250),
     "clash_intensity": Bins(0.0, 1.0, 100),
 }
+
+# MEASURES as columns, for counting every measure of a tick in one pass (Recorder.observe).
+_LOWS = np.array([[b.low] for b in MEASURES.values()])
+_SCALES = np.array([[b.count / (b.high - b.low)] for b in MEASURES.values()])
+_TOPS = np.array([[b.count - 1] for b in MEASURES.values()], dtype=np.int64)
+_OFFSETS = np.cumsum([0] + [b.count for b in MEASURES.values()])[:-1, None]
+_BIN_TOTAL = sum(b.count for b in MEASURES.values())
+_BIN_SPANS = [
+    (name, int(start), int(start) + b.count)
+    for (name, b), start in zip(MEASURES.items(), _OFFSETS[:, 0], strict=True)
+]
 
 STATUS_STATES = [
     Outcome.ONGOING,
@@ -122,17 +136,27 @@ class Recorder:
 
     def observe(self, w: WorldState, decisions: dict[str, Decision], tick: int) -> None:
         """Count this tick's state of every world; copy the sampled worlds' state."""
-        for name, values in measure_values(w).items():
-            bins = MEASURES[name]
-            self.histograms[name][tick] = np.bincount(bins.index(values), minlength=bins.count)
-            self.sums[name][tick] = np.rint(values * SUM_SCALE).astype(np.int64).sum()
-            self.mins[name][tick] = values.min()
-            self.maxs[name][tick] = values.max()
+        measures = measure_values(w)
+        # All measures at once, as one (measures, R) table: the same numbers as measure by
+        # measure (Bins.index, integer sums, exact extremes), in a tenth of the numpy calls.
+        values = np.stack([measures[name] for name in MEASURES])
+        bins = ((values - _LOWS) * _SCALES).astype(np.int64)
+        np.maximum(bins, 0, out=bins)
+        np.minimum(bins, _TOPS, out=bins)
+        bins += _OFFSETS
+        counts = np.bincount(bins.ravel(), minlength=_BIN_TOTAL)
+        sums = np.rint(values * SUM_SCALE).astype(np.int64).sum(axis=1)
+        lows, highs = values.min(axis=1), values.max(axis=1)
+        for row, (name, start, stop) in enumerate(_BIN_SPANS):
+            self.histograms[name][tick] = counts[start:stop]
+            self.sums[name][tick] = sums[row]
+            self.mins[name][tick] = lows[row]
+            self.maxs[name][tick] = highs[row]
         for name, codes in category_codes(w).items():
             self.category_counts[name][tick] = np.bincount(codes, minlength=len(CATEGORIES[name]))
         if self.sampled.size:
             rows = {"world": self.sampled_ids, "tick": np.full(self.sampled.size, tick)}
-            rows.update({m: v[self.sampled] for m, v in measure_values(w).items()})
+            rows.update({m: v[self.sampled] for m, v in measures.items()})
             rows["csto_state"] = w.csto_state[self.sampled]
             rows["talks"] = w.talks[self.sampled]
             for actor, decision in decisions.items():
