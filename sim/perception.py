@@ -63,9 +63,9 @@ class View:
     def __post_init__(self) -> None:
         for name in _field_names(type(self)):
             value = getattr(self, name)
-            if isinstance(value, np.ndarray) and value.flags.writeable:
+            if isinstance(value, np.ndarray):
                 value = value.view()
-                value.flags.writeable = False
+                value.setflags(write=False)  # cheaper than setting flags.writeable
                 object.__setattr__(self, name, value)
 
 

@@ -104,6 +104,7 @@ class CounterRNG:
         self._tick: int | None = None  # the tick whose foreseen draws are ready
         self._ready: dict[Request, np.ndarray] = {}
         self._asked: list[Request] = []  # what that tick has drawn so far
+        self._plan: tuple | None = None  # the last foreseen draws: keys and slot groups
 
     def _stream_key(self, stream: str) -> int:
         key = self._stream_keys.get(stream)
@@ -145,17 +146,21 @@ class CounterRNG:
 
     def _prepare(self, tick: int) -> None:
         """Draw for ``tick``, in one pass, every stream the previous tick drew."""
-        foreseen = list(dict.fromkeys(self._asked))  # each once, in the order first asked
+        foreseen = tuple(dict.fromkeys(self._asked))  # each once, in the order first asked
         self._tick, self._asked, self._ready = tick, [], {}
         if not foreseen:
             return
-        tick_keys = np.array(
-            [_splitmix64_int(self._stream_key(stream) ^ tick) for stream, _ in foreseen],
-            dtype=np.uint64,
-        )
+        if self._plan is None or self._plan[0] != foreseen:  # usually last tick's plan again
+            stream_keys = np.array([self._stream_key(s) for s, _ in foreseen], np.uint64)
+            groups = [
+                (slots, [row for row, (_, s) in enumerate(foreseen) if s == slots])
+                for slots in dict.fromkeys(slots for _, slots in foreseen)
+            ]
+            self._plan = (foreseen, stream_keys, groups)
+        _, stream_keys, groups = self._plan
+        tick_keys = _splitmix64_inplace(stream_keys ^ np.uint64(tick))
         keyed = _splitmix64_inplace(self._hashed_worlds[None, :] ^ tick_keys[:, None])
-        for slots in dict.fromkeys(slots for _, slots in foreseen):
-            rows = [row for row, (_, s) in enumerate(foreseen) if s == slots]
+        for slots, rows in groups:
             if slots is None:
                 units = _to_unit(keyed[rows])  # (streams, R)
                 self._ready.update({foreseen[row]: units[i] for i, row in enumerate(rows)})

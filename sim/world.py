@@ -361,7 +361,10 @@ class Resolver:
             (Action.APPEAL_RUSSIA, "appeal_russia_tick"),
             (Action.APPEAL_WEST, "appeal_west_tick"),
         ):
-            made = (am.action == action) & (getattr(w, field) == NEVER)
+            asked = am.action == action
+            if not np.count_nonzero(asked):  # most ticks: no appeal of this kind
+                continue
+            made = asked & (getattr(w, field) == NEVER)
             setattr(w, field, np.where(made, tick, getattr(w, field)))
         appealed = (am.action == Action.APPEAL_CSTO) & (w.csto_state == CstoState.NO_APPEAL)
         self._csto_to(w, appealed, CstoState.APPEAL_RECEIVED, tick)
@@ -415,7 +418,10 @@ class Resolver:
             (Action.COLLECTIVE_MEASURES, CstoState.COLLECTIVE_MEASURES),
         ):
             # The CSTO acts on an appeal only; it never steps back down its ladder.
-            moves = (cs.action == action) & (w.csto_state >= CstoState.APPEAL_RECEIVED)
+            taken = cs.action == action
+            if not np.count_nonzero(taken):
+                continue
+            moves = taken & (w.csto_state >= CstoState.APPEAL_RECEIVED)
             self._csto_to(w, moves & (w.csto_state < state), state, tick)
         self._member_stances(w, tick)
         for name in self.third_party_names:
@@ -511,6 +517,8 @@ class Resolver:
         w.member_consent = (reading >= self.clarity_needed[None, :]) & (taken & appealed)[:, None]
 
     def _csto_to(self, w: WorldState, mask: np.ndarray, state: CstoState, tick: int) -> None:
+        if not np.count_nonzero(mask):  # most ticks: no world moves (and nothing changes)
+            return
         w.csto_state = np.where(mask, state, w.csto_state).astype(np.int8)
         w.csto_state_tick = np.where(mask, tick, w.csto_state_tick)
 
