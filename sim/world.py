@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 from enum import IntEnum
 
 import numpy as np
-from scipy import special
 
 from sim.actions import GOLDSTEIN_OF, RUNG_OF, Action, is_one_of
 from sim.rng import CounterRNG
@@ -205,6 +204,10 @@ def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     machinery's checks, which cost about a tenth of a millisecond per call: a tick of a
     small ensemble draws casualties twice. ``tests/test_world.py`` checks the two agree.
     """
+    # Imported on first use: `crisis-sim validate` and the other light commands load this
+    # module through the policies, and SciPy's special functions take 0.13 s to import.
+    from scipy import special
+
     k = np.ceil(special.pdtrik(u, lam))
     below = np.maximum(k - 1, 0)
     k = np.where(special.pdtr(below, lam) >= u, below, k)
