@@ -190,6 +190,16 @@ def _example_timeline(kind: ActorKind) -> list[dict]:
     return [move]
 
 
+_POLICY_REFERENCES: dict[tuple[ActorKind, str], str] = {}
+
+
+def _policy_reference(kind: ActorKind, policy: str, data: dict) -> str:
+    """Return the fingerprint of the exercise with this policy: once per policy, not field."""
+    if (kind, policy) not in _POLICY_REFERENCES:
+        _POLICY_REFERENCES[(kind, policy)] = fingerprint(make_scenario(data))
+    return _POLICY_REFERENCES[(kind, policy)]
+
+
 @pytest.mark.parametrize(
     ("kind", "policy", "field"),
     _policy_cases(),
@@ -205,7 +215,7 @@ def test_policy_parameter_changes_output(kind, policy, field, exercise_data):
         k: v for k, v in (slot.get("params") or {}).items() if k in cls.Params.model_fields
     }
     slot["policy"], slot["params"] = policy, inherited
-    reference = fingerprint(make_scenario(data))
+    reference = _policy_reference(kind, policy, data)
     info = cls.Params.model_fields[field]
     if field == "timeline":
         candidates = [_example_timeline(kind)]
