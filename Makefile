@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$c" 2>/dev/null || echo "$$c"; break; fi; done)
 
-.PHONY: demo test fuzz lint format bench docs validation clean browser
+.PHONY: demo test quick fuzz lint format bench docs validation clean browser
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -32,6 +32,13 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed lint browser
 	$(BIN)/python -m pytest
+
+# The developers' loop, at most a minute: the unit and contract tests (everything not
+# marked slow: no browser, no command line end to end, no worker processes) and a small
+# fuzz (300 mutated files, 3 run as ensembles, 3 through the command line).
+quick: $(VENV)/.installed
+	CRISIS_SIM_FUZZ_CASES=300 CRISIS_SIM_FUZZ_RUNS=3 CRISIS_SIM_FUZZ_CLI=3 \
+	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 # A longer fuzzing session than make test's (10,000 files, a fixed seed): CASES mutated
 # scenario files from a new seed each time (SEED=N repeats one), RUNS of them run as

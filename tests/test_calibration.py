@@ -23,6 +23,8 @@ from sim.scenario import load_scenario
 
 from conftest import SCENARIOS, run_cli
 
+pytestmark = pytest.mark.slow  # calibrations on every engine
+
 BASELINE = SCENARIOS / "baseline-may-2021.yaml"
 PATTERN_COLUMNS = [f"pattern_{p.key}" for p in PATTERNS]
 

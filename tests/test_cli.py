@@ -30,6 +30,8 @@ from sim.world import OUTCOME_CLASSES
 
 from conftest import ROOT, SCENARIOS
 
+pytestmark = pytest.mark.slow  # the command line end to end
+
 BASELINE = SCENARIOS / "baseline-may-2021.yaml"
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 HAS_PLOTS = (ROOT / "sim" / "plots.py").exists()

@@ -19,6 +19,8 @@ from sim.scenario import load_scenario
 
 from conftest import SCENARIOS, run_cli
 
+pytestmark = pytest.mark.slow  # runs and comparisons through the command line
+
 PNG = b"\x89PNG\r\n\x1a\n"
 PLOTS = [
     "outcome_shares.png",

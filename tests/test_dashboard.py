@@ -25,6 +25,8 @@ from playwright.sync_api import expect
 
 from conftest import SCENARIOS, run_cli
 
+pytestmark = pytest.mark.slow  # a real server and browser
+
 TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
 TIMEOUT = 30_000  # ms: a page's first render imports the model
 

@@ -45,6 +45,7 @@ def test_every_world_of_the_exercise_alone_equals_it_in_the_batch(exercise_data)
         pd.testing.assert_frame_equal(mine, theirs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk_size", [1, 37, 10_000])
 def test_chunk_size_changes_nothing(exercise_data, chunk_size):
     scenario = make_scenario(exercise_data)
@@ -89,6 +90,7 @@ def test_absorbed_worlds_stop_changing(exercise_data):
     assert frozen_at, "the exercise scenario should absorb some worlds"
 
 
+@pytest.mark.slow
 def test_small_and_large_blocks_keep_the_same_numbers(baseline):
     # Blocks of at most 4,096 worlds draw a tick's streams together and count its measures
     # as one table (sim.rng, sim.record); larger blocks do both one by one. Chunks of

@@ -24,6 +24,8 @@ from sim.scenario import load_scenario
 
 from conftest import SCENARIOS, run_cli
 
+pytestmark = pytest.mark.slow  # a calibration and directional checks
+
 BASELINE = SCENARIOS / "baseline-may-2021.yaml"
 
 

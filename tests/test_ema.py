@@ -81,6 +81,7 @@ def discovery(baseline):
 
 # EMA 3.0 writes a lever's options into a float table: pandas 2 warns, pandas 3 refuses
 # (hence the ema extra's pandas<3).
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Setting an item of incompatible dtype:FutureWarning")
 def test_prim_inspects_a_box_that_restricts_a_lever(discovery, baseline):
     import matplotlib
@@ -108,6 +109,7 @@ def test_prim_inspects_a_box_that_restricts_a_lever(discovery, baseline):
     assert 0 < stats["coverage"] <= 1 and 0 < stats["density"] <= 1
 
 
+@pytest.mark.slow
 def test_cart_and_feature_scoring_read_the_levers(discovery, baseline):
     from ema_workbench.analysis import cart, feature_scoring
 

@@ -14,6 +14,8 @@ from sim.results import outcome_hash, per_tick_tables
 
 from conftest import EXERCISE, make_scenario, run_cli
 
+pytestmark = pytest.mark.slow  # worker processes and Dask clusters
+
 WORLDS = 240
 
 

@@ -351,6 +351,7 @@ def cli_runs(exercise_run_dir, baseline_run_dir, tmp_path_factory):
     return cwd, done
 
 
+@pytest.mark.slow
 def test_cli_prints_the_narration(cli_runs, baseline_run_dir):
     _, done = cli_runs
     result = done["world"]
@@ -361,6 +362,7 @@ def test_cli_prints_the_narration(cli_runs, baseline_run_dir):
     assert f"## Outcome: {label}" in result.stdout
 
 
+@pytest.mark.slow
 def test_cli_typical_and_out(cli_runs, exercise_run_dir):
     cwd, done = cli_runs
     world = typical_world(exercise_run_dir, "war")
@@ -374,6 +376,7 @@ def test_cli_typical_and_out(cli_runs, exercise_run_dir):
     assert (cwd / "war.md").read_text(encoding="utf-8") == done["typical"].stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "message"),
     [

@@ -138,6 +138,7 @@ def _play(tmp_path, stdin: str, *args: str):
     )
 
 
+@pytest.mark.slow
 def test_a_terminal_game_driven_through_standard_input(tmp_path):
     moves = "3 sev_lake\n?\nbogus\n12\nappeal_csto\n\n6\n"  # then the input ends: hold
     result = _play(tmp_path, moves, "--as", "armenia", "--debrief-worlds", "200", "--out", "g")
@@ -157,6 +158,7 @@ def test_a_terminal_game_driven_through_standard_input(tmp_path):
     assert "appealed to the CSTO" in explained.stdout
 
 
+@pytest.mark.slow
 def test_two_players_take_turns_and_bad_roles_are_refused(tmp_path):
     result = _play(
         tmp_path, "\n" * 4, "--as", "armenia", "--as", "russia", "--debrief-worlds", "50"

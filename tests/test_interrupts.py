@@ -26,6 +26,8 @@ from sim.runfolder import read_manifest
 
 from conftest import SCENARIOS
 
+pytestmark = pytest.mark.slow  # real runs interrupted at each moment
+
 BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
 # The command as users run it. Not `python -m sim`: under -m, CPython 3.12 exits by SIGINT
 # (-2, which a shell also shows as 130) if the Ctrl-C happened to land inside one of the
@@ -132,7 +134,6 @@ def _interrupt_at(tmp_path: Path, engine: str, moment: str, group: bool) -> str:
     return said[0]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["inprocess", "processes"])
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_ctrl_c_at_each_moment_stops_cleanly(tmp_path, engine, moment):
@@ -141,7 +142,6 @@ def test_ctrl_c_at_each_moment_stops_cleanly(tmp_path, engine, moment):
         assert "kept in run.incomplete/" in said and "crisis-sim run --resume run" in said
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["importing", "while the workers start", "mid-run"])
 def test_ctrl_c_from_a_terminal_reaches_every_process_and_stops_cleanly(tmp_path, moment):
     # A terminal sends SIGINT to the whole foreground group: the fork server and the

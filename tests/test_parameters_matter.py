@@ -22,6 +22,8 @@ from sim.schema import INJECT_FIELDS, Inject, Scenario
 
 from conftest import EXERCISE, fingerprint, make_scenario, read_yaml
 
+pytestmark = pytest.mark.slow  # a run per scenario field and policy parameter
+
 #: Fields that label a run rather than drive it; tests/test_cli.py checks that they
 #: reach the manifest (names and titles) and the plots' calendar axis (start_date).
 LABELS = {"name", "title", "description", "start_date", "sectors.*.name"}

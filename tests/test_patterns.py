@@ -96,6 +96,7 @@ def test_a_folder_without_the_columns_is_a_clear_error(tmp_path):
         check_patterns(old)
 
 
+@pytest.mark.slow
 def test_the_command_prints_each_pattern_and_exits_by_strictness(tmp_path):
     write_folder(tmp_path / "case", case_like())
     worlds = case_like().assign(talks_day=np.nan)

@@ -17,6 +17,8 @@ from sim.plots import slide_figure
 
 from conftest import run_cli
 
+pytestmark = pytest.mark.slow  # runs and reports through the command line and a browser
+
 TABLES = ["worlds", "per_tick", "histograms", "state_shares", "trajectories"]
 PLOT_IDS = ["outcome_shares", "fan_depth", "fan_rung", "fan_alarm", "rung_heatmap"]
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from sim.results import versions
 
 from conftest import run_cli
+
+pytestmark = pytest.mark.slow  # whole runs through the command line
 
 
 def _copy(baseline_run_dir, tmp_path):

@@ -18,6 +18,8 @@ from sim.runfolder import RunFolderError, read_manifest
 
 from conftest import SCENARIOS, run_cli
 
+pytestmark = pytest.mark.slow  # real runs killed and resumed
+
 BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
 RUN = ["--worlds", "24000", "--chunk-size", "1500", "--no-plots"]  # 16 chunks
 TABLES = ["worlds", "per_tick", "state_shares", "histograms", "trajectories"]

@@ -347,6 +347,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
         load_scenario(path)
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_refused_with_its_line(tmp_path):
     """It ended in "maximum recursion depth exceeded", with no line."""
     problem = only(write(tmp_path, MINIMAL + "description: " + "[" * 5000 + "]" * 5000 + "\n"))

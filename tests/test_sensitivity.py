@@ -13,6 +13,8 @@ from sim.scenario import load_scenario
 
 from conftest import SCENARIOS, run_cli
 
+pytestmark = pytest.mark.slow  # sensitivity analyses through the command line
+
 BASELINE = SCENARIOS / "baseline-may-2021.yaml"
 PI = np.pi
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-PI, PI]] * 3}

@@ -23,6 +23,8 @@ from sim.scenario import load_scenario
 
 from conftest import SCENARIOS, run_cli
 
+pytestmark = pytest.mark.slow  # sweeps through the command line
+
 BASELINE = SCENARIOS / "baseline-may-2021.yaml"
 
 
