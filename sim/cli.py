@@ -1171,7 +1171,7 @@ def parse_overrides(items: list[str]) -> dict[str, object]:
 
 
 def _print_shares(outcomes, title: str, worlds: int) -> None:
-    from sim.world import OUTCOME_CLASSES
+    from sim.catalogue.outcomes import OUTCOME_CLASSES
 
     counts = outcomes["outcome"].value_counts()
     out.print(

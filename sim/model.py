@@ -25,6 +25,7 @@ import pandas as pd
 
 from sim.actions import ActorKind
 from sim.agents import ACTOR_CLASSES, CrisisActor, ThirdParty
+from sim.catalogue.outcomes import OUTCOME_CLASSES, Outcome
 from sim.errors import UserError, clip
 from sim.parameters import parameter, scenario_parameters
 from sim.perception import Perceiver
@@ -33,7 +34,7 @@ from sim.record import sample_stride as sample_stride_for
 from sim.rng import CounterRNG
 from sim.scenario import build_policy, load_scenario, validate_data
 from sim.schema import Scenario
-from sim.world import NEVER, OUTCOME_CLASSES, Outcome, Resolver, WorldState
+from sim.world import NEVER, Resolver, WorldState
 
 
 class _ScenarioSeed(Enum):

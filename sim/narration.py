@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.actions import RUNG_OF, Action
+from sim.catalogue.outcomes import ABSORBING, OUTCOME_RULES, Outcome
 from sim.schema import InjectKind, Scenario
-from sim.world import NEVER, CstoState, Decision, Outcome, Talks, WorldState
+from sim.world import NEVER, CstoState, Decision, Talks, WorldState
 
 if TYPE_CHECKING:
     from sim.model import CrisisModel
@@ -183,33 +184,6 @@ TALKS_STARTED: dict[Talks, str] = {
     Talks.AGREEMENT: "Talks began",
 }
 
-#: Why a world ends in each class (docs/model.md, section 7.8). Filled from the values of
-#: :func:`outcome_values`.
-OUTCOME_RULES: dict[Outcome, str] = {
-    Outcome.WAR: (
-        "fighting stayed at clash intensity {war_intensity:g} or more for {war_ticks} "
-        "ticks in a row, and sustained fighting is war"
-    ),
-    Outcome.ALLIANCE_INTERVENTION: "the CSTO took collective measures under the security treaty",
-    Outcome.RUSSIAN_INTERPOSITION: (
-        "Russian troops stood in a sector where an Azerbaijani advance stood"
-    ),
-    Outcome.CLASH_CONTAINED: (
-        "shots were fired, {first_shot}, and the fighting never became a war, so at the "
-        "horizon the world counts as a contained clash, whatever the ground"
-    ),
-    Outcome.FROZEN_GAIN: (
-        "no shot was fired and Azerbaijani forces still held {final_depth_km:.2f} km at "
-        "the horizon, more than the {withdrawn_below_km:g} km that counts as gone back"
-    ),
-    Outcome.NEGOTIATED_WITHDRAWAL: (
-        "no shot was fired, and the advance, at most {max_depth_km:.2f} km, was down to "
-        "{final_depth_km:.2f} km at the horizon: at most the {withdrawn_below_km:g} km that "
-        "counts as gone back, by agreement or by Baku's own withdrawal"
-    ),
-    Outcome.NO_INCURSION: "Azerbaijani forces never crossed the pre-crisis line",
-}
-
 
 def outcome_values(scenario: Scenario, row: dict) -> dict[str, object]:
     """Return the values :data:`OUTCOME_RULES` are filled with, from an outcome row."""
@@ -323,7 +297,7 @@ def _agreement_text(view: TickView) -> str:
 
 def _outcome_text(view: TickView) -> str:
     outcome = Outcome(int(view.now("outcome")))
-    if outcome in (Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.RUSSIAN_INTERPOSITION):
+    if outcome in ABSORBING:
         return f"The crisis ends in {outcome.label}"
     return f"Horizon reached: the world ends as {outcome.label}"
 

@@ -17,21 +17,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.runfolder import RunFolder, RunFolderError, open_run  # plots never touch the model
 
 SIZE = (10, 5.6)
 DPI = 150
 INK = "#1f2937"
 ACCENT = "#b91c1c"
-OUTCOME_COLOURS = {
-    "war": "#7f1d1d",
-    "alliance_intervention": "#b45309",
-    "russian_interposition": "#6d28d9",
-    "clash_contained": "#dc2626",
-    "frozen_gain": "#2563eb",
-    "negotiated_withdrawal": "#15803d",
-    "no_incursion": "#6b7280",
-}
 FANS = {
     "depth_km": (
         "fan_depth.png",
@@ -130,7 +122,7 @@ def draw_outcome_shares(run: RunFolder, out: Path) -> Path:
     table = table.iloc[::-1]  # first class at the top
     figure, axes = _figure(manifest, "How the worlds end")
     positions = np.arange(len(table))
-    colours = [OUTCOME_COLOURS.get(o, "#6b7280") for o in table["outcome"]]
+    colours = [OUTCOME_COLOURS[o] for o in table["outcome"]]
     axes.barh(positions, table["share"], color=colours, height=0.65)
     axes.errorbar(
         table["share"],

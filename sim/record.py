@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from sim.actions import ACTION_NAMES
-from sim.world import NEVER, CstoState, Decision, Outcome, Talks, WorldState
+from sim.catalogue.outcomes import ABSORBING, OUTCOME_CLASSES, Outcome
+from sim.world import NEVER, CstoState, Decision, Talks, WorldState
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,8 @@ _BIN_SPANS = [
     for (name, b), start in zip(MEASURES.items(), _OFFSETS[:, 0], strict=True)
 ]
 
-STATUS_STATES = [
-    Outcome.ONGOING,
-    Outcome.WAR,
-    Outcome.ALLIANCE_INTERVENTION,
-    Outcome.RUSSIAN_INTERPOSITION,
-]
+#: A world's state while a run goes on: still running, or ended in an absorbing class.
+STATUS_STATES = [Outcome.ONGOING, *(o for o in OUTCOME_CLASSES if o in ABSORBING)]
 CATEGORIES: dict[str, list[str]] = {
     "rung": ["1", "2", "3", "4", "5"],
     "csto_state": [s.name.lower() for s in CstoState],

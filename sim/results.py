@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from sim.actions import Rung
+from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.ensemble import EnsembleResult
 from sim.record import CATEGORIES, MEASURES, SUM_SCALE, Recorder
 from sim.runfolder import atomic_folder, stamped_folder
 from sim.scenario import scenario_hash
-from sim.world import OUTCOME_CLASSES
 
 FORMAT = 1
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -181,7 +181,7 @@ def write_run(
             "tick_hours": scenario.tick_hours,
             "ticks": scenario.ticks,
             "horizon_days": scenario.horizon_days,
-            "outcome_classes": [o.name.lower() for o in OUTCOME_CLASSES],
+            "outcome_classes": OUTCOME_NAMES,
             "rung_labels": {str(int(r)): r.label for r in Rung},
             "outcome_hash": outcome_hash(result.outcomes),
             "versions": versions(),

@@ -14,6 +14,7 @@ from enum import IntEnum
 import numpy as np
 
 from sim.actions import GOLDSTEIN_OF, RUNG_OF, Action, is_one_of
+from sim.catalogue.outcomes import Outcome
 from sim.rng import CounterRNG
 from sim.rowwise import row_any, row_sum
 from sim.schema import ForceKind, InjectKind, Scenario
@@ -39,25 +40,6 @@ class CstoState(IntEnum):
     COLLECTIVE_MEASURES = 5
 
 
-class Outcome(IntEnum):
-    """How a world ends; checked in this order (0 means still running)."""
-
-    ONGOING = 0
-    WAR = 1
-    ALLIANCE_INTERVENTION = 2
-    RUSSIAN_INTERPOSITION = 3
-    CLASH_CONTAINED = 4
-    FROZEN_GAIN = 5
-    NEGOTIATED_WITHDRAWAL = 6
-    NO_INCURSION = 7
-
-    @property
-    def label(self) -> str:
-        """Return the class name in plain words."""
-        return self.name.lower().replace("_", " ")
-
-
-OUTCOME_CLASSES = [o for o in Outcome if o is not Outcome.ONGOING]
 FORCE_RANK = {ForceKind.NONE: 0, ForceKind.BORDER_GUARDS: 1, ForceKind.ARMY: 2}
 NEVER = -1  # tick value meaning "has not happened"
 

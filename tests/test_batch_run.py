@@ -5,11 +5,11 @@ from __future__ import annotations
 import mesa
 import pytest
 
+from sim.catalogue.outcomes import OUTCOME_CLASSES
 from sim.ensemble import run_ensemble
 from sim.errors import ScenarioError, UserError
 from sim.model import CrisisModel
 from sim.scenario import load_scenario
-from sim.world import OUTCOME_CLASSES
 
 from conftest import SCENARIOS
 

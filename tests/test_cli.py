@@ -23,10 +23,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from sim.catalogue.outcomes import OUTCOME_CLASSES
 from sim.policies import REGISTRY
 from sim.results import outcome_hash
 from sim.scenario import load_scenario
-from sim.world import OUTCOME_CLASSES
 
 from conftest import ROOT, SCENARIOS
 

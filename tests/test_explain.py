@@ -26,6 +26,7 @@ from sim.analysis.explain import (
     typical_story,
     typical_world,
 )
+from sim.catalogue.outcomes import OUTCOME_CLASSES
 from sim.ensemble import run_ensemble
 from sim.errors import UserError
 from sim.model import CrisisModel
@@ -40,7 +41,7 @@ from sim.results import write_run
 from sim.runfolder import open_run
 from sim.scenario import load_scenario
 from sim.schema import InjectKind
-from sim.world import OUTCOME_CLASSES, CstoState
+from sim.world import CstoState
 
 from conftest import EXERCISE, run_cli
 

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 
 from sim.analysis.calibration import rejections
 from sim.analysis.measures import share_name
-from sim.plots import ACCENT, DPI, INK, OUTCOME_COLOURS, as_written, save_figure, slide_figure
+from sim.catalogue.outcomes import OUTCOME_COLOURS
+from sim.plots import ACCENT, DPI, INK, as_written, save_figure, slide_figure
 
 if TYPE_CHECKING:
     from sim.analysis.calibration import Calibration
@@ -124,7 +125,7 @@ def draw_conclusions(result: Calibration, out: Path) -> Path:
     for position, outcome in enumerate(table["outcome"]):
         shares = result.accepted[share_name(outcome)].to_numpy()
         jitter = generator.uniform(-0.18, 0.18, len(shares))
-        colour = OUTCOME_COLOURS.get(outcome, INK)
+        colour = OUTCOME_COLOURS[outcome]
         axes.scatter(position + jitter, shares, s=9, color=colour, alpha=0.6)
         axes.hlines(np.median(shares), position - 0.3, position + 0.3, color=INK, lw=2)
     axes.set_xticks(range(len(table)), [o.replace("_", "\n") for o in table["outcome"]])

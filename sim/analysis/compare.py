@@ -34,11 +34,11 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from sim import __version__
+from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.errors import UserError
 from sim.plots import (
     DPI,
     INK,
-    OUTCOME_COLOURS,
     SIZE,
     as_written,
     outcome_share_table,
@@ -736,7 +736,7 @@ def draw_shares(comparison: Comparison, out: Path) -> Path:
             axes.text(row["ci_high"] + 0.008, y, text, va="center", fontsize=7.5, color=INK)
     axes.set_yticks(range(rows)[::-1], [c.replace("_", " ") for c in classes], fontsize=10)
     for tick, outcome in zip(axes.get_yticklabels(), classes, strict=True):
-        tick.set_color(OUTCOME_COLOURS.get(outcome, INK))
+        tick.set_color(OUTCOME_COLOURS[outcome])
     high = shares["ci_high"].max()
     axes.set_xlim(0, min(1.0, high + 0.16))
     axes.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
@@ -791,7 +791,7 @@ def draw_share_differences(comparison: Comparison, out: Path) -> Path:
     axes.axvline(0, color=INK, lw=1)
     axes.set_yticks(range(rows)[::-1], [c.replace("_", " ") for c in classes], fontsize=10)
     for tick, outcome in zip(axes.get_yticklabels(), classes, strict=True):
-        tick.set_color(OUTCOME_COLOURS.get(outcome, INK))
+        tick.set_color(OUTCOME_COLOURS[outcome])
     reach = np.nanmax(np.abs(shares[["diff_low_pts", "diff_high_pts"]].to_numpy()))
     reach = max(2.0, float(reach) * 1.1)
     axes.set_xlim(-reach, reach)

@@ -29,17 +29,14 @@ import numpy as np
 import pandas as pd
 
 from sim.actions import Rung
+from sim.catalogue.outcomes import ABSORBING, OUTCOME_NAMES, Outcome
 from sim.errors import UserError
 from sim.narration import Event, outcome_reason, stamp, tick_events
 from sim.runfolder import RunFolder, RunFolderError, open_run
 from sim.schema import Scenario
-from sim.world import OUTCOME_CLASSES, Outcome
 
 #: The measures a typical world is chosen on (columns of worlds.parquet).
 KEY_MEASURES = ("max_depth_km", "max_rung", "peak_alarm", "end_day", "cooperation_score")
-
-OUTCOME_NAMES = [outcome.name.lower() for outcome in OUTCOME_CLASSES]
-ABSORBING = {Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.RUSSIAN_INTERPOSITION}
 
 
 @dataclass

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.world import OUTCOME_CLASSES
-
-OUTCOME_NAMES = [outcome.name.lower() for outcome in OUTCOME_CLASSES]
+from sim.catalogue.outcomes import OUTCOME_NAMES
 
 #: Measures beyond the outcome shares: name -> (column, statistic, meaning).
 SUMMARIES: dict[str, tuple[str, str, str]] = {

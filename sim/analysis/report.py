@@ -29,10 +29,10 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim import __version__
+from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.errors import UserError
 from sim.plots import (
     FANS,
-    OUTCOME_COLOURS,
     draw_fan,
     draw_outcome_shares,
     draw_rung_heatmap,
@@ -321,7 +321,7 @@ def _outcome_rows(worlds: pd.DataFrame, classes: list[str]) -> list[dict]:
         {
             "outcome": row.outcome,
             "label": _label(row.outcome),
-            "colour": OUTCOME_COLOURS.get(row.outcome, "#6b7280"),
+            "colour": OUTCOME_COLOURS[row.outcome],
             "count": f"{row.count:,}",
             "share": _percent(row.share),
             "ci": f"{_percent(row.ci_low)} – {_percent(row.ci_high)}",

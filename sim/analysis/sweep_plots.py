@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from statsmodels.stats.proportion import proportion_confint
 
 from sim.analysis.measures import OUTCOME_NAMES, share_name
-from sim.plots import DPI, INK, OUTCOME_COLOURS, as_written, save_figure, slide_figure
+from sim.catalogue.outcomes import OUTCOME_COLOURS
+from sim.plots import DPI, INK, as_written, save_figure, slide_figure
 
 MAX_PANELS = 4
 
@@ -80,7 +81,7 @@ def draw_one_parameter(table: pd.DataFrame, manifest: dict, path: str, out: Path
         low, high = proportion_confint(
             ordered[f"n_{outcome}"], ordered["worlds"], alpha=0.05, method="wilson"
         )
-        colour = OUTCOME_COLOURS.get(outcome, INK)
+        colour = OUTCOME_COLOURS[outcome]
         axes.fill_between(positions, low, high, color=colour, alpha=0.15, lw=0)
         axes.plot(
             positions,
@@ -153,7 +154,7 @@ def draw_sample(table: pd.DataFrame, manifest: dict, paths: list[str], out: Path
         _subtitle(manifest),
         (10, 2.8 * rows + 1.2),
     )
-    colour = OUTCOME_COLOURS.get(outcome, INK)
+    colour = OUTCOME_COLOURS[outcome]
     for number, path in enumerate(shown):
         axes = figure.add_subplot(rows, columns, number + 1)
         axes.scatter(table[path], table[share_name(outcome)], s=10, color=colour, alpha=0.7)

@@ -1,0 +1,131 @@
+"""How a world ends: the outcome classes, in the order they are checked.
+
+Three classes are *absorbing*: a world that reaches one stops changing (war, alliance
+intervention, Russian interposition; the resolver's conditions for each are in
+:meth:`sim.world.Resolver.resolve`). The others classify, at the horizon, the worlds
+still running: a contained clash if a shot was fired, a frozen gain if Azerbaijani forces
+still hold ground, a negotiated withdrawal if they went back, no incursion if they never
+crossed (:meth:`sim.world.Resolver.finish`). docs/model.md, section 7.8, gives the case's
+reading of each; in May 2021 the record ends as a frozen gain under talks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Outcome(IntEnum):
+    """How a world ends; checked in this order (0 means still running)."""
+
+    ONGOING = 0
+    WAR = 1
+    ALLIANCE_INTERVENTION = 2
+    RUSSIAN_INTERPOSITION = 3
+    CLASH_CONTAINED = 4
+    FROZEN_GAIN = 5
+    NEGOTIATED_WITHDRAWAL = 6
+    NO_INCURSION = 7
+
+    @property
+    def label(self) -> str:
+        """Return the class name in plain words."""
+        return self.name.lower().replace("_", " ")
+
+
+@dataclass(frozen=True)
+class OutcomeClass:
+    """One outcome class as every output shows it.
+
+    Attributes:
+        outcome: its code in the world state.
+        absorbing: whether a world that reaches it stops changing.
+        colour: its colour in every plot and report (a hex colour).
+        rule: why a world ends in it, in words, with ``{placeholders}`` that
+            :func:`sim.narration.outcome_values` fills from the world's outcome row.
+    """
+
+    outcome: Outcome
+    absorbing: bool
+    colour: str
+    rule: str
+
+    @property
+    def name(self) -> str:
+        """Return the column name, e.g. ``frozen_gain``."""
+        return self.outcome.name.lower()
+
+    @property
+    def label(self) -> str:
+        """Return the name in plain words, e.g. ``frozen gain``."""
+        return self.outcome.label
+
+
+CATALOGUE: tuple[OutcomeClass, ...] = (
+    OutcomeClass(
+        Outcome.WAR,
+        absorbing=True,
+        colour="#7f1d1d",
+        rule=(
+            "fighting stayed at clash intensity {war_intensity:g} or more for {war_ticks} "
+            "ticks in a row, and sustained fighting is war"
+        ),
+    ),
+    OutcomeClass(
+        Outcome.ALLIANCE_INTERVENTION,
+        absorbing=True,
+        colour="#b45309",
+        rule="the CSTO took collective measures under the security treaty",
+    ),
+    OutcomeClass(
+        Outcome.RUSSIAN_INTERPOSITION,
+        absorbing=True,
+        colour="#6d28d9",
+        rule="Russian troops stood in a sector where an Azerbaijani advance stood",
+    ),
+    OutcomeClass(
+        Outcome.CLASH_CONTAINED,
+        absorbing=False,
+        colour="#dc2626",
+        rule=(
+            "shots were fired, {first_shot}, and the fighting never became a war, so at the "
+            "horizon the world counts as a contained clash, whatever the ground"
+        ),
+    ),
+    OutcomeClass(
+        Outcome.FROZEN_GAIN,
+        absorbing=False,
+        colour="#2563eb",
+        rule=(
+            "no shot was fired and Azerbaijani forces still held {final_depth_km:.2f} km at "
+            "the horizon, more than the {withdrawn_below_km:g} km that counts as gone back"
+        ),
+    ),
+    OutcomeClass(
+        Outcome.NEGOTIATED_WITHDRAWAL,
+        absorbing=False,
+        colour="#15803d",
+        rule=(
+            "no shot was fired, and the advance, at most {max_depth_km:.2f} km, was down to "
+            "{final_depth_km:.2f} km at the horizon: at most the {withdrawn_below_km:g} km "
+            "that counts as gone back, by agreement or by Baku's own withdrawal"
+        ),
+    ),
+    OutcomeClass(
+        Outcome.NO_INCURSION,
+        absorbing=False,
+        colour="#6b7280",
+        rule="Azerbaijani forces never crossed the pre-crisis line",
+    ),
+)
+
+#: The classes a world can end in, in the order they are checked and shown.
+OUTCOME_CLASSES: list[Outcome] = [entry.outcome for entry in CATALOGUE]
+#: Their names, as in the ``outcome`` column of a run's worlds (``frozen_gain``...).
+OUTCOME_NAMES: list[str] = [entry.name for entry in CATALOGUE]
+#: The classes a world stops changing in.
+ABSORBING: frozenset[Outcome] = frozenset(e.outcome for e in CATALOGUE if e.absorbing)
+#: Each class's colour, by name.
+OUTCOME_COLOURS: dict[str, str] = {entry.name: entry.colour for entry in CATALOGUE}
+#: Why a world ends in each class, in words with placeholders (docs/model.md, 7.8).
+OUTCOME_RULES: dict[Outcome, str] = {entry.outcome: entry.rule for entry in CATALOGUE}
