@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.catalogue import plots as catalogue
 from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.runfolder import RunFolder, RunFolderError, open_run  # plots never touch the model
 
@@ -24,15 +25,6 @@ SIZE = (10, 5.6)
 DPI = 150
 INK = "#1f2937"
 ACCENT = "#b91c1c"
-FANS = {
-    "depth_km": (
-        "fan_depth.png",
-        "Advance past the pre-crisis line",
-        "total advance past the pre-crisis line (km)",
-    ),
-    "rung": ("fan_rung.png", "Escalation", "escalation rung (Correlates of War hostility level)"),
-    "alarm": ("fan_alarm.png", "Armenian public alarm", "Armenian public alarm (0-1)"),
-}
 
 
 def _label(name: str) -> str:
@@ -120,7 +112,8 @@ def draw_outcome_shares(run: RunFolder, out: Path) -> Path:
     manifest = run.manifest
     table = outcome_share_table(run.worlds, manifest["outcome_classes"])
     table = table.iloc[::-1]  # first class at the top
-    figure, axes = _figure(manifest, "How the worlds end")
+    plot = catalogue.run_plot("outcome_shares")
+    figure, axes = _figure(manifest, plot.title)
     positions = np.arange(len(table))
     colours = [OUTCOME_COLOURS[o] for o in table["outcome"]]
     axes.barh(positions, table["share"], color=colours, height=0.65)
@@ -139,12 +132,12 @@ def draw_outcome_shares(run: RunFolder, out: Path) -> Path:
     axes.set_xlim(0, min(1.0, table["ci_high"].max() + 0.12))
     axes.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
     axes.set_xlabel("share of worlds (bars: 95% Wilson interval)")
-    return save_figure(figure, out / "outcome_shares.png")
+    return save_figure(figure, out / plot.filename)
 
 
 def draw_fan(run: RunFolder, out: Path, measure: str) -> Path:
-    """Draw a fan chart of one measure: 5-95% and 25-75% bands, median and mean."""
-    filename, title, ylabel = FANS[measure]
+    """Draw the catalogue's fan chart of one measure: 5-95% and 25-75% bands, median, mean."""
+    plot = next(p for p in catalogue.RUN_PLOTS if p.measure == measure)
     manifest = run.manifest
     per_tick = run.table("per_tick")
     rows = per_tick[per_tick["measure"] == measure].sort_values("tick")
@@ -153,7 +146,7 @@ def draw_fan(run: RunFolder, out: Path, measure: str) -> Path:
             f"{run.path}/per_tick.parquet has no rows for {measure}. Rerun the scenario."
         )
     dates = _dates(manifest, rows["day"])
-    figure, axes = _figure(manifest, title)
+    figure, axes = _figure(manifest, plot.title)
     axes.fill_between(
         dates, rows["q05"], rows["q95"], color=ACCENT, alpha=0.15, lw=0, label="5-95% of worlds"
     )
@@ -162,7 +155,7 @@ def draw_fan(run: RunFolder, out: Path, measure: str) -> Path:
     )
     axes.plot(dates, rows["q50"], color=ACCENT, lw=2, label="median")
     axes.plot(dates, rows["mean"], color=INK, lw=1.2, ls="--", label="mean")
-    axes.set_ylabel(ylabel)
+    axes.set_ylabel(plot.axis)
     if measure == "rung":
         axes.set_ylim(0.8, 5.2)
         labels = manifest["rung_labels"]
@@ -175,7 +168,7 @@ def draw_fan(run: RunFolder, out: Path, measure: str) -> Path:
     axes.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=10))
     axes.legend(loc="upper right", frameon=False, fontsize=9)
     axes.grid(axis="y", color="#e5e7eb")
-    return save_figure(figure, out / filename)
+    return save_figure(figure, out / plot.filename)
 
 
 def draw_rung_heatmap(run: RunFolder, out: Path) -> Path:
@@ -186,7 +179,8 @@ def draw_rung_heatmap(run: RunFolder, out: Path) -> Path:
     rung["whole_day"] = np.floor(rung["day"] - 1e-9).astype(int)
     grid = rung.pivot_table(index="state", columns="whole_day", values="share", aggfunc="mean")
     grid = grid.reindex([str(r) for r in range(1, 6)]).fillna(0.0)
-    figure, axes = _figure(manifest, "Escalation by day")
+    plot = catalogue.run_plot("rung_heatmap")
+    figure, axes = _figure(manifest, plot.title)
     image = axes.imshow(
         grid.to_numpy(),
         aspect="auto",
@@ -207,15 +201,23 @@ def draw_rung_heatmap(run: RunFolder, out: Path) -> Path:
     axes.set_xlabel("day (average over its ticks)")
     colourbar = figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02)
     colourbar.set_label("share of worlds")
-    return save_figure(figure, out / "rung_heatmap.png")
+    return save_figure(figure, out / plot.filename)
+
+
+#: The plots drawn their own way, by catalogue name; every other plot is a fan chart.
+DRAWN_THEIR_OWN_WAY = {"outcome_shares": draw_outcome_shares, "rung_heatmap": draw_rung_heatmap}
+
+
+def draw_plot(plot: catalogue.RunPlot, run: RunFolder, out: Path) -> Path:
+    """Draw one of the catalogue's plots of ``run`` into ``out``; return its path."""
+    if plot.measure is not None:
+        return draw_fan(run, out, plot.measure)
+    return DRAWN_THEIR_OWN_WAY[plot.name](run, out)
 
 
 def draw_all(run_dir: Path) -> list[Path]:
-    """Draw every plot of a results folder into its ``plots/``; return the paths."""
+    """Draw every plot of the catalogue (sim.catalogue.plots) into ``plots/``; return the paths."""
     run = open_run(run_dir)
     out = run.path / "plots"
     out.mkdir(exist_ok=True)
-    paths = [draw_outcome_shares(run, out)]
-    paths += [draw_fan(run, out, measure) for measure in FANS]
-    paths.append(draw_rung_heatmap(run, out))
-    return paths
+    return [draw_plot(plot, run, out) for plot in catalogue.RUN_PLOTS]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import numpy as np
 
@@ -70,3 +71,27 @@ def test_only_absorbing_classes_end_a_world_before_the_horizon():
     early = model.world.end_tick < horizon
     assert early.any(), "some world should end in an absorbing class before the horizon"
     assert set(np.unique(model.world.outcome[early])) <= ABSORBING
+
+
+def test_a_new_fan_chart_is_one_entry_and_reaches_the_folder_and_the_report(
+    tmp_path, monkeypatch, baseline_run_dir
+):
+    from sim.analysis.report import write_report
+    from sim.catalogue import plots as catalogue
+    from sim.plots import draw_all
+
+    run = tmp_path / "run"
+    shutil.copytree(baseline_run_dir, run)
+    rumours = catalogue.RunPlot(
+        "fan_rumour",
+        "Rumours in Armenia",
+        "Rumour of an advance across worlds, by day.",
+        measure="rumour",
+        axis="rumour (0-1)",
+    )
+    monkeypatch.setattr(catalogue, "RUN_PLOTS", (*catalogue.RUN_PLOTS, rumours))
+    drawn = draw_all(run)
+    assert [path.name for path in drawn] == [plot.filename for plot in catalogue.RUN_PLOTS]
+    assert (run / "plots" / "fan_rumour.png").read_bytes().startswith(b"\x89PNG")
+    page = write_report(run).read_text()
+    assert "Rumours in Armenia" in page and "Rumour of an advance across worlds, by day." in page

@@ -21,7 +21,6 @@ import os
 import secrets
 import struct
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,15 +28,10 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim import __version__
+from sim.catalogue import plots as catalogue
 from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.errors import UserError
-from sim.plots import (
-    FANS,
-    draw_fan,
-    draw_outcome_shares,
-    draw_rung_heatmap,
-    outcome_share_table,
-)
+from sim.plots import draw_plot, outcome_share_table
 from sim.runfolder import RunFolder, RunFolderError, open_run
 
 REPORT_NAME = "report.html"
@@ -69,27 +63,6 @@ MEASURES = [
     ),
     Measure("cooperation_score", "Cooperation score (Goldstein; below 0: conflictual)", 1),
 ]
-
-#: The five plots of a run, in the order of ``sim.plots.draw_all``, with how to draw each.
-PLOTS: list[tuple[str, str, Callable[[RunFolder, Path], Path]]] = [
-    ("outcome_shares.png", "How the worlds end", draw_outcome_shares),
-    *(
-        (filename, title, lambda run, out, m=measure: draw_fan(run, out, m))
-        for measure, (filename, title, _) in FANS.items()
-    ),
-    ("rung_heatmap.png", "Escalation by day", draw_rung_heatmap),
-]
-PLOT_CAPTIONS = {
-    "outcome_shares.png": "Share of worlds ending in each outcome class; bars show the 95% "
-    "Wilson interval.",
-    "fan_depth.png": "Total advance past the pre-crisis line across worlds: 5-95% and 25-75% "
-    "bands, median and mean.",
-    "fan_rung.png": "Highest escalation rung of each tick across worlds: 5-95% and 25-75% "
-    "bands, median and mean.",
-    "fan_alarm.png": "Armenian public alarm across worlds: 5-95% and 25-75% bands, median "
-    "and mean.",
-    "rung_heatmap.png": "Share of worlds at each escalation rung, by calendar day.",
-}
 
 
 def write_report(run_dir: Path | str, out: Path | str | None = None) -> Path:
@@ -371,9 +344,10 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return struct.unpack(">II", data[16:24])
 
 
-def _draw(draw: Callable[[RunFolder, Path], Path], run: RunFolder, out: Path, name: str) -> Path:
+def _draw(plot: catalogue.RunPlot, run: RunFolder, out: Path) -> Path:
+    name = plot.filename
     try:
-        return draw(run, out)
+        return draw_plot(plot, run, out)
     except ValueError as error:  # matplotlib could not lay out the figure
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
         raise UserError(f"Cannot draw {name} for the report of {run.path}: {reason}.") from None
@@ -385,19 +359,19 @@ def _draw(draw: Callable[[RunFolder, Path], Path], run: RunFolder, out: Path, na
 
 
 def _plots(run: RunFolder) -> list[dict]:
-    """Return the five plots as data URIs: the folder's own PNGs, or drawn afresh."""
+    """Return the catalogue's plots as data URIs: the folder's own PNGs, or drawn afresh."""
     plots = []
     with tempfile.TemporaryDirectory(prefix="crisis-sim-report-") as scratch:
-        for filename, title, draw in PLOTS:
-            existing = run.path / "plots" / filename
-            path = existing if _is_png(existing) else _draw(draw, run, Path(scratch), filename)
+        for plot in catalogue.RUN_PLOTS:
+            existing = run.path / "plots" / plot.filename
+            path = existing if _is_png(existing) else _draw(plot, run, Path(scratch))
             data = path.read_bytes()
             size = _png_size(data)
             plots.append(
                 {
-                    "name": filename.removesuffix(".png"),
-                    "title": title,
-                    "caption": PLOT_CAPTIONS[filename],
+                    "name": plot.name,
+                    "title": plot.title,
+                    "caption": plot.caption,
                     "uri": "data:image/png;base64," + base64.b64encode(data).decode("ascii"),
                     "width": size[0] if size else None,
                     "height": size[1] if size else None,

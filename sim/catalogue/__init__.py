@@ -1,8 +1,13 @@
 """The catalogue: what the model's outputs are, each declared once, read everywhere else.
 
-:mod:`sim.catalogue.outcomes` declares the outcome classes (order, absorbing or not, label,
-colour, and the rule in words). The resolver, the recorder, the plots, the narration,
-the comparisons and the EMA adapter all read them from here, so a new class is one entry
-(and, if it is absorbing, its condition in the resolver); ``tests/test_catalogue.py``
-checks that every entry reaches every place that shows outcome classes.
+- :mod:`sim.catalogue.outcomes`: the outcome classes (order, absorbing or not, label,
+  colour, and the rule in words). The resolver, the recorder, the plots, the narration,
+  the comparisons and the EMA adapter read them from here, so a new class is one entry
+  (and, if it is absorbing, its condition in the resolver).
+- :mod:`sim.catalogue.plots`: the plots of a run (file, title, caption, the measure of a
+  fan chart, whether the dashboard shows it), which ``sim.plots.draw_all``, the report
+  and the dashboard read; a new fan chart is one entry.
+
+``tests/test_catalogue.py`` checks that every entry reaches every place that shows it.
+Still to come (issue 15): the per-world measures and the roles.
 """

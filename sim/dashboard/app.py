@@ -26,6 +26,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from sim.catalogue import plots as catalogue
 from sim.dashboard.drawing import draw_border_map, draw_gauges
 from sim.dashboard.model import DashboardModel, model_params
 from sim.dashboard.room import Room
@@ -98,8 +99,9 @@ def Ensemble(model: DashboardModel):
         elif ensemble.finished and ensemble.value is not None:
             folder = ensemble.value
             Para(f"{folder}/", strong="Results:")
-            for name in ("outcome_shares", "fan_depth", "fan_rung", "fan_alarm"):
-                solara.Image(Path(folder) / "plots" / f"{name}.png", width="100%")
+            for plot in catalogue.RUN_PLOTS:
+                if plot.on_dashboard:
+                    solara.Image(Path(folder) / "plots" / plot.filename, width="100%")
 
 
 def scenario_choices(served: str | Path) -> dict[str, str]:
