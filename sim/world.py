@@ -197,6 +197,40 @@ def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     return k
 
 
+@dataclass(slots=True)
+class _TickWork:
+    """What one tick's submodels hand on to later ones (docs/model.md, section 7)."""
+
+    tick: int
+    decisions: dict[str, Decision]
+    az: Decision
+    am: Decision
+    ru: Decision
+    cs: Decision
+    clash_before: np.ndarray  # clash intensity as the tick began (before decay)
+    new_km: np.ndarray  # ground gained this tick (injects and advances)
+    forced_statement: np.ndarray  # an inject made Armenia's official statement
+    counter: np.ndarray | None = None  # Armenia counter-attacked (7.3, read in 7.4)
+    in_contact: np.ndarray | None = None  # (R, k) forces face to face (7.4, read in 7.7)
+    incidents: np.ndarray | None = None  # fire nobody ordered (7.4, read in 7.8)
+
+    @classmethod
+    def begin(cls, w: WorldState, decisions: dict[str, Decision], tick: int) -> _TickWork:
+        """Start a tick's work from the decisions and the state as the tick begins."""
+        n = len(w.outcome)
+        return cls(
+            tick=tick,
+            decisions=decisions,
+            az=decisions["azerbaijan"],
+            am=decisions["armenia"],
+            ru=decisions["russia"],
+            cs=decisions["csto"],
+            clash_before=w.clash_intensity.copy(),
+            new_km=np.zeros(n),
+            forced_statement=np.zeros(n, bool),
+        )
+
+
 class Resolver:
     """Applies every actor's decisions and the scheduled injects to the worlds.
 
@@ -258,31 +292,45 @@ class Resolver:
 
     # -- the phase -----------------------------------------------------------------------
     def resolve(self, w: WorldState, decisions: dict[str, Decision], tick: int) -> None:
-        """Apply one tick's decisions (keyed by actor name) and injects to ``w``."""
+        """Apply one tick's decisions (keyed by actor name) and injects to ``w``.
+
+        The submodels of docs/model.md, section 7, in its order: each is one method below,
+        and what one hands to a later one (the ground gained, the incidents...) travels in
+        a :class:`_TickWork`. Worlds that have ended are restored afterwards, unchanged.
+        """
         frozen = ~w.active
         before = w.copy() if frozen.any() else None
-        dyn, rng = self.dyn, self.rng
-        n = len(w.outcome)
-        az, am = decisions["azerbaijan"], decisions["armenia"]
-        ru, cs = decisions["russia"], decisions["csto"]
-        clash_before = w.clash_intensity.copy()
+        now = _TickWork.begin(w, decisions, tick)
+        self._decay(w)  # 7.1
+        self._injects(w, now)  # 7.2
+        self._ground(w, now)  # 7.3
+        self._violence(w, now)  # 7.4
+        self._diplomacy(w, now)  # 7.5, with 7.6 the CSTO members' consent
+        self._information(w, now)  # 7.7
+        self._outcomes(w, now)  # 7.8
+        if before is not None:
+            w.restore(before, frozen)
+
+    def _decay(self, w: WorldState) -> None:
+        """7.1: clashes, rumours, attention and the cost of defiance fade each tick."""
+        dyn = self.dyn
         w.clash_intensity = w.clash_intensity * dyn.clash_persistence
         w.rumour = w.rumour * dyn.rumour_persistence
         w.attention = w.attention * dyn.attention_persistence
         w.cost_of_defiance = w.cost_of_defiance * dyn.defiance_persistence
-        new_km = np.zeros(n)
 
-        # Injects: events outside any actor's choice, each drawn per world.
-        forced_statement = np.zeros(n, bool)
+    def _injects(self, w: WorldState, now: _TickWork) -> None:
+        """7.2: events outside any actor's choice, each drawn per world."""
+        tick, n = now.tick, len(w.outcome)
         for index, inject in self.injects_by_tick.get(tick, []):
-            happens = rng.uniform(f"inject.{index}", tick) < inject.probability
+            happens = self.rng.uniform(f"inject.{index}", tick) < inject.probability
             if inject.kind is InjectKind.ADVANCE_ORDER:
                 sector = np.full(n, self.sector_ids.index(inject.sector), np.int8)
-                new_km += self._advance(w, happens, sector)
+                now.new_km += self._advance(w, happens, sector)
             elif inject.kind is InjectKind.RUMOUR:
                 w.rumour = np.where(happens, np.minimum(1.0, w.rumour + inject.strength), w.rumour)
             elif inject.kind is InjectKind.OFFICIAL_STATEMENT:
-                forced_statement |= happens
+                now.forced_statement |= happens
             elif inject.kind is InjectKind.THIRD_PARTY_STATEMENT:
                 weight = self.influence.get(inject.actor or "", 1.0)
                 w.cost_of_defiance += np.where(happens, inject.strength * weight, 0.0)
@@ -292,8 +340,10 @@ class Resolver:
                 # and later calls for restraint must first use it up.
                 w.cost_of_defiance = w.cost_of_defiance - np.where(happens, inject.strength, 0.0)
 
-        # Ground: Azerbaijan moves, Armenia reinforces, Russia places troops.
-        new_km += self._advance(w, az.action == Action.ADVANCE, az.sector)
+    def _ground(self, w: WorldState, now: _TickWork) -> None:
+        """7.3: Azerbaijan moves, Armenia reinforces, Russia places troops."""
+        az, am, ru = now.az, now.am, now.ru
+        now.new_km += self._advance(w, az.action == Action.ADVANCE, az.sector)
         rows = np.flatnonzero((az.action == Action.ENTRENCH) & (az.sector >= 0))
         w.entrenched[rows, az.sector[rows]] = True
         rows = np.flatnonzero((az.action == Action.WITHDRAW_PARTIAL) & (az.sector >= 0))
@@ -305,26 +355,32 @@ class Resolver:
             rows = np.flatnonzero((am.action == action) & (am.sector >= 0))
             cols = am.sector[rows]
             w.armenian_force[rows, cols] = np.maximum(w.armenian_force[rows, cols], rank)
-        counter = (am.action == Action.COUNTER_ATTACK) & (am.sector >= 0)
-        rows = np.flatnonzero(counter)
+        now.counter = (am.action == Action.COUNTER_ATTACK) & (am.sector >= 0)
+        rows = np.flatnonzero(now.counter)
         cols = am.sector[rows]
-        w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - dyn.advance_step_km)
+        w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - self.dyn.advance_step_km)
         for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ARMENIA):
             rows = np.flatnonzero((ru.action == action) & (ru.sector >= 0))
             w.russian_presence[rows, ru.sector[rows]] = True
 
         w.update_total_depth()
 
-        # Violence: ordered fire, a counter-attack, and incidents nobody ordered where
-        # forces stand face to face (likelier where the army, not border guards, holds).
-        in_contact = w.depth_km > 0.0
-        incident_p = self.incident_by_force[w.armenian_force] * in_contact
+    def _violence(self, w: WorldState, now: _TickWork) -> None:
+        """7.4: ordered fire, a counter-attack, and incidents nobody ordered.
+
+        Incidents happen where forces stand face to face, likelier where the army, not
+        border guards, holds; casualties follow the clash's intensity.
+        """
+        dyn, rng, tick = self.dyn, self.rng, now.tick
+        az, am, ru = now.az, now.am, now.ru
+        now.in_contact = w.depth_km > 0.0
+        incident_p = self.incident_by_force[w.armenian_force] * now.in_contact
         draws = rng.uniform("incident", tick, slots=incident_p.shape[1])
-        incidents = row_any(draws < incident_p)
+        now.incidents = row_any(draws < incident_p)
         self._fire(w, az.action == Action.AZ_FIRE, dyn.clash_escalation, tick)
         self._fire(w, am.action == Action.AM_FIRE, dyn.clash_escalation, tick)
-        self._fire(w, counter, 2 * dyn.clash_escalation, tick)
-        self._fire(w, incidents, dyn.clash_escalation, tick)
+        self._fire(w, now.counter, 2 * dyn.clash_escalation, tick)
+        self._fire(w, now.incidents, dyn.clash_escalation, tick)
         self._fire(w, ru.action == Action.DEFEND_ARMENIA, 2 * dyn.clash_escalation, tick)
         burning = w.clash_intensity > 0.05
         if burning.any():
@@ -340,7 +396,15 @@ class Resolver:
             w.clash_intensity >= self.scenario.thresholds.war_intensity, w.fighting_ticks + 1, 0
         ).astype(np.int16)
 
-        # Diplomacy: appeals, talks, Russian and CSTO signals, third-party statements.
+    def _diplomacy(self, w: WorldState, now: _TickWork) -> None:
+        """7.5: appeals, talks, Russian and CSTO signals, third-party statements.
+
+        Every signal adds to (or, for encouragement and justification, takes from) the
+        cost of defiance Baku weighs; the CSTO's members judge the attack (7.6) once the
+        alliance's own step is taken.
+        """
+        dyn, rng, tick = self.dyn, self.rng, now.tick
+        az, am, ru, cs = now.az, now.am, now.ru, now.cs
         for action, field in (
             (Action.APPEAL_CSTO, "appeal_csto_tick"),
             (Action.APPEAL_RUSSIA, "appeal_russia_tick"),
@@ -408,9 +472,9 @@ class Resolver:
                 continue
             moves = taken & (w.csto_state >= CstoState.APPEAL_RECEIVED)
             self._csto_to(w, moves & (w.csto_state < state), state, tick)
-        self._member_stances(w, tick)
+        self._member_stances(w, tick)  # 7.6
         for name in self.third_party_names:
-            tp = decisions[name]
+            tp = now.decisions[name]
             weight = self.influence[name]
             cost += weight * (
                 dyn.restraint_call_cost * (tp.action == Action.CALL_FOR_RESTRAINT)
@@ -423,28 +487,32 @@ class Resolver:
         w.attention = np.minimum(
             1.0,
             w.attention
-            + 0.1 * new_km
-            + 0.3 * (w.clash_intensity > clash_before)
+            + 0.1 * now.new_km
+            + 0.3 * (w.clash_intensity > now.clash_before)
             + 0.05 * (az.action == Action.RHETORIC),
         )
 
-        # Information: rumours outrun official word; a statement calms them.
-        statement = ((am.action == Action.OFFICIAL_STATEMENT) | forced_statement) & (
+    def _information(self, w: WorldState, now: _TickWork) -> None:
+        """7.7: rumours outrun official word; a statement calms them; alarm follows both."""
+        dyn, tick, az, am = self.dyn, now.tick, now.az, now.am
+        statement = ((am.action == Action.OFFICIAL_STATEMENT) | now.forced_statement) & (
             w.statement_tick == NEVER
         )
         w.statement_tick = np.where(statement, tick, w.statement_tick)
         w.rumour = np.where(statement, w.rumour * (1.0 - dyn.statement_calming), w.rumour)
         spoken = w.statement_tick != NEVER
-        contact = row_any(in_contact)
+        contact = row_any(now.in_contact)
         false_report = (
-            contact & ~spoken & (rng.uniform("false_report", tick) < dyn.false_report_probability)
+            contact
+            & ~spoken
+            & (self.rng.uniform("false_report", tick) < dyn.false_report_probability)
         )
         w.rumour = np.minimum(
             1.0,
             w.rumour
             + dyn.false_report_size * false_report
-            + dyn.rumour_per_km * new_km
-            + 0.3 * (w.clash_intensity > clash_before)
+            + dyn.rumour_per_km * now.new_km
+            + 0.3 * (w.clash_intensity > now.clash_before)
             + 0.05 * (az.action == Action.RHETORIC),
         )
         facts = np.minimum(1.0, 0.15 * w.total_depth_km + w.clash_intensity)
@@ -454,12 +522,13 @@ class Resolver:
         w.peak_alarm_tick = np.where(w.alarm > w.peak_alarm, tick, w.peak_alarm_tick)
         w.peak_alarm = np.maximum(w.peak_alarm, w.alarm)
 
-        # Scoring and outcomes.
-        rung = RUNG_OF[az.action]
-        for decision in decisions.values():
+    def _outcomes(self, w: WorldState, now: _TickWork) -> None:
+        """7.8: the tick's rung and scores, and the absorbing outcomes reached this tick."""
+        rung = RUNG_OF[now.az.action]
+        for decision in now.decisions.values():
             rung = np.maximum(rung, RUNG_OF[decision.action])
             w.goldstein_total += GOLDSTEIN_OF[decision.action]
-        rung = np.where(incidents, np.maximum(rung, 4), rung)
+        rung = np.where(now.incidents, np.maximum(rung, 4), rung)
         w.max_depth_km = np.maximum(w.max_depth_km, w.total_depth_km)
         war = w.fighting_ticks >= self.scenario.thresholds.war_ticks
         rung = np.where(war, 5, rung).astype(np.int8)
@@ -473,9 +542,7 @@ class Resolver:
         ).astype(np.int8)
         newly = (w.outcome == Outcome.ONGOING) & (absorbed != Outcome.ONGOING)
         w.outcome = np.where(newly, absorbed, w.outcome).astype(np.int8)
-        w.end_tick = np.where(newly, tick, w.end_tick)
-        if before is not None:
-            w.restore(before, frozen)
+        w.end_tick = np.where(newly, now.tick, w.end_tick)
 
     def _member_stances(self, w: WorldState, tick: int) -> None:
         """Each CSTO member consents to collective measures if the attack looks clear enough.
