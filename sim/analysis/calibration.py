@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.calibration_plots import draw_calibration
 from sim.analysis.measures import OUTCOME_NAMES, share_name, summarise
 from sim.analysis.patterns import MAJORITY, load_patterns, pattern_table
 from sim.analysis.sweep import evaluate_design, sample_design
@@ -112,6 +113,10 @@ class Calibration:
     def conclusions(self) -> pd.DataFrame:
         """Return how outcome shares vary across the accepted sets (see :func:`conclusions`)."""
         return conclusions(self.table)
+
+    def rejections(self) -> pd.DataFrame:
+        """Return how often each pattern rules a set out (see :func:`rejections`)."""
+        return rejections(self.table)
 
 
 def run_calibration(
@@ -286,8 +291,6 @@ def write_calibration(
             command=command,
         )
         if plots:
-            from sim.analysis.calibration_plots import draw_calibration
-
             (folder / "plots").mkdir()
             draw_calibration(result, folder / "plots")
     return Path(out)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.analysis.calibration import rejections
 from sim.analysis.measures import share_name
 from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.plots import ACCENT, DPI, INK, as_written, save_figure, slide_figure
@@ -87,7 +86,7 @@ def draw_rejections(result: Calibration, out: Path) -> Path:
     figure, axes = slide_figure(
         f"Which patterns rule parameter sets out: {result.scenario.title}", _subtitle(result)
     )
-    table = rejections(result.table).iloc[::-1]
+    table = result.rejections().iloc[::-1]
     bars = axes.barh(table["pattern"].str.replace("_", " "), table["fails_in"], color=ACCENT)
     axes.bar_label(bars, [f"{v:.0%}" for v in table["fails_in"]], padding=3, fontsize=9)
     axes.set_xlim(0, 1.08)
