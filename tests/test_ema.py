@@ -49,7 +49,8 @@ def test_experiments_equal_the_sweeps_points(baseline):
         alone = evaluate_point(baseline, overrides, worlds=80, seed=baseline.seed)
         assert {m: outcomes[m][row] for m in MEASURES} == {m: alone[m] for m in MEASURES}
     # The two policies differ (a protector Russia and the army at Sev Lake, or not).
-    by_policy = experiments.assign(rung=outcomes["mean_max_rung"]).groupby("policy")["rung"]
+    rungs = experiments.assign(rung=outcomes["mean_max_rung"])
+    by_policy = rungs.groupby("policy", observed=True)["rung"]
     assert by_policy.mean().nunique() == 2
 
 
