@@ -1434,6 +1434,10 @@ def compare(
     out.print(f"Plots:      {escape(str(written / 'plots'))}/", highlight=False, soft_wrap=True)
 
 
+#: The line for a Ctrl-C that no command reported itself (see main).
+INTERRUPTED = "interrupted: crisis-sim was stopped before it wrote anything."
+
+
 def main() -> None:
     """Entry point: run the app; user errors exit 2 with a message, Ctrl-C 130 with one line."""
     try:
@@ -1450,9 +1454,6 @@ def main() -> None:
         if leaving.code == 130 and not isinstance(leaving.__context__, Interrupted):
             err.print(INTERRUPTED)
         raise
-
-
-INTERRUPTED = "interrupted: crisis-sim was stopped before it wrote anything."
 
 
 if __name__ == "__main__":

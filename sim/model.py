@@ -27,7 +27,7 @@ from sim.actions import ActorKind
 from sim.agents import ACTOR_CLASSES, CrisisActor, ThirdParty
 from sim.catalogue.outcomes import OUTCOME_CLASSES, Outcome
 from sim.errors import UserError, clip
-from sim.parameters import parameter, scenario_parameters
+from sim.parameters import Parameter, parameter, scenario_parameters
 from sim.perception import Perceiver
 from sim.record import Recorder, outcome_table
 from sim.record import sample_stride as sample_stride_for
@@ -269,7 +269,8 @@ def _with_keywords(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     try:
         return with_overrides(scenario, overrides)
     except UserError as error:
-        unknown = [path for path in overrides if not _names_a_field(scenario, path, overrides)]
+        known, tree = scenario_parameters(scenario), scenario.model_dump(mode="json")
+        unknown = [path for path in overrides if not _names_a_field(path, overrides, known, tree)]
         if not unknown:
             raise
         path = unknown[0]
@@ -286,14 +287,20 @@ def _with_keywords(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
         raise  # parameter() found it after all: the original error says what is wrong
 
 
-def _names_a_field(scenario: Scenario, path: str, overrides: dict[str, Any]) -> bool:
-    """Whether ``path`` names a field of ``scenario`` (or a parameter of a policy chosen too)."""
+def _names_a_field(
+    path: str, overrides: dict[str, Any], known: dict[str, Parameter], tree: dict
+) -> bool:
+    """Whether ``path`` names a field of the scenario.
+
+    It does if it is one of the ``known`` parameters, a key path of the scenario's ``tree``
+    (its data), or a parameter of a policy chosen in the same ``overrides``.
+    """
     actor, params, _ = path.partition(".params.")
     if params and f"{actor}.policy" in overrides:
         return True  # a parameter of the new policy: its own validation judges it
-    if path in scenario_parameters(scenario):
+    if path in known:
         return True
-    node: Any = scenario.model_dump(mode="json")
+    node: Any = tree
     for key in path.split("."):
         if not isinstance(node, dict) or key not in node:
             return False

@@ -19,11 +19,12 @@ import zlib
 
 import numpy as np
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
+# SplitMix64's constants, once: as Python integers (for single keys) and as uint64.
+GOLDEN, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+SHIFT1, SHIFT2, SHIFT3 = 30, 27, 31
+_GOLDEN, _MIX1, _MIX2 = np.uint64(GOLDEN), np.uint64(MIX1), np.uint64(MIX2)
+_SHIFT1, _SHIFT2, _SHIFT3 = np.uint64(SHIFT1), np.uint64(SHIFT2), np.uint64(SHIFT3)
 _TO_UNIT = 2.0**-53
-_SHIFT1, _SHIFT2, _SHIFT3 = np.uint64(30), np.uint64(27), np.uint64(31)
 _MANTISSA_SHIFT = np.uint64(11)  # keep the top 53 bits: a double's precision
 _MASK = 2**64 - 1
 
@@ -57,10 +58,10 @@ def _splitmix64_int(x: int) -> int:
     A draw's per-call keys (seed, stream, tick) are single numbers; mixing them as Python
     integers costs about a microsecond, where a one-element numpy array costs ten.
     """
-    z = (x + 0x9E3779B97F4A7C15) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
+    z = (x + GOLDEN) & _MASK
+    z = ((z ^ (z >> SHIFT1)) * MIX1) & _MASK
+    z = ((z ^ (z >> SHIFT2)) * MIX2) & _MASK
+    return z ^ (z >> SHIFT3)
 
 
 def stream_id(name: str) -> int:

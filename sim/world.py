@@ -444,7 +444,7 @@ class Resolver:
             accepted = am.action == Action.ACCEPT_LINE
             w.talks = np.where(accepted & talking, Talks.AGREEMENT, w.talks).astype(np.int8)
 
-        restraint_calls = (ru.action == Action.URGE_RESTRAINT) | (ru.action == Action.PHONE_BOTH)
+        restraint_calls = is_one_of(ru.action, Action.URGE_RESTRAINT, Action.PHONE_BOTH)
         w.russia_urged_restraint |= restraint_calls
         w.russia_backs_armenia |= is_one_of(
             ru.action, Action.PRESSURE_AZERBAIJAN, Action.DEFEND_ARMENIA
