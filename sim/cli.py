@@ -24,6 +24,8 @@ from rich.table import Table
 from sim.actions import ActorKind
 from sim.engine import Engine
 from sim.errors import UserError
+from sim.interrupts import remember_interrupts
+from sim.wording import counted
 
 app = typer.Typer(
     name="crisis-sim",
@@ -241,7 +243,8 @@ def run(
         source, command = file, _command_line()
         journal = None
         err.print(
-            f"Running {escape(scenario.title)}: {n:,} worlds x {scenario.ticks} ticks, seed {seed}",
+            f"Running {escape(scenario.title)}: {counted(n, 'world')} x "
+            f"{scenario.ticks} ticks, seed {seed}",
             highlight=False,
             soft_wrap=True,
         )
@@ -521,7 +524,7 @@ def sensitivity(
         err.print(
             f"{method.value.capitalize()} over {len(scenario.uncertainties)} uncertainties of "
             f"{escape(scenario.title)}: {points_needed(scenario, method.value, n):,} ensembles "
-            f"of {worlds:,} worlds, seed {seed}",
+            f"of {counted(worlds, 'world')}, seed {seed}",
             highlight=False,
             soft_wrap=True,
         )
@@ -638,7 +641,7 @@ def check_patterns_command(
     manifest = read_manifest(run_dir)
     out.print(
         f"\n[bold]{escape(manifest.get('title', str(run_dir)))}[/bold]: the case's patterns "
-        f"in {manifest.get('worlds', 0):,} worlds",
+        f"in {counted(manifest.get('worlds', 0), 'world')}",
         highlight=False,
         soft_wrap=True,
     )
@@ -1175,7 +1178,7 @@ def _print_shares(outcomes, title: str, worlds: int) -> None:
 
     counts = outcomes["outcome"].value_counts()
     out.print(
-        f"\n[bold]{escape(title)}[/bold]: outcomes of {worlds:,} worlds",
+        f"\n[bold]{escape(title)}[/bold]: outcomes of {counted(worlds, 'world')}",
         highlight=False,
         soft_wrap=True,
     )
@@ -1440,6 +1443,7 @@ INTERRUPTED = "interrupted: crisis-sim was stopped before it wrote anything."
 
 def main() -> None:
     """Entry point: run the app; user errors exit 2 with a message, Ctrl-C 130 with one line."""
+    remember_interrupts()  # a Ctrl-C that a finalizer swallows is still honoured
     try:
         app()
     except UserError as error:

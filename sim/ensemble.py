@@ -25,7 +25,12 @@ from tqdm import tqdm
 
 from sim.engine import Engine
 from sim.errors import UserError
-from sim.interrupts import born_ignoring_interrupts, deferred_interrupts, ignore_interrupts
+from sim.interrupts import (
+    born_ignoring_interrupts,
+    deferred_interrupts,
+    ignore_interrupts,
+    raise_if_interrupted,
+)
 from sim.model import CrisisModel
 from sim.record import Recorder, sample_stride
 from sim.schema import Scenario
@@ -411,6 +416,8 @@ def run_ensemble(
                     recorder = chunk_recorder
                 else:
                     recorder.merge(chunk_recorder)
+    del bar  # its finalizer runs now, before the check below (it can swallow a Ctrl-C)
+    raise_if_interrupted()
     assert recorder is not None
     outcomes = pd.concat([frames[chunk.first] for chunk in chunks], ignore_index=True)
     return EnsembleResult(

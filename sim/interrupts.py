@@ -18,6 +18,12 @@ only the parent should act on it: the fork server starts ignoring it
 (:func:`born_ignoring_interrupts`), and the workers, forked from it, ignore it too
 (:func:`ignore_interrupts`, their initializer, says so again).
 
+One more trap: a ``KeyboardInterrupt`` raised inside a finalizer (a ``__del__``, such as
+a progress bar's, run when its last reference goes) is printed as "Exception ignored"
+and lost, and the run goes on as if no Ctrl-C had come. The command line therefore
+installs :func:`remember_interrupts`, whose handler also notes the Ctrl-C, and the
+steps that commit results call :func:`raise_if_interrupted` first.
+
 ``tests/test_interrupts.py`` interrupts real runs at each moment, on both local engines.
 """
 
@@ -27,6 +33,36 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+
+_interrupted = False  # a Ctrl-C came since remember_interrupts(), raised or not
+
+
+def _note_and_raise(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def remember_interrupts() -> None:
+    """Raise ``KeyboardInterrupt`` on Ctrl-C as Python does, and also note that it came.
+
+    For the command line's main thread. A note survives a ``KeyboardInterrupt`` that a
+    finalizer swallowed; :func:`raise_if_interrupted` raises it again.
+    """
+    global _interrupted
+    _interrupted = False
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _note_and_raise)
+
+
+def raise_if_interrupted() -> None:
+    """Raise ``KeyboardInterrupt`` if a Ctrl-C came, even one a finalizer swallowed.
+
+    Called before results are committed (a folder renamed into place, an ensemble
+    returned), so a lost Ctrl-C cannot let a run carry on as if it had not been pressed.
+    """
+    if _interrupted:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from sim.catalogue import plots as catalogue
 from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.runfolder import RunFolder, RunFolderError, open_run  # plots never touch the model
+from sim.wording import counted
 
 SIZE = (10, 5.6)
 DPI = 150
@@ -38,7 +39,8 @@ def _dates(manifest: dict, days: pd.Series | np.ndarray) -> list[dt.datetime]:
 
 def _figure(manifest: dict, title: str) -> tuple[Figure, object]:
     return slide_figure(
-        f"{title}: {manifest['title']}", f"{manifest['worlds']:,} worlds, seed {manifest['seed']}"
+        f"{title}: {manifest['title']}",
+        f"{counted(manifest['worlds'], 'world')}, seed {manifest['seed']}",
     )
 
 

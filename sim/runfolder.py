@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import UserError
-from sim.interrupts import deferred_interrupts
+from sim.interrupts import deferred_interrupts, raise_if_interrupted
 
 
 class RunFolderError(UserError):
@@ -170,6 +170,7 @@ def atomic_folder(
         ) from None
     try:
         yield temporary
+        raise_if_interrupted()  # one a finalizer swallowed while the folder was filled
         with deferred_interrupts():  # a Ctrl-C between the two renames would lose ``out``
             if out.exists():
                 retired = out.parent / f".{out.name}.replaced-{os.getpid()}"

@@ -119,6 +119,7 @@ def done(tmp_path_factory) -> Session:
             "validate-all": ("validate", *SHIPPED),
             "validate-bad": ("validate", BASELINE, deep / "invalid.yaml"),
             "run": ("run", BASELINE, "--worlds", "300", "--out", cwd / "run", "--no-plots"),
+            "one-world": ("run", BASELINE, "-n", "1", "--no-plots", "--out", cwd / "one"),
             "csv": ("run", BASELINE, "-n", "40", "--out", cwd / "csv", "--csv", "--no-plots"),
             **(
                 {"plotted": ("run", BASELINE, "-n", "100", "--out", cwd / "plotted")}
@@ -197,6 +198,12 @@ def test_run_prints_the_outcome_table_and_where_the_results_are(done):
     assert counts == {k: int((worlds["outcome"] == k).sum()) for k in counts}
     assert sum(counts.values()) == 300
     assert f"Results: {folder}/" in result.stdout and "Plots:" not in result.stdout
+
+
+def test_one_world_is_one_world_not_one_worlds(done):
+    result = done.ok("one-world")
+    assert "baseline: 1 world x 120 ticks" in result.stderr
+    assert re.search(r"outcomes of 1 world\b(?!s)", result.stdout), result.stdout
 
 
 def test_run_writes_a_complete_results_folder(done):

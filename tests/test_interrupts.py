@@ -22,11 +22,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from sim.runfolder import read_manifest
+from sim import interrupts
+from sim.runfolder import atomic_folder, read_manifest
 
 from conftest import SCENARIOS
-
-pytestmark = pytest.mark.slow  # real runs interrupted at each moment
 
 BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
 # The command as users run it. Not `python -m sim`: under -m, CPython 3.12 exits by SIGINT
@@ -134,6 +133,7 @@ def _interrupt_at(tmp_path: Path, engine: str, moment: str, group: bool) -> str:
     return said[0]
 
 
+@pytest.mark.slow  # real runs interrupted at each moment
 @pytest.mark.parametrize("engine", ["inprocess", "processes"])
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_ctrl_c_at_each_moment_stops_cleanly(tmp_path, engine, moment):
@@ -142,8 +142,45 @@ def test_ctrl_c_at_each_moment_stops_cleanly(tmp_path, engine, moment):
         assert "kept in run.incomplete/" in said and "crisis-sim run --resume run" in said
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["importing", "while the workers start", "mid-run"])
 def test_ctrl_c_from_a_terminal_reaches_every_process_and_stops_cleanly(tmp_path, moment):
     # A terminal sends SIGINT to the whole foreground group: the fork server and the
     # workers receive it too, and must leave the stopping to the run.
     _interrupt_at(tmp_path, "processes", moment, group=True)
+
+
+class _InterruptedWhileCollected:
+    """An object whose finalizer is running when the Ctrl-C comes (as a progress bar's did)."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # Python raises a signal's exception at its next check
+            pass
+
+
+@pytest.fixture
+def remembering():
+    previous = signal.getsignal(signal.SIGINT)
+    interrupts.remember_interrupts()
+    yield
+    signal.signal(signal.SIGINT, previous)
+    interrupts._interrupted = False
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # meant
+def test_a_ctrl_c_that_a_finalizer_swallowed_is_raised_again(remembering):
+    # The CI once saw the merging moment finish with exit 0: the KeyboardInterrupt was
+    # raised inside tqdm's __del__, printed as "Exception ignored" and lost.
+    interrupts.raise_if_interrupted()  # nothing came yet
+    _InterruptedWhileCollected()  # collected at once; its KeyboardInterrupt is swallowed
+    with pytest.raises(KeyboardInterrupt):
+        interrupts.raise_if_interrupted()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_no_folder_is_committed_after_a_swallowed_ctrl_c(remembering, tmp_path):
+    with pytest.raises(KeyboardInterrupt), atomic_folder(tmp_path / "run") as folder:
+        (folder / "manifest.json").write_text("{}")
+        _InterruptedWhileCollected()
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor its temporary sibling
