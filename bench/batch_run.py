@@ -12,9 +12,9 @@ from pathlib import Path
 import mesa
 from latest import record
 
-from sim.ensemble import run_ensemble
-from sim.model import CrisisModel
-from sim.scenario import load_scenario
+from sim.core.model import CrisisModel
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = 100

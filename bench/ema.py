@@ -15,9 +15,9 @@ from pathlib import Path
 
 from latest import record
 
-from sim.analysis.ema import ema_model
-from sim.analysis.sweep import evaluate_point
-from sim.scenario import load_scenario
+from sim.experiments.ema import ema_model
+from sim.experiments.sweep import evaluate_point
+from sim.spec.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = 1000

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from latest import record
 
-from sim.ensemble import run_ensemble, start_local_cluster
-from sim.results import outcome_hash
-from sim.scenario import load_scenario
+from sim.folders.results import outcome_hash
+from sim.run.ensemble import run_ensemble, start_local_cluster
+from sim.spec.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = 100_000

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from latest import record
 
-from sim.ensemble import run_ensemble
-from sim.scenario import load_scenario
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (1, 1_000, 10_000, 100_000)

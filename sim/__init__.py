@@ -19,12 +19,12 @@ __version__ = "0.1.0"
 # The public names load on first use (PEP 562), so `crisis-sim --help` and other light
 # commands do not pay for importing Mesa, pandas and scipy.
 _EXPORTS = {
-    "CrisisModel": "sim.model",
-    "EnsembleResult": "sim.ensemble",
-    "LoadedScenario": "sim.scenario",
-    "load_scenario": "sim.scenario",
-    "run_ensemble": "sim.ensemble",
-    "write_run": "sim.results",
+    "CrisisModel": "sim.core.model",
+    "EnsembleResult": "sim.run.ensemble",
+    "LoadedScenario": "sim.spec.loading",
+    "load_scenario": "sim.spec.loading",
+    "run_ensemble": "sim.run.ensemble",
+    "write_run": "sim.folders.results",
 }
 __all__ = [  # noqa: RUF022 - the order of _EXPORTS
     "CrisisModel",
@@ -37,10 +37,10 @@ __all__ = [  # noqa: RUF022 - the order of _EXPORTS
 ]
 
 if TYPE_CHECKING:
-    from sim.ensemble import EnsembleResult, run_ensemble
-    from sim.model import CrisisModel
-    from sim.results import write_run
-    from sim.scenario import LoadedScenario, load_scenario
+    from sim.core.model import CrisisModel
+    from sim.folders.results import write_run
+    from sim.run.ensemble import EnsembleResult, run_ensemble
+    from sim.spec.loading import LoadedScenario, load_scenario
 
 
 def __getattr__(name: str) -> Any:

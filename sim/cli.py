@@ -21,10 +21,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sim.actions import ActorKind
-from sim.engine import Engine
+from sim.core.actions import ActorKind
 from sim.errors import UserError
 from sim.interrupts import remember_interrupts
+from sim.run.engine import Engine
 from sim.wording import counted
 
 app = typer.Typer(
@@ -43,7 +43,7 @@ out = Console()
 err = Console(stderr=True)
 
 RESULTS_ROOT = Path("results")
-#: The schema's limits (sim/schema.py), so the command line cannot pass what a file cannot.
+#: The schema's limits (sim/spec/schema.py), so the command line cannot pass what a file cannot.
 MAX_WORLDS = 100_000_000
 MAX_SEED = 2**63 - 1
 
@@ -106,7 +106,7 @@ def validate(
 
     Exits 0 when every file is valid, 2 otherwise. Nothing is run.
     """
-    from sim.scenario import load_scenario
+    from sim.spec.loading import load_scenario
 
     failed = 0
     for file in files:
@@ -191,10 +191,10 @@ def run(
     While it runs, finished chunks of worlds are kept in OUT.incomplete/; if the run is
     stopped, `crisis-sim run --resume OUT` goes on from there.
     """
-    from sim.ensemble import default_chunk_size, default_workers, run_ensemble
-    from sim.journal import Journal
-    from sim.results import default_run_dir, versions, write_run
-    from sim.runfolder import check_target
+    from sim.folders.results import default_run_dir, versions, write_run
+    from sim.folders.runfolder import check_target
+    from sim.run.ensemble import default_chunk_size, default_workers, run_ensemble
+    from sim.run.journal import Journal
 
     _check_scheduler(engine, scheduler)
     if resume is not None:
@@ -251,7 +251,7 @@ def run(
     with _stoppable("run", "results folder", journal_of=target):
         try:
             if journal is None:
-                from sim.ensemble import check_request
+                from sim.run.ensemble import check_request
 
                 check_request(n, engine, default_workers(n, engine, workers), chunk_size, scenario)
                 journal = Journal.start(
@@ -325,8 +325,8 @@ def _analysis_setup(
     kind: str,
 ):
     """Load an analysis's scenario and settle its seed and folder before any world runs."""
-    from sim.results import default_run_dir
-    from sim.runfolder import check_target
+    from sim.folders.results import default_run_dir
+    from sim.folders.runfolder import check_target
 
     _check_scheduler(engine, scheduler)
     scenario = _load_with_overrides(file, overrides)
@@ -342,7 +342,7 @@ PatternsOption = Annotated[
         "--patterns",
         metavar="FILE.py",
         help="Check another crisis's patterns: a Python file defining PATTERNS, a tuple of "
-        "sim.analysis.patterns.Pattern (default: the May 2021 case's; docs/authoring.md).",
+        "sim.readers.patterns.Pattern (default: the May 2021 case's; docs/authoring.md).",
     ),
 ]
 PerPointWorlds = Annotated[
@@ -403,7 +403,7 @@ def sweep(
     Writes points.csv (one row per point: parameters, outcome shares and counts, mean
     measures) and plots: shares against one parameter with 95% bands, heatmaps for two.
     """
-    from sim.analysis.sweep import grid_design, parse_axis, run_sweep, sample_design, write_sweep
+    from sim.experiments.sweep import grid_design, parse_axis, run_sweep, sample_design, write_sweep
 
     if bool(params) == (sample is not None):
         raise UserError(
@@ -444,7 +444,7 @@ def sweep(
 
 
 def _print_points(table, parameters: list[str], limit: int = 30) -> None:
-    from sim.analysis.sweep_plots import varying_outcomes
+    from sim.plots.sweep import varying_outcomes
 
     outcomes = varying_outcomes(table) or []
     grid = Table(box=box.SIMPLE_HEAD)
@@ -515,7 +515,7 @@ def sensitivity(
     Uses SALib over the `uncertainties:` section of the file; writes indices.csv (with
     95% intervals), the sample and its measures, and one ranked bar plot per measure.
     """
-    from sim.analysis.sensitivity import points_needed, run_sensitivity, write_sensitivity
+    from sim.experiments.sensitivity import points_needed, run_sensitivity, write_sensitivity
 
     scenario, seed, target = _analysis_setup(
         file, overrides, seed, out_dir, replace, engine, scheduler, "sensitivity"
@@ -599,11 +599,11 @@ def play(
     your government's usual policy would do, `q` holds to the end. The debrief compares
     your world with thousands of simulated ones; the game is saved as a results folder.
     """
-    from sim.game import Game
-    from sim.results import default_run_dir
-    from sim.runfolder import check_target
-    from sim.scenario import load_scenario
-    from sim.terminal import play as play_game
+    from sim.folders.results import default_run_dir
+    from sim.folders.runfolder import check_target
+    from sim.spec.loading import load_scenario
+    from sim.teach.game import Game
+    from sim.teach.terminal import play as play_game
 
     scenario = load_scenario(file).scenario
     game = Game(scenario, roles, seed)
@@ -634,8 +634,8 @@ def check_patterns_command(
     whether it holds in most of them. With --patterns, another crisis's patterns instead.
     See docs/validation.md.
     """
-    from sim.analysis.patterns import MAJORITY, check_patterns, load_patterns
-    from sim.runfolder import read_manifest
+    from sim.folders.runfolder import read_manifest
+    from sim.readers.patterns import MAJORITY, check_patterns, load_patterns
 
     table = check_patterns(run_dir, load_patterns(patterns_file))
     manifest = read_manifest(run_dir)
@@ -700,7 +700,7 @@ def calibrate(
     open, and how the outcome shares vary across the accepted sets. Writes sets.csv,
     region.csv, conclusions.csv and plots. See docs/validation.md.
     """
-    from sim.analysis.calibration import run_calibration, write_calibration
+    from sim.experiments.calibration import run_calibration, write_calibration
 
     scenario, seed, target = _analysis_setup(
         file, overrides, seed, out_dir, replace, engine, scheduler, "calibration"
@@ -801,7 +801,7 @@ def check_directions_command(
     """
     import pandas as pd
 
-    from sim.analysis.directions import (
+    from sim.experiments.directions import (
         BASELINE,
         check_directions,
         load_variants,
@@ -809,8 +809,8 @@ def check_directions_command(
         summarise_directions,
         write_directions,
     )
-    from sim.runfolder import check_target, read_manifest
-    from sim.scenario import load_scenario, scenario_hash
+    from sim.folders.runfolder import check_target, read_manifest
+    from sim.spec.loading import load_scenario, scenario_hash
 
     manifest = read_manifest(calibration_dir)
     table_path = Path(calibration_dir) / "sets.parquet"
@@ -889,10 +889,10 @@ def rerun(
     when they differ, and warns when Python or a library differs from the versions the
     run recorded (the likeliest reason for a difference).
     """
-    from sim.ensemble import run_ensemble
-    from sim.results import outcome_hash, versions, write_run
-    from sim.runfolder import check_target, read_manifest
-    from sim.scenario import validate_data
+    from sim.folders.results import outcome_hash, versions, write_run
+    from sim.folders.runfolder import check_target, read_manifest
+    from sim.run.ensemble import run_ensemble
+    from sim.spec.loading import validate_data
 
     _check_scheduler(engine, scheduler)
     manifest = read_manifest(run_dir)
@@ -960,7 +960,7 @@ def rerun(
 
 def _recorded_classes(run_dir: Path):
     """Return the recorded outcome class of each world, in world order."""
-    from sim.runfolder import open_run
+    from sim.folders.runfolder import open_run
 
     table = open_run(run_dir).worlds
     return table.sort_values("world")["outcome"].to_numpy()
@@ -988,7 +988,7 @@ def briefs(
     Each says what its government could know on 11 May 2021, what it wants and fears,
     and the moves it may make. Open them in a browser and print; see docs/workshop.md.
     """
-    from sim.workshop import ROLES, write_briefs
+    from sim.teach.workshop import ROLES, write_briefs
 
     chosen = tuple(roles) if roles else ROLES
     for role in chosen:
@@ -1031,8 +1031,8 @@ def dashboard(
     """
     import socket
 
-    from sim.dashboard.serve import Stopped, serve
-    from sim.scenario import load_scenario
+    from sim.spec.loading import load_scenario
+    from sim.teach.dashboard.serve import Stopped, serve
 
     load_scenario(file)  # a bad file is reported here, not in the browser
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -1069,12 +1069,12 @@ def dashboard(
         highlight=False,
         soft_wrap=True,
     )
-    command = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--host", host]
+    command = [sys.executable, "-m", "solara", "run", "sim.teach.dashboard.app", "--host", host]
     command += ["--port", str(port), "--production", "--no-open", "--log-level", "warning"]
     command += ["--no-check-version"]  # solara is pinned (see pyproject.toml): no upgrade advice
     # The server runs in a child that stops with this process: on Ctrl-C (then _stoppable
     # says so and exits 130), on SIGTERM or SIGHUP (exit 128 + the signal), and on Linux even
-    # on SIGKILL; otherwise it would keep the port (see sim/dashboard/serve.py).
+    # on SIGKILL; otherwise it would keep the port (see sim/teach/dashboard/serve.py).
     with _stoppable("dashboard", "file"):
         try:
             status = serve(command, env=environ)
@@ -1101,7 +1101,7 @@ def _stoppable(what: str, folder: str = "folder", journal_of: Path | None = None
     try:
         yield
     except KeyboardInterrupt:
-        from sim.journal import Journal, journal_path
+        from sim.run.journal import Journal, journal_path
 
         journal = None
         if journal_of is not None and (journal_path(journal_of) / "request.json").exists():
@@ -1132,7 +1132,7 @@ def _stoppable(what: str, folder: str = "folder", journal_of: Path | None = None
 
 def _scenario_of(journal) -> Any:
     """Return the scenario a journal's run was started with, checked as a file would be."""
-    from sim.scenario import validate_data
+    from sim.spec.loading import validate_data
 
     try:
         return validate_data(journal.request["scenario"], journal.folder / "request.json")
@@ -1153,8 +1153,8 @@ def _command_line() -> str:
 
 
 def _load_with_overrides(file: Path, overrides: list[str] | None):
-    from sim.model import with_overrides
-    from sim.scenario import load_scenario
+    from sim.core.model import with_overrides
+    from sim.spec.loading import load_scenario
 
     scenario = load_scenario(file).scenario
     return with_overrides(scenario, parse_overrides(overrides)) if overrides else scenario
@@ -1197,8 +1197,8 @@ def plot(
     run_dir: RunDir,
 ) -> None:
     """Redraw a run's plots from its results folder alone (no rerun)."""
-    from sim.plots import draw_all
-    from sim.runfolder import read_manifest
+    from sim.folders.runfolder import read_manifest
+    from sim.plots.run import draw_all
 
     read_manifest(run_dir)
     for path in draw_all(run_dir):
@@ -1256,8 +1256,8 @@ def parameters(
     Paths are as in the scenario file; policy parameters are those of the policy the file
     names. The scenario's declared uncertainties and levers are marked.
     """
-    from sim.parameters import scenario_parameters
-    from sim.scenario import load_scenario
+    from sim.spec.loading import load_scenario
+    from sim.spec.parameters import scenario_parameters
 
     scenario = load_scenario(file).scenario
     table = Table(show_header=True, header_style="dim", box=None, pad_edge=False)
@@ -1300,7 +1300,7 @@ def report(
 
     Outcome shares, key measures, policies, the manifest and the plots; it loads nothing else.
     """
-    from sim.analysis.report import write_report
+    from sim.readers.report import write_report
 
     path = write_report(run_dir, out_file)
     out.print(f"Report: {escape(str(path))}", highlight=False, soft_wrap=True)
@@ -1334,7 +1334,7 @@ def explain(
     The world is replayed alone from the run's manifest and checked against the run.
     Give --world N, or --typical CLASS for a representative world of an outcome class.
     """
-    from sim.analysis.explain import narrate, replay_world, typical_story
+    from sim.readers.explain import narrate, replay_world, typical_story
 
     if world is not None and typical is not None:
         raise UserError("Give either --world N or --typical CLASS, not both.")
@@ -1397,7 +1397,7 @@ def compare(
     points and 95% intervals, the measures' distributions and tests, and a plain-language
     summary. Runs must share a horizon; seeds and world counts may differ.
     """
-    from sim.analysis.compare import (
+    from sim.readers.compare import (
         check_comparison_target,
         compare_runs,
         default_comparison_dir,

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from sim.policies import REGISTRY
-from sim.schema import (
+from sim.spec.schema import (
     INJECT_FIELDS,
     Actors,
     CstoMember,

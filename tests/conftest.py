@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from sim.model import CrisisModel
-from sim.scenario import validate_data
-from sim.schema import Scenario
+from sim.core.model import CrisisModel
+from sim.spec.loading import validate_data
+from sim.spec.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -83,9 +83,9 @@ def baseline_data() -> dict:
 @pytest.fixture(scope="session")
 def baseline_run_dir(tmp_path_factory) -> Path:
     """A results folder of the baseline, 2,000 worlds, without plots (read-only: copy to edit)."""
-    from sim.ensemble import run_ensemble
-    from sim.results import write_run
-    from sim.scenario import load_scenario
+    from sim.folders.results import write_run
+    from sim.run.ensemble import run_ensemble
+    from sim.spec.loading import load_scenario
 
     loaded = load_scenario(SCENARIOS / "baseline-may-2021.yaml")
     result = run_ensemble(loaded.scenario, worlds=2000)

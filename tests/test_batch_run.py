@@ -6,10 +6,10 @@ import mesa
 import pytest
 
 from sim.catalogue.outcomes import OUTCOME_CLASSES
-from sim.ensemble import run_ensemble
+from sim.core.model import CrisisModel
 from sim.errors import ScenarioError, UserError
-from sim.model import CrisisModel
-from sim.scenario import load_scenario
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS
 

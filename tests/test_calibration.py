@@ -1,4 +1,4 @@
-"""Calibration by rejection against the case's patterns (sim.analysis.calibration)."""
+"""Calibration by rejection against the case's patterns (sim.experiments.calibration)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.calibration import (
+from sim.errors import UserError
+from sim.experiments.calibration import (
     accepted,
     accepted_region,
     conclusions,
@@ -17,9 +18,8 @@ from sim.analysis.calibration import (
     run_calibration,
     verdict,
 )
-from sim.analysis.patterns import PATTERNS
-from sim.errors import UserError
-from sim.scenario import load_scenario
+from sim.readers.patterns import PATTERNS
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, run_cli
 

@@ -7,7 +7,7 @@ import shutil
 
 import numpy as np
 
-from sim.analysis.measures import measure_names
+from sim.catalogue.measures import measure_names
 from sim.catalogue.outcomes import (
     ABSORBING,
     CATALOGUE,
@@ -17,11 +17,11 @@ from sim.catalogue.outcomes import (
     OUTCOME_RULES,
     Outcome,
 )
-from sim.model import CrisisModel
-from sim.narration import outcome_reason
-from sim.record import CATEGORIES, STATUS_STATES
-from sim.runfolder import read_manifest
-from sim.scenario import load_scenario
+from sim.core.model import CrisisModel
+from sim.folders.runfolder import read_manifest
+from sim.run.record import CATEGORIES, STATUS_STATES
+from sim.spec.loading import load_scenario
+from sim.teach.narration import outcome_reason
 
 from conftest import SCENARIOS
 
@@ -76,9 +76,9 @@ def test_only_absorbing_classes_end_a_world_before_the_horizon():
 def test_a_new_fan_chart_is_one_entry_and_reaches_the_folder_and_the_report(
     tmp_path, monkeypatch, baseline_run_dir
 ):
-    from sim.analysis.report import write_report
     from sim.catalogue import plots as catalogue
-    from sim.plots import draw_all
+    from sim.plots.run import draw_all
+    from sim.readers.report import write_report
 
     run = tmp_path / "run"
     shutil.copytree(baseline_run_dir, run)

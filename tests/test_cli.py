@@ -24,9 +24,9 @@ import pandas as pd
 import pytest
 
 from sim.catalogue.outcomes import OUTCOME_CLASSES
+from sim.folders.results import outcome_hash
 from sim.policies import REGISTRY
-from sim.results import outcome_hash
-from sim.scenario import load_scenario
+from sim.spec.loading import load_scenario
 
 from conftest import ROOT, SCENARIOS
 
@@ -318,7 +318,7 @@ def test_plot_refuses_what_is_not_a_results_folder(done):
     done.refused("plot-incomplete", "incomplete run")
 
 
-@pytest.mark.skipif(not HAS_PLOTS, reason="sim/plots.py is not written yet")
+@pytest.mark.skipif(not HAS_PLOTS, reason="sim/plots/run.py is not written yet")
 def test_run_draws_plots_and_plot_redraws_them(done):
     result = done.ok("plotted")
     folder = done.cwd / "plotted"

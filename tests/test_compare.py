@@ -9,13 +9,13 @@ import shutil
 
 import pytest
 
-from sim.analysis.compare import compare_runs, write_comparison
-from sim.ensemble import run_ensemble
+from sim.core.model import with_overrides
 from sim.errors import UserError
-from sim.model import with_overrides
-from sim.results import write_run
-from sim.runfolder import open_run
-from sim.scenario import load_scenario
+from sim.folders.results import write_run
+from sim.folders.runfolder import open_run
+from sim.readers.compare import compare_runs, write_comparison
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, run_cli
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.dashboard.model import DashboardModel, model_params
-from sim.model import CrisisModel
-from sim.scenario import load_scenario
+from sim.core.model import CrisisModel
+from sim.spec.loading import load_scenario
+from sim.teach.dashboard.model import DashboardModel, model_params
 
 from conftest import SCENARIOS
 
@@ -32,7 +32,7 @@ def test_untouched_controls_give_world_n_of_the_scenario_s_ensemble(name):
 
 
 def test_the_first_world_shown_uses_the_scenario_s_seed():
-    # The page builds its first model with no seed at all (sim/dashboard/app.py); a Mesa
+    # The page builds its first model with no seed at all (sim/teach/dashboard/app.py); a Mesa
     # model's seed=None is fresh entropy, but the dashboard's world i stays the ensemble's.
     file = str(SCENARIOS / "baseline-may-2021.yaml")
     scenario = load_scenario(file).scenario

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.ensemble import run_ensemble
-from sim.model import CrisisModel
-from sim.results import outcome_hash, per_tick_tables
-from sim.scenario import load_scenario
+from sim.core.model import CrisisModel
+from sim.folders.results import outcome_hash, per_tick_tables
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, make_scenario
 
@@ -93,7 +93,7 @@ def test_absorbed_worlds_stop_changing(exercise_data):
 @pytest.mark.slow
 def test_small_and_large_blocks_keep_the_same_numbers(baseline):
     # Blocks of at most 4,096 worlds draw a tick's streams together and count its measures
-    # as one table (sim.rng, sim.record); larger blocks do both one by one. Chunks of
+    # as one table (sim.core.rng, sim.run.record); larger blocks do both one by one. Chunks of
     # 1,000 and one chunk of 6,000 must agree on every world and every aggregate.
     large = run_ensemble(baseline, worlds=6000, chunk_size=6000)
     small = run_ensemble(baseline, worlds=6000, chunk_size=1000)

@@ -9,8 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from sim.analysis.calibration import run_calibration
-from sim.analysis.directions import (
+from sim.errors import UserError
+from sim.experiments.calibration import run_calibration
+from sim.experiments.directions import (
     DIRECTIONS,
     Direction,
     check_directions,
@@ -19,8 +20,7 @@ from sim.analysis.directions import (
     spread_sets,
     summarise_directions,
 )
-from sim.errors import UserError
-from sim.scenario import load_scenario
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, run_cli
 

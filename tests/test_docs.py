@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 import sim
 from sim import docgen
-from sim.scenario import load_scenario
+from sim.spec.loading import load_scenario
 
 from conftest import ROOT, SCENARIOS
 
@@ -83,7 +83,7 @@ def test_readme_python_example_runs(monkeypatch, capsys):
 
 def test_readme_run_output_matches_a_real_run():
     """The outcome table shown in the README is what the baseline really gives."""
-    from sim.ensemble import run_ensemble
+    from sim.run.ensemble import run_ensemble
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = dict(re.findall(r"│ ([a-z ]+?)\s+│\s+([\d,]+) │", readme))
@@ -95,7 +95,7 @@ def test_readme_run_output_matches_a_real_run():
 
 
 def test_model_doc_action_table_matches_the_catalogue():
-    from sim.actions import CATALOGUE
+    from sim.core.actions import CATALOGUE
 
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     for action, info in CATALOGUE.items():
@@ -109,7 +109,7 @@ def test_model_doc_action_table_matches_the_catalogue():
 
 def test_model_doc_names_only_real_parameters():
     """Every `dynamics.x`, `perception.x` and `thresholds.x` the model doc cites exists."""
-    from sim.schema import Dynamics, Perception, Thresholds
+    from sim.spec.schema import Dynamics, Perception, Thresholds
 
     text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     sections = {
@@ -136,7 +136,7 @@ def test_the_authoring_guides_ranges_and_levers_load(tmp_path):
 
 def test_the_validation_page_shows_the_baselines_calibrated_values():
     """docs/validation.md's region table names the baseline's current value of each."""
-    from sim.parameters import parameter
+    from sim.spec.parameters import parameter
 
     text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     baseline = load_scenario(SCENARIOS / "baseline-may-2021.yaml").scenario
@@ -147,7 +147,7 @@ def test_the_validation_page_shows_the_baselines_calibrated_values():
 
 
 def test_the_authoring_guides_patterns_file_loads_and_checks_a_run(tmp_path, baseline_run_dir):
-    from sim.analysis.patterns import check_patterns, load_patterns
+    from sim.readers.patterns import check_patterns, load_patterns
 
     text = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
     example = re.findall(r"```python\n(.*?)```", text, re.S)[0]

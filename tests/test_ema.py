@@ -7,10 +7,10 @@ import warnings
 import numpy as np
 import pytest
 
-from sim.analysis.ema import ema_model, ema_name, path_of
-from sim.analysis.sweep import evaluate_point
 from sim.errors import UserError
-from sim.scenario import load_scenario
+from sim.experiments.ema import ema_model, ema_name, path_of
+from sim.experiments.sweep import evaluate_point
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS
 

@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from sim import ensemble
-from sim.ensemble import Engine, run_ensemble
+from sim.run import ensemble
 from sim.errors import UserError
-from sim.results import outcome_hash, per_tick_tables
+from sim.folders.results import outcome_hash, per_tick_tables
+from sim.run.ensemble import Engine, run_ensemble
 
 from conftest import EXERCISE, make_scenario, run_cli
 

@@ -1,4 +1,4 @@
-"""Narrated worlds: `crisis-sim explain`, sim.analysis.explain and sim.narration.
+"""Narrated worlds: `crisis-sim explain`, sim.readers.explain and sim.teach.narration.
 
 A narrated world is a replay, so the tests check the replay against what the run
 recorded (outcome rows, sampled histories, the days of first shots and talks), that the
@@ -8,6 +8,7 @@ that every bad request ends in one clear message and exit status 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import shutil
@@ -18,30 +19,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.actions import Action
-from sim.analysis.explain import (
+from sim.catalogue.outcomes import OUTCOME_CLASSES
+from sim.core.actions import Action
+from sim.core.model import CrisisModel
+from sim.core.world import CstoState
+from sim.errors import UserError
+from sim.folders.results import write_run
+from sim.folders.runfolder import open_run
+from sim.readers.explain import (
     KEY_MEASURES,
     narrate,
     replay_world,
     typical_story,
     typical_world,
 )
-from sim.catalogue.outcomes import OUTCOME_CLASSES
-from sim.ensemble import run_ensemble
-from sim.errors import UserError
-from sim.model import CrisisModel
-from sim.narration import (
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
+from sim.spec.schema import InjectKind
+from sim.teach.narration import (
     ACTION_PHRASES,
     CSTO_STAGES,
     INJECT_PHRASES,
     OUTCOME_RULES,
     tick_events,
 )
-from sim.results import write_run
-from sim.runfolder import open_run
-from sim.scenario import load_scenario
-from sim.schema import InjectKind
-from sim.world import CstoState
 
 from conftest import EXERCISE, run_cli
 
@@ -137,7 +138,7 @@ def test_first_advance_is_narrated_on_the_day_the_trajectory_says(baseline_run_d
         assert (
             event.sector == run.manifest["scenario"]["sectors"][first["sector_azerbaijan"]]["name"]
         )
-        assert event.date == pd.Timestamp("2021-05-11") + pd.Timedelta(days=first["day"])
+        assert event.date == pd.Timestamp("2021-05-11") + dt.timedelta(days=float(first["day"]))
         # ... and the text puts it under that day's heading.
         text = narrate(story)
         before = text[: text.index(f"— {event.text} (")]

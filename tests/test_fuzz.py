@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.ensemble import run_ensemble
 from sim.errors import ScenarioError, UserError
-from sim.scenario import load_scenario, validate_data
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario, validate_data
 
 CASES = int(os.environ.get("CRISIS_SIM_FUZZ_CASES", "10000"))
 SEED = int(os.environ.get("CRISIS_SIM_FUZZ_SEED", "20210512"))

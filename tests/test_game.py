@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
-from sim.actions import Action
-from sim.analysis.explain import replay_world
-from sim.ensemble import run_ensemble
-from sim.game import Game, GameError
-from sim.model import with_overrides
-from sim.runfolder import open_run
-from sim.scenario import load_scenario
+from sim.core.actions import Action
+from sim.core.model import with_overrides
+from sim.folders.runfolder import open_run
+from sim.readers.explain import replay_world
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
+from sim.teach.game import Game, GameError
 
 from conftest import SCENARIOS, run_cli
 

@@ -23,7 +23,7 @@ import psutil
 import pytest
 
 from sim import interrupts
-from sim.runfolder import atomic_folder, read_manifest
+from sim.folders.runfolder import atomic_folder, read_manifest
 
 from conftest import SCENARIOS
 

@@ -1,14 +1,14 @@
-"""The parameter catalogue (sim/parameters.py) and scenarios' declared ranges."""
+"""The parameter catalogue (sim/spec/parameters.py) and scenarios' declared ranges."""
 
 from __future__ import annotations
 
 import pytest
 from test_scenario_errors import MINIMAL, only, problems, write
 
+from sim.core.model import with_overrides
 from sim.errors import UserError
-from sim.model import with_overrides
-from sim.parameters import CATEGORY, INTEGER, REAL, parameter, scenario_parameters
-from sim.scenario import load_scenario
+from sim.spec.loading import load_scenario
+from sim.spec.parameters import CATEGORY, INTEGER, REAL, parameter, scenario_parameters
 
 from conftest import SCENARIOS
 

@@ -16,9 +16,9 @@ from enum import Enum
 import pytest
 from pydantic import BaseModel
 
-from sim.actions import ActorKind, actions_for
+from sim.core.actions import ActorKind, actions_for
 from sim.policies import REGISTRY
-from sim.schema import INJECT_FIELDS, Inject, Scenario
+from sim.spec.schema import INJECT_FIELDS, Inject, Scenario
 
 from conftest import EXERCISE, fingerprint, make_scenario, read_yaml
 

@@ -1,4 +1,4 @@
-"""The case's patterns as checks on a results folder (sim.analysis.patterns).
+"""The case's patterns as checks on a results folder (sim.readers.patterns).
 
 Each pattern is checked on a constructed folder of worlds like the case, where it
 holds, and on one where only that pattern is broken, where it fails.
@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.patterns import PATTERNS, check_patterns, load_patterns, pattern_table
-from sim.ensemble import run_ensemble
-from sim.runfolder import RunFolderError, open_run
-from sim.scenario import load_scenario
+from sim.folders.runfolder import RunFolderError, open_run
+from sim.readers.patterns import PATTERNS, check_patterns, load_patterns, pattern_table
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, run_cli
 
@@ -141,7 +141,7 @@ def test_the_scripted_record_replays_the_days_of_the_case():
 
 
 SHALLOW = """
-from sim.analysis.patterns import Pattern
+from sim.readers.patterns import Pattern
 
 PATTERNS = (
     Pattern(
@@ -199,7 +199,7 @@ def test_a_patterns_file_may_define_its_own_dataclasses(tmp_path):
     (tmp_path / "limits.py").write_text(
         "from __future__ import annotations\n"
         "from dataclasses import dataclass\n"
-        "from sim.analysis.patterns import Pattern\n\n"
+        "from sim.readers.patterns import Pattern\n\n"
         "@dataclass\nclass Limit:\n    depth_km: float\n\n"
         "LIMIT = Limit(2.5)\n"
         "PATTERNS = (Pattern('shallow', 'x', 'x', ('max_depth_km',),\n"

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from sim.ensemble import run_ensemble
-from sim.plots import draw_all, outcome_share_table
-from sim.results import write_run
-from sim.runfolder import RunFolderError
+from sim.folders.results import write_run
+from sim.folders.runfolder import RunFolderError
+from sim.plots.run import draw_all, outcome_share_table
+from sim.run.ensemble import run_ensemble
 
 from conftest import make_scenario
 
@@ -82,7 +82,7 @@ def test_a_title_with_dollar_signs_is_drawn_as_written(tmp_path, exercise_data):
 def test_wilson_interval_is_scipy_s(total):
     from scipy.stats import binomtest
 
-    from sim.plots import wilson_interval
+    from sim.plots.run import wilson_interval
 
     for count in sorted({0, 1, total // 3, total - 1, total}):
         expected = binomtest(count, total).proportion_ci(confidence_level=0.95, method="wilson")

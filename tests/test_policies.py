@@ -13,11 +13,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.actions import CATALOGUE, Action, ActorKind
-from sim.model import CrisisModel
-from sim.perception import View
+from sim.core.actions import CATALOGUE, Action, ActorKind
+from sim.core.model import CrisisModel
+from sim.core.perception import View
+from sim.core.world import Decision
 from sim.policies import REGISTRY
-from sim.world import Decision
 
 from conftest import fingerprint, make_scenario
 
@@ -140,7 +140,7 @@ def test_armenia_hears_late_and_wrong(exercise_data):
 
 def test_cooperation_score_sums_the_catalogue_scores(exercise_data):
     """Every history is scored the same way: the sum of its actions' Goldstein scores."""
-    from sim.actions import GOLDSTEIN_OF
+    from sim.core.actions import GOLDSTEIN_OF
 
     model = CrisisModel(make_scenario(exercise_data), worlds=50)
     expected = np.zeros(50)

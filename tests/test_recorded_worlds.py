@@ -2,7 +2,7 @@
 
 Refactoring and speed work must not move a single world. For each shipped scenario (500
 worlds, seed 4) two digests are recorded here, their first 32 hex digits: the per-world
-outcome hash (:func:`sim.results.outcome_hash`), and a digest of every per-tick aggregate
+outcome hash (:func:`sim.folders.results.outcome_hash`), and a digest of every per-tick aggregate
 and sampled history the run keeps (the recorder's arrays, as a journal stores them).
 A change that is meant to move worlds (a new mechanism, a new layout of random numbers)
 updates this table in the same commit and says what moved in docs/validation.md.
@@ -14,9 +14,9 @@ import hashlib
 
 import pytest
 
-from sim.ensemble import run_ensemble
-from sim.results import outcome_hash
-from sim.scenario import load_scenario
+from sim.folders.results import outcome_hash
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from sim.analysis.report import write_report
 from sim.errors import UserError
-from sim.plots import slide_figure
+from sim.plots.run import slide_figure
+from sim.readers.report import write_report
 
 from conftest import run_cli
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from sim.results import versions
+from sim.folders.results import versions
 
 from conftest import run_cli
 

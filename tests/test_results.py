@@ -8,16 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.ensemble import run_ensemble
 from sim.errors import UserError
-from sim.record import MEASURES, Bins
-from sim.results import (
+from sim.folders.results import (
     QUANTILES,
     per_tick_tables,
     quantiles_from_histogram,
     write_run,
 )
-from sim.runfolder import RunFolderError, open_run, read_manifest
+from sim.folders.runfolder import RunFolderError, open_run, read_manifest
+from sim.run.ensemble import run_ensemble
+from sim.run.record import MEASURES, Bins
 
 from conftest import make_scenario
 
@@ -138,7 +138,7 @@ def test_the_manifest_scenario_validates_as_a_scenario(small_run, tmp_path):
     """The resolved scenario in a manifest is itself a valid scenario (reruns need it)."""
     from pathlib import Path
 
-    from sim.scenario import validate_data
+    from sim.spec.loading import validate_data
 
     out = write_run(small_run, tmp_path / "run", plots=False)
     resolved = json.loads((out / "manifest.json").read_text())["scenario"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.runfolder import RunFolderError, read_manifest
+from sim.folders.runfolder import RunFolderError, read_manifest
 
 from conftest import SCENARIOS, run_cli
 
@@ -153,8 +153,8 @@ def test_a_run_killed_between_writing_and_tidying_is_tidied_by_resume(tmp_path):
     the folder is whole, and --resume only removes the leftover journal."""
     assert run_cli(tmp_path, "run", BASELINE, "--worlds", "50", "--chunk-size", "20",
                    "--no-plots", "--out", "done").returncode == 0  # fmt: skip
-    from sim.journal import Journal
-    from sim.scenario import load_scenario
+    from sim.run.journal import Journal
+    from sim.spec.loading import load_scenario
 
     scenario = load_scenario(BASELINE).scenario.model_dump(mode="json", exclude_none=True)
     request = {"scenario": scenario, "seed": scenario["seed"], "worlds": 50, "chunk_size": 20,
@@ -177,10 +177,10 @@ def test_a_run_killed_between_writing_and_tidying_is_tidied_by_resume(tmp_path):
 def test_a_full_disk_while_keeping_a_chunk_is_a_message(tmp_path, monkeypatch):
     import pandas as pd
 
-    from sim.ensemble import run_ensemble
     from sim.errors import UserError
-    from sim.journal import Journal
-    from sim.scenario import load_scenario
+    from sim.run.ensemble import run_ensemble
+    from sim.run.journal import Journal
+    from sim.spec.loading import load_scenario
 
     scenario = load_scenario(BASELINE).scenario
     journal = Journal.start(tmp_path / "full", {"worlds": 40, "chunk_size": 10})

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from sim.rng import CounterRNG, stream_id
+from sim.core.rng import CounterRNG, stream_id
 
 
 @settings(max_examples=60, deadline=None)

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from sim.dashboard.room import Room
-from sim.game import GameError
+from sim.teach.dashboard.room import Room
+from sim.teach.game import GameError
 
 from conftest import SCENARIOS
 

@@ -1,4 +1,4 @@
-"""The column-by-column reductions give numpy's answers bit for bit (sim/rowwise.py)."""
+"""The column-by-column reductions give numpy's answers bit for bit (sim/core/rowwise.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.rowwise import row_all, row_any, row_argmax, row_count, row_sum
+from sim.core.rowwise import row_all, row_any, row_argmax, row_count, row_sum
 
 # Depths, weights and scores as the model makes them: finite, with ties and -inf masks.
 VALUES = st.one_of(

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from sim.errors import Problem, ScenarioError, UserError
-from sim.scenario import load_scenario
-from sim.schema import Scenario
+from sim.spec.loading import load_scenario
+from sim.spec.schema import Scenario
 
 from conftest import SCENARIOS, read_yaml
 

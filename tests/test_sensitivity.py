@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.sensitivity import analyse, problem_of, run_sensitivity, sample
+from sim.core.model import with_overrides
 from sim.errors import UserError
-from sim.model import with_overrides
-from sim.scenario import load_scenario
+from sim.experiments.sensitivity import analyse, problem_of, run_sensitivity, sample
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, run_cli
 

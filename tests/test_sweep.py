@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.measures import summarise
-from sim.analysis.sweep import (
+from sim.catalogue.measures import summarise
+from sim.core.model import with_overrides
+from sim.errors import UserError
+from sim.experiments.sweep import (
     MAX_POINTS,
     evaluate_design,
     grid_design,
@@ -16,10 +18,8 @@ from sim.analysis.sweep import (
     sample_design,
     write_sweep,
 )
-from sim.ensemble import run_ensemble
-from sim.errors import UserError
-from sim.model import with_overrides
-from sim.scenario import load_scenario
+from sim.run.ensemble import run_ensemble
+from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, run_cli
 

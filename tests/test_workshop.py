@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sim.actions import CATALOGUE, ActorKind, actions_for
-from sim.workshop import ROLES, brief_body, brief_kind, brief_page, write_briefs
+from sim.core.actions import CATALOGUE, ActorKind, actions_for
+from sim.teach.workshop import ROLES, brief_body, brief_kind, brief_page, write_briefs
 
 from conftest import run_cli
 

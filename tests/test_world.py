@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import poisson
 
-from sim.world import poisson_quantile
+from sim.core.world import poisson_quantile
 
 
 @settings(max_examples=200, deadline=None)

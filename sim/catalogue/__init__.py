@@ -5,7 +5,7 @@
   the comparisons and the EMA adapter read them from here, so a new class is one entry
   (and, if it is absorbing, its condition in the resolver).
 - :mod:`sim.catalogue.plots`: the plots of a run (file, title, caption, the measure of a
-  fan chart, whether the dashboard shows it), which ``sim.plots.draw_all``, the report
+  fan chart, whether the dashboard shows it), which ``sim.plots.run.draw_all``, the report
   and the dashboard read; a new fan chart is one entry.
 
 ``tests/test_catalogue.py`` checks that every entry reaches every place that shows it.

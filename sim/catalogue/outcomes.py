@@ -2,10 +2,10 @@
 
 Three classes are *absorbing*: a world that reaches one stops changing (war, alliance
 intervention, Russian interposition; the resolver's conditions for each are in
-:meth:`sim.world.Resolver.resolve`). The others classify, at the horizon, the worlds
+:meth:`sim.core.world.Resolver.resolve`). The others classify, at the horizon, the worlds
 still running: a contained clash if a shot was fired, a frozen gain if Azerbaijani forces
 still hold ground, a negotiated withdrawal if they went back, no incursion if they never
-crossed (:meth:`sim.world.Resolver.finish`). docs/model.md, section 7.8, gives the case's
+crossed (:meth:`sim.core.world.Resolver.finish`). docs/model.md, section 7.8, gives the case's
 reading of each; in May 2021 the record ends as a frozen gain under talks.
 """
 
@@ -42,7 +42,7 @@ class OutcomeClass:
         absorbing: whether a world that reaches it stops changing.
         colour: its colour in every plot and report (a hex colour).
         rule: why a world ends in it, in words, with ``{placeholders}`` that
-            :func:`sim.narration.outcome_values` fills from the world's outcome row.
+            :func:`sim.teach.narration.outcome_values` fills from the world's outcome row.
     """
 
     outcome: Outcome

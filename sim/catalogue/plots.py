@@ -1,6 +1,6 @@
 """The plots of a run, declared once: what ``plots/`` holds, with titles and captions.
 
-``sim.plots.draw_all`` draws these, in this order, into a results folder; the report
+``sim.plots.run.draw_all`` draws these, in this order, into a results folder; the report
 shows them with their captions; the dashboard shows those marked ``on_dashboard`` under
 its ensemble button. A fan chart of another per-tick measure is one more entry here
 (``tests/test_catalogue.py`` adds one and finds it in the folder and the report).

@@ -13,11 +13,11 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.actions import Action, ActorKind
-from sim.perception import ArmeniaView
+from sim.core.actions import Action, ActorKind
+from sim.core.perception import ArmeniaView
+from sim.core.rowwise import row_argmax, row_sum
+from sim.core.world import Decision
 from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
-from sim.rowwise import row_argmax, row_sum
-from sim.world import Decision
 
 _REASONS = (
     "nothing calls for action",

@@ -12,11 +12,11 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.actions import Action, ActorKind
-from sim.perception import AzerbaijanView
+from sim.core.actions import Action, ActorKind
+from sim.core.perception import AzerbaijanView
+from sim.core.rowwise import row_any, row_argmax, row_sum
+from sim.core.world import Decision, Talks
 from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
-from sim.rowwise import row_any, row_argmax, row_sum
-from sim.world import Decision, Talks
 
 _REASONS = (
     "nothing calls for action",

@@ -4,7 +4,7 @@ A policy class has typed parameters (a pydantic model whose fields carry range,
 default and meaning), a docstring citing the fact of the case or the literature it
 comes from, a ``classifier`` (in the manner of the Axelrod library's strategies) and
 the list of ``reasons`` it can give for a choice. ``decide`` sees only its actor's
-view and returns one :class:`~sim.world.Decision` for every world at once.
+view and returns one :class:`~sim.core.world.Decision` for every world at once.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
-from sim.actions import Action, ActorKind
-from sim.world import Decision
+from sim.core.actions import Action, ActorKind
+from sim.core.world import Decision
 
 Draw = Callable[..., np.ndarray]
 

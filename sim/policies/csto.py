@@ -13,11 +13,11 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.actions import Action, ActorKind
-from sim.perception import CstoView
+from sim.core.actions import Action, ActorKind
+from sim.core.perception import CstoView
+from sim.core.rowwise import row_all, row_count, row_sum
+from sim.core.world import CstoState, Decision
 from sim.policies.base import Draw, Params, Policy, Rule, every
-from sim.rowwise import row_all, row_count, row_sum
-from sim.world import CstoState, Decision
 
 _REASONS = (
     "nothing calls for action",

@@ -12,11 +12,11 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.actions import Action, ActorKind, is_one_of
-from sim.perception import RussiaView
+from sim.core.actions import Action, ActorKind, is_one_of
+from sim.core.perception import RussiaView
+from sim.core.rowwise import row_argmax, row_sum
+from sim.core.world import NEVER, Decision
 from sim.policies.base import Draw, Params, Policy, Rule, every, with_defaults
-from sim.rowwise import row_argmax, row_sum
-from sim.world import NEVER, Decision
 
 _REASONS = (
     "nothing calls for action",

@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from sim.actions import Action, ActorKind, actions_for
+from sim.core.actions import Action, ActorKind, actions_for
+from sim.core.world import Decision
 from sim.policies.base import Draw, Params, Policy
-from sim.schema import Strict
-from sim.world import Decision
+from sim.spec.schema import Strict
 
 ALIASES = {"fire": ("AZ_FIRE", "AM_FIRE"), "statement": ("CSTO_STATEMENT",)}
 

@@ -7,10 +7,10 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.actions import Action, ActorKind
-from sim.perception import ThirdPartyView
+from sim.core.actions import Action, ActorKind
+from sim.core.perception import ThirdPartyView
+from sim.core.world import NEVER, Decision
 from sim.policies.base import Draw, Params, Policy, Rule, every
-from sim.world import NEVER, Decision
 
 
 class VoiceParams(Params):

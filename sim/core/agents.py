@@ -1,0 +1,96 @@
+"""The actors as Mesa agents: one agent per government or alliance, acting in every world.
+
+Each agent owns a policy and runs the first two phases of a tick for all R worlds at
+once: ``perceive`` builds its view, ``decide`` asks its policy for one action per
+world. The model then resolves every decision together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import mesa
+import numpy as np
+
+from sim.core.actions import Action, ActorKind
+from sim.core.perception import View
+from sim.core.world import Decision
+from sim.policies.base import Policy
+
+if TYPE_CHECKING:
+    from sim.core.model import CrisisModel
+
+
+class CrisisActor(mesa.Agent):
+    """A government or alliance whose policy acts in every world of the model."""
+
+    kind: ClassVar[ActorKind]
+
+    def __init__(self, model: CrisisModel, name: str, policy: Policy) -> None:
+        super().__init__(model)
+        self.name = name
+        self.policy = policy
+        self.last_decision: Decision = Decision.hold(model.n_worlds)
+        policy.reset(model.n_worlds)
+
+    def perceive(self) -> View:
+        """Phase 1: build this actor's view of every world."""
+        model = self.model
+        return getattr(model.perceiver, self.kind.value)(model.world, model.tick)
+
+    def decide(self, view: View) -> Decision:
+        """Phase 2: the policy's choice in every world (hold where a world has ended)."""
+        model = self.model
+
+        def draw(purpose: str, slots: int | None = None) -> np.ndarray:
+            return model.draws.uniform(f"policy.{self.name}.{purpose}", model.tick, slots)
+
+        decision = self.policy.decide(view, draw)
+        ended = ~model.world.active
+        if ended.any():
+            decision.action[ended] = Action.HOLD
+            decision.sector[ended] = -1
+            decision.reason[ended] = 0
+        self.last_decision = decision
+        return decision
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} policy={self.policy.name!r}>"
+
+
+class Azerbaijan(CrisisActor):
+    """Azerbaijan: advances, digs in, explains, talks or pulls back."""
+
+    kind = ActorKind.AZERBAIJAN
+
+
+class Armenia(CrisisActor):
+    """Armenia: holds the line, speaks to its public, appeals to its allies."""
+
+    kind = ActorKind.ARMENIA
+
+
+class Russia(CrisisActor):
+    """Russia: broker of the 2020 ceasefire, Armenia's treaty ally, a power in the region."""
+
+    kind = ActorKind.RUSSIA
+
+
+class Csto(CrisisActor):
+    """The Collective Security Treaty Organization, acting on its members' stances."""
+
+    kind = ActorKind.CSTO
+
+
+class ThirdParty(CrisisActor):
+    """An outside capital (the US, France, Turkey...) whose words shift Baku's costs."""
+
+    kind = ActorKind.THIRD_PARTY
+
+
+ACTOR_CLASSES: dict[str, type[CrisisActor]] = {
+    "azerbaijan": Azerbaijan,
+    "armenia": Armenia,
+    "russia": Russia,
+    "csto": Csto,
+}

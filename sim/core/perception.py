@@ -1,0 +1,267 @@
+"""The perceive phase: what each actor sees of its worlds.
+
+A policy receives only its actor's view, never the world itself: Azerbaijan sees its
+own positions and reads the cost of defiance with error; Yerevan learns of ground
+changes late and misjudges their depth (in May 2021 its public heard rumours of clashes
+before any official word); Russia, with troops in the region, sees the ground as it
+is; the CSTO sees appeals and how clear the attack is; outside capitals see what draws
+their attention. Views are built for all worlds at once.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from sim.core.actions import Action, is_one_of
+from sim.core.rng import CounterRNG
+from sim.core.world import NEVER, WorldState, held_ambiguity
+from sim.spec.schema import Scenario
+
+
+@dataclass(slots=True, frozen=True)
+class Border:
+    """What every actor knows of the border: fixed per scenario, shape (k,)."""
+
+    terrain_value: np.ndarray
+    ambiguity: np.ndarray
+    max_advance_km: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Border:
+        """Return the border of a scenario."""
+        sectors = list(scenario.sectors.values())
+        return cls(
+            terrain_value=np.array([s.terrain_value for s in sectors]),
+            ambiguity=np.array([s.ambiguity for s in sectors]),
+            max_advance_km=np.array([s.max_advance_km for s in sectors]),
+        )
+
+
+@functools.cache
+def _field_names(view_class: type) -> tuple[str, ...]:
+    """Return the field names of a view class, read once (``fields`` is slow per call)."""
+    return tuple(field.name for field in fields(view_class))
+
+
+@dataclass(slots=True, frozen=True)
+class View:
+    """Fields every actor's view has.
+
+    Every array in a view is read-only: a policy can read its view but never write
+    through it into the world.
+    """
+
+    worlds: int
+    tick: int
+    day: float
+    ticks_per_day: float
+    border: Border
+
+    def __post_init__(self) -> None:
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                value = value.view()
+                value.setflags(write=False)  # cheaper than setting flags.writeable
+                object.__setattr__(self, name, value)
+
+
+@dataclass(slots=True, frozen=True)
+class AzerbaijanView(View):
+    """Baku's view: its own positions exactly, the cost of defiance with error."""
+
+    depth_km: np.ndarray  # (R, k)
+    armenian_force: np.ndarray  # (R, k) 0 none, 1 border guards, 2 army
+    resistance: np.ndarray  # (R, k) share of an advance step the defenders would stop
+    russian_presence: np.ndarray  # (R, k)
+    entrenched: np.ndarray  # (R, k)
+    cost_of_defiance: np.ndarray  # as Baku reads it
+    attention: np.ndarray
+    fired_upon: np.ndarray  # Armenia fired or counter-attacked last tick
+    talks: np.ndarray
+
+
+@dataclass(slots=True, frozen=True)
+class ArmeniaView(View):
+    """Yerevan's view: the advance late and with error, its public's alarm."""
+
+    depth_km: np.ndarray  # (R, k) lagged and noisy
+    own_force: np.ndarray  # (R, k)
+    alarm: np.ndarray
+    rumour: np.ndarray
+    fired_upon: np.ndarray  # Azerbaijan fired last tick, or an incident
+    statement_made: np.ndarray
+    appealed_csto: np.ndarray
+    appealed_russia: np.ndarray
+    appealed_west: np.ndarray
+    talks: np.ndarray
+    csto_state: np.ndarray
+
+
+@dataclass(slots=True, frozen=True)
+class RussiaView(View):
+    """Moscow's view: the ground as it is (its troops are in the region) and the appeals."""
+
+    depth_km: np.ndarray  # (R, k)
+    russian_presence: np.ndarray  # (R, k)
+    clash_intensity: np.ndarray
+    appealed_to_russia: np.ndarray
+    appealed_to_csto: np.ndarray
+    ticks_since_contact: np.ndarray  # ticks since the advance began (-1: none yet)
+    talks: np.ndarray
+
+
+@dataclass(slots=True, frozen=True)
+class CstoView(View):
+    """The alliance's view: the appeal, how clear the attack is, where Russia stands."""
+
+    appeal_received: np.ndarray
+    ticks_since_appeal: np.ndarray  # -1 where no appeal
+    state: np.ndarray
+    ticks_in_state: np.ndarray
+    depth_km: np.ndarray  # (R, k)
+    attack_clarity: np.ndarray  # 1 - ambiguity of the ground taken; 0 where none taken
+    russia_backs_armenia: np.ndarray
+    members_consenting: np.ndarray  # (R, m) each member's stance this tick
+
+
+@dataclass(slots=True, frozen=True)
+class ThirdPartyView(View):
+    """An outside capital's view: what draws its attention."""
+
+    attention: np.ndarray
+    total_depth_km: np.ndarray
+    clash_intensity: np.ndarray
+    appealed_to_west: np.ndarray
+
+
+class Perceiver:
+    """Builds each actor's view of all worlds, with its noise and lag."""
+
+    def __init__(self, scenario: Scenario, rng: CounterRNG, worlds: int) -> None:
+        self.scenario = scenario
+        self.rng = rng
+        self.border = Border.of(scenario)
+        dyn = scenario.dynamics
+        self._resistance_by_force = np.array(
+            [0.0, dyn.resistance_border_guards, dyn.resistance_army]
+        )
+        lag = scenario.perception.armenia_lag_ticks
+        k = len(scenario.sectors)
+        # Yerevan's news is ``lag`` ticks old: a ring of past depths, written in place.
+        self._past_depths = np.zeros((lag + 1, worlds, k))
+        self._newest = 0
+        self._contact_tick = np.full(worlds, NEVER, np.int32)
+        self._last: dict[str, np.ndarray] = {}
+
+    def _base(self, tick: int) -> dict:
+        s = self.scenario
+        return {
+            "worlds": len(self._contact_tick),
+            "tick": tick,
+            "day": tick / s.ticks_per_day,
+            "ticks_per_day": s.ticks_per_day,
+            "border": self.border,
+        }
+
+    def observe(self, w: WorldState, tick: int, last_actions: dict[str, np.ndarray]) -> None:
+        """Record what this tick's views depend on from the past."""
+        self._newest = (self._newest + 1) % len(self._past_depths)
+        self._past_depths[self._newest] = w.depth_km
+        started = (w.total_depth_km > 0) & (self._contact_tick == NEVER)
+        self._contact_tick = np.where(started, tick, self._contact_tick)
+        self._last = last_actions
+
+    def _lagged_depths(self) -> np.ndarray:
+        """Depths as they were ``armenia_lag_ticks`` ticks ago (the ring's oldest slot)."""
+        return self._past_depths[(self._newest + 1) % len(self._past_depths)]
+
+    def _last_action(self, actor: str, *actions: Action) -> np.ndarray:
+        last = self._last.get(actor)
+        if last is None:
+            return np.zeros(len(self._contact_tick), bool)
+        return is_one_of(last, *actions)
+
+    def azerbaijan(self, w: WorldState, tick: int) -> AzerbaijanView:
+        """Build Baku's view."""
+        noise = self.scenario.perception.azerbaijan_cost_noise
+        error = noise * (2.0 * self.rng.uniform("perceive.azerbaijan", tick) - 1.0)
+        return AzerbaijanView(
+            **self._base(tick),
+            depth_km=w.depth_km,
+            armenian_force=w.armenian_force,
+            resistance=self._resistance_by_force[w.armenian_force],
+            russian_presence=w.russian_presence,
+            entrenched=w.entrenched,
+            cost_of_defiance=w.cost_of_defiance + error,
+            attention=w.attention,
+            fired_upon=self._last_action("armenia", Action.AM_FIRE, Action.COUNTER_ATTACK),
+            talks=w.talks,
+        )
+
+    def armenia(self, w: WorldState, tick: int) -> ArmeniaView:
+        """Build Yerevan's view."""
+        noise = self.scenario.perception.armenia_depth_noise
+        k = w.depth_km.shape[1]
+        error = 1.0 + noise * (2.0 * self.rng.uniform("perceive.armenia", tick, slots=k) - 1.0)
+        return ArmeniaView(
+            **self._base(tick),
+            depth_km=self._lagged_depths() * error,
+            own_force=w.armenian_force,
+            alarm=w.alarm,
+            rumour=w.rumour,
+            fired_upon=self._last_action("azerbaijan", Action.AZ_FIRE) | (w.clash_intensity > 0),
+            statement_made=w.statement_tick != NEVER,
+            appealed_csto=w.appeal_csto_tick != NEVER,
+            appealed_russia=w.appeal_russia_tick != NEVER,
+            appealed_west=w.appeal_west_tick != NEVER,
+            talks=w.talks,
+            csto_state=w.csto_state,
+        )
+
+    def russia(self, w: WorldState, tick: int) -> RussiaView:
+        """Build Moscow's view."""
+        return RussiaView(
+            **self._base(tick),
+            depth_km=w.depth_km,
+            russian_presence=w.russian_presence,
+            clash_intensity=w.clash_intensity,
+            appealed_to_russia=w.appeal_russia_tick != NEVER,
+            appealed_to_csto=w.appeal_csto_tick != NEVER,
+            ticks_since_contact=np.where(
+                self._contact_tick == NEVER, -1, tick - self._contact_tick
+            ),
+            talks=w.talks,
+        )
+
+    def csto(self, w: WorldState, tick: int) -> CstoView:
+        """Build the alliance's view."""
+        taken = w.total_depth_km > 0
+        clarity = np.where(
+            taken, 1.0 - held_ambiguity(w.depth_km, self.border.ambiguity, w.total_depth_km), 0.0
+        )
+        appealed = w.appeal_csto_tick != NEVER
+        return CstoView(
+            **self._base(tick),
+            appeal_received=appealed,
+            ticks_since_appeal=np.where(appealed, tick - w.appeal_csto_tick, -1),
+            state=w.csto_state,
+            ticks_in_state=np.where(w.csto_state_tick == NEVER, 0, tick - w.csto_state_tick),
+            depth_km=w.depth_km,
+            attack_clarity=clarity,
+            russia_backs_armenia=w.russia_backs_armenia,
+            members_consenting=w.member_consent,
+        )
+
+    def third_party(self, w: WorldState, tick: int) -> ThirdPartyView:
+        """Build an outside capital's view."""
+        return ThirdPartyView(
+            **self._base(tick),
+            attention=w.attention,
+            total_depth_km=w.total_depth_km,
+            clash_intensity=w.clash_intensity,
+            appealed_to_west=w.appeal_west_tick != NEVER,
+        )

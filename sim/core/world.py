@@ -1,0 +1,588 @@
+"""The state of R worlds in lockstep, and the resolve phase that moves them on.
+
+Every field is a numpy array with one entry per world, or shape (R, k) for the k
+border sectors. Nothing here loops over worlds: a tick's resolution is a fixed number
+of array operations, whatever R is. The mechanisms are those of docs/model.md
+("Submodels"), each tied to the May 2021 case there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import IntEnum
+
+import numpy as np
+
+from sim.catalogue.outcomes import Outcome
+from sim.core.actions import GOLDSTEIN_OF, RUNG_OF, Action, is_one_of
+from sim.core.rng import CounterRNG
+from sim.core.rowwise import row_any, row_sum
+from sim.spec.schema import ForceKind, InjectKind, Scenario
+
+
+class Talks(IntEnum):
+    """Where negotiation stands in a world."""
+
+    NONE = 0
+    LOCAL = 1
+    MEDIATED = 2
+    AGREEMENT = 3
+
+
+class CstoState(IntEnum):
+    """The CSTO's progress from appeal to collective measures."""
+
+    NO_APPEAL = 0
+    APPEAL_RECEIVED = 1
+    CONSULTATIONS = 2
+    STATEMENT = 3
+    FACT_FINDING = 4
+    COLLECTIVE_MEASURES = 5
+
+
+FORCE_RANK = {ForceKind.NONE: 0, ForceKind.BORDER_GUARDS: 1, ForceKind.ARMY: 2}
+NEVER = -1  # tick value meaning "has not happened"
+
+
+def held_ambiguity(
+    depth_km: np.ndarray, ambiguity: np.ndarray, total: np.ndarray | None = None
+) -> np.ndarray:
+    """Depth-weighted map ambiguity of the ground taken, per world (0 where none is taken)."""
+    total = row_sum(depth_km) if total is None else total
+    weighted = depth_km @ ambiguity
+    return np.divide(weighted, total, out=np.zeros_like(total), where=total > 0)
+
+
+@dataclass(slots=True)
+class Decision:
+    """One actor's choice in every world for one tick.
+
+    Attributes:
+        action: (R,) int16 action codes.
+        sector: (R,) int8 target sector index (-1 where the action has none).
+        reason: (R,) int8 index into the policy's ``reasons`` (why it chose so).
+    """
+
+    action: np.ndarray
+    sector: np.ndarray
+    reason: np.ndarray
+
+    @classmethod
+    def hold(cls, worlds: int) -> Decision:
+        """Return a decision to hold in every world."""
+        return cls(
+            np.zeros(worlds, np.int16), np.full(worlds, -1, np.int8), np.zeros(worlds, np.int8)
+        )
+
+
+@dataclass(slots=True)
+class WorldState:
+    """Everything that varies between worlds. ``(R,)`` unless marked ``(R, k)``."""
+
+    depth_km: np.ndarray  # (R, k) Azerbaijani advance past the pre-crisis line
+    total_depth_km: np.ndarray  # depth_km summed over sectors; see update_total_depth
+    armenian_force: np.ndarray  # (R, k) int8 ForceKind rank: 0 none, 1 guards, 2 army
+    russian_presence: np.ndarray  # (R, k) bool
+    entrenched: np.ndarray  # (R, k) bool
+    clash_intensity: np.ndarray
+    fighting_ticks: np.ndarray  # consecutive ticks at or above the war intensity
+    casualties_armenia: np.ndarray
+    casualties_azerbaijan: np.ndarray
+    first_shot_tick: np.ndarray
+    rumour: np.ndarray
+    alarm: np.ndarray
+    peak_alarm: np.ndarray
+    peak_alarm_tick: np.ndarray  # when alarm last reached its peak (NEVER: it never rose)
+    statement_tick: np.ndarray
+    attention: np.ndarray
+    cost_of_defiance: np.ndarray
+    talks: np.ndarray  # int8 Talks
+    talks_tick: np.ndarray
+    appeal_csto_tick: np.ndarray
+    appeal_russia_tick: np.ndarray
+    appeal_west_tick: np.ndarray
+    csto_state: np.ndarray  # int8 CstoState
+    csto_state_tick: np.ndarray  # tick the CSTO entered its current state
+    member_consent: np.ndarray  # (R, m) bool: each CSTO member's stance
+    russia_backs_armenia: np.ndarray  # bool: Russia warned Baku or used force
+    russia_urged_restraint: np.ndarray  # bool: Russia phoned both or urged restraint
+    max_depth_km: np.ndarray
+    rung: np.ndarray  # int8 highest rung of this tick's actions
+    max_rung: np.ndarray
+    goldstein_total: np.ndarray  # sum of every action's Goldstein score so far
+    outcome: np.ndarray  # int8 Outcome; ONGOING until absorbed or the horizon
+    end_tick: np.ndarray
+
+    @classmethod
+    def initial(cls, scenario: Scenario, worlds: int) -> WorldState:
+        """Return R worlds at the pre-crisis line, as the scenario sets them."""
+        sectors = list(scenario.sectors.values())
+        k, m = len(sectors), len(scenario.csto_members)
+        force = np.array([FORCE_RANK[s.armenian_force] for s in sectors], np.int8)
+        presence = np.array([s.russian_presence for s in sectors], bool)
+        zeros = lambda dtype=np.float64: np.zeros(worlds, dtype)  # noqa: E731
+        never = lambda: np.full(worlds, NEVER, np.int32)  # noqa: E731
+        return cls(
+            depth_km=np.zeros((worlds, k)),
+            total_depth_km=np.zeros(worlds),
+            armenian_force=np.tile(force, (worlds, 1)),
+            russian_presence=np.tile(presence, (worlds, 1)),
+            entrenched=np.zeros((worlds, k), bool),
+            clash_intensity=zeros(),
+            fighting_ticks=zeros(np.int16),
+            casualties_armenia=zeros(np.int32),
+            casualties_azerbaijan=zeros(np.int32),
+            first_shot_tick=never(),
+            rumour=zeros(),
+            alarm=zeros(),
+            peak_alarm=zeros(),
+            peak_alarm_tick=never(),
+            statement_tick=never(),
+            attention=zeros(),
+            cost_of_defiance=zeros(),
+            talks=zeros(np.int8),
+            talks_tick=never(),
+            appeal_csto_tick=never(),
+            appeal_russia_tick=never(),
+            appeal_west_tick=never(),
+            csto_state=zeros(np.int8),
+            csto_state_tick=never(),
+            member_consent=np.zeros((worlds, m), bool),
+            russia_backs_armenia=zeros(bool),
+            russia_urged_restraint=zeros(bool),
+            max_depth_km=zeros(),
+            rung=np.ones(worlds, np.int8),
+            max_rung=np.ones(worlds, np.int8),
+            goldstein_total=zeros(),
+            outcome=zeros(np.int8),
+            end_tick=never(),
+        )
+
+    def update_total_depth(self) -> None:
+        """Recompute ``total_depth_km`` after ``depth_km`` changed (read often, so stored)."""
+        self.total_depth_km = row_sum(self.depth_km)
+
+    @property
+    def active(self) -> np.ndarray:
+        """Worlds that have not reached an absorbing outcome."""
+        return self.outcome == Outcome.ONGOING
+
+    def copy(self) -> WorldState:
+        """Return a deep copy (used to freeze absorbed worlds)."""
+        return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+    def restore(self, before: WorldState, frozen: np.ndarray) -> None:
+        """Put back ``before``'s values in the ``frozen`` worlds."""
+        for f in fields(self):
+            now = getattr(self, f.name)
+            now[frozen] = getattr(before, f.name)[frozen]
+
+
+def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Return ``scipy.stats.poisson.ppf(u, lam)`` for ``u`` in [0, 1) and ``lam >= 0``.
+
+    The same arithmetic as SciPy's own (``pdtrik``, then one step down where the CDF
+    already reaches ``u``; ``u == 0`` gives -1), without the generic distribution
+    machinery's checks, which cost about a tenth of a millisecond per call: a tick of a
+    small ensemble draws casualties twice. ``tests/test_world.py`` checks the two agree.
+    """
+    # Imported on first use: `crisis-sim validate` and the other light commands load this
+    # module through the policies, and SciPy's special functions take 0.13 s to import.
+    from scipy import special
+
+    k = np.ceil(special.pdtrik(u, lam))
+    below = np.maximum(k - 1, 0)
+    k = np.where(special.pdtr(below, lam) >= u, below, k)
+    k[u == 0] = -1
+    return k
+
+
+@dataclass(slots=True)
+class _TickWork:
+    """What one tick's submodels hand on to later ones (docs/model.md, section 7)."""
+
+    tick: int
+    decisions: dict[str, Decision]
+    az: Decision
+    am: Decision
+    ru: Decision
+    cs: Decision
+    clash_before: np.ndarray  # clash intensity as the tick began (before decay)
+    new_km: np.ndarray  # ground gained this tick (injects and advances)
+    forced_statement: np.ndarray  # an inject made Armenia's official statement
+    counter: np.ndarray | None = None  # Armenia counter-attacked (7.3, read in 7.4)
+    in_contact: np.ndarray | None = None  # (R, k) forces face to face (7.4, read in 7.7)
+    incidents: np.ndarray | None = None  # fire nobody ordered (7.4, read in 7.8)
+
+    @classmethod
+    def begin(cls, w: WorldState, decisions: dict[str, Decision], tick: int) -> _TickWork:
+        """Start a tick's work from the decisions and the state as the tick begins."""
+        n = len(w.outcome)
+        return cls(
+            tick=tick,
+            decisions=decisions,
+            az=decisions["azerbaijan"],
+            am=decisions["armenia"],
+            ru=decisions["russia"],
+            cs=decisions["csto"],
+            clash_before=w.clash_intensity.copy(),
+            new_km=np.zeros(n),
+            forced_statement=np.zeros(n, bool),
+        )
+
+
+class Resolver:
+    """Applies every actor's decisions and the scheduled injects to the worlds.
+
+    The order within a tick is fixed (injects, ground, violence, diplomacy, information,
+    outcomes) so that simultaneous choices resolve the same way in every world.
+    """
+
+    def __init__(self, scenario: Scenario, rng: CounterRNG, third_party_names: list[str]) -> None:
+        self.scenario = scenario
+        self.dyn = scenario.dynamics
+        self.rng = rng
+        sectors = list(scenario.sectors.values())
+        self.sector_ids = list(scenario.sectors)
+        self.ambiguity = np.array([s.ambiguity for s in sectors])
+        self.max_advance_km = np.array([s.max_advance_km for s in sectors])
+        self.resistance_by_force = np.array(
+            [0.0, self.dyn.resistance_border_guards, self.dyn.resistance_army]
+        )
+        self.incident_by_force = np.array(
+            [0.0, self.dyn.incident_probability_border_guards, self.dyn.incident_probability_army]
+        )
+        self.influence = {
+            "russia": scenario.actors.russia.influence,
+            "csto": scenario.actors.csto.influence,
+            **{name: spec.influence for name, spec in scenario.actors.third_parties.items()},
+        }
+        self.third_party_names = third_party_names
+        members = list(scenario.csto_members.values())
+        self.clarity_needed = np.array([m.clarity_needed for m in members])
+        self.follows_russia = np.array([m.follows_russia for m in members])
+        self.injects_by_tick: dict[int, list] = {}
+        for index, inject in enumerate(scenario.injects):
+            self.injects_by_tick.setdefault(scenario.tick_of_day(inject.day), []).append(
+                (index, inject)
+            )
+
+    # -- helpers -------------------------------------------------------------------------
+    def _advance(self, w: WorldState, mask: np.ndarray, sector: np.ndarray) -> np.ndarray:
+        """Advance one step in ``sector`` where ``mask``; return km gained per world."""
+        rows = np.flatnonzero(mask & (sector >= 0))
+        gained = np.zeros(len(w.outcome))
+        if rows.size == 0:
+            return gained
+        cols = sector[rows].astype(np.intp)
+        resistance = self.resistance_by_force[w.armenian_force[rows, cols]]
+        blocked = w.russian_presence[rows, cols]
+        room = self.max_advance_km[cols] - w.depth_km[rows, cols]
+        step = np.where(blocked, 0.0, self.dyn.advance_step_km * (1.0 - resistance))
+        step = np.clip(np.minimum(step, room), 0.0, None)
+        w.depth_km[rows, cols] += step
+        gained[rows] = step
+        return gained
+
+    def _fire(self, w: WorldState, mask: np.ndarray, strength: float, tick: int) -> None:
+        w.clash_intensity = np.where(
+            mask, np.minimum(1.0, w.clash_intensity + strength), w.clash_intensity
+        )
+        w.first_shot_tick = np.where(mask & (w.first_shot_tick == NEVER), tick, w.first_shot_tick)
+
+    # -- the phase -----------------------------------------------------------------------
+    def resolve(self, w: WorldState, decisions: dict[str, Decision], tick: int) -> None:
+        """Apply one tick's decisions (keyed by actor name) and injects to ``w``.
+
+        The submodels of docs/model.md, section 7, in its order: each is one method below,
+        and what one hands to a later one (the ground gained, the incidents...) travels in
+        a :class:`_TickWork`. Worlds that have ended are restored afterwards, unchanged.
+        """
+        frozen = ~w.active
+        before = w.copy() if frozen.any() else None
+        now = _TickWork.begin(w, decisions, tick)
+        self._decay(w)  # 7.1
+        self._injects(w, now)  # 7.2
+        self._ground(w, now)  # 7.3
+        self._violence(w, now)  # 7.4
+        self._diplomacy(w, now)  # 7.5, with 7.6 the CSTO members' consent
+        self._information(w, now)  # 7.7
+        self._outcomes(w, now)  # 7.8
+        if before is not None:
+            w.restore(before, frozen)
+
+    def _decay(self, w: WorldState) -> None:
+        """7.1: clashes, rumours, attention and the cost of defiance fade each tick."""
+        dyn = self.dyn
+        w.clash_intensity = w.clash_intensity * dyn.clash_persistence
+        w.rumour = w.rumour * dyn.rumour_persistence
+        w.attention = w.attention * dyn.attention_persistence
+        w.cost_of_defiance = w.cost_of_defiance * dyn.defiance_persistence
+
+    def _injects(self, w: WorldState, now: _TickWork) -> None:
+        """7.2: events outside any actor's choice, each drawn per world."""
+        tick, n = now.tick, len(w.outcome)
+        for index, inject in self.injects_by_tick.get(tick, []):
+            happens = self.rng.uniform(f"inject.{index}", tick) < inject.probability
+            if inject.kind is InjectKind.ADVANCE_ORDER:
+                sector = np.full(n, self.sector_ids.index(inject.sector), np.int8)
+                now.new_km += self._advance(w, happens, sector)
+            elif inject.kind is InjectKind.RUMOUR:
+                w.rumour = np.where(happens, np.minimum(1.0, w.rumour + inject.strength), w.rumour)
+            elif inject.kind is InjectKind.OFFICIAL_STATEMENT:
+                now.forced_statement |= happens
+            elif inject.kind is InjectKind.THIRD_PARTY_STATEMENT:
+                weight = self.influence.get(inject.actor or "", 1.0)
+                w.cost_of_defiance += np.where(happens, inject.strength * weight, 0.0)
+                w.attention = np.where(happens, np.minimum(1.0, w.attention + 0.2), w.attention)
+            elif inject.kind is InjectKind.MINISTERIAL_VISIT:
+                # Encouragement can outweigh pressure: the balance may go below zero,
+                # and later calls for restraint must first use it up.
+                w.cost_of_defiance = w.cost_of_defiance - np.where(happens, inject.strength, 0.0)
+
+    def _ground(self, w: WorldState, now: _TickWork) -> None:
+        """7.3: Azerbaijan moves, Armenia reinforces, Russia places troops."""
+        az, am, ru = now.az, now.am, now.ru
+        now.new_km += self._advance(w, az.action == Action.ADVANCE, az.sector)
+        rows = np.flatnonzero((az.action == Action.ENTRENCH) & (az.sector >= 0))
+        w.entrenched[rows, az.sector[rows]] = True
+        rows = np.flatnonzero((az.action == Action.WITHDRAW_PARTIAL) & (az.sector >= 0))
+        w.depth_km[rows, az.sector[rows]] *= 0.5
+        full = az.action == Action.WITHDRAW_FULL
+        w.depth_km[full] = 0.0
+        w.entrenched[full] = False
+        for action, rank in ((Action.SEND_BORDER_GUARDS, 1), (Action.SEND_ARMY, 2)):
+            rows = np.flatnonzero((am.action == action) & (am.sector >= 0))
+            cols = am.sector[rows]
+            w.armenian_force[rows, cols] = np.maximum(w.armenian_force[rows, cols], rank)
+        now.counter = (am.action == Action.COUNTER_ATTACK) & (am.sector >= 0)
+        rows = np.flatnonzero(now.counter)
+        cols = am.sector[rows]
+        w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - self.dyn.advance_step_km)
+        for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ARMENIA):
+            rows = np.flatnonzero((ru.action == action) & (ru.sector >= 0))
+            w.russian_presence[rows, ru.sector[rows]] = True
+
+        w.update_total_depth()
+
+    def _violence(self, w: WorldState, now: _TickWork) -> None:
+        """7.4: ordered fire, a counter-attack, and incidents nobody ordered.
+
+        Incidents happen where forces stand face to face, likelier where the army, not
+        border guards, holds; casualties follow the clash's intensity.
+        """
+        dyn, rng, tick = self.dyn, self.rng, now.tick
+        az, am, ru = now.az, now.am, now.ru
+        now.in_contact = w.depth_km > 0.0
+        incident_p = self.incident_by_force[w.armenian_force] * now.in_contact
+        draws = rng.uniform("incident", tick, slots=incident_p.shape[1])
+        now.incidents = row_any(draws < incident_p)
+        self._fire(w, az.action == Action.AZ_FIRE, dyn.clash_escalation, tick)
+        self._fire(w, am.action == Action.AM_FIRE, dyn.clash_escalation, tick)
+        self._fire(w, now.counter, 2 * dyn.clash_escalation, tick)
+        self._fire(w, now.incidents, dyn.clash_escalation, tick)
+        self._fire(w, ru.action == Action.DEFEND_ARMENIA, 2 * dyn.clash_escalation, tick)
+        burning = w.clash_intensity > 0.05
+        if burning.any():
+            lam = dyn.casualties_per_tick * w.clash_intensity[burning]
+            for side, stream in (
+                (w.casualties_armenia, "casualties.am"),
+                (w.casualties_azerbaijan, "casualties.az"),
+            ):
+                u = rng.uniform(stream, tick)[burning]
+                side[burning] += poisson_quantile(u, lam).astype(np.int32)
+        w.clash_intensity = np.where(burning, w.clash_intensity, 0.0)
+        w.fighting_ticks = np.where(
+            w.clash_intensity >= self.scenario.thresholds.war_intensity, w.fighting_ticks + 1, 0
+        ).astype(np.int16)
+
+    def _diplomacy(self, w: WorldState, now: _TickWork) -> None:
+        """7.5: appeals, talks, Russian and CSTO signals, third-party statements.
+
+        Every signal adds to (or, for encouragement and justification, takes from) the
+        cost of defiance Baku weighs; the CSTO's members judge the attack (7.6) once the
+        alliance's own step is taken.
+        """
+        dyn, rng, tick = self.dyn, self.rng, now.tick
+        az, am, ru, cs = now.az, now.am, now.ru, now.cs
+        for action, field in (
+            (Action.APPEAL_CSTO, "appeal_csto_tick"),
+            (Action.APPEAL_RUSSIA, "appeal_russia_tick"),
+            (Action.APPEAL_WEST, "appeal_west_tick"),
+        ):
+            asked = am.action == action
+            if not np.count_nonzero(asked):  # most ticks: no appeal of this kind
+                continue
+            made = asked & (getattr(w, field) == NEVER)
+            setattr(w, field, np.where(made, tick, getattr(w, field)))
+        appealed = (am.action == Action.APPEAL_CSTO) & (w.csto_state == CstoState.NO_APPEAL)
+        self._csto_to(w, appealed, CstoState.APPEAL_RECEIVED, tick)
+        w.attention += 0.15 * (am.action == Action.APPEAL_WEST) + 0.05 * (
+            am.action == Action.APPEAL_CSTO
+        )
+
+        wants_talks = (am.action == Action.LOCAL_TALKS) | (az.action == Action.PROPOSE_TALKS)
+        start_local = wants_talks & (w.talks == Talks.NONE) & (az.action != Action.ADVANCE)
+        mediation = (ru.action == Action.OFFER_MEDIATION) & (w.talks < Talks.MEDIATED)
+        w.talks = np.where(start_local, Talks.LOCAL, w.talks).astype(np.int8)
+        w.talks = np.where(mediation, Talks.MEDIATED, w.talks).astype(np.int8)
+        w.talks_tick = np.where(
+            (start_local | mediation) & (w.talks_tick == NEVER), tick, w.talks_tick
+        )
+        talking = (w.talks == Talks.LOCAL) | (w.talks == Talks.MEDIATED)
+        p_agree = (
+            dyn.talks_agreement_probability
+            * np.where(w.talks == Talks.MEDIATED, dyn.mediation_multiplier, 1.0)
+            * (1.0 + w.cost_of_defiance)
+        )
+        agreed = talking & (rng.uniform("talks", tick) < p_agree) & (w.total_depth_km > 0)
+        w.talks = np.where(agreed, Talks.AGREEMENT, w.talks).astype(np.int8)
+        w.depth_km[agreed] *= 1.0 - dyn.agreement_pullback_share
+        w.update_total_depth()
+        w.entrenched[agreed] = False
+        if (am.action == Action.ACCEPT_LINE).any():
+            accepted = am.action == Action.ACCEPT_LINE
+            w.talks = np.where(accepted & talking, Talks.AGREEMENT, w.talks).astype(np.int8)
+
+        restraint_calls = is_one_of(ru.action, Action.URGE_RESTRAINT, Action.PHONE_BOTH)
+        w.russia_urged_restraint |= restraint_calls
+        w.russia_backs_armenia |= is_one_of(
+            ru.action, Action.PRESSURE_AZERBAIJAN, Action.DEFEND_ARMENIA
+        )
+        cost = self.influence["russia"] * (
+            dyn.restraint_call_cost * restraint_calls
+            + 0.5 * dyn.restraint_call_cost * (ru.action == Action.OFFER_MEDIATION)
+            + dyn.demand_cost * (ru.action == Action.PRESSURE_AZERBAIJAN)
+            + 3 * dyn.demand_cost * (ru.action == Action.DEFEND_ARMENIA)
+        )
+        cost += (
+            self.influence["csto"]
+            * dyn.alliance_cost
+            * is_one_of(cs.action, Action.CSTO_STATEMENT, Action.FACT_FINDING)
+        )
+        for action, state in (
+            (Action.CONSULTATIONS, CstoState.CONSULTATIONS),
+            (Action.CSTO_STATEMENT, CstoState.STATEMENT),
+            (Action.FACT_FINDING, CstoState.FACT_FINDING),
+            (Action.COLLECTIVE_MEASURES, CstoState.COLLECTIVE_MEASURES),
+        ):
+            # The CSTO acts on an appeal only; it never steps back down its ladder.
+            taken = cs.action == action
+            if not np.count_nonzero(taken):
+                continue
+            moves = taken & (w.csto_state >= CstoState.APPEAL_RECEIVED)
+            self._csto_to(w, moves & (w.csto_state < state), state, tick)
+        self._member_stances(w, tick)  # 7.6
+        for name in self.third_party_names:
+            tp = now.decisions[name]
+            weight = self.influence[name]
+            cost += weight * (
+                dyn.restraint_call_cost * (tp.action == Action.CALL_FOR_RESTRAINT)
+                + dyn.demand_cost * (tp.action == Action.DEMAND_WITHDRAWAL)
+                - dyn.demand_cost * (tp.action == Action.BACK_AZERBAIJAN)
+            )
+        held = held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km)
+        cost -= dyn.justify_relief * held * (az.action == Action.JUSTIFY)
+        w.cost_of_defiance = w.cost_of_defiance + cost
+        w.attention = np.minimum(
+            1.0,
+            w.attention
+            + 0.1 * now.new_km
+            + 0.3 * (w.clash_intensity > now.clash_before)
+            + 0.05 * (az.action == Action.RHETORIC),
+        )
+
+    def _information(self, w: WorldState, now: _TickWork) -> None:
+        """7.7: rumours outrun official word; a statement calms them; alarm follows both."""
+        dyn, tick, az, am = self.dyn, now.tick, now.az, now.am
+        statement = ((am.action == Action.OFFICIAL_STATEMENT) | now.forced_statement) & (
+            w.statement_tick == NEVER
+        )
+        w.statement_tick = np.where(statement, tick, w.statement_tick)
+        w.rumour = np.where(statement, w.rumour * (1.0 - dyn.statement_calming), w.rumour)
+        spoken = w.statement_tick != NEVER
+        contact = row_any(now.in_contact)
+        false_report = (
+            contact
+            & ~spoken
+            & (self.rng.uniform("false_report", tick) < dyn.false_report_probability)
+        )
+        w.rumour = np.minimum(
+            1.0,
+            w.rumour
+            + dyn.false_report_size * false_report
+            + dyn.rumour_per_km * now.new_km
+            + 0.3 * (w.clash_intensity > now.clash_before)
+            + 0.05 * (az.action == Action.RHETORIC),
+        )
+        facts = np.minimum(1.0, 0.15 * w.total_depth_km + w.clash_intensity)
+        facts = np.where(spoken, facts * (1.0 - 0.5 * dyn.statement_calming), facts)
+        target = np.minimum(1.0, w.rumour + facts)
+        w.alarm = w.alarm + dyn.alarm_response * (target - w.alarm)
+        w.peak_alarm_tick = np.where(w.alarm > w.peak_alarm, tick, w.peak_alarm_tick)
+        w.peak_alarm = np.maximum(w.peak_alarm, w.alarm)
+
+    def _outcomes(self, w: WorldState, now: _TickWork) -> None:
+        """7.8: the tick's rung and scores, and the absorbing outcomes reached this tick."""
+        rung = RUNG_OF[now.az.action]
+        for decision in now.decisions.values():
+            rung = np.maximum(rung, RUNG_OF[decision.action])
+            w.goldstein_total += GOLDSTEIN_OF[decision.action]
+        rung = np.where(now.incidents, np.maximum(rung, 4), rung)
+        w.max_depth_km = np.maximum(w.max_depth_km, w.total_depth_km)
+        war = w.fighting_ticks >= self.scenario.thresholds.war_ticks
+        rung = np.where(war, 5, rung).astype(np.int8)
+        w.rung = rung
+        w.max_rung = np.maximum(w.max_rung, rung)
+        contested = w.russian_presence & (w.depth_km > 0)
+        absorbed = np.select(
+            [war, w.csto_state == CstoState.COLLECTIVE_MEASURES, row_any(contested)],
+            [Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.RUSSIAN_INTERPOSITION],
+            Outcome.ONGOING,
+        ).astype(np.int8)
+        newly = (w.outcome == Outcome.ONGOING) & (absorbed != Outcome.ONGOING)
+        w.outcome = np.where(newly, absorbed, w.outcome).astype(np.int8)
+        w.end_tick = np.where(newly, now.tick, w.end_tick)
+
+    def _member_stances(self, w: WorldState, tick: int) -> None:
+        """Each CSTO member consents to collective measures if the attack looks clear enough.
+
+        Clarity is 1 minus the map ambiguity of the ground taken; Russia's backing of
+        Armenia lowers what a member needs by its ``follows_russia``.
+        """
+        taken = w.total_depth_km > 0
+        appealed = w.csto_state >= CstoState.APPEAL_RECEIVED
+        if not (taken & appealed).any():  # nothing to judge: skip the draws (keyed, so no
+            w.member_consent[:] = False  # other draw shifts)
+            return
+        clarity = np.where(
+            taken, 1.0 - held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km), 0.0
+        )
+        noise = self.scenario.perception.csto_clarity_noise * (
+            2.0 * self.rng.uniform("csto.members", tick, slots=len(self.clarity_needed)) - 1.0
+        )
+        reading = (
+            clarity[:, None]
+            + noise
+            + self.follows_russia[None, :] * w.russia_backs_armenia[:, None]
+        )
+        w.member_consent = (reading >= self.clarity_needed[None, :]) & (taken & appealed)[:, None]
+
+    def _csto_to(self, w: WorldState, mask: np.ndarray, state: CstoState, tick: int) -> None:
+        if not np.count_nonzero(mask):  # most ticks: no world moves (and nothing changes)
+            return
+        w.csto_state = np.where(mask, state, w.csto_state).astype(np.int8)
+        w.csto_state_tick = np.where(mask, tick, w.csto_state_tick)
+
+    def finish(self, w: WorldState, tick: int) -> None:
+        """Classify the worlds still running at the horizon."""
+        running = w.active
+        withdrawn = w.total_depth_km <= self.scenario.thresholds.withdrawn_below_km
+        shots = w.first_shot_tick != NEVER
+        final = np.select(
+            [shots, ~withdrawn, w.max_depth_km > 0],
+            [Outcome.CLASH_CONTAINED, Outcome.FROZEN_GAIN, Outcome.NEGOTIATED_WITHDRAWAL],
+            Outcome.NO_INCURSION,
+        )
+        w.outcome = np.where(running, final, w.outcome).astype(np.int8)
+        w.end_tick = np.where(running, tick, w.end_tick)

@@ -1,0 +1,408 @@
+"""The typed schema of a scenario file: every field, its range, default and meaning.
+
+Scenario files are YAML (see docs/scenarios.md); :mod:`sim.spec.loading` loads them,
+resolves ``extends:`` and validates them against these models. Every field carries a
+description, which is what ``docs/scenarios.md`` and the error hints are built from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Strict(BaseModel):
+    """Base of every schema model: unknown keys are errors, models are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class ForceKind(StrEnum):
+    """Who holds Armenia's side of a sector."""
+
+    NONE = "none"
+    BORDER_GUARDS = "border_guards"
+    ARMY = "army"
+
+
+class InjectKind(StrEnum):
+    """Scheduled events a scenario can place on the timeline."""
+
+    ADVANCE_ORDER = "advance_order"
+    RUMOUR = "rumour"
+    OFFICIAL_STATEMENT = "official_statement"
+    THIRD_PARTY_STATEMENT = "third_party_statement"
+    MINISTERIAL_VISIT = "ministerial_visit"
+
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+
+
+class Sector(Strict):
+    """One stretch of the border where forces can meet."""
+
+    name: str = Field(description="Display name, e.g. 'Sev Lake'.", max_length=80)
+    terrain_value: Unit = Field(
+        0.5,
+        description="How much the sector commands roads or an airport (0 none, 1 decisive); "
+        "Mets Ishkhansar, above the Sisian airport and the Goris-Kapan road, is near 1.",
+    )
+    ambiguity: Unit = Field(
+        0.3,
+        description="How unclear the Soviet-era maps are about the sector's side "
+        "(0 clearly Armenian, 1 truly disputed). Blurs whether an attack on a CSTO member "
+        "took place and lends weight to Azerbaijan's map argument.",
+    )
+    max_advance_km: float = Field(
+        3.5, gt=0.0, le=20.0, description="Deepest advance the terrain allows past the line, km."
+    )
+    armenian_force: ForceKind = Field(
+        ForceKind.BORDER_GUARDS,
+        description="Who holds Armenia's side at the start: none, border_guards (NSS, as in "
+        "May 2021) or army.",
+    )
+    russian_presence: bool = Field(
+        False, description="Russian troops already on the line here (no advance can pass them)."
+    )
+
+
+class ActorSpec(Strict):
+    """Which policy drives an actor, and its parameters."""
+
+    policy: str = Field(description="Name of a policy for this actor (`crisis-sim policies`).")
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The policy's parameters; any left out take the policy's defaults.",
+    )
+
+
+class VoiceSpec(ActorSpec):
+    """An actor whose words weigh on Azerbaijan's cost of defiance."""
+
+    influence: float = Field(
+        1.0,
+        ge=0.0,
+        le=3.0,
+        description="How much Azerbaijan weighs this actor's words: scales the cost of "
+        "defiance its statements add (or, for a backer, take away).",
+    )
+
+
+class Actors(Strict):
+    """The governments and the alliance in the crisis."""
+
+    azerbaijan: ActorSpec = Field(description="Azerbaijan's policy.")
+    armenia: ActorSpec = Field(description="Armenia's policy.")
+    russia: VoiceSpec = Field(description="Russia's policy and influence.")
+    csto: VoiceSpec = Field(description="The CSTO's policy and influence.")
+    third_parties: dict[Identifier, VoiceSpec] = Field(
+        default_factory=dict,
+        description="Optional outside powers by name (e.g. united_states, france, turkey).",
+        max_length=8,
+    )
+
+
+class CstoMember(Strict):
+    """A CSTO member state whose consent collective measures need."""
+
+    clarity_needed: Unit = Field(
+        0.6,
+        description="How clear it must be that a member's territory was attacked "
+        "(1 - ambiguity of the sectors taken) before this member consents.",
+    )
+    follows_russia: Unit = Field(
+        0.3, description="How far Russia's backing of Armenia lowers the clarity this member needs."
+    )
+
+
+class Dynamics(Strict):
+    """How the world responds to actions: the model's mechanisms and their strengths."""
+
+    advance_step_km: float = Field(
+        0.8, gt=0.0, le=5.0, description="Depth one unopposed advance step gains, km."
+    )
+    resistance_border_guards: Unit = Field(
+        0.3, description="Share of an advance step that NSS border guards stop."
+    )
+    resistance_army: Unit = Field(
+        0.85, description="Share of an advance step that regular army units stop."
+    )
+    incident_probability_border_guards: Unit = Field(
+        0.001,
+        description="Chance per tick and sector that border guards facing advanced units "
+        "exchange fire nobody ordered.",
+    )
+    incident_probability_army: Unit = Field(
+        0.03,
+        description="Chance per tick and sector that army units facing advanced units "
+        "exchange fire nobody ordered.",
+    )
+    clash_escalation: Unit = Field(
+        0.35, description="Clash intensity (0-1) one side's fire adds in a tick."
+    )
+    clash_persistence: Unit = Field(
+        0.5, description="Share of clash intensity that carries over to the next tick."
+    )
+    casualties_per_tick: float = Field(
+        2.0,
+        ge=0.0,
+        le=100.0,
+        description="Expected casualties per side per tick at full clash intensity.",
+    )
+    false_report_probability: Unit = Field(
+        0.25,
+        description="Chance per tick, while forces are in contact and Yerevan has not "
+        "spoken, of a false report of clashes (as near Goris on 12 May).",
+    )
+    false_report_size: Unit = Field(0.35, description="Rumour level a false report adds.")
+    rumour_per_km: Unit = Field(0.15, description="Rumour level each km of new advance adds.")
+    rumour_persistence: Unit = Field(
+        0.85, description="Share of the rumour level that carries over to the next tick."
+    )
+    statement_calming: Unit = Field(
+        0.6,
+        description="How much an official statement cuts the rumour level at once and "
+        "damps the alarm facts justify.",
+    )
+    alarm_response: Unit = Field(
+        0.5, description="How fast public alarm moves toward the level rumours and facts justify."
+    )
+    attention_persistence: Unit = Field(
+        0.93, description="Share of international attention that carries over to the next tick."
+    )
+    restraint_call_cost: float = Field(
+        0.04,
+        ge=0.0,
+        le=2.0,
+        description="Cost of defiance a call for restraint adds (scaled by the caller's "
+        "influence).",
+    )
+    demand_cost: float = Field(
+        0.12,
+        ge=0.0,
+        le=2.0,
+        description="Cost of defiance a public demand to withdraw or a Russian warning adds.",
+    )
+    alliance_cost: float = Field(
+        0.08,
+        ge=0.0,
+        le=2.0,
+        description="Cost of defiance a CSTO statement or fact-finding mission adds.",
+    )
+    justify_relief: Unit = Field(
+        0.1,
+        description="Cost of defiance Azerbaijan's map argument removes, times the "
+        "ambiguity of the sectors it holds.",
+    )
+    defiance_persistence: Unit = Field(
+        0.97, description="Share of the cost of defiance that carries over to the next tick."
+    )
+    talks_agreement_probability: Unit = Field(
+        0.001, description="Chance per tick that local talks reach an agreement."
+    )
+    mediation_multiplier: float = Field(
+        3.0,
+        ge=1.0,
+        le=20.0,
+        description="How many times likelier agreement is when Russia mediates.",
+    )
+    agreement_pullback_share: Unit = Field(
+        0.9, description="Share of its advance Azerbaijan gives back under an agreement."
+    )
+
+
+class Perception(Strict):
+    """What each government gets wrong, and how late."""
+
+    armenia_depth_noise: Unit = Field(
+        0.3, description="Relative error of Yerevan's reading of the advance depth."
+    )
+    armenia_lag_ticks: int = Field(
+        1, ge=0, le=8, description="Ticks before Yerevan learns of ground changes."
+    )
+    azerbaijan_cost_noise: Unit = Field(
+        0.1, description="Error (+/-) in Baku's reading of the cost of defiance."
+    )
+    csto_clarity_noise: Unit = Field(
+        0.1, description="Error (+/-) in each CSTO member's reading of how clear the attack is."
+    )
+
+
+class Thresholds(Strict):
+    """Where the outcome classes draw their lines."""
+
+    war_intensity: Unit = Field(
+        0.8, description="Clash intensity that counts as sustained fighting."
+    )
+    war_ticks: int = Field(
+        4, ge=1, le=100, description="Consecutive ticks of sustained fighting that make a war."
+    )
+    withdrawn_below_km: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="A final total advance at or below this counts as Azerbaijan having "
+        "gone back, km.",
+    )
+
+
+#: The optional fields each kind of inject uses (``day``, ``kind`` and ``probability``
+#: apply to all); a field given for a kind that ignores it is an error, not a no-op.
+INJECT_FIELDS: dict[InjectKind, frozenset[str]] = {
+    InjectKind.ADVANCE_ORDER: frozenset({"sector"}),
+    InjectKind.RUMOUR: frozenset({"magnitude"}),
+    InjectKind.OFFICIAL_STATEMENT: frozenset(),
+    InjectKind.THIRD_PARTY_STATEMENT: frozenset({"actor", "magnitude"}),
+    InjectKind.MINISTERIAL_VISIT: frozenset({"magnitude"}),
+}
+
+
+class Inject(Strict):
+    """A scheduled event on the timeline, outside any actor's choice."""
+
+    day: float = Field(ge=0.0, le=365.0, description="When, in days from `start_date`.")
+    kind: InjectKind = Field(description="What happens: " + ", ".join(k.value for k in InjectKind))
+    sector: Identifier | None = Field(
+        None, description="For advance_order: the sector the advance is ordered in."
+    )
+    actor: Identifier | None = Field(
+        None, description="For third_party_statement: who speaks (a third party's name)."
+    )
+    magnitude: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Strength: rumour level added; cost of defiance added by a statement "
+        "or removed by a visit (0.5 when not given).",
+    )
+    probability: Unit = Field(1.0, description="Chance the event happens in a given world.")
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Inject:
+        used = INJECT_FIELDS[self.kind]
+        for name in ("sector", "actor", "magnitude"):
+            if getattr(self, name) is not None and name not in used:
+                uses = ", ".join(sorted(used)) or "no optional fields"
+                raise ValueError(
+                    f"`{name}` does nothing for a {self.kind.value} inject "
+                    f"(it uses {uses}){FIX}remove `{name}:` from this inject"
+                )
+        return self
+
+    @property
+    def strength(self) -> float:
+        """The inject's magnitude, or 0.5 where the file leaves it out."""
+        return 0.5 if self.magnitude is None else self.magnitude
+
+
+#: Separates a validator's message from its fix (the loader shows them as "... Fix: ...").
+FIX = " || fix: "
+
+ParameterPath = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=160)]
+LeverOption = str | bool | int | float
+
+
+def _low_below_high(bounds: tuple[float, float]) -> tuple[float, float]:
+    low, high = bounds
+    if not low < high:
+        raise ValueError(
+            f"the range [{low}, {high}] needs low < high{FIX}write the lower bound first, "
+            "as [low, high], with low below high"
+        )
+    return bounds
+
+
+def _different_options(options: list) -> list:
+    if len(options) < 2 or len(set(map(repr, options))) < len(options):
+        raise ValueError(
+            f"a lever needs at least two different options{FIX}list the choices to compare, "
+            "e.g. [broker, protector]"
+        )
+    return options
+
+
+Range = Annotated[tuple[float, float], AfterValidator(_low_below_high)]
+Options = Annotated[list[LeverOption], AfterValidator(_different_options)]
+
+
+class Scenario(Strict):
+    """A whole scenario: actors and policies, the border, the clock, injects and seeds."""
+
+    name: Slug = Field(
+        description="Short machine name (lower case, digits, - _ .), used in results folder names."
+    )
+    title: str = Field(description="Title printed on plots and reports.", max_length=120)
+    description: str = Field("", description="What the scenario asks.", max_length=4000)
+    seed: int = Field(
+        20210512, ge=0, lt=2**63, description="Seed of every random draw (with the world index)."
+    )
+    worlds: int = Field(1000, ge=1, le=100_000_000, description="Number of worlds in the ensemble.")
+    start_date: dt.date = Field(dt.date(2021, 5, 11), description="Calendar date of day 0.")
+    tick_hours: int = Field(6, description="Hours in one tick; one of 1, 2, 3, 4, 6, 8, 12, 24.")
+    horizon_days: float = Field(30.0, gt=0.0, le=365.0, description="Days each world runs.")
+    trajectory_sample: int = Field(
+        20, ge=0, le=10_000, description="Worlds whose full history is kept in the results."
+    )
+    sectors: dict[Identifier, Sector] = Field(
+        description="The border sectors by id.", min_length=1, max_length=32
+    )
+    actors: Actors = Field(description="The policy of each actor.")
+    csto_members: dict[Identifier, CstoMember] = Field(
+        default_factory=lambda: {
+            "russia": CstoMember(clarity_needed=0.65, follows_russia=0.0),
+            "belarus": CstoMember(clarity_needed=0.6, follows_russia=0.4),
+            "kazakhstan": CstoMember(clarity_needed=0.8, follows_russia=0.2),
+            "kyrgyzstan": CstoMember(clarity_needed=0.7, follows_russia=0.3),
+            "tajikistan": CstoMember(clarity_needed=0.7, follows_russia=0.3),
+        },
+        description="Members whose consent collective measures need (Armenia, the "
+        "appellant, is not listed).",
+        min_length=1,
+        max_length=12,
+    )
+    dynamics: Dynamics = Field(default_factory=Dynamics, description="Mechanism strengths.")
+    perception: Perception = Field(default_factory=Perception, description="Noise and lag.")
+    thresholds: Thresholds = Field(default_factory=Thresholds, description="Outcome lines.")
+    injects: list[Inject] = Field(
+        default_factory=list, description="Scheduled events.", max_length=1000
+    )
+    uncertainties: dict[ParameterPath, Range] = Field(
+        default_factory=dict,
+        description="Parameters the case leaves open, by dotted path, each with the range "
+        "[low, high] it may take. `crisis-sim sweep --sample`, `crisis-sim sensitivity` "
+        "and the EMA Workbench adapter sample them; the run itself uses the values above.",
+        max_length=64,
+    )
+    levers: dict[ParameterPath, Options] = Field(
+        default_factory=dict,
+        description="Choices a government controls, by dotted path, each with the options "
+        "to compare, e.g. `actors.russia.policy: [broker, protector]`. The EMA Workbench "
+        "adapter crosses them with the uncertainties.",
+        max_length=32,
+    )
+
+    @field_validator("tick_hours")
+    @classmethod
+    def _tick_divides_day(cls, value: int) -> int:
+        if value not in (1, 2, 3, 4, 6, 8, 12, 24):
+            raise ValueError(f"tick_hours must divide a day{FIX}use 1, 2, 3, 4, 6, 8, 12 or 24")
+        return value
+
+    @property
+    def ticks(self) -> int:
+        """Number of ticks to the horizon."""
+        return max(1, round(self.horizon_days * 24 / self.tick_hours))
+
+    @property
+    def ticks_per_day(self) -> float:
+        """Ticks in one day."""
+        return 24 / self.tick_hours
+
+    def tick_of_day(self, day: float) -> int:
+        """Return the tick during which ``day`` (days from the start) falls."""
+        return int(day * 24 // self.tick_hours)

@@ -1,0 +1,467 @@
+"""A workshop game: teams play governments in one world of a scenario, day by day.
+
+Each team controls one actor (Armenia, Azerbaijan, Russia, the CSTO or a third party);
+the others follow their scenario policies. A team sees only its actor's view (Yerevan
+learns of the advance late and with error; Baku reads the cost of defiance with error)
+and may take only its actor's actions. Moves are simultaneous: every team chooses for
+the day, then the day is played. A team's move is taken in the first tick of the day;
+for the rest of the day it holds. A team that has not chosen when the day closes holds.
+
+The game is one world of an ordinary :class:`~sim.core.model.CrisisModel` (world 0, the
+scenario's seed unless another is given), whose human-played actors follow a scripted
+policy that is written as the teams move. So the game's record *is* a scenario, the
+original with each team's moves as a timeline (:meth:`Game.record`): replaying it gives
+the same world exactly, and a saved game is a results folder that ``crisis-sim explain``
+and ``crisis-sim report`` read like any run.
+
+For the debrief, each team's default policy is consulted on the same view and the same
+random numbers every tick, without acting, so the game can say where a team did what
+its policy would not have done; and an ensemble of the original scenario places the
+game's world in the distribution of thousands of simulated ones (:meth:`Game.debrief`).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from sim.core.actions import Action, ActorKind, actions_for
+from sim.core.model import CrisisModel
+from sim.core.world import CstoState, Decision, Talks
+from sim.errors import UserError
+from sim.policies.base import Policy
+from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
+from sim.spec.schema import Scenario
+from sim.teach.narration import Event, tick_events
+
+
+class GameError(UserError):
+    """A move or request the game refuses; the game goes on."""
+
+
+class TeamPolicy(Scripted):
+    """A team's choices, written into a scripted timeline as the team makes them."""
+
+    reasons: ClassVar = ("the team holds", "the team's choice")
+
+    def play(self, tick: int, action: Action, sector: int) -> None:
+        """Take ``action`` (aimed at sector index ``sector``, or -1) at ``tick``."""
+        self._by_tick[tick] = (action, sector)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One action a team may take."""
+
+    action: Action
+    needs_sector: bool
+
+    @property
+    def name(self) -> str:
+        """The action's name as a move takes it, e.g. ``send_border_guards``."""
+        return self.action.name.lower()
+
+    @property
+    def label(self) -> str:
+        """The action in plain words."""
+        return self.action.label
+
+    @property
+    def description(self) -> str:
+        """What the action is, from the catalogue."""
+        return self.action.info.description
+
+
+@dataclass(frozen=True)
+class Move:
+    """A team's move for one day."""
+
+    role: str
+    day: int
+    action: Action
+    sector: str | None = None
+
+    def text(self, sector_names: dict[str, str]) -> str:
+        """Return the move in plain words, e.g. ``"send border guards (Sev Lake)"``."""
+        where = f" ({sector_names[self.sector]})" if self.sector else ""
+        return self.action.label + where
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A day on which a team did something its default policy would not have done."""
+
+    role: str
+    day: int
+    chosen: str
+    default: str
+    default_reason: str
+
+
+@dataclass
+class Debrief:
+    """The game's world against an ensemble of the same scenario with default policies."""
+
+    outcome: str
+    outcome_share: float
+    percentiles: pd.DataFrame  # measure, game value, its percentile in the ensemble
+    shares: pd.DataFrame  # outcome class, share of the ensemble's worlds
+    divergences: list[Divergence]
+    worlds: int
+
+
+_VIEW_LABELS = {
+    "depth_km": "advance past the line, km",
+    "armenian_force": "Armenian forces on the line",
+    "own_force": "our forces on the line",
+    "resistance": "resistance we would meet (share of a step stopped)",
+    "russian_presence": "Russian troops on the line",
+    "entrenched": "our positions dug in",
+    "cost_of_defiance": "cost of defiance (pressure to stop)",
+    "attention": "international attention (0-1)",
+    "fired_upon": "fired upon last period",
+    "talks": "talks",
+    "alarm": "public alarm (0-1)",
+    "rumour": "rumours circulating (0-1)",
+    "statement_made": "official statement made",
+    "appealed_csto": "appealed to the CSTO",
+    "appealed_russia": "appealed to Russia",
+    "appealed_west": "appealed to the West",
+    "csto_state": "CSTO response",
+    "clash_intensity": "clash intensity (0-1)",
+    "appealed_to_russia": "Armenia appealed to Russia",
+    "appealed_to_csto": "Armenia appealed to the CSTO",
+    "ticks_since_contact": "hours since the advance began",
+    "appeal_received": "Armenia's appeal received",
+    "ticks_since_appeal": "hours since the appeal",
+    "state": "our response so far",
+    "ticks_in_state": "hours at this stage",
+    "attack_clarity": "how clear it is an attack took place (0-1)",
+    "russia_backs_armenia": "Russia backs Armenia",
+    "members_consenting": "members consenting to collective measures",
+    "total_depth_km": "advance past the line, km (total)",
+    "appealed_to_west": "Armenia appealed to the West",
+}
+_FORCES = {0: "none", 1: "border guards", 2: "army"}
+_CODES = {
+    "talks": {t.value: t.name.lower() for t in Talks},
+    "csto_state": {s.value: s.name.lower().replace("_", " ") for s in CstoState},
+    "state": {s.value: s.name.lower().replace("_", " ") for s in CstoState},
+}
+_HOURS = {"ticks_since_contact", "ticks_since_appeal", "ticks_in_state"}
+
+
+class Game:
+    """One world of a scenario with some actors played by teams.
+
+    Args:
+        scenario: the scenario to play.
+        teams: the roles the teams play (actor names: ``armenia``, ``azerbaijan``,
+            ``russia``, ``csto`` or a third party's name).
+        seed: the seed of the world's random numbers (default: the scenario's).
+    """
+
+    def __init__(self, scenario: Scenario, teams: list[str], seed: int | None = None) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.model = CrisisModel(scenario, worlds=1, seed=self.seed)
+        known = list(self.model.actors)
+        unknown = [t for t in teams if t not in known]
+        if unknown or not teams or len(set(teams)) < len(teams):
+            raise GameError(
+                f"A game needs one team per role, each a role of the scenario: got "
+                f"{', '.join(teams) or 'none'}. Roles in {scenario.name}: {', '.join(known)}."
+            )
+        self.teams = list(teams)
+        self.defaults: dict[str, Policy] = {}
+        for role in self.teams:
+            actor = self.model.actors[role]
+            self.defaults[role] = actor.policy
+            actor.policy = TeamPolicy(ScriptedParams(), actor.policy.context)
+            actor.policy.reset(1)
+        self.ticks_per_day = max(1, round(24 / scenario.tick_hours))
+        self.days = -(-scenario.ticks // self.ticks_per_day)
+        self.sector_ids = list(scenario.sectors)
+        self.sector_names = {sid: s.name for sid, s in scenario.sectors.items()}
+        self.pending: dict[str, Move] = {}
+        self.moves: list[Move] = []
+        self.divergences: list[Divergence] = []
+        self.log: list[Event] = []
+        self.lock = threading.RLock()  # a dashboard serves several team pages at once
+        tick_events(self.model)  # start following the world for the event log
+
+    # -- what a team sees and may do ---------------------------------------------------
+    @property
+    def day(self) -> int:
+        """The day being chosen (0 is the scenario's first day)."""
+        return self.model.tick // self.ticks_per_day
+
+    @property
+    def finished(self) -> bool:
+        """Whether the world has reached its horizon or an absorbing outcome."""
+        return not self.model.running
+
+    def kind(self, role: str) -> ActorKind:
+        """Return the actor kind a role plays."""
+        return self.model.actors[self._role(role)].kind
+
+    def choices(self, role: str) -> list[Choice]:
+        """Return the actions the role may take, in catalogue order."""
+        return [
+            Choice(action, action.info.targets_sector) for action in actions_for(self.kind(role))
+        ]
+
+    def view(self, role: str) -> list[tuple[str, str]]:
+        """Return what the role's actor sees now, as (label, value) lines in plain words."""
+        actor = self.model.actors[self._role(role)]
+        view = actor.perceive()
+        lines = []
+        for name, label in _VIEW_LABELS.items():
+            if not hasattr(view, name):
+                continue
+            lines.append((label, self._value(name, np.asarray(getattr(view, name))[0])))
+        return lines
+
+    def _value(self, name: str, value: Any) -> str:
+        if name == "members_consenting":
+            members = list(self.scenario.csto_members)
+            agreed = [m for m, yes in zip(members, value, strict=True) if yes]
+            return f"{len(agreed)} of {len(members)}" + (
+                f" ({', '.join(agreed)})" if agreed else ""
+            )
+        if np.ndim(value) == 1:  # one value per sector
+            return "; ".join(
+                f"{self.sector_names[sid]} {self._value(name, v)}"
+                for sid, v in zip(self.sector_ids, value, strict=True)
+            )
+        if name in ("armenian_force", "own_force"):
+            return _FORCES[int(value)]
+        if name in _CODES:
+            return _CODES[name][int(value)].replace("_", " ")
+        if name in _HOURS:
+            return "-" if value < 0 else f"{int(value) * self.scenario.tick_hours}"
+        if isinstance(value, np.bool_ | bool):
+            return "yes" if value else "no"
+        return f"{float(value):.2f}"
+
+    def waiting_for(self) -> list[str]:
+        """Return the teams that have not chosen for the day."""
+        return [role for role in self.teams if role not in self.pending]
+
+    # -- moves and days -----------------------------------------------------------------
+    def _role(self, role: str) -> str:
+        if role not in self.model.actors:
+            raise GameError(
+                f"{role!r} is not a role in this game. Roles: {', '.join(self.model.actors)}."
+            )
+        return role
+
+    def submit(
+        self, role: str, action: str, sector: str | None = None, day: int | None = None
+    ) -> Move:
+        """Record ``role``'s move for the day (a later move that day replaces it).
+
+        Args:
+            role: the team's role.
+            action: the action's name (``send_border_guards``, ``appeal_csto``...).
+            sector: the sector's id or name, for actions aimed at a sector.
+            day: the day the team chose for; a move for a day already played is refused.
+        """
+        with self.lock:
+            if self._role(role) not in self.teams:
+                raise GameError(f"{role} is played by its policy in this game, not by a team.")
+            if self.finished:
+                raise GameError("The game is over: no more moves.")
+            if day is not None and day != self.day:
+                raise GameError(
+                    f"The move for day {day + 1} came after that day closed; it is now day "
+                    f"{self.day + 1}. Choose again for this day."
+                )
+            kind = self.kind(role)
+            chosen = resolve_action(action, kind)
+            if chosen is None:
+                names = ", ".join(c.name for c in self.choices(role))
+                raise GameError(f"{action!r} is not an action {role} can take. Choose: {names}.")
+            target = None
+            if chosen.info.targets_sector:
+                target = self._sector(sector, chosen)
+            move = Move(role, self.day, chosen, target)
+            self.pending[role] = move
+            return move
+
+    def _sector(self, sector: str | None, action: Action) -> str:
+        for sid, name in self.sector_names.items():
+            if sector in (sid, name):
+                return sid
+        raise GameError(
+            f"{action.label} needs a sector: one of "
+            + ", ".join(f"{sid} ({name})" for sid, name in self.sector_names.items())
+            + "."
+        )
+
+    def advance_day(self) -> list[Event]:
+        """Play the day: every team's move (or hold) in its first tick, then the rest.
+
+        Returns the day's events. Teams that have not chosen hold.
+        """
+        with self.lock:
+            if self.finished:
+                raise GameError("The game is over.")
+            day = self.day
+            first_tick = self.model.tick
+            for role in self.teams:
+                move = self.pending.pop(role, None) or Move(role, day, Action.HOLD)
+                self.moves.append(move)
+                sector = self.sector_ids.index(move.sector) if move.sector else -1
+                self.model.actors[role].policy.play(first_tick, move.action, sector)
+            events: list[Event] = []
+            while self.model.running and self.model.tick < first_tick + self.ticks_per_day:
+                self._consult_defaults(first=self.model.tick == first_tick, day=day)
+                self.model.step()
+                events += tick_events(self.model)
+            self.log += events
+            return events
+
+    def _default_decision(self, role: str, policy: Policy) -> Decision:
+        """Return what ``policy`` decides for ``role`` now: the actor's view, its draws."""
+        model = self.model
+
+        def draw(purpose: str, slots: int | None = None) -> np.ndarray:
+            return model.draws.uniform(f"policy.{role}.{purpose}", model.tick, slots)
+
+        return policy.decide(model.actors[role].perceive(), draw)
+
+    def suggestion(self, role: str) -> tuple[Move, str]:
+        """Return the move the role's default policy would make now, and its reason.
+
+        Asked of a copy, so asking changes nothing: a team that always takes the
+        suggestion plays the simulated world (with one tick a day, exactly).
+        """
+        with self.lock:
+            if self._role(role) not in self.teams:
+                raise GameError(f"{role} is played by its policy in this game, not by a team.")
+            policy = copy.deepcopy(self.defaults[role])
+            decision = self._default_decision(role, policy)
+            index = int(decision.sector[0])
+            move = Move(
+                role,
+                self.day,
+                Action(int(decision.action[0])),
+                self.sector_ids[index] if index >= 0 else None,
+            )
+            return move, policy.reasons[int(decision.reason[0])]
+
+    def _consult_defaults(self, first: bool, day: int) -> None:
+        """Ask each team's default policy what it would do now (same view, same draws)."""
+        for role in self.teams:
+            decision = self._default_decision(role, self.defaults[role])
+            if not first:
+                continue
+            move = self.moves[-len(self.teams) + self.teams.index(role)]
+            would = Action(int(decision.action[0]))
+            sector_index = int(decision.sector[0])
+            would_sector = self.sector_ids[sector_index] if sector_index >= 0 else None
+            if (would, would_sector) != (move.action, move.sector):
+                reason = self.defaults[role].reasons[int(decision.reason[0])]
+                default_move = Move(role, day, would, would_sector)
+                self.divergences.append(
+                    Divergence(
+                        role,
+                        day,
+                        move.text(self.sector_names),
+                        default_move.text(self.sector_names),
+                        reason,
+                    )
+                )
+
+    def play_to_end(self) -> None:
+        """Play every remaining day (teams that do not choose hold)."""
+        while not self.finished:
+            self.advance_day()
+
+    # -- the record, the folder and the debrief ---------------------------------------
+    def outcome(self) -> pd.Series:
+        """Return the world's row of outcomes (as in worlds.parquet) once the game is over."""
+        if not self.finished:
+            raise GameError("The game is not over yet.")
+        return self.model.outcomes().iloc[0]
+
+    def record(self) -> Scenario:
+        """Return the scenario as played: each team's role scripted with its moves."""
+        from sim.spec.loading import validate_data
+
+        data = self.scenario.model_dump(mode="json", exclude_none=True)
+        data["name"] = f"{self.scenario.name}-game"[:80]
+        data["title"] = f"{self.scenario.title} (as played)"[:120]
+        data["uncertainties"], data["levers"] = {}, {}
+        for role in self.teams:
+            timeline = [
+                {"day": m.day, "action": m.action.name.lower(), "sector": m.sector}
+                for m in self.moves
+                if m.role == role and m.action is not Action.HOLD
+            ]
+            for move in timeline:
+                if move["sector"] is None:
+                    del move["sector"]
+            spec = {"policy": "scripted", "params": {"timeline": timeline}}
+            if role in data["actors"]:
+                data["actors"][role] = {**data["actors"][role], **spec}
+            else:
+                data["actors"]["third_parties"][role].update(spec)
+        return validate_data(data, Path(f"<{self.scenario.name} as played>"))
+
+    def save(self, out: Path, replace: bool = False) -> Path:
+        """Write the played world as a results folder (``explain`` and ``report`` read it)."""
+        from sim.folders.results import write_run
+        from sim.run.ensemble import run_ensemble
+
+        if not self.finished:
+            raise GameError("The game is not over yet: finish it before saving.")
+        replay = run_ensemble(self.record(), worlds=1, seed=self.seed)
+        if not replay.outcomes.iloc[0].equals(self.outcome()):  # pragma: no cover - a bug
+            raise GameError("The game's record does not replay to the same world; not saved.")
+        return write_run(replay, out, command="crisis-sim game", replace=replace)
+
+    def debrief(self, worlds: int = 2000) -> Debrief:
+        """Place the game's world in an ensemble of the original scenario."""
+        from sim.catalogue.measures import OUTCOME_NAMES
+        from sim.run.ensemble import run_ensemble
+
+        game = self.outcome()
+        ensemble = run_ensemble(self.scenario, worlds=worlds, seed=self.seed).outcomes
+        rows = []
+        for column, label in (
+            ("max_depth_km", "deepest advance, km"),
+            ("max_rung", "highest escalation rung"),
+            ("peak_alarm", "peak public alarm"),
+            ("cooperation_score", "cooperation score"),
+        ):
+            values = ensemble[column].to_numpy(dtype=float)
+            mine = float(game[column])
+            below = float((values < mine).mean() + 0.5 * (values == mine).mean())
+            rows.append(
+                {
+                    "measure": label,
+                    "game": mine,
+                    "ensemble_median": float(np.median(values)),
+                    "percentile": 100 * below,
+                }
+            )
+        counts = ensemble["outcome"].value_counts(normalize=True)
+        shares = pd.DataFrame(
+            {"outcome": OUTCOME_NAMES, "share": [float(counts.get(o, 0.0)) for o in OUTCOME_NAMES]}
+        )
+        return Debrief(
+            outcome=str(game["outcome"]),
+            outcome_share=float(counts.get(game["outcome"], 0.0)),
+            percentiles=pd.DataFrame(rows),
+            shares=shares,
+            divergences=list(self.divergences),
+            worlds=worlds,
+        )
