@@ -167,6 +167,10 @@ class CrisisModel(mesa.Model):
             }
         )
 
+    # The clock is ``tick``, the ticks simulated, not Mesa's ``steps``, the calls to
+    # ``step()``: once every world has ended, one call records all the remaining ticks
+    # (``_skip_to_horizon``), so a finished ensemble costs one call, not a hundred.
+
     @property
     def day(self) -> float:
         """Days elapsed since the scenario's start date."""
@@ -177,8 +181,12 @@ class CrisisModel(mesa.Model):
         if self.tick >= self.ticks:
             self.running = False
             return
-        views = {name: actor.perceive() for name, actor in self.actors.items()}
-        decisions = {name: actor.decide(views[name]) for name, actor in self.actors.items()}
+        # The phases go through Mesa's AgentSet, in the order the actors were created;
+        # a policy's draws are keyed by its actor, not by that order (sim.core.rng).
+        views = self.agents.map("perceive")  # every actor perceives before any decides
+        decisions = {
+            actor.name: actor.decide(view) for actor, view in zip(self.agents, views, strict=True)
+        }
         self.resolver.resolve(self.world, decisions, self.tick)
         self.perceiver.observe(
             self.world, self.tick, {name: d.action for name, d in decisions.items()}
