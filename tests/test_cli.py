@@ -34,7 +34,6 @@ pytestmark = pytest.mark.slow  # the command line end to end
 
 BASELINE = SCENARIOS / "baseline-may-2021.yaml"
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
-HAS_PLOTS = (ROOT / "sim" / "plots.py").exists()
 # Rich reads these; a developer's terminal settings must not change what the tests see.
 ENV = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES", "FORCE_COLOR"}}
 
@@ -121,11 +120,7 @@ def done(tmp_path_factory) -> Session:
             "run": ("run", BASELINE, "--worlds", "300", "--out", cwd / "run", "--no-plots"),
             "one-world": ("run", BASELINE, "-n", "1", "--no-plots", "--out", cwd / "one"),
             "csv": ("run", BASELINE, "-n", "40", "--out", cwd / "csv", "--csv", "--no-plots"),
-            **(
-                {"plotted": ("run", BASELINE, "-n", "100", "--out", cwd / "plotted")}
-                if HAS_PLOTS
-                else {}
-            ),
+            "plotted": ("run", BASELINE, "-n", "100", "--out", cwd / "plotted"),
             "seed-1a": ("run", BASELINE, *quick, "--seed", "1", "--out", cwd / "seed-1a"),
             "seed-1b": ("run", BASELINE, *quick, "--seed", "1", "--out", cwd / "seed-1b"),
             "seed-2": ("run", BASELINE, *quick, "--seed", "2"),  # into the default folder
@@ -160,7 +155,7 @@ def done(tmp_path_factory) -> Session:
         "overwrite": ("run", BASELINE, *quick, "--out", cwd / "run"),
         "replace": ("run", BASELINE, "-n", "60", "--no-plots", "--out", cwd / "csv", "--replace"),
     }
-    if HAS_PLOTS and session.results["plotted"].returncode == 0:
+    if session.results["plotted"].returncode == 0:
         session.before["plots"] = sorted(p.name for p in (cwd / "plotted" / "plots").glob("*.png"))
         shutil.rmtree(cwd / "plotted" / "plots")
         second["plot"] = ("plot", cwd / "plotted")
@@ -318,7 +313,6 @@ def test_plot_refuses_what_is_not_a_results_folder(done):
     done.refused("plot-incomplete", "incomplete run")
 
 
-@pytest.mark.skipif(not HAS_PLOTS, reason="sim/plots/run.py is not written yet")
 def test_run_draws_plots_and_plot_redraws_them(done):
     result = done.ok("plotted")
     folder = done.cwd / "plotted"
