@@ -1397,9 +1397,9 @@ def compare(
     points and 95% intervals, the measures' distributions and tests, and a plain-language
     summary. Runs must share a horizon; seeds and world counts may differ.
     """
-    from sim.readers.compare import (
+    from sim.readers.compare.comparison import compare_runs
+    from sim.readers.compare.folder import (
         check_comparison_target,
-        compare_runs,
         default_comparison_dir,
         write_comparison,
     )

@@ -1,4 +1,4 @@
-"""The outcome catalogue is the one list of outcome classes: every output shows exactly it."""
+"""The catalogues list the outcome classes, plots and measures once: every output shows them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import re
 import shutil
 
 import numpy as np
+import pytest
 
-from sim.catalogue.measures import measure_names
+from sim.catalogue import measures
+from sim.catalogue.measures import QUANTILES, measure_names
 from sim.catalogue.outcomes import (
     ABSORBING,
     CATALOGUE,
@@ -18,7 +20,7 @@ from sim.catalogue.outcomes import (
     Outcome,
 )
 from sim.core.model import CrisisModel
-from sim.folders.runfolder import read_manifest
+from sim.folders.runfolder import open_run, read_manifest
 from sim.run.record import CATEGORIES, STATUS_STATES
 from sim.spec.loading import load_scenario
 from sim.teach.narration import outcome_reason
@@ -95,3 +97,62 @@ def test_a_new_fan_chart_is_one_entry_and_reaches_the_folder_and_the_report(
     assert (run / "plots" / "fan_rumour.png").read_bytes().startswith(b"\x89PNG")
     page = write_report(run).read_text()
     assert "Rumours in Armenia" in page and "Rumour of an advance across worlds, by day." in page
+
+
+def test_every_measure_is_declared_once_and_born_in_the_worlds_table(baseline_run_dir):
+    worlds = open_run(baseline_run_dir).worlds  # as sim.run.record.outcome_table writes it
+    catalogue = measures.WORLD_MEASURES
+    for field in ("column", "label", "long_label"):
+        names = [getattr(m, field) for m in catalogue]
+        assert len(set(names)) == len(names), field
+    summaries = [m.summary.name for m in catalogue if m.summary]
+    assert len(set(summaries)) == len(summaries)
+    for measure in catalogue:
+        assert worlds[measure.column].dtype.kind in "fi", measure.column
+        # A day column is empty exactly where its event never happened.
+        assert measure.is_event == measure.column.endswith("_day"), measure.column
+        assert measure.more != measure.less and measure.decimals >= 0
+    assert len(measures.plotted()) == 6  # one slide of 2 x 3
+    assert list(QUANTILES) == sorted(QUANTILES) and 0.5 in QUANTILES
+
+
+def test_a_new_measure_is_one_entry_and_reaches_every_output(
+    tmp_path, monkeypatch, baseline_run_dir
+):
+    from sim.experiments.ema import ema_model
+    from sim.readers.compare.comparison import compare_runs
+    from sim.readers.report import render_report
+
+    # end_day is in every worlds table but is not a measure yet.
+    assert "end_day" not in {m.column for m in measures.WORLD_MEASURES}
+    end_day = measures.WorldMeasure(
+        "end_day",
+        "day the world ended",
+        "Day the world ended (absorbed, or the horizon)",
+        "days",
+        1,
+        measures.Escalation.LESS,
+        "later",
+        "sooner",
+        summary=measures.Summary("mean_end_day", "mean day the world ended"),
+    )
+    monkeypatch.setattr(measures, "WORLD_MEASURES", (*measures.WORLD_MEASURES, end_day))
+    run = open_run(baseline_run_dir)
+
+    # Sweeps, sensitivity and EMA: a summary of every ensemble, declared as an outcome.
+    found = measures.summarise(run.worlds)
+    assert found["mean_end_day"] == pytest.approx(run.worlds["end_day"].mean())
+    assert measure_names()[-1] == "mean_end_day"
+    assert measures.describe("mean_end_day") == "mean day the world ended"
+    scenario = load_scenario(SCENARIOS / "baseline-may-2021.yaml").scenario
+    assert "mean_end_day" in [outcome.name for outcome in ema_model(scenario, worlds=10).outcomes]
+
+    # The comparison tabulates and tests it; the report shows it.
+    copy = shutil.copytree(baseline_run_dir, tmp_path / "copy")
+    table = compare_runs([baseline_run_dir, copy]).measures.set_index("measure")
+    assert list(table.loc["end_day", "label"]) == ["day the world ended"] * 2
+    assert table.loc["end_day", "mean"].iloc[0] == pytest.approx(run.worlds["end_day"].mean())
+    assert table.loc["end_day", "mean_diff"].iloc[1] == 0.0
+    page = render_report(run)
+    assert "Day the world ended (absorbed, or the horizon)" in page
+    assert 'data-measure="end_day"' in page

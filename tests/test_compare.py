@@ -13,7 +13,8 @@ from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.folders.results import write_run
 from sim.folders.runfolder import open_run
-from sim.readers.compare import compare_runs, write_comparison
+from sim.readers.compare.comparison import compare_runs
+from sim.readers.compare.folder import write_comparison
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 

@@ -8,13 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.catalogue.measures import QUANTILES
 from sim.errors import UserError
-from sim.folders.results import (
-    QUANTILES,
-    per_tick_tables,
-    quantiles_from_histogram,
-    write_run,
-)
+from sim.folders.results import per_tick_tables, quantiles_from_histogram, write_run
 from sim.folders.runfolder import RunFolderError, open_run, read_manifest
 from sim.run.ensemble import run_ensemble
 from sim.run.record import MEASURES, Bins

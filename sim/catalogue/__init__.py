@@ -7,7 +7,11 @@
 - :mod:`sim.catalogue.plots`: the plots of a run (file, title, caption, the measure of a
   fan chart, whether the dashboard shows it), which ``sim.plots.run.draw_all``, the report
   and the dashboard read; a new fan chart is one entry.
+- :mod:`sim.catalogue.measures`: the per-world measures of a run's worlds table (words,
+  unit, decimals, which way is escalation, the summary sweeps and EMA report), which
+  ``summarise``, the EMA adapter, ``compare``, the report, the game's debrief, ``explain``
+  and the directional checks read; a new measure is one entry.
 
 ``tests/test_catalogue.py`` checks that every entry reaches every place that shows it.
-Still to come (issue 15): the per-world measures and the roles.
+Still to come (issue 15): the roles.
 """

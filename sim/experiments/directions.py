@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from sim.catalogue.measures import world_measure
 from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.spec.parameters import scenario_parameters
@@ -62,7 +63,7 @@ DIRECTIONS: tuple[Direction, ...] = (
         "Probing: Baku sensed weakness once the army was replaced by border guards",
         "mean deepest advance (km)",
         -1,
-        lambda worlds: float(worlds.max_depth_km.mean()),
+        world_measure("max_depth_km").mean,
     ),
     Direction(
         "response-protector-russia",
@@ -86,7 +87,7 @@ DIRECTIONS: tuple[Direction, ...] = (
         "Third parties' statements raise the cost of staying put",
         "mean advance held at the end (km)",
         -1,
-        lambda worlds: float(worlds.final_depth_km.mean()),
+        world_measure("final_depth_km").mean,
     ),
     Direction(
         "response-no-rumours",
@@ -94,7 +95,7 @@ DIRECTIONS: tuple[Direction, ...] = (
         "In Armenia, threat perception and rumour weighed as much as facts",
         "mean peak public alarm",
         -1,
-        lambda worlds: float(worlds.peak_alarm.mean()),
+        world_measure("peak_alarm").mean,
     ),
     Direction(
         "negotiation-early-mediation",
@@ -102,7 +103,7 @@ DIRECTIONS: tuple[Direction, ...] = (
         "Local commanders negotiated with or without a mediator; a mediator speeds them",
         "mean day talks began",
         -1,
-        lambda worlds: float(worlds.talks_day.mean()),
+        world_measure("talks_day").mean,
     ),
 )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.catalogue.measures import QUANTILE_COLUMNS, QUANTILES
 from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.core.actions import Rung
 from sim.folders.runfolder import atomic_folder, stamped_folder
@@ -27,7 +28,6 @@ from sim.run.record import CATEGORIES, MEASURES, SUM_SCALE, Recorder
 from sim.spec.loading import scenario_hash
 
 FORMAT = 1
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 OUTCOME_HASH_COLUMNS = [
     "world",
     "outcome",
@@ -131,7 +131,7 @@ def per_tick_tables(recorder: Recorder, tick_hours: int) -> dict[str, pd.DataFra
             )
     per_tick = pd.DataFrame(
         stats,
-        columns=["tick", "day", "measure", "mean", *(f"q{round(q * 100):02d}" for q in QUANTILES)],
+        columns=["tick", "day", "measure", "mean", *QUANTILE_COLUMNS],
     )
     return {
         "per_tick": per_tick,

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.catalogue.measures import typical, world_measure
 from sim.catalogue.outcomes import ABSORBING, OUTCOME_NAMES, Outcome
 from sim.core.actions import Rung
 from sim.errors import UserError
@@ -35,8 +36,9 @@ from sim.folders.runfolder import RunFolder, RunFolderError, open_run
 from sim.spec.schema import Scenario
 from sim.teach.narration import Event, outcome_reason, stamp, tick_events
 
-#: The measures a typical world is chosen on (columns of worlds.parquet).
-KEY_MEASURES = ("max_depth_km", "max_rung", "peak_alarm", "end_day", "cooperation_score")
+#: The columns of worlds.parquet a typical world is chosen on: the catalogue's measures that
+#: place a world among others (as the game's debrief does), and the day the world ended.
+KEY_MEASURES = (*(measure.column for measure in typical()), "end_day")
 
 
 @dataclass
@@ -238,10 +240,10 @@ def _outcome_name(folder: RunFolder, outcome_class: str) -> str:
 def typical_world(run: RunFolder | str | Path, outcome_class: str) -> int:
     """Return a representative world of ``outcome_class`` in a run.
 
-    The rule: among the run's worlds of that class, each key measure (``max_depth_km``,
-    ``max_rung``, ``peak_alarm``, ``end_day``, ``cooperation_score``) is standardised by
-    its median and standard deviation within the class, z = (x - median) / sd (a measure
-    that does not vary within the class is left out); the typical world is the one
+    The rule: among the run's worlds of that class, each of :data:`KEY_MEASURES`
+    (``max_depth_km``, ``max_rung``, ``peak_alarm``, ``cooperation_score``, ``end_day``) is
+    standardised by its median and standard deviation within the class, z = (x - median)
+    / sd (a measure that does not vary within the class is left out); the typical world is the one
     closest to the class's medians, by the sum of squared z, and of worlds equally
     close, the one with the lowest index. It is a world that happened, not an average
     of worlds, and the same run always gives the same world.
@@ -310,18 +312,21 @@ def _measures_line(row: pd.Series) -> str:
     def day(value: float) -> str:
         return "none" if pd.isna(value) else f"day {value:g}"
 
+    def value(column: str) -> str:  # to the catalogue's decimals, as compare and report show it
+        return world_measure(column).text(row[column])
+
     rung = int(row["max_rung"])
     return (
-        f"deepest advance {row['max_depth_km']:.2f} km, held at the end "
-        f"{row['final_depth_km']:.2f} km; highest rung {rung} ({Rung(rung).label}); "
-        f"cooperation score {row['cooperation_score']:.1f}; casualties "
+        f"deepest advance {value('max_depth_km')} km, held at the end "
+        f"{value('final_depth_km')} km; highest rung {rung} ({Rung(rung).label}); "
+        f"cooperation score {value('cooperation_score')}; casualties "
         f"{int(row['casualties_armenia'])} Armenian, {int(row['casualties_azerbaijan'])} "
         f"Azerbaijani; first shot {day(row['first_shot_day'])}; talks {day(row['talks_day'])}; "
         f"official statement {day(row['statement_day'])}; appeal to the CSTO "
         f"{day(row['appeal_day'])}; CSTO's last state "
         f"{str(row['csto_final_state']).replace('_', ' ')}; Russia urged restraint: "
         f"{'yes' if row['russia_urged_restraint'] else 'no'}; peak alarm "
-        f"{row['peak_alarm']:.2f}, final alarm {row['final_alarm']:.2f}."
+        f"{value('peak_alarm')}, final alarm {value('final_alarm')}."
     )
 
 

@@ -21,14 +21,15 @@ import os
 import secrets
 import struct
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim import __version__
-from sim.catalogue import plots as catalogue
+from sim.catalogue import measures as measure_catalogue
+from sim.catalogue import plots as plot_catalogue
+from sim.catalogue.measures import QUANTILE_COLUMNS, QUANTILES
 from sim.catalogue.outcomes import OUTCOME_COLOURS
 from sim.errors import UserError
 from sim.folders.runfolder import RunFolder, RunFolderError, open_run
@@ -38,31 +39,6 @@ REPORT_NAME = "report.html"
 TEMPLATE = "report.html.j2"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ACTOR_NAMES = {"csto": "CSTO"}
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A column of ``worlds.parquet`` summarised in the key-measures table."""
-
-    column: str
-    label: str
-    digits: int
-    #: For ``*_day`` columns: what happened in the worlds where the value is not NaN.
-    event: str = ""
-
-
-MEASURES = [
-    Measure("max_depth_km", "Deepest advance past the pre-crisis line (km)", 2),
-    Measure("max_rung", "Highest escalation rung (1-5)", 2),
-    Measure("peak_alarm", "Peak Armenian public alarm (0-1)", 2),
-    Measure("first_shot_day", "Days to the first shot", 1, "a shot was fired"),
-    Measure("talks_day", "Days to the start of talks", 1, "talks started"),
-    Measure("statement_day", "Days to Armenia's official statement", 1, "Armenia made a statement"),
-    Measure(
-        "appeal_day", "Days to Armenia's appeal to the CSTO", 1, "Armenia appealed to the CSTO"
-    ),
-    Measure("cooperation_score", "Cooperation score (Goldstein; below 0: conflictual)", 1),
-]
 
 
 def write_report(run_dir: Path | str, out: Path | str | None = None) -> Path:
@@ -90,7 +66,8 @@ def render_report(run: RunFolder) -> str:
             f"{run.path}/manifest.json lists no outcome classes. The folder is damaged; "
             "rerun the scenario."
         )
-    missing = sorted({"outcome", *(m.column for m in MEASURES)} - set(worlds.columns))
+    needed = {"outcome", *(m.column for m in measure_catalogue.reported())}
+    missing = sorted(needed - set(worlds.columns))
     if missing:
         raise RunFolderError(
             f"{run.path}/worlds.parquet lacks the column(s) {', '.join(missing)}. The folder "
@@ -125,20 +102,22 @@ def key_measures(worlds: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     total = len(worlds)
-    for measure in MEASURES:
+    for measure in measure_catalogue.reported():
         values = worlds[measure.column].astype(float)
         present = values.dropna()
-        quantiles = present.quantile([0.05, 0.5, 0.95]) if len(present) else None
+        quantiles = dict.fromkeys(QUANTILE_COLUMNS, math.nan)
+        if len(present):
+            quantiles = dict(zip(QUANTILE_COLUMNS, present.quantile(list(QUANTILES)), strict=True))
         rows.append(
             {
                 "measure": measure.column,
-                "label": measure.label,
+                "label": measure.long_label,
                 "mean": present.mean() if len(present) else math.nan,
-                "q05": quantiles.iloc[0] if quantiles is not None else math.nan,
-                "q50": quantiles.iloc[1] if quantiles is not None else math.nan,
-                "q95": quantiles.iloc[2] if quantiles is not None else math.nan,
+                "q05": quantiles["q05"],
+                "q50": quantiles["q50"],
+                "q95": quantiles["q95"],
                 "worlds": len(present),
-                "happened": len(present) / total if measure.event else math.nan,
+                "happened": len(present) / total if measure.is_event else math.nan,
             }
         )
     return pd.DataFrame(rows)
@@ -308,22 +287,21 @@ def _number(value: float, digits: int) -> str:
 
 
 def _measure_rows(table: pd.DataFrame) -> list[dict]:
-    by_column = {m.column: m for m in MEASURES}
     rows = []
     for row in table.itertuples(index=False):
-        measure = by_column[row.measure]
+        measure = measure_catalogue.world_measure(row.measure)
         happened = ""
-        if measure.event:
+        if measure.is_event:
             happened = f"{_percent(row.happened)} ({row.worlds:,})"
         rows.append(
             {
                 "measure": row.measure,
                 "label": row.label,
                 "event": measure.event,
-                "mean": _number(row.mean, measure.digits),
-                "q05": _number(row.q05, measure.digits),
-                "q50": _number(row.q50, measure.digits),
-                "q95": _number(row.q95, measure.digits),
+                "mean": _number(row.mean, measure.decimals),
+                "q05": _number(row.q05, measure.decimals),
+                "q50": _number(row.q50, measure.decimals),
+                "q95": _number(row.q95, measure.decimals),
                 "happened": happened,
             }
         )
@@ -344,7 +322,7 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return struct.unpack(">II", data[16:24])
 
 
-def _draw(plot: catalogue.RunPlot, run: RunFolder, out: Path) -> Path:
+def _draw(plot: plot_catalogue.RunPlot, run: RunFolder, out: Path) -> Path:
     name = plot.filename
     try:
         return draw_plot(plot, run, out)
@@ -362,7 +340,7 @@ def _plots(run: RunFolder) -> list[dict]:
     """Return the catalogue's plots as data URIs: the folder's own PNGs, or drawn afresh."""
     plots = []
     with tempfile.TemporaryDirectory(prefix="crisis-sim-report-") as scratch:
-        for plot in catalogue.RUN_PLOTS:
+        for plot in plot_catalogue.RUN_PLOTS:
             existing = run.path / "plots" / plot.filename
             path = existing if _is_png(existing) else _draw(plot, run, Path(scratch))
             data = path.read_bytes()

@@ -31,6 +31,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from sim.catalogue import measures as catalogue
+from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.core.actions import Action, ActorKind, actions_for
 from sim.core.model import CrisisModel
 from sim.core.world import CstoState, Decision, Talks
@@ -430,24 +432,18 @@ class Game:
 
     def debrief(self, worlds: int = 2000) -> Debrief:
         """Place the game's world in an ensemble of the original scenario."""
-        from sim.catalogue.measures import OUTCOME_NAMES
         from sim.run.ensemble import run_ensemble
 
         game = self.outcome()
         ensemble = run_ensemble(self.scenario, worlds=worlds, seed=self.seed).outcomes
         rows = []
-        for column, label in (
-            ("max_depth_km", "deepest advance, km"),
-            ("max_rung", "highest escalation rung"),
-            ("peak_alarm", "peak public alarm"),
-            ("cooperation_score", "cooperation score"),
-        ):
-            values = ensemble[column].to_numpy(dtype=float)
-            mine = float(game[column])
+        for measure in catalogue.typical():  # the numbers that place a world among others
+            values = ensemble[measure.column].to_numpy(dtype=float)
+            mine = float(game[measure.column])
             below = float((values < mine).mean() + 0.5 * (values == mine).mean())
             rows.append(
                 {
-                    "measure": label,
+                    "measure": measure.with_unit,
                     "game": mine,
                     "ensemble_median": float(np.median(values)),
                     "percentile": 100 * below,
