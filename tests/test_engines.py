@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from sim.run import ensemble
 from sim.errors import UserError
 from sim.folders.results import outcome_hash, per_tick_tables
+from sim.run import ensemble
 from sim.run.ensemble import Engine, run_ensemble
 
 from conftest import EXERCISE, make_scenario, run_cli
