@@ -892,7 +892,7 @@ def rerun(
     from sim.folders.results import outcome_hash, versions, write_run
     from sim.folders.runfolder import check_target, read_manifest
     from sim.run.ensemble import run_ensemble
-    from sim.spec.loading import validate_data
+    from sim.spec.validation import validate_data
 
     _check_scheduler(engine, scheduler)
     manifest = read_manifest(run_dir)
@@ -1132,7 +1132,7 @@ def _stoppable(what: str, folder: str = "folder", journal_of: Path | None = None
 
 def _scenario_of(journal) -> Any:
     """Return the scenario a journal's run was started with, checked as a file would be."""
-    from sim.spec.loading import validate_data
+    from sim.spec.validation import validate_data
 
     try:
         return validate_data(journal.request["scenario"], journal.folder / "request.json")

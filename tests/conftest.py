@@ -12,8 +12,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from sim.core.model import CrisisModel
-from sim.spec.loading import validate_data
 from sim.spec.schema import Scenario
+from sim.spec.validation import validate_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

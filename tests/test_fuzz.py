@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.errors import ScenarioError, UserError
 from sim.run.ensemble import run_ensemble
-from sim.spec.loading import load_scenario, validate_data
+from sim.spec.loading import load_scenario
+from sim.spec.validation import validate_data
 
 CASES = int(os.environ.get("CRISIS_SIM_FUZZ_CASES", "10000"))
 SEED = int(os.environ.get("CRISIS_SIM_FUZZ_SEED", "20210512"))

@@ -134,7 +134,7 @@ def test_the_manifest_scenario_validates_as_a_scenario(small_run, tmp_path):
     """The resolved scenario in a manifest is itself a valid scenario (reruns need it)."""
     from pathlib import Path
 
-    from sim.spec.loading import validate_data
+    from sim.spec.validation import validate_data
 
     out = write_run(small_run, tmp_path / "run", plots=False)
     resolved = json.loads((out / "manifest.json").read_text())["scenario"]

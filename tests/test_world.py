@@ -1,13 +1,19 @@
-"""Pieces of the resolve phase checked against the library code they stand in for."""
+"""Pieces of the resolve phase: checked against the library code they stand in for, and
+free of coefficients that no scenario can set."""
 
 from __future__ import annotations
 
+import ast
+import inspect
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import poisson
 
+from sim.core import perception, world
 from sim.core.world import poisson_quantile
 
 
@@ -25,3 +31,23 @@ def test_poisson_quantile_on_the_draws_a_clash_makes():
     u[:3] = [0.0, 2.0**-53, 1.0 - 2.0**-53]
     lam = np.random.default_rng(4).uniform(0.0, 8.0, u.size)
     assert np.array_equal(poisson_quantile(u, lam), poisson.ppf(u, lam))
+
+
+def _numbers_in(cls: type) -> set:
+    tree = ast.parse(inspect.getsource(cls))
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    }
+
+
+@pytest.mark.parametrize("cls", [world.Resolver, perception.Perceiver], ids=lambda c: c.__name__)
+def test_every_coefficient_of_a_mechanism_is_a_named_parameter(cls):
+    # A rate, weight, threshold or cap written as a number in the resolve or perceive
+    # phase is one `crisis-sim parameters`, sweeps and tests/test_parameters_matter.py
+    # cannot see (issue 15 found 17): it belongs in Dynamics (sim/spec/schema.py).
+    # Only identities are left: 0 and 1 (nothing, everything; a level's cap).
+    assert _numbers_in(cls) <= {0, 1}

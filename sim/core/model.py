@@ -32,9 +32,10 @@ from sim.core.world import NEVER, Resolver, WorldState
 from sim.errors import UserError, clip
 from sim.run.record import Recorder, outcome_table
 from sim.run.record import sample_stride as sample_stride_for
-from sim.spec.loading import build_policy, load_scenario, validate_data
+from sim.spec.loading import build_policy, load_scenario
 from sim.spec.parameters import Parameter, parameter, scenario_parameters
 from sim.spec.schema import Scenario
+from sim.spec.validation import validate_data
 
 
 class _ScenarioSeed(Enum):

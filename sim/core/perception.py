@@ -188,7 +188,7 @@ class Perceiver:
     def azerbaijan(self, w: WorldState, tick: int) -> AzerbaijanView:
         """Build Baku's view."""
         noise = self.scenario.perception.azerbaijan_cost_noise
-        error = noise * (2.0 * self.rng.uniform("perceive.azerbaijan", tick) - 1.0)
+        error = noise * self.rng.symmetric("perceive.azerbaijan", tick)
         return AzerbaijanView(
             **self._base(tick),
             depth_km=w.depth_km,
@@ -206,7 +206,7 @@ class Perceiver:
         """Build Yerevan's view."""
         noise = self.scenario.perception.armenia_depth_noise
         k = w.depth_km.shape[1]
-        error = 1.0 + noise * (2.0 * self.rng.uniform("perceive.armenia", tick, slots=k) - 1.0)
+        error = 1.0 + noise * self.rng.symmetric("perceive.armenia", tick, slots=k)
         return ArmeniaView(
             **self._base(tick),
             depth_km=self._lagged_depths() * error,

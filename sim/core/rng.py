@@ -145,6 +145,13 @@ class CounterRNG:
             keyed = _splitmix64_inplace(keyed[None, :] ^ self._slot_key_column(slots)).T
         return _to_unit(keyed)
 
+    def symmetric(self, stream: str, tick: int, slots: int | None = None) -> np.ndarray:
+        """Return uniforms on [-1, 1): an error of either sign, to scale by a noise level.
+
+        The same draws as :meth:`uniform` (same stream and slots), mapped by ``2u - 1``.
+        """
+        return 2.0 * self.uniform(stream, tick, slots=slots) - 1.0
+
     def _prepare(self, tick: int) -> None:
         """Draw for ``tick``, in one pass, every stream the previous tick drew."""
         foreseen = tuple(dict.fromkeys(self._asked))  # each once, in the order first asked

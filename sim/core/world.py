@@ -3,7 +3,10 @@
 Every field is a numpy array with one entry per world, or shape (R, k) for the k
 border sectors. Nothing here loops over worlds: a tick's resolution is a fixed number
 of array operations, whatever R is. The mechanisms are those of docs/model.md
-("Submodels"), each tied to the May 2021 case there.
+("Submodels"), each tied to the May 2021 case there. Every coefficient they use is a
+field of the scenario's ``dynamics`` (sim/spec/schema.py), so that sweeps, sensitivity
+analyses and ``crisis-sim parameters`` see it; the only numbers written here are 0 and 1
+(tests/test_world.py checks).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from enum import IntEnum
 import numpy as np
 
 from sim.catalogue.outcomes import Outcome
-from sim.core.actions import GOLDSTEIN_OF, RUNG_OF, Action, is_one_of
+from sim.core.actions import GOLDSTEIN_OF, RUNG_OF, Action, Rung, is_one_of
 from sim.core.rng import CounterRNG
 from sim.core.rowwise import row_any, row_sum
 from sim.spec.schema import ForceKind, InjectKind, Scenario
@@ -334,7 +337,11 @@ class Resolver:
             elif inject.kind is InjectKind.THIRD_PARTY_STATEMENT:
                 weight = self.influence.get(inject.actor or "", 1.0)
                 w.cost_of_defiance += np.where(happens, inject.strength * weight, 0.0)
-                w.attention = np.where(happens, np.minimum(1.0, w.attention + 0.2), w.attention)
+                w.attention = np.where(
+                    happens,
+                    np.minimum(1.0, w.attention + self.dyn.third_party_statement_attention),
+                    w.attention,
+                )
             elif inject.kind is InjectKind.MINISTERIAL_VISIT:
                 # Encouragement can outweigh pressure: the balance may go below zero,
                 # and later calls for restraint must first use it up.
@@ -347,11 +354,14 @@ class Resolver:
         rows = np.flatnonzero((az.action == Action.ENTRENCH) & (az.sector >= 0))
         w.entrenched[rows, az.sector[rows]] = True
         rows = np.flatnonzero((az.action == Action.WITHDRAW_PARTIAL) & (az.sector >= 0))
-        w.depth_km[rows, az.sector[rows]] *= 0.5
+        w.depth_km[rows, az.sector[rows]] *= 1.0 - self.dyn.partial_withdrawal_share
         full = az.action == Action.WITHDRAW_FULL
         w.depth_km[full] = 0.0
         w.entrenched[full] = False
-        for action, rank in ((Action.SEND_BORDER_GUARDS, 1), (Action.SEND_ARMY, 2)):
+        for action, rank in (
+            (Action.SEND_BORDER_GUARDS, FORCE_RANK[ForceKind.BORDER_GUARDS]),
+            (Action.SEND_ARMY, FORCE_RANK[ForceKind.ARMY]),
+        ):
             rows = np.flatnonzero((am.action == action) & (am.sector >= 0))
             cols = am.sector[rows]
             w.armenian_force[rows, cols] = np.maximum(w.armenian_force[rows, cols], rank)
@@ -379,10 +389,11 @@ class Resolver:
         now.incidents = row_any(draws < incident_p)
         self._fire(w, az.action == Action.AZ_FIRE, dyn.clash_escalation, tick)
         self._fire(w, am.action == Action.AM_FIRE, dyn.clash_escalation, tick)
-        self._fire(w, now.counter, 2 * dyn.clash_escalation, tick)
+        self._fire(w, now.counter, dyn.counter_attack_fire_multiplier * dyn.clash_escalation, tick)
         self._fire(w, now.incidents, dyn.clash_escalation, tick)
-        self._fire(w, ru.action == Action.DEFEND_ARMENIA, 2 * dyn.clash_escalation, tick)
-        burning = w.clash_intensity > 0.05
+        defends = ru.action == Action.DEFEND_ARMENIA
+        self._fire(w, defends, dyn.russian_force_fire_multiplier * dyn.clash_escalation, tick)
+        burning = w.clash_intensity > dyn.clash_ends_below
         if burning.any():
             lam = dyn.casualties_per_tick * w.clash_intensity[burning]
             for side, stream in (
@@ -417,9 +428,8 @@ class Resolver:
             setattr(w, field, np.where(made, tick, getattr(w, field)))
         appealed = (am.action == Action.APPEAL_CSTO) & (w.csto_state == CstoState.NO_APPEAL)
         self._csto_to(w, appealed, CstoState.APPEAL_RECEIVED, tick)
-        w.attention += 0.15 * (am.action == Action.APPEAL_WEST) + 0.05 * (
-            am.action == Action.APPEAL_CSTO
-        )
+        to_west, to_csto = am.action == Action.APPEAL_WEST, am.action == Action.APPEAL_CSTO
+        w.attention += dyn.appeal_west_attention * to_west + dyn.appeal_csto_attention * to_csto
 
         wants_talks = (am.action == Action.LOCAL_TALKS) | (az.action == Action.PROPOSE_TALKS)
         start_local = wants_talks & (w.talks == Talks.NONE) & (az.action != Action.ADVANCE)
@@ -449,11 +459,12 @@ class Resolver:
         w.russia_backs_armenia |= is_one_of(
             ru.action, Action.PRESSURE_AZERBAIJAN, Action.DEFEND_ARMENIA
         )
+        mediates, defends = ru.action == Action.OFFER_MEDIATION, ru.action == Action.DEFEND_ARMENIA
         cost = self.influence["russia"] * (
             dyn.restraint_call_cost * restraint_calls
-            + 0.5 * dyn.restraint_call_cost * (ru.action == Action.OFFER_MEDIATION)
+            + dyn.mediation_offer_share * dyn.restraint_call_cost * mediates
             + dyn.demand_cost * (ru.action == Action.PRESSURE_AZERBAIJAN)
-            + 3 * dyn.demand_cost * (ru.action == Action.DEFEND_ARMENIA)
+            + dyn.russian_force_cost_multiplier * dyn.demand_cost * defends
         )
         cost += (
             self.influence["csto"]
@@ -487,9 +498,9 @@ class Resolver:
         w.attention = np.minimum(
             1.0,
             w.attention
-            + 0.1 * now.new_km
-            + 0.3 * (w.clash_intensity > now.clash_before)
-            + 0.05 * (az.action == Action.RHETORIC),
+            + dyn.attention_per_km * now.new_km
+            + dyn.clash_attention * (w.clash_intensity > now.clash_before)
+            + dyn.rhetoric_attention * (az.action == Action.RHETORIC),
         )
 
     def _information(self, w: WorldState, now: _TickWork) -> None:
@@ -512,11 +523,12 @@ class Resolver:
             w.rumour
             + dyn.false_report_size * false_report
             + dyn.rumour_per_km * now.new_km
-            + 0.3 * (w.clash_intensity > now.clash_before)
-            + 0.05 * (az.action == Action.RHETORIC),
+            + dyn.clash_rumour * (w.clash_intensity > now.clash_before)
+            + dyn.rhetoric_rumour * (az.action == Action.RHETORIC),
         )
-        facts = np.minimum(1.0, 0.15 * w.total_depth_km + w.clash_intensity)
-        facts = np.where(spoken, facts * (1.0 - 0.5 * dyn.statement_calming), facts)
+        facts = np.minimum(1.0, dyn.alarm_per_km * w.total_depth_km + w.clash_intensity)
+        calmed = 1.0 - dyn.statement_facts_calming * dyn.statement_calming
+        facts = np.where(spoken, facts * calmed, facts)
         target = np.minimum(1.0, w.rumour + facts)
         w.alarm = w.alarm + dyn.alarm_response * (target - w.alarm)
         w.peak_alarm_tick = np.where(w.alarm > w.peak_alarm, tick, w.peak_alarm_tick)
@@ -528,10 +540,10 @@ class Resolver:
         for decision in now.decisions.values():
             rung = np.maximum(rung, RUNG_OF[decision.action])
             w.goldstein_total += GOLDSTEIN_OF[decision.action]
-        rung = np.where(now.incidents, np.maximum(rung, 4), rung)
+        rung = np.where(now.incidents, np.maximum(rung, int(Rung.USE_OF_FORCE)), rung)
         w.max_depth_km = np.maximum(w.max_depth_km, w.total_depth_km)
         war = w.fighting_ticks >= self.scenario.thresholds.war_ticks
-        rung = np.where(war, 5, rung).astype(np.int8)
+        rung = np.where(war, int(Rung.WAR), rung).astype(np.int8)
         w.rung = rung
         w.max_rung = np.maximum(w.max_rung, rung)
         contested = w.russian_presence & (w.depth_km > 0)
@@ -558,8 +570,8 @@ class Resolver:
         clarity = np.where(
             taken, 1.0 - held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km), 0.0
         )
-        noise = self.scenario.perception.csto_clarity_noise * (
-            2.0 * self.rng.uniform("csto.members", tick, slots=len(self.clarity_needed)) - 1.0
+        noise = self.scenario.perception.csto_clarity_noise * self.rng.symmetric(
+            "csto.members", tick, slots=len(self.clarity_needed)
         )
         reading = (
             clarity[:, None]

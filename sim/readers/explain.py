@@ -121,7 +121,7 @@ def _rerun_hint(folder: RunFolder) -> str:
 
 def run_scenario(run: RunFolder | str | Path) -> Scenario:
     """Rebuild a run's scenario from its manifest (as resolved when the run was made)."""
-    from sim.spec.loading import validate_data
+    from sim.spec.validation import validate_data
 
     folder = _folder(run)
     data = folder.manifest.get("scenario")

@@ -1,8 +1,10 @@
 """What a scenario says: the schema, loading a file, overrides and the parameters.
 
 - :mod:`sim.spec.schema`: the pydantic models of a scenario file (:class:`Scenario`);
-- :mod:`sim.spec.loading`: reading YAML with line numbers, ``extends:``, validation with
-  errors that name file and line, and building a scenario's policies;
+- :mod:`sim.spec.yaml_source`: reading YAML with the line of every key, and ``extends:``;
+- :mod:`sim.spec.validation`: every problem of a file at once, each with file, line and fix;
+- :mod:`sim.spec.loading`: the two joined into ``load_scenario``, the scenario's hash,
+  and building an actor's policy;
 - :mod:`sim.spec.parameters`: every tunable number, by dotted path, for sweeps,
   sensitivity, calibration and ``crisis-sim parameters``.
 

@@ -132,6 +132,11 @@ class Dynamics(Strict):
     resistance_army: Unit = Field(
         0.85, description="Share of an advance step that regular army units stop."
     )
+    partial_withdrawal_share: Unit = Field(
+        0.5,
+        description="Share of its advance in a sector Azerbaijan gives back when it "
+        "withdraws partially.",
+    )
     incident_probability_border_guards: Unit = Field(
         0.001,
         description="Chance per tick and sector that border guards facing advanced units "
@@ -145,6 +150,20 @@ class Dynamics(Strict):
     clash_escalation: Unit = Field(
         0.35, description="Clash intensity (0-1) one side's fire adds in a tick."
     )
+    counter_attack_fire_multiplier: float = Field(
+        2.0,
+        ge=0.0,
+        le=5.0,
+        description="How many times `clash_escalation` an Armenian counter-attack adds: "
+        "an assault on held ground, not an exchange of fire.",
+    )
+    russian_force_fire_multiplier: float = Field(
+        2.0,
+        ge=0.0,
+        le=5.0,
+        description="How many times `clash_escalation` Russia's use of force in "
+        "Armenia's defence adds.",
+    )
     clash_persistence: Unit = Field(
         0.5, description="Share of clash intensity that carries over to the next tick."
     )
@@ -154,6 +173,11 @@ class Dynamics(Strict):
         le=100.0,
         description="Expected casualties per side per tick at full clash intensity.",
     )
+    clash_ends_below: Unit = Field(
+        0.05,
+        description="Clash intensity below which a clash is over: intensity falls to 0 "
+        "and no casualties are drawn.",
+    )
     false_report_probability: Unit = Field(
         0.25,
         description="Chance per tick, while forces are in contact and Yerevan has not "
@@ -161,19 +185,56 @@ class Dynamics(Strict):
     )
     false_report_size: Unit = Field(0.35, description="Rumour level a false report adds.")
     rumour_per_km: Unit = Field(0.15, description="Rumour level each km of new advance adds.")
+    clash_rumour: Unit = Field(
+        0.3, description="Rumour level a tick in which the fighting grows adds."
+    )
+    rhetoric_rumour: Unit = Field(
+        0.05, description="Rumour level Azerbaijan's irredentist rhetoric adds in a tick."
+    )
     rumour_persistence: Unit = Field(
         0.85, description="Share of the rumour level that carries over to the next tick."
     )
     statement_calming: Unit = Field(
         0.6,
-        description="How much an official statement cuts the rumour level at once and "
-        "damps the alarm facts justify.",
+        description="How much an official statement cuts the rumour level at once (and, "
+        "times `statement_facts_calming`, the alarm facts justify).",
+    )
+    statement_facts_calming: Unit = Field(
+        0.5,
+        description="Share of `statement_calming` by which, once Yerevan has spoken, the "
+        "alarm facts justify is damped: words calm rumours more than they calm facts.",
+    )
+    alarm_per_km: Unit = Field(
+        0.15,
+        description="Alarm the facts justify per km of total advance (clash intensity "
+        "adds to it; capped at 1).",
     )
     alarm_response: Unit = Field(
         0.5, description="How fast public alarm moves toward the level rumours and facts justify."
     )
     attention_persistence: Unit = Field(
         0.93, description="Share of international attention that carries over to the next tick."
+    )
+    attention_per_km: Unit = Field(
+        0.1, description="International attention each km of new advance adds."
+    )
+    clash_attention: Unit = Field(
+        0.3, description="International attention a tick in which the fighting grows adds."
+    )
+    rhetoric_attention: Unit = Field(
+        0.05,
+        description="International attention Azerbaijan's irredentist rhetoric adds in a tick.",
+    )
+    appeal_west_attention: Unit = Field(
+        0.15, description="International attention Armenia's appeal to the West adds."
+    )
+    appeal_csto_attention: Unit = Field(
+        0.05, description="International attention Armenia's appeal to the CSTO adds."
+    )
+    third_party_statement_attention: Unit = Field(
+        0.2,
+        description="International attention a scheduled third-party statement "
+        "(a `third_party_statement` inject) adds.",
     )
     restraint_call_cost: float = Field(
         0.04,
@@ -182,11 +243,23 @@ class Dynamics(Strict):
         description="Cost of defiance a call for restraint adds (scaled by the caller's "
         "influence).",
     )
+    mediation_offer_share: Unit = Field(
+        0.5,
+        description="Share of `restraint_call_cost` Russia's offer to mediate adds (scaled "
+        "by Russia's influence).",
+    )
     demand_cost: float = Field(
         0.12,
         ge=0.0,
         le=2.0,
         description="Cost of defiance a public demand to withdraw or a Russian warning adds.",
+    )
+    russian_force_cost_multiplier: float = Field(
+        3.0,
+        ge=0.0,
+        le=10.0,
+        description="How many times `demand_cost` Russia's use of force in Armenia's "
+        "defence adds (scaled by Russia's influence): the strongest signal Moscow can send.",
     )
     alliance_cost: float = Field(
         0.08,

@@ -396,7 +396,7 @@ class Game:
 
     def record(self) -> Scenario:
         """Return the scenario as played: each team's role scripted with its moves."""
-        from sim.spec.loading import validate_data
+        from sim.spec.validation import validate_data
 
         data = self.scenario.model_dump(mode="json", exclude_none=True)
         data["name"] = f"{self.scenario.name}-game"[:80]

@@ -1,0 +1,314 @@
+"""Validating a scenario: every problem of a file reported at once, each with line and fix.
+
+The mapping read by :mod:`sim.spec.yaml_source` is validated against
+:mod:`sim.spec.schema`, then against each named policy's parameters, the sectors and
+actors its injects name, and the bounds of the ranges it declares for analyses. Every
+problem found is kept, not only the first, and reported together
+(:class:`~sim.errors.ScenarioError`), each at the file and line it was written on with
+the field's meaning and range as the hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.core.actions import ActorKind
+from sim.errors import Problem, ScenarioError
+from sim.policies import policies_for
+from sim.spec.parameters import scenario_parameters
+from sim.spec.schema import FIX, InjectKind, Scenario
+from sim.spec.yaml_source import Location
+
+
+def _field_at(model: type[BaseModel] | None, path: tuple) -> tuple[type[BaseModel] | None, Any]:
+    """Walk a schema path; return (the model holding the last field, that FieldInfo)."""
+    holder, info, current = None, None, model
+    for step in path:
+        if isinstance(step, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            if step not in current.model_fields:
+                return current, None
+            holder, info = current, current.model_fields[step]
+            current = info.annotation
+        else:  # a dict key or a list index: step into the value type
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[-1] if args else None
+        while typing.get_origin(current) in (typing.Union, type(int | None)):
+            current = next(a for a in typing.get_args(current) if a is not type(None))
+        if typing.get_origin(current) is typing.Annotated:
+            current = typing.get_args(current)[0]
+    return holder, info
+
+
+def _range_text(info: Any) -> str:
+    """Return e.g. "use a value from 0.0 to 1.0", or "above 0.0 and up to 365.0"."""
+    bounds = {}
+    for meta in getattr(info, "metadata", []):
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(meta, name, None) is not None:
+                bounds[name] = getattr(meta, name)
+    if "ge" in bounds and "le" in bounds:
+        return f"use a value from {bounds['ge']} to {bounds['le']}"
+    words = {"ge": "of at least", "gt": "above", "le": "up to", "lt": "below"}
+    low = next((f"{words[n]} {bounds[n]}" for n in ("ge", "gt") if n in bounds), None)
+    high = next((f"{words[n]} {bounds[n]}" for n in ("le", "lt") if n in bounds), None)
+    if low and high:
+        return f"use a value {low} and {high}"
+    if low or high:
+        return f"use a value {low or high.replace('up to', 'of at most')}"
+    return ""
+
+
+def _problems_from(
+    error: ValidationError,
+    model: type[BaseModel],
+    prefix: tuple,
+    data: dict,
+    file: Path,
+    locations: dict,
+) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if p != "[key]")
+        full = (*prefix, *loc)
+        where = _locate(full, locations, file)
+        _, info = _field_at(model, loc)
+        description = getattr(info, "description", "") or ""
+        dotted = ".".join(map(str, full))
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            allowed = list(_fields_of(model, loc[:-1]))
+            guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"did you mean `{guess[0]}`?" if guess else ""
+            hint += (" " if hint else "") + f"allowed here: {', '.join(allowed)}"
+            problems.append(Problem(where[0], where[1], dotted, "unknown key", hint))
+        elif kind == "missing":
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    dotted,
+                    "required but missing",
+                    f"add `{loc[-1]}:` ({description})" if description else f"add `{loc[-1]}:`",
+                )
+            )
+        elif kind == "value_error":
+            message = item["msg"].removeprefix("Value error, ")
+            message, _, hint = message.partition(FIX)
+            problems.append(Problem(where[0], where[1], dotted, message, hint or description))
+        else:
+            got = repr(item.get("input"))
+            got = got if len(got) <= 60 else got[:57] + "..."
+            hint = _range_text(info) or description
+            if _range_text(info) and description:
+                hint = f"{hint} ({description})"
+            problems.append(
+                Problem(where[0], where[1], dotted, f"{item['msg'].rstrip('.')} (got {got})", hint)
+            )
+    return problems
+
+
+def _fields_of(model: type[BaseModel], path: tuple) -> list[str]:
+    if not path:
+        return list(model.model_fields)
+    _, info = _field_at(model, path)
+    current = info.annotation if info else None
+    args = typing.get_args(current)
+    while args and not (isinstance(current, type) and issubclass(current, BaseModel)):
+        current = args[-1]
+        args = typing.get_args(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _locate(path: tuple, locations: dict, file: Path) -> Location:
+    for end in range(len(path), 0, -1):
+        if path[:end] in locations:
+            return locations[path[:end]]
+    return (file, 1)
+
+
+def _check_policies(
+    data: dict, file: Path, locations: dict, scenario: Scenario | None
+) -> list[Problem]:
+    """Check every actor names a known policy with valid parameters."""
+    problems: list[Problem] = []
+    actors = data.get("actors")
+    if not isinstance(actors, dict):
+        return problems
+    entries = [
+        (kind.value, (kind.value,), actors.get(kind.value))
+        for kind in ActorKind
+        if kind is not ActorKind.THIRD_PARTY
+    ]
+    third = actors.get("third_parties")
+    if isinstance(third, dict):
+        entries += [
+            (ActorKind.THIRD_PARTY.value, ("third_parties", name), spec)
+            for name, spec in third.items()
+        ]
+    for kind_name, sub, spec in entries:
+        if not isinstance(spec, dict) or not isinstance(spec.get("policy"), str):
+            continue
+        kind = ActorKind(kind_name)
+        known = policies_for(kind)
+        name = spec["policy"]
+        path = ("actors", *sub, "policy")
+        if name not in known:
+            where = _locate(path, locations, file)
+            guess = difflib.get_close_matches(name, list(known), n=1)
+            hint = (f"did you mean `{guess[0]}`? " if guess else "") + (
+                f"policies for {kind_name}: {', '.join(known)} (see `crisis-sim policies`)"
+            )
+            problems.append(
+                Problem(where[0], where[1], ".".join(path), f"unknown policy {name!r}", hint)
+            )
+            continue
+        params = spec.get("params") or {}
+        if not isinstance(params, dict):
+            continue
+        cls = known[name]
+        prefix = ("actors", *sub, "params")
+        try:
+            validated = cls.Params.model_validate(params)
+        except ValidationError as error:
+            problems += _problems_from(error, cls.Params, prefix, data, file, locations)
+            continue
+        if scenario is not None and hasattr(cls, "problems"):
+            for loc, message, hint in cls.problems(validated, kind, scenario):
+                where = _locate((*prefix, *loc), locations, file)
+                problems.append(
+                    Problem(where[0], where[1], ".".join(map(str, (*prefix, *loc))), message, hint)
+                )
+    return problems
+
+
+def _check_declared_ranges(scenario: Scenario, file: Path, locations: dict) -> list[Problem]:
+    """Check ``uncertainties`` and ``levers`` name parameters and stay within their bounds.
+
+    A range is checked against what the scenario file itself would accept at that path,
+    so no sample drawn from it can fail validation halfway through a sweep.
+    """
+    known = scenario_parameters(scenario)
+    problems: list[Problem] = []
+    declared = [
+        ("uncertainties", path, list(bounds)) for path, bounds in scenario.uncertainties.items()
+    ]
+    declared += [("levers", path, options) for path, options in scenario.levers.items()]
+    for section, path, values in declared:
+        where = _locate((section, path), locations, file)
+        at = f"{section}.{path}"
+        found = known.get(path)
+        if found is None:
+            close = difflib.get_close_matches(path, list(known), n=1, cutoff=0.6)
+            hint = (f"did you mean `{close[0]}`? " if close else "") + (
+                "paths are as in the file, e.g. dynamics.advance_step_km "
+                "(`crisis-sim parameters FILE` lists them)"
+            )
+            problems.append(Problem(*where, at, f"{path!r} is not a parameter", hint))
+            continue
+        if section == "uncertainties" and not found.numeric:
+            hint = f"declare it under `levers:` with its options ({found.bounds_text()})"
+            problems.append(Problem(*where, at, f"{path} is {found.kind}, not a range", hint))
+            continue
+        outside = [value for value in values if not found.admits(value)]
+        if outside:
+            shown = ", ".join(map(repr, outside))
+            problems.append(
+                Problem(
+                    *where,
+                    at,
+                    f"{shown} is outside what {path} accepts",
+                    f"keep within {found.bounds_text()}",
+                )
+            )
+    return problems
+
+
+def _check_references(data: dict, file: Path, locations: dict) -> list[Problem]:
+    """Check injects name sectors and actors that exist, within the horizon.
+
+    Works on the raw mapping, so these problems are reported even when other parts of
+    the file fail the schema: every problem at once.
+    """
+    problems: list[Problem] = []
+    injects = data.get("injects")
+    if not isinstance(injects, list):
+        return problems
+    sectors = data.get("sectors") if isinstance(data.get("sectors"), dict) else {}
+    actors = data.get("actors") if isinstance(data.get("actors"), dict) else {}
+    third = actors.get("third_parties") if isinstance(actors.get("third_parties"), dict) else {}
+    horizon = data.get("horizon_days", Scenario.model_fields["horizon_days"].default)
+
+    def report(index: int, field: str, message: str, hint: str) -> None:
+        where = _locate(("injects", index, field), locations, file)
+        problems.append(Problem(where[0], where[1], f"injects.{index}.{field}", message, hint))
+
+    for index, inject in enumerate(injects):
+        if not isinstance(inject, dict):
+            continue
+        kind = inject.get("kind")
+        # Only text (or nothing) can name a sector or actor; the schema reports other types.
+        sector, actor = inject.get("sector"), inject.get("actor")
+        if (
+            kind == InjectKind.ADVANCE_ORDER
+            and isinstance(sector, str | None)
+            and sector not in sectors
+        ):
+            report(
+                index,
+                "sector",
+                f"advance_order needs one of the sectors, got {sector!r}",
+                "use one of: " + ", ".join(map(str, sectors)),
+            )
+        if (
+            kind == InjectKind.THIRD_PARTY_STATEMENT
+            and isinstance(actor, str | None)
+            and actor not in third
+        ):
+            names = ", ".join(map(str, third)) or "(none declared)"
+            report(
+                index,
+                "actor",
+                f"third_party_statement needs a declared third party, got {actor!r}",
+                f"use one of: {names}, or declare it under actors.third_parties",
+            )
+        day = inject.get("day")
+        if (
+            isinstance(day, int | float)
+            and isinstance(horizon, int | float)
+            and not isinstance(day, bool)
+            and day >= horizon
+        ):
+            report(
+                index,
+                "day",
+                f"day {day} is at or past the horizon ({horizon} days)",
+                "move it earlier or raise horizon_days",
+            )
+    return problems
+
+
+def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scenario:
+    """Validate a scenario given as a mapping; raise ScenarioError listing every problem."""
+    locations = locations or {}
+    problems: list[Problem] = []
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems += _problems_from(error, Scenario, (), data, file, locations)
+    problems += _check_policies(data, file, locations, scenario)
+    problems += _check_references(data, file, locations)
+    if scenario is not None and not problems:
+        problems += _check_declared_ranges(scenario, file, locations)
+    if problems:
+        problems.sort(key=lambda p: (str(p.file), p.line or 0))
+        raise ScenarioError(problems)
+    assert scenario is not None
+    return scenario
