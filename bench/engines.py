@@ -20,7 +20,8 @@ from pathlib import Path
 from latest import record
 
 from sim.folders.results import outcome_hash
-from sim.run.ensemble import run_ensemble, start_local_cluster
+from sim.run.engine import Dask, Processes, start_local_cluster
+from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,18 +65,18 @@ def main() -> None:
     try:
         runs = {
             "inprocess": timed(scenario),
-            "processes x1": timed(scenario, engine="processes", workers=1),
-            "processes x2": timed(scenario, engine="processes", workers=2),
-            "dask x2": timed(scenario, engine="dask", workers=2),
+            "processes x1": timed(scenario, engine=Processes(workers=1)),
+            "processes x2": timed(scenario, engine=Processes(workers=2)),
+            "dask x2": timed(scenario, engine=Dask(workers=2)),
             "dask x2 running cluster": timed(
-                scenario, engine="dask", workers=2, scheduler=cluster.scheduler_address
+                scenario, engine=Dask(workers=2, scheduler=cluster.scheduler_address)
             ),
         }
     finally:
         cluster.close()
     large = {
-        "processes x2": timed(scenario, LARGE, engine="processes", workers=2),
-        "dask x2": timed(scenario, LARGE, engine="dask", workers=2),
+        "processes x2": timed(scenario, LARGE, engine=Processes(workers=2)),
+        "dask x2": timed(scenario, LARGE, engine=Dask(workers=2)),
     }
     hashes = {digest for _, digest in runs.values()}
     large_hashes = {digest for _, digest in large.values()}

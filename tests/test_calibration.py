@@ -19,6 +19,7 @@ from sim.experiments.calibration import (
     verdict,
 )
 from sim.readers.patterns import PATTERNS
+from sim.run.engine import Processes
 from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS, run_cli
@@ -120,7 +121,7 @@ def test_a_calibration_measures_the_same_patterns_as_check_patterns(baseline):
 
 def test_a_calibration_is_the_same_on_every_engine(baseline):
     alone = run_calibration(baseline, sets=3, worlds=40, seed=5)
-    spread = run_calibration(baseline, sets=3, worlds=40, seed=5, engine="processes", workers=2)
+    spread = run_calibration(baseline, sets=3, worlds=40, seed=5, engine=Processes(workers=2))
     pd.testing.assert_frame_equal(alone.table, spread.table)
 
 
@@ -170,8 +171,7 @@ def test_a_calibration_against_another_crisiss_patterns(tmp_path, baseline):
         sets=4,
         worlds=40,
         seed=3,
-        engine="processes",
-        workers=2,
+        engine=Processes(workers=2),
         patterns_file=tmp_path / "mine.py",
     )  # the workers load the file themselves
     pd.testing.assert_frame_equal(alone.table, spread.table)

@@ -10,7 +10,8 @@ import pytest
 from sim.errors import UserError
 from sim.folders.results import outcome_hash, per_tick_tables
 from sim.run import ensemble
-from sim.run.ensemble import Engine, run_ensemble
+from sim.run.engine import Dask, InProcess, Processes, make_engine
+from sim.run.ensemble import run_ensemble
 
 from conftest import EXERCISE, make_scenario, run_cli
 
@@ -45,23 +46,44 @@ def _same(result, reference, scenario):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_local_processes_give_identical_worlds(scenario, reference, workers):
-    result = run_ensemble(
-        scenario, worlds=WORLDS, engine="processes", workers=workers, chunk_size=37
-    )
+    result = run_ensemble(scenario, worlds=WORLDS, engine=Processes(workers), chunk_size=37)
     assert result.engine == {"name": "processes", "workers": workers, "chunks": 7, "chunk_size": 37}
     _same(result, reference, scenario)
 
 
 def test_dask_local_cluster_gives_identical_worlds(scenario, reference):
-    result = run_ensemble(scenario, worlds=WORLDS, engine=Engine.DASK, workers=2)
+    result = run_ensemble(scenario, worlds=WORLDS, engine=Dask(workers=2))
     _same(result, reference, scenario)
+
+
+@pytest.mark.parametrize("engine", [Processes(workers=2), Dask(workers=2)], ids=repr)
+def test_an_engine_held_open_serves_many_runs_with_the_same_workers(scenario, reference, engine):
+    with engine:
+        first = run_ensemble(scenario, worlds=WORLDS, engine=engine, chunk_size=60)
+        started = engine._pool if isinstance(engine, Processes) else engine._client
+        assert started is not None  # kept between runs, not stopped after the first
+        again = run_ensemble(scenario, worlds=WORLDS, engine=engine, chunk_size=60)
+        assert (engine._pool if isinstance(engine, Processes) else engine._client) is started
+    assert (engine._pool if isinstance(engine, Processes) else engine._client) is None
+    _same(first, reference, scenario)
+    _same(again, reference, scenario)
+
+
+def test_an_engine_outside_a_with_block_stops_its_workers_after_each_run(scenario):
+    engine = Processes(workers=2)
+    run_ensemble(scenario, worlds=20, engine=engine)
+    assert engine._pool is None
+
+
+def test_a_plain_run_runs_in_this_process(scenario):
+    assert run_ensemble(scenario, worlds=10).engine["name"] == "inprocess"
+    assert InProcess().workers_for(10) == 1 and Processes().workers_for(1) == 1
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"workers": 0, "engine": "processes"}, "at least 1"),
-        ({"workers": 500, "engine": "processes"}, "at most --workers 240"),
+        ({"engine": Processes(workers=500)}, "at most --workers 240"),
         ({"chunk_size": 0}, "chunk size"),
         ({"worlds": 0}, "at least 1"),
     ],
@@ -70,6 +92,19 @@ def test_impossible_requests_are_refused_before_work(scenario, kwargs, message):
     args = {"worlds": WORLDS, **kwargs}
     with pytest.raises(UserError, match=message):
         run_ensemble(scenario, **args)
+
+
+@pytest.mark.parametrize(
+    ("kind", "workers", "scheduler", "message"),
+    [
+        ("processes", 0, None, r"workers must be at least 1 \(got 0\)"),
+        ("inprocess", -1, None, "at least 1"),
+        ("processes", 2, "tcp://x:1", "add --engine dask"),
+    ],
+)
+def test_an_impossible_engine_is_refused_when_it_is_built(kind, workers, scheduler, message):
+    with pytest.raises(UserError, match=message):
+        make_engine(kind, workers, scheduler)
 
 
 def test_a_run_that_cannot_fit_in_memory_is_refused(scenario, monkeypatch):
@@ -92,7 +127,7 @@ def test_the_memory_refusal_names_the_option_that_helps(scenario, monkeypatch):
 
 def test_a_scheduler_that_does_not_answer_is_reported(scenario):
     with pytest.raises(UserError, match=r"No Dask scheduler answered at tcp://127\.0\.0\.1:9"):
-        run_ensemble(scenario, worlds=10, engine="dask", scheduler="tcp://127.0.0.1:9", workers=1)
+        run_ensemble(scenario, worlds=10, engine=Dask(workers=1, scheduler="tcp://127.0.0.1:9"))
 
 
 def test_cli_engines_give_identical_runs(tmp_path):

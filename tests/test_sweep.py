@@ -18,6 +18,7 @@ from sim.experiments.sweep import (
     sample_design,
     write_sweep,
 )
+from sim.run.engine import Processes
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 
@@ -138,7 +139,7 @@ def test_each_point_is_the_ensemble_of_its_scenario_on_any_engine(baseline):
             with_overrides(baseline, {"actors.russia.policy": policy}), worlds=150
         ).outcomes
         assert {k: row[k] for k in summarise(alone)} == summarise(alone)
-    spread = evaluate_design(baseline, design, worlds=150, engine="processes", workers=2)
+    spread = evaluate_design(baseline, design, worlds=150, engine=Processes(workers=2))
     pd.testing.assert_frame_equal(table, spread)
 
 

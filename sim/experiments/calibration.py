@@ -33,9 +33,11 @@ from sim.catalogue.measures import OUTCOME_NAMES, share_name, summarise
 from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.experiments.sweep import evaluate_design, sample_design
+from sim.folders.runfolder import read_manifest
 from sim.plots.calibration import draw_calibration
 from sim.readers.patterns import MAJORITY, load_patterns, pattern_table
-from sim.run.engine import Engine
+from sim.run.engine import Engine, InProcess
+from sim.spec.loading import load_scenario, scenario_hash
 from sim.spec.parameters import parameter
 from sim.spec.schema import Scenario
 
@@ -124,9 +126,7 @@ def run_calibration(
     sets: int,
     worlds: int,
     seed: int | None = None,
-    engine: Engine | str = Engine.INPROCESS,
-    workers: int = 1,
-    scheduler: str | None = None,
+    engine: Engine | None = None,
     progress: bool = False,
     patterns_file: Path | str | None = None,
 ) -> Calibration:
@@ -143,6 +143,7 @@ def run_calibration(
     patterns_file = None if patterns_file is None else str(Path(patterns_file).resolve())
     load_patterns(patterns_file)  # a broken file is reported before any world runs
     design = sample_design(scenario, "lhs", sets, seed)
+    engine = InProcess() if engine is None else engine
     started = time.perf_counter()
     table = evaluate_design(
         scenario,
@@ -150,8 +151,6 @@ def run_calibration(
         worlds,
         seed,
         engine,
-        workers,
-        scheduler,
         progress,
         evaluate=partial(evaluate_patterns, patterns_file=patterns_file),
     )
@@ -163,7 +162,7 @@ def run_calibration(
         worlds,
         seed,
         timings={"simulate_s": round(time.perf_counter() - started, 3)},
-        engine={"name": Engine(engine).value, "workers": workers},
+        engine=engine.describe(),
         patterns_file=patterns_file,
     )
 
@@ -294,3 +293,26 @@ def write_calibration(
             (folder / "plots").mkdir()
             draw_calibration(result, folder / "plots")
     return Path(out)
+
+
+def calibrated_sets(folder: Path, scenario_file: Path) -> tuple[Scenario, pd.DataFrame]:
+    """Return the scenario in ``scenario_file`` and the sets a calibration of it accepted.
+
+    ``folder`` must be a calibration (``crisis-sim calibrate``) of that file as it is now:
+    sets accepted for another version of the scenario say nothing about this one.
+    """
+    manifest = read_manifest(folder)
+    table_path = Path(folder) / "sets.parquet"
+    if manifest.get("kind") != "calibration" or not table_path.is_file():
+        raise UserError(
+            f"{folder} is not a calibration folder (no sets.parquet, or its manifest "
+            "says otherwise). Make one with `crisis-sim calibrate FILE`."
+        )
+    scenario = load_scenario(scenario_file).scenario
+    if manifest.get("scenario_hash") != scenario_hash(scenario):
+        raise UserError(
+            f"{folder} calibrated another version of {Path(scenario_file).stem} than "
+            f"{scenario_file} (the file changed, or --set was used). "
+            "Calibrate the file as it is now, then check the directions."
+        )
+    return scenario, pd.read_parquet(table_path).query("accepted")

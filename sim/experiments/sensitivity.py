@@ -33,7 +33,7 @@ from SALib.sample import sobol as sobol_sample
 
 from sim.catalogue.measures import measure_names
 from sim.errors import UserError
-from sim.run.engine import Engine
+from sim.run.engine import Engine, InProcess
 from sim.spec.parameters import INTEGER, parameter
 from sim.spec.schema import Scenario
 
@@ -154,12 +154,14 @@ def run_sensitivity(
     worlds: int = 1000,
     measures: list[str] | None = None,
     seed: int | None = None,
-    engine: Engine | str = Engine.INPROCESS,
-    workers: int = 1,
-    scheduler: str | None = None,
+    engine: Engine | None = None,
     progress: bool = False,
 ) -> SensitivityResult:
-    """Run a sensitivity analysis of the scenario's declared uncertainties."""
+    """Run a sensitivity analysis of the scenario's declared uncertainties.
+
+    ``engine`` (default: this process) runs the points; it is held for the whole
+    analysis, so its workers start once.
+    """
     from sim.experiments.sweep import evaluate_design
 
     measures = list(measures or DEFAULT_MEASURES)
@@ -168,6 +170,7 @@ def run_sensitivity(
     if unknown:
         raise UserError(f"Unknown measure {', '.join(unknown)}. Measures: {', '.join(known)}.")
     seed = scenario.seed if seed is None else seed
+    engine = InProcess() if engine is None else engine
     problem = problem_of(scenario)
     integers = [p for p in problem["names"] if parameter(scenario, p).kind == INTEGER]
 
@@ -175,13 +178,12 @@ def run_sensitivity(
         design = design.copy()
         for path in integers:  # sampled continuously, run at the nearest whole number
             design[path] = design[path].round().astype(int)
-        table = evaluate_design(
-            scenario, design, worlds, seed, engine, workers, scheduler, progress
-        )
+        table = evaluate_design(scenario, design, worlds, seed, engine, progress)
         return table.drop(columns=list(design.columns))
 
     started = time.perf_counter()
-    samples, indices = analyse(problem, evaluate, method, n, measures, seed)
+    with engine:
+        samples, indices = analyse(problem, evaluate, method, n, measures, seed)
     return SensitivityResult(
         scenario,
         method,
@@ -192,7 +194,7 @@ def run_sensitivity(
         worlds,
         seed,
         timings={"simulate_s": round(time.perf_counter() - started, 3)},
-        engine={"name": Engine(engine).value, "workers": workers},
+        engine=engine.describe(),
     )
 
 

@@ -9,7 +9,7 @@ not by luck: differences between neighbouring points are far less noisy than bet
 independent runs.
 
 Points are independent, so they are spread over the same engines as an ensemble's
-chunks (:func:`sim.run.ensemble.map_tasks`); each point's ensemble runs whole in one worker.
+chunks (:meth:`sim.run.engine.Engine.map`); each point's ensemble runs whole in one worker.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from tqdm import tqdm
 from sim.catalogue.measures import OUTCOME_NAMES, summarise
 from sim.core.model import with_overrides
 from sim.errors import UserError
-from sim.run.engine import Engine
+from sim.run.engine import Engine, InProcess
 from sim.spec.parameters import BOOLEAN, INTEGER, Parameter, parameter
 from sim.spec.schema import Scenario
 
@@ -201,9 +201,7 @@ def evaluate_design(
     design: pd.DataFrame,
     worlds: int,
     seed: int | None = None,
-    engine: Engine | str = Engine.INPROCESS,
-    workers: int = 1,
-    scheduler: str | None = None,
+    engine: Engine | None = None,
     progress: bool = False,
     evaluate: Callable[..., dict[str, float]] = evaluate_point,
 ) -> pd.DataFrame:
@@ -212,14 +210,12 @@ def evaluate_design(
     ``evaluate(scenario, overrides, worlds, seed)`` measures one point (by default the
     outcome measures of :func:`evaluate_point`; calibration adds the case's patterns).
     It must be a module-level function (or a ``functools.partial`` of one), so the process
-    and Dask engines can send it.
+    and Dask engines can send it. ``engine`` (default: this process) runs the points,
+    each point's ensemble whole in one worker.
     """
-    from sim.run.ensemble import map_tasks
-
     if worlds < 1:
         raise UserError(f"Each point needs at least 1 world (got --worlds {worlds}).")
-    if workers < 1:
-        raise UserError(f"The number of workers must be at least 1 (got {workers}).")
+    engine = InProcess() if engine is None else engine
     seed = scenario.seed if seed is None else seed
     check_points(scenario, design)
     tasks = [(scenario, overrides, worlds, seed) for overrides in point_overrides(design)]
@@ -227,7 +223,7 @@ def evaluate_design(
     with tqdm(
         total=len(tasks), unit=" points", delay=1.0, disable=not progress, leave=False
     ) as bar:
-        for index, measures in map_tasks(evaluate, tasks, engine, workers, scheduler):
+        for index, measures in engine.map(evaluate, tasks, engine.workers_for()):
             results[index] = measures
             bar.update(1)
     measures = pd.DataFrame([results[i] for i in range(len(tasks))])
@@ -254,15 +250,14 @@ def run_sweep(
     method: str,
     worlds: int,
     seed: int | None = None,
-    engine: Engine | str = Engine.INPROCESS,
-    workers: int = 1,
-    scheduler: str | None = None,
+    engine: Engine | None = None,
     progress: bool = False,
 ) -> SweepResult:
     """Run a design (from :func:`grid_design` or :func:`sample_design`) and time it."""
     seed = scenario.seed if seed is None else seed
     started = time.perf_counter()
-    table = evaluate_design(scenario, design, worlds, seed, engine, workers, scheduler, progress)
+    engine = InProcess() if engine is None else engine
+    table = evaluate_design(scenario, design, worlds, seed, engine, progress)
     return SweepResult(
         scenario,
         method,
@@ -271,7 +266,7 @@ def run_sweep(
         worlds,
         seed,
         timings={"simulate_s": round(time.perf_counter() - started, 3)},
-        engine={"name": Engine(engine).value, "workers": workers},
+        engine=engine.describe(),
     )
 
 

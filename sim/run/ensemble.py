@@ -11,12 +11,8 @@ memory, never results, because every random draw is keyed by the world index (se
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.forkserver
-import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,13 +21,8 @@ from tqdm import tqdm
 
 from sim.core.model import CrisisModel
 from sim.errors import UserError
-from sim.interrupts import (
-    born_ignoring_interrupts,
-    deferred_interrupts,
-    ignore_interrupts,
-    raise_if_interrupted,
-)
-from sim.run.engine import Engine
+from sim.interrupts import raise_if_interrupted
+from sim.run.engine import Engine, EngineKind, InProcess
 from sim.run.record import Recorder, sample_stride
 from sim.spec.schema import Scenario
 
@@ -71,21 +62,14 @@ class Chunk:
     size: int
 
 
-def default_workers(worlds: int, engine: Engine, workers: int | None) -> int:
-    """Return the workers a run uses unless told: 1 in-process, else one per core."""
-    if workers is not None:
-        return workers
-    return 1 if engine is Engine.INPROCESS else min(os.cpu_count() or 1, max(worlds, 1))
-
-
-def default_chunk_size(worlds: int, engine: Engine | str, workers: int | None = None) -> int:
+def default_chunk_size(worlds: int, engine: Engine | None = None) -> int:
     """Return the chunk size a run uses unless told.
 
     At most 50,000 worlds; on worker engines, small enough for four chunks per worker.
     """
-    engine = Engine(engine)
-    workers = default_workers(worlds, engine, workers)
-    spread = -(-worlds // (4 * max(workers, 1))) if engine is not Engine.INPROCESS else worlds
+    if engine is None or engine.kind is EngineKind.INPROCESS:
+        return max(1, min(DEFAULT_CHUNK, worlds))
+    spread = -(-worlds // (4 * engine.workers_for(worlds)))
     return max(1, min(DEFAULT_CHUNK, spread))
 
 
@@ -129,139 +113,16 @@ def simulate_chunk(
     return model.outcomes(), model.recorder
 
 
-def _tasks_inprocess(function, tasks, workers, scheduler) -> Iterator:
-    for index, task in enumerate(tasks):
-        yield index, function(*task)
-
-
-def _tasks_processes(function, tasks, workers, scheduler) -> Iterator:
-    # forkserver, not fork: workers start clean whatever threads this process holds, and
-    # fork from a server that has imported the simulator once, instead of each paying
-    # about 2 s to import numpy, pandas, scipy and Mesa as spawned interpreters would.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.run.ensemble", function.__module__])
-    # Ctrl-C is held while the server and the workers start (sim.interrupts): a worker
-    # cut off half-started prints a traceback of its own. The workers ignore it; on
-    # Ctrl-C, an error, or a caller that stops early, this process stops them at once.
-    with deferred_interrupts():
-        with born_ignoring_interrupts():
-            multiprocessing.forkserver.ensure_running()
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=ignore_interrupts
-        )
-        futures = {pool.submit(function, *task): index for index, task in enumerate(tasks)}
-    try:
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-    except BaseException:
-        with deferred_interrupts():
-            _stop_workers(pool)
-        raise
-    pool.shutdown()
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and terminate the workers, without waiting for chunks."""
-    # ProcessPoolExecutor.shutdown waits for running tasks (a chunk takes seconds) and has
-    # no way to stop them; its worker processes are terminated directly.
-    # Workers first: once the pool lets go of its queues their locks are removed, and a
-    # worker still starting up would fail to open them, and say so.
-    workers = list((pool._processes or {}).values())
-    for process in workers:
-        process.terminate()
-    for process in workers:
-        process.join(timeout=10)
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def start_local_cluster(workers: int):
-    """Start a Dask LocalCluster on 127.0.0.1 with ``workers`` one-thread worker processes.
-
-    ``run_ensemble(engine="dask")`` starts one per run, which costs a few seconds; to run
-    many ensembles (a sweep), start one here and pass its ``scheduler_address`` as
-    ``scheduler``. Close it when done.
-
-    Dask's nanny gives workers ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's
-    dynamic mmap threshold: every large temporary array of every tick is then mmapped
-    and unmapped afresh, and a 50,000-world chunk ran 3.7x slower than in a plain
-    process. These workers keep Dask's other settings but not that one.
-    """
-    import dask
-    from distributed import LocalCluster
-
-    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
-    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-        return LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address="127.0.0.1:0",  # a free port: clusters never collide
-            host="127.0.0.1",
-        )
-
-
-def _tasks_dask(function, tasks, workers, scheduler) -> Iterator:
-    from distributed import Client
-    from distributed import as_completed as dask_completed
-
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as error:
-            raise UserError(
-                f"No Dask scheduler answered at {scheduler} within 10 s ({error}). Check the "
-                "address (e.g. tcp://127.0.0.1:8786) and that `dask scheduler` is running, or "
-                "leave out --scheduler to start a local cluster."
-            ) from None
-        cluster = None
-    else:
-        cluster = start_local_cluster(workers)
-        client = Client(cluster)
-    try:
-        futures = client.map(function, *zip(*tasks, strict=True), pure=False)
-        index = {future.key: number for number, future in enumerate(futures)}
-        for future in dask_completed(futures):
-            yield index[future.key], future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-TASK_RUNNERS = {
-    Engine.INPROCESS: _tasks_inprocess,
-    Engine.PROCESSES: _tasks_processes,
-    Engine.DASK: _tasks_dask,
-}
-
-
-def map_tasks(
-    function: Callable,
-    tasks: list[tuple],
-    engine: Engine | str = Engine.INPROCESS,
-    workers: int = 1,
-    scheduler: str | None = None,
-) -> Iterator[tuple[int, object]]:
-    """Run ``function(*task)`` for every task on an engine; yield ``(index, result)`` as each ends.
-
-    Results arrive in completion order; callers that need task order sort by index.
-    ``function`` must be importable by name (a module-level function) for the process
-    and Dask engines. Ensembles map chunks of worlds; sweeps map points of a design.
-    """
-    yield from TASK_RUNNERS[Engine(engine)](function, tasks, workers, scheduler)
-
-
-def _simulate_chunks(scenario, chunks, seed, stride, engine, workers, scheduler, bar) -> Iterator:
+def _simulate_chunks(scenario, chunks, seed, stride, engine: Engine, workers, bar) -> Iterator:
     """Yield ``(chunk, (outcomes, recorder))`` as each chunk finishes, advancing ``bar``."""
     if not chunks:  # a resumed run whose chunks are all kept: no engine to start
         return
-    if engine is Engine.INPROCESS:  # tick by tick, so one big chunk still shows progress
+    if engine.kind is EngineKind.INPROCESS:  # tick by tick: one big chunk still shows progress
         for chunk in chunks:
             yield chunk, simulate_chunk(scenario, chunk, seed, stride, bar.update)
         return
     tasks = [(scenario, chunk, seed, stride) for chunk in chunks]
-    with contextlib.closing(map_tasks(simulate_chunk, tasks, engine, workers, scheduler)) as done:
+    with contextlib.closing(engine.map(simulate_chunk, tasks, workers)) as done:
         for index, result in done:
             bar.update(chunks[index].size * scenario.ticks)
             yield chunks[index], result
@@ -270,23 +131,23 @@ def _simulate_chunks(scenario, chunks, seed, stride, engine, workers, scheduler,
 def check_request(
     worlds: int,
     engine: Engine,
-    workers: int,
     chunk_size: int,
     scenario: Scenario | None = None,
 ) -> None:
     """Refuse, before any work starts, a run that cannot be done as asked."""
+    workers = engine.workers_for(worlds)
     if worlds < 1:
         raise UserError(f"The number of worlds must be at least 1 (got {worlds}).")
     if chunk_size < 1:
         raise UserError(f"The chunk size must be at least 1 (got {chunk_size}).")
     if workers < 1:
         raise UserError(f"The number of workers must be at least 1 (got {workers}).")
-    if engine is not Engine.INPROCESS and workers > worlds:
+    if engine.kind is not EngineKind.INPROCESS and workers > worlds:
         raise UserError(
             f"{workers} workers for {worlds} worlds would leave workers idle: use at most "
             f"--workers {worlds}, or run more worlds."
         )
-    parts = memory_need(worlds, engine, workers, chunk_size, scenario)
+    parts = memory_need(worlds, engine, chunk_size, scenario)
     need, available = sum(parts.values()), _available_memory()
     if available is None or need <= 0.8 * available:
         return
@@ -309,7 +170,6 @@ def check_request(
 def memory_need(
     worlds: int,
     engine: Engine,
-    workers: int,
     chunk_size: int,
     scenario: Scenario | None = None,
 ) -> dict[str, int]:
@@ -321,7 +181,8 @@ def memory_need(
     sectors = len(scenario.sectors) if scenario is not None else 4
     ticks = scenario.ticks if scenario is not None else 120
     sample = min(worlds, scenario.trajectory_sample) if scenario is not None else 20
-    in_flight = min(-(-worlds // chunk_size), workers if engine is not Engine.INPROCESS else 1)
+    parallel = engine.kind is not EngineKind.INPROCESS
+    in_flight = min(-(-worlds // chunk_size), engine.workers_for(worlds) if parallel else 1)
     per_world = WORKING_BYTES_PER_WORLD * max(1.0, sectors / 4)
     return {
         "outcomes": worlds * OUTCOME_BYTES_PER_WORLD,
@@ -345,9 +206,7 @@ def run_ensemble(
     seed: int | None = None,
     chunk_size: int | None = None,
     progress: bool = False,
-    engine: Engine | str = Engine.INPROCESS,
-    workers: int | None = None,
-    scheduler: str | None = None,
+    engine: Engine | None = None,
     checkpoint: Checkpoint | None = None,
 ) -> EnsembleResult:
     """Run ``worlds`` worlds of ``scenario`` and return their outcomes and aggregates.
@@ -359,20 +218,19 @@ def run_ensemble(
         chunk_size: worlds simulated at once; bounds memory, never changes results
             (default: 50,000 in-process; enough chunks to keep every worker busy otherwise).
         progress: show a progress bar (it appears only if the run takes over a second).
-        engine: ``inprocess``, ``processes`` (local worker processes) or ``dask``.
-        workers: worker processes for ``processes`` and a local Dask cluster
-            (default: the machine's cores).
-        scheduler: address of a running Dask scheduler (``dask`` engine only).
+        engine: where the chunks run (:mod:`sim.run.engine`: :class:`InProcess`, the
+            default, :class:`Processes` or :class:`Dask`); inside the engine's with-block
+            its workers serve many runs.
         checkpoint: where finished chunks are kept (a run's journal,
             :class:`sim.run.journal.Journal`); chunks it holds already are not simulated again.
     """
-    engine = Engine(engine)
+    engine = InProcess() if engine is None else engine
     worlds = scenario.worlds if worlds is None else worlds
     seed = scenario.seed if seed is None else seed
-    workers = default_workers(worlds, engine, workers)
     if chunk_size is None:
-        chunk_size = default_chunk_size(worlds, engine, workers)
-    check_request(worlds, engine, workers, chunk_size, scenario)
+        chunk_size = default_chunk_size(worlds, engine)
+    check_request(worlds, engine, chunk_size, scenario)
+    workers = engine.workers_for(worlds)
     stride = sample_stride(worlds, scenario.trajectory_sample)
     chunks = chunks_of(worlds, chunk_size)
     started = time.perf_counter()
@@ -400,11 +258,11 @@ def run_ensemble(
         unit_scale=True,
         delay=1.0,
         disable=not progress,
-        desc=f"{scenario.name} ({engine.value})",
+        desc=f"{scenario.name} ({engine.kind.value})",
         leave=False,
         initial=(worlds - sum(chunk.size for chunk in todo)) * scenario.ticks,
     ) as bar:
-        finishing = _simulate_chunks(scenario, todo, seed, stride, engine, workers, scheduler, bar)
+        finishing = _simulate_chunks(scenario, todo, seed, stride, engine, workers, bar)
         # Closed on the way out, whatever happens: an engine stops its workers then, not
         # when the interrupted frame is collected (at exit, waiting on running chunks).
         with contextlib.closing(finishing):
@@ -428,7 +286,7 @@ def run_ensemble(
         recorder,
         timings={"simulate_s": round(time.perf_counter() - started, 3)},
         engine={
-            "name": engine.value,
+            "name": engine.kind.value,
             "workers": workers,
             "chunks": len(chunks),
             "chunk_size": chunk_size,

@@ -420,15 +420,19 @@ class Game:
 
     def save(self, out: Path, replace: bool = False) -> Path:
         """Write the played world as a results folder (``explain`` and ``report`` read it)."""
-        from sim.folders.results import write_run
-        from sim.run.ensemble import run_ensemble
+        from sim.run.service import plan_run, run_to_folder
 
         if not self.finished:
             raise GameError("The game is not over yet: finish it before saving.")
-        replay = run_ensemble(self.record(), worlds=1, seed=self.seed)
-        if not replay.outcomes.iloc[0].equals(self.outcome()):  # pragma: no cover - a bug
-            raise GameError("The game's record does not replay to the same world; not saved.")
-        return write_run(replay, out, command="crisis-sim game", replace=replace)
+
+        def same_world(replay) -> None:
+            if not replay.outcomes.iloc[0].equals(self.outcome()):  # pragma: no cover - a bug
+                raise GameError("The game's record does not replay to the same world; not saved.")
+
+        plan = plan_run(
+            self.record(), out, worlds=1, seed=self.seed, command="crisis-sim game", replace=replace
+        )
+        return run_to_folder(plan, verify=same_world)[1]
 
     def debrief(self, worlds: int = 2000) -> Debrief:
         """Place the game's world in an ensemble of the original scenario."""

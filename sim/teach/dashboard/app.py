@@ -73,13 +73,15 @@ def EventLog(model: DashboardModel):
 @solara.component
 def Ensemble(model: DashboardModel):
     """Run an ensemble of the current settings and show its plots."""
-    from sim.folders.results import default_run_dir, write_run
-    from sim.run.ensemble import run_ensemble
+    from sim.folders.results import default_run_dir
+    from sim.run.service import plan_run, run_to_folder
 
     def run() -> Path:
-        result = run_ensemble(model.spec, worlds=ENSEMBLE_WORLDS, seed=model.seed)
         out = default_run_dir(RESULTS_ROOT, f"dashboard-{model.spec.name}", model.seed)
-        return write_run(result, out, command="crisis-sim dashboard")
+        plan = plan_run(
+            model.spec, out, worlds=ENSEMBLE_WORLDS, seed=model.seed, command="crisis-sim dashboard"
+        )
+        return run_to_folder(plan)[1]
 
     # A thread of its own: the page stays live while the worlds run. Not started on render.
     ensemble = solara.lab.use_task(run, dependencies=None)

@@ -1,0 +1,74 @@
+"""The ``crisis-sim`` command: the Typer app, its commands in --help's order, and ``main``.
+
+Every error a user can fix ends in one clear paragraph and exit status 2, never a
+traceback; a Ctrl-C ends in one line and exit status 130.
+
+The commands live by group: :mod:`sim.cli.running` (run, rerun, plot),
+:mod:`sim.cli.experiments` (sweep, sensitivity, calibrate, check-patterns,
+check-directions), :mod:`sim.cli.reading` (validate, policies, parameters, report,
+explain, compare) and :mod:`sim.cli.teaching` (play, briefs, dashboard); what they share
+is in :mod:`sim.cli.shared`. They are registered here, so that no group imports the app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from sim.cli import experiments, reading, running, teaching
+from sim.cli.shared import Interrupted, err
+from sim.errors import UserError
+from sim.interrupts import remember_interrupts
+
+app = typer.Typer(
+    name="crisis-sim",
+    help="Simulate border-crisis escalation, from the May 2021 Sev Lake crisis onwards.\n\n"
+    "Start with: crisis-sim run scenarios/baseline-may-2021.yaml",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# The order of --help, which starts with what a newcomer does first.
+app.command()(reading.validate)
+app.command()(running.run)
+app.command()(experiments.sweep)
+app.command()(experiments.sensitivity)
+app.command()(teaching.play)
+app.command("check-patterns")(experiments.check_patterns_command)
+app.command()(experiments.calibrate)
+app.command("check-directions")(experiments.check_directions_command)
+app.command()(running.rerun)
+app.command()(teaching.briefs)
+app.command()(teaching.dashboard)
+app.command()(running.plot)
+app.command()(reading.policies)
+app.command()(reading.parameters)
+app.command()(reading.report)
+app.command()(reading.explain)
+app.command()(reading.compare)
+
+#: The line for a Ctrl-C that no command reported itself (see main).
+INTERRUPTED = "interrupted: crisis-sim was stopped before it wrote anything."
+
+
+def main() -> None:
+    """Entry point: run the app; user errors exit 2 with a message, Ctrl-C 130 with one line."""
+    remember_interrupts()  # a Ctrl-C that a finalizer swallows is still honoured
+    try:
+        app()
+    except UserError as error:
+        err.print(f"error: {escape(str(error))}", highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:  # outside the command, e.g. while Typer reads the options
+        err.print(INTERRUPTED)
+        sys.exit(130)
+    except SystemExit as leaving:
+        # Typer turns a Ctrl-C it meets into a silent exit 130; a command's own report of
+        # one (stoppable) leaves as Interrupted. Anything else still deserves its line.
+        if leaving.code == 130 and not isinstance(leaving.__context__, Interrupted):
+            err.print(INTERRUPTED)
+        raise
