@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from sim.catalogue import measures
+from sim.catalogue import measures, roles
 from sim.catalogue.measures import QUANTILES, measure_names
 from sim.catalogue.outcomes import (
     ABSORBING,
@@ -156,3 +157,36 @@ def test_a_new_measure_is_one_entry_and_reaches_every_output(
     page = render_report(run)
     assert "Day the world ended (absorbed, or the horizon)" in page
     assert 'data-measure="end_day"' in page
+
+
+def test_the_roles_name_every_principal_actor_once():
+    from sim.core.actions import ActorKind
+    from sim.core.agents import ACTOR_CLASSES
+    from sim.spec.schema import Actors
+    from sim.teach.workshop import BRIEFS, ROLES
+
+    principal = [kind.value for kind in ActorKind if kind is not ActorKind.THIRD_PARTY]
+    assert sorted(roles.ACTORS) == sorted(principal) == sorted(ACTOR_CLASSES)
+    assert set(roles.ACTORS) <= set(Actors.model_fields)  # a key under actors: in a scenario
+    assert sorted(roles.TEAM_ORDER) == sorted(roles.ACTORS) == sorted(ROLES)
+    assert len({role.name for role in roles.ROLES}) == len(roles.ROLES)
+    for actor in roles.ACTORS:
+        assert (BRIEFS / f"{actor}.md").exists(), f"{actor} has no brief"
+
+
+def test_a_role_s_names_reach_the_briefs_the_narration_and_the_report(
+    monkeypatch, baseline_run_dir
+):
+    from sim.readers.report import render_report
+    from sim.teach.narration import actor_name
+    from sim.teach.workshop import brief_page
+
+    alliance = roles.role_of("csto")
+    renamed = replace(
+        alliance, label="Collective Security Treaty Organization", subject="The Organization"
+    )
+    monkeypatch.setattr(roles, "_BY_ACTOR", {**roles._BY_ACTOR, "csto": renamed})
+    assert "Brief: Collective Security Treaty Organization" in brief_page("csto")
+    assert actor_name("csto") == "The Organization"
+    assert actor_name("united_states") == "United States"  # an outside power, by its id
+    assert "Collective Security Treaty Organization" in render_report(open_run(baseline_run_dir))

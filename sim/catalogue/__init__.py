@@ -12,6 +12,8 @@
   ``summarise``, the EMA adapter, ``compare``, the report, the game's debrief, ``explain``
   and the directional checks read; a new measure is one entry.
 
+- :mod:`sim.catalogue.roles`: the roles of a crisis and the actor that plays each by
+  default, with its names for tables and sentences.
+
 ``tests/test_catalogue.py`` checks that every entry reaches every place that shows it.
-Still to come (issue 15): the roles.
 """

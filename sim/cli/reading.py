@@ -13,6 +13,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from sim.catalogue.roles import ACTORS
 from sim.cli.shared import RESULTS_ROOT, RunDir, err, out
 from sim.core.actions import ActorKind
 from sim.errors import UserError
@@ -39,10 +40,7 @@ def validate(
             err.print(f"[red]✗[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
             continue
         s = loaded.scenario
-        actors = ", ".join(
-            f"{name}={getattr(s.actors, name).policy}"
-            for name in ("azerbaijan", "armenia", "russia", "csto")
-        )
+        actors = ", ".join(f"{name}={getattr(s.actors, name).policy}" for name in ACTORS)
         out.print(
             f"[green]✓[/green] {escape(str(file))}: {s.name}, {len(s.sectors)} sectors, "
             f"{s.ticks} ticks of {s.tick_hours} h; {actors}",

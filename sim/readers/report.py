@@ -31,6 +31,7 @@ from sim.catalogue import measures as measure_catalogue
 from sim.catalogue import plots as plot_catalogue
 from sim.catalogue.measures import QUANTILE_COLUMNS, QUANTILES
 from sim.catalogue.outcomes import OUTCOME_COLOURS
+from sim.catalogue.roles import actor_label
 from sim.errors import UserError
 from sim.folders.runfolder import RunFolder, RunFolderError, open_run
 from sim.plots.run import draw_plot, outcome_share_table
@@ -38,7 +39,6 @@ from sim.plots.run import draw_plot, outcome_share_table
 REPORT_NAME = "report.html"
 TEMPLATE = "report.html.j2"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ACTOR_NAMES = {"csto": "CSTO"}
 
 
 def write_report(run_dir: Path | str, out: Path | str | None = None) -> Path:
@@ -141,7 +141,7 @@ def _actor_row(name: str, spec: object, role: str) -> dict:
     params = spec.get("params") if isinstance(spec.get("params"), dict) else {}
     influence = spec.get("influence")
     return {
-        "name": ACTOR_NAMES.get(name) or _label(name).title(),
+        "name": actor_label(name),
         "role": role,
         "policy": str(spec.get("policy", "—")),
         "influence": f"{influence:g}" if isinstance(influence, int | float) else "—",

@@ -19,6 +19,7 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
+from sim.catalogue.roles import ACTORS
 from sim.core.actions import ActorKind
 from sim.errors import UserError
 from sim.policies.base import REGISTRY
@@ -47,7 +48,7 @@ _NOT_PARAMETERS = {
     "tick_hours",
     "trajectory_sample",
 }
-_ACTOR_KINDS = {name: ActorKind(name) for name in ("azerbaijan", "armenia", "russia", "csto")}
+_ACTOR_KINDS = {name: ActorKind(name) for name in ACTORS}
 
 
 @dataclass(frozen=True)

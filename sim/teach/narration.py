@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.catalogue.outcomes import ABSORBING, OUTCOME_RULES, Outcome
+from sim.catalogue.roles import actor_subject
 from sim.core.actions import RUNG_OF, Action
 from sim.core.world import NEVER, CstoState, Decision, Talks, WorldState
 from sim.spec.schema import InjectKind, Scenario
@@ -92,17 +93,9 @@ def tick_end(scenario: Scenario, tick: int) -> tuple[float, dt.datetime]:
 
 
 # -- who is who ---------------------------------------------------------------------------
-ACTOR_NAMES: dict[str, str] = {
-    "azerbaijan": "Azerbaijan",
-    "armenia": "Armenia",
-    "russia": "Russia",
-    "csto": "The CSTO",
-}
-
-
 def actor_name(actor: str) -> str:
     """Return an actor's name for a sentence (third parties by their id, in words)."""
-    return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
+    return actor_subject(actor)
 
 
 # -- what each action says (past tense; ``{sector}`` is the sector's name) ----------------

@@ -21,11 +21,12 @@ import markdown
 from markupsafe import Markup
 
 from sim import __version__
+from sim.catalogue.roles import TEAM_ORDER, actor_label
 from sim.core.actions import CATALOGUE, ActorKind, actions_for
 from sim.folders.runfolder import atomic_folder
 
 BRIEFS = Path(__file__).parent / "briefs"
-ROLES = ("armenia", "azerbaijan", "russia", "csto")
+ROLES = TEAM_ORDER  # one brief per principal actor, in the teams' order
 INDEX = "index.html"
 _CODING = re.compile(r"\s*\(MID: [^)]*\)")
 
@@ -74,7 +75,7 @@ def _page(title: str, kicker: str, body: str) -> str:
 
 def brief_page(role: str) -> str:
     """Return a role's brief as a printable, self-contained HTML page."""
-    name = role.replace("_", " ").title() if role not in ("csto",) else "CSTO"
+    name = actor_label(role)
     return _page(f"Brief: {name}", f"brief for the team playing {name}", brief_body(role))
 
 

@@ -27,6 +27,7 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.catalogue import plots as catalogue
+from sim.catalogue.roles import TEAM_ORDER
 from sim.errors import UserError
 from sim.spec.loading import load_scenario
 from sim.teach.dashboard.drawing import draw_border_map, draw_gauges
@@ -261,7 +262,7 @@ def Facilitator():
     """Start the game, watch the teams, close the days, debrief."""
     use_room(facilitator=True)
     roles = list(ROOM.scenario.actors.third_parties)
-    chosen, set_chosen = solara.use_state(["armenia", "azerbaijan", "russia", "csto"])
+    chosen, set_chosen = solara.use_state(list(TEAM_ORDER))
     message, set_message = solara.use_state("")
     confirming = solara.use_reactive(False)  # the "drop the game under way?" dialog
     game = ROOM.game
@@ -270,7 +271,7 @@ def Facilitator():
         Heading(f"{ROOM.scenario.title}: the facilitator's page")
         if game is None:
             Para("Choose the governments the teams will play, then start.")
-            for role in ["armenia", "azerbaijan", "russia", "csto", *roles]:
+            for role in [*TEAM_ORDER, *roles]:
                 solara.Checkbox(
                     label=role,
                     value=role in chosen,

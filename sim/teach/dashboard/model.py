@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.catalogue.roles import ACTORS
 from sim.core.actions import ActorKind
 from sim.core.model import SCENARIO_SEED, CrisisModel
 from sim.policies.base import policies_for
@@ -19,7 +20,6 @@ from sim.spec.loading import load_scenario
 from sim.spec.schema import Scenario
 from sim.teach.narration import Event, tick_events
 
-ACTORS = ("azerbaijan", "armenia", "russia", "csto")
 POLICY_PREFIX = "policy."
 
 
