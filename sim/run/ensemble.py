@@ -22,6 +22,7 @@ from tqdm import tqdm
 from sim.core.model import CrisisModel
 from sim.errors import UserError
 from sim.interrupts import raise_if_interrupted
+from sim.run.allocator import arrays_reused
 from sim.run.engine import Engine, EngineKind, InProcess
 from sim.run.record import Recorder, sample_stride
 from sim.spec.schema import Scenario
@@ -98,6 +99,11 @@ def simulate_chunk(
     on_tick: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame, Recorder]:
     """Run one chunk of worlds to the horizon; return its outcomes and aggregates."""
+    with arrays_reused():  # on a Dask worker, whose allocator the nanny pinned
+        return _simulated(scenario, chunk, seed, stride, on_tick)
+
+
+def _simulated(scenario, chunk, seed, stride, on_tick) -> tuple[pd.DataFrame, Recorder]:
     model = CrisisModel(
         scenario,
         worlds=chunk.size,
