@@ -8,15 +8,19 @@ agree on the outcome hash.
 
 Dask is timed twice: starting its own local cluster (what ``--engine dask`` does, a few
 seconds of start-up) and on a cluster already running (what a sweep of many ensembles
-pays per run, via ``--scheduler``). At 1,000,000 worlds the start-up is amortised.
+pays per run, via ``--scheduler``). At 1,000,000 worlds the start-up is amortised. At
+200,000 worlds it also runs on a cluster started the ordinary way, with ``dask
+scheduler`` and ``dask worker`` and Dask's default settings (``bench/cluster.py``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import tempfile
 import time
 from pathlib import Path
 
+from cluster import command_line_cluster
 from latest import record
 
 from sim.folders.results import outcome_hash
@@ -26,6 +30,7 @@ from sim.spec.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = 100_000
+ORDINARY = 200_000  # on a cluster from Dask's own command line
 LARGE = 1_000_000
 
 
@@ -74,15 +79,23 @@ def main() -> None:
         }
     finally:
         cluster.close()
+    with tempfile.TemporaryDirectory() as folder, command_line_cluster(2, Path(folder)) as address:
+        ordinary = {
+            "processes x2": timed(scenario, ORDINARY, engine=Processes(workers=2)),
+            "dask x2 dask-worker cluster": timed(
+                scenario, ORDINARY, engine=Dask(workers=2, scheduler=address)
+            ),
+        }
     large = {
         "processes x2": timed(scenario, LARGE, engine=Processes(workers=2)),
         "dask x2": timed(scenario, LARGE, engine=Dask(workers=2)),
     }
     hashes = {digest for _, digest in runs.values()}
+    ordinary_hashes = {digest for _, digest in ordinary.values()}
     large_hashes = {digest for _, digest in large.values()}
     print(f"machine: two CPU-bound processes run {ideal:.2f}x as fast as one")
     print(f"{'engine':>24}  {'worlds':>10}  {'seconds':>8}  {'world-ticks/s':>14}")
-    for worlds, table in ((WORLDS, runs), (LARGE, large)):
+    for worlds, table in ((WORLDS, runs), (ORDINARY, ordinary), (LARGE, large)):
         for name, (seconds, _) in table.items():
             rate = worlds * scenario.ticks / seconds
             print(f"{name:>24}  {worlds:>10,}  {seconds:8.2f}  {rate:14,.0f}")
@@ -90,12 +103,17 @@ def main() -> None:
     dask_cold = runs["dask x2"][0] / runs["processes x2"][0]
     dask_warm = runs["dask x2 running cluster"][0] / runs["processes x2"][0]
     dask_large = large["dask x2"][0] / large["processes x2"][0]
+    dask_ordinary = ordinary["dask x2 dask-worker cluster"][0] / ordinary["processes x2"][0]
     print(f"2 processes vs 1: {two_vs_one:.2f}x faster (target 1.7x; machine allows {ideal:.2f}x)")
     print("Dask x2 vs processes x2, in time (target at most 1.3x):")
     print(f"  {WORLDS:,} worlds, starting a cluster:   {dask_cold:.2f}x")
     print(f"  {WORLDS:,} worlds, cluster running:      {dask_warm:.2f}x")
     print(f"  {LARGE:,} worlds, starting a cluster: {dask_large:.2f}x")
-    identical = len(hashes) == 1 and len(large_hashes) == 1
+    print(
+        f"  {ORDINARY:,} worlds, `dask scheduler` + `dask worker`: {dask_ordinary:.2f}x "
+        "(target at most 1.15x)"
+    )
+    identical = len(hashes) == 1 and len(large_hashes) == 1 and len(ordinary_hashes) == 1
     print(f"identical outcomes on every engine: {identical}")
     record(
         "engines",
@@ -108,6 +126,8 @@ def main() -> None:
             "dask_over_processes": round(dask_cold, 2),
             "dask_running_cluster_over_processes": round(dask_warm, 2),
             "dask_over_processes_at_1m_worlds": round(dask_large, 2),
+            "seconds_at_200k_worlds": {name: round(s, 2) for name, (s, _) in ordinary.items()},
+            "dask_worker_cluster_over_processes_at_200k_worlds": round(dask_ordinary, 2),
             "identical_outcomes": identical,
         },
     )

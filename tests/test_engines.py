@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pandas as pd
+import psutil
 import pytest
 
 from sim.errors import UserError
@@ -13,7 +15,10 @@ from sim.run import ensemble
 from sim.run.engine import Dask, InProcess, Processes, make_engine
 from sim.run.ensemble import run_ensemble
 
-from conftest import EXERCISE, make_scenario, run_cli
+from conftest import EXERCISE, ROOT, make_scenario, run_cli
+
+sys.path.append(str(ROOT / "bench"))
+from cluster import command_line_cluster
 
 pytestmark = pytest.mark.slow  # worker processes and Dask clusters
 
@@ -54,6 +59,24 @@ def test_local_processes_give_identical_worlds(scenario, reference, workers):
 def test_dask_local_cluster_gives_identical_worlds(scenario, reference):
     result = run_ensemble(scenario, worlds=WORLDS, engine=Dask(workers=2))
     _same(result, reference, scenario)
+
+
+def test_a_cluster_started_with_dask_s_own_command_line_gives_identical_worlds(
+    scenario, reference, tmp_path
+):
+    # `dask scheduler` and `dask worker` with Dask's defaults: the nanny pins glibc's
+    # allocator (MALLOC_TRIM_THRESHOLD_), which sim.run.allocator works around.
+    before = set(psutil.Process().children(recursive=True))
+    with command_line_cluster(2, tmp_path) as address:
+        result = run_ensemble(
+            scenario, worlds=WORLDS, engine=Dask(workers=2, scheduler=address), chunk_size=50
+        )
+        started = set(psutil.Process().children(recursive=True)) - before
+    _same(result, reference, scenario)
+    assert result.engine["chunks"] == 5
+    assert len(started) >= 5  # the scheduler, `dask worker`, and a nanny and worker each
+    _, alive = psutil.wait_procs(started, timeout=20)
+    assert not alive  # all stopped
 
 
 @pytest.mark.parametrize("engine", [Processes(workers=2), Dask(workers=2)], ids=repr)

@@ -270,23 +270,16 @@ def start_local_cluster(workers: int):
 
     A :class:`Dask` engine without a scheduler starts one itself (once per with-block);
     to share one between engines or processes, start it here and give its
-    ``scheduler_address`` as ``scheduler``. Close it when done.
-
-    Dask's nanny gives workers ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's
-    dynamic mmap threshold: every large temporary array of every tick is then mmapped
-    and unmapped afresh, and a 50,000-world chunk ran 3.7x slower than in a plain
-    process. These workers keep Dask's other settings but not that one.
+    ``scheduler_address`` as ``scheduler``. Close it when done. Its workers have Dask's
+    default settings, as on any cluster: each chunk sets glibc's allocator for itself
+    (:mod:`sim.run.allocator`).
     """
-    import dask
     from distributed import LocalCluster
 
-    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
-    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-        return LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address="127.0.0.1:0",  # a free port: clusters never collide
-            host="127.0.0.1",
-        )
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address="127.0.0.1:0",  # a free port: clusters never collide
+        host="127.0.0.1",
+    )
