@@ -85,3 +85,32 @@ def test_drawing_a_tick_s_streams_together_gives_each_stream_s_own_numbers(calls
         expected = alone.uniform(stream, tick, slots)
         assert got.shape == expected.shape and np.array_equal(got, expected)
         got[...] = -1.0  # a caller may write into its draws: no other draw changes
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**64 - 1),
+    first=st.integers(0, 10**9),
+    tick=st.integers(0, 10**4),
+    slots=st.one_of(st.none(), st.integers(1, 7)),
+)
+def test_compiled_draws_are_numpy_s_numbers_bit_for_bit(seed, first, tick, slots):
+    # A large block draws with sim.core.rng_kernels (numba), a small one with numpy:
+    # a world must see the same numbers in both, or its history would depend on its block.
+    worlds = np.arange(first, first + 300)
+    compiled = CounterRNG(seed, worlds, batch=False)
+    assert compiled._kernels is not None, "numba is a dependency: the kernels must load"
+    numpy_only = CounterRNG(seed, worlds, batch=False, compiled=False)
+    mine = compiled.uniform("policy.azerbaijan.advance", tick, slots)
+    theirs = numpy_only.uniform("policy.azerbaijan.advance", tick, slots)
+    assert mine.shape == theirs.shape  # and laid out alike: slot-major, as reductions expect
+    assert (mine.flags.c_contiguous, mine.flags.f_contiguous) == (
+        theirs.flags.c_contiguous,
+        theirs.flags.f_contiguous,
+    )
+    assert np.array_equal(mine, theirs)
+
+
+def test_a_large_block_draws_compiled_and_a_small_one_does_not():
+    assert CounterRNG(1, np.arange(100_000))._kernels is not None
+    assert CounterRNG(1, np.arange(100))._kernels is None  # no numba import for a small run

@@ -19,13 +19,23 @@ import zlib
 
 import numpy as np
 
-# SplitMix64's constants, once: as Python integers (for single keys) and as uint64.
-GOLDEN, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
-SHIFT1, SHIFT2, SHIFT3 = 30, 27, 31
-_GOLDEN, _MIX1, _MIX2 = np.uint64(GOLDEN), np.uint64(MIX1), np.uint64(MIX2)
-_SHIFT1, _SHIFT2, _SHIFT3 = np.uint64(SHIFT1), np.uint64(SHIFT2), np.uint64(SHIFT3)
-_TO_UNIT = 2.0**-53
-_MANTISSA_SHIFT = np.uint64(11)  # keep the top 53 bits: a double's precision
+from sim.core.splitmix import (
+    GOLDEN,
+    MANTISSA_SHIFT,
+    MIX1,
+    MIX2,
+    SHIFT1,
+    SHIFT2,
+    SHIFT3,
+    TO_UNIT,
+    UGOLDEN,
+    UMIX1,
+    UMIX2,
+    USHIFT1,
+    USHIFT2,
+    USHIFT3,
+)
+
 _MASK = 2**64 - 1
 
 
@@ -40,14 +50,14 @@ def _splitmix64_inplace(z: np.ndarray) -> np.ndarray:
     The same arithmetic as :func:`_splitmix64` with one scratch array instead of eight
     temporaries: draws are about a fifth of a tick, and most of their cost was allocation.
     """
-    z += _GOLDEN
-    scratch = z >> _SHIFT1
+    z += UGOLDEN
+    scratch = z >> USHIFT1
     z ^= scratch
-    z *= _MIX1
-    np.right_shift(z, _SHIFT2, out=scratch)
+    z *= UMIX1
+    np.right_shift(z, USHIFT2, out=scratch)
     z ^= scratch
-    z *= _MIX2
-    np.right_shift(z, _SHIFT3, out=scratch)
+    z *= UMIX2
+    np.right_shift(z, USHIFT3, out=scratch)
     z ^= scratch
     return z
 
@@ -78,21 +88,30 @@ Request = tuple[str, int | None]  # a draw's stream and slots
 class CounterRNG:
     """Uniform draws for a block of worlds, keyed by seed, stream, tick and world.
 
-    A small block (up to :data:`BATCH_WORLDS` worlds) is mostly numpy's fixed cost per
-    call: a tick makes some thirty draws of a dozen array operations each. Its policies
-    draw the same streams every tick, so when a tick begins, the streams the last tick
-    drew are drawn for this one in a single pass over a (streams, worlds) array, and
-    each call takes its row. The numbers are the same as drawing each alone (the same
-    arithmetic, element by element; ``tests/test_rng.py`` checks it); a stream that was
-    not foreseen, or is asked twice, is drawn alone.
+    A large block draws each number in one compiled pass (:mod:`sim.core.rng_kernels`,
+    where numba is installed). A small block (up to :data:`BATCH_WORLDS` worlds) is
+    mostly numpy's fixed cost per call: a tick makes some thirty draws of a dozen array
+    operations each. Its policies draw the same streams every tick, so when a tick
+    begins, the streams the last tick drew are drawn for this one in a single pass over
+    a (streams, worlds) array, and each call takes its row. The numbers are the same as
+    drawing each alone (the same arithmetic, element by element; ``tests/test_rng.py``
+    checks it); a stream that was not foreseen, or is asked twice, is drawn alone.
 
     Args:
         seed: the scenario's seed (any non-negative integer below 2**64).
         world_ids: the global indices of the worlds this block simulates.
         batch: draw a tick's foreseen streams together (default: for small blocks).
+        compiled: draw a large block's numbers with :mod:`sim.core.rng_kernels` (numba),
+            where it is installed; ``False`` keeps to numpy. The numbers are the same.
     """
 
-    def __init__(self, seed: int, world_ids: np.ndarray, batch: bool | None = None) -> None:
+    def __init__(
+        self,
+        seed: int,
+        world_ids: np.ndarray,
+        batch: bool | None = None,
+        compiled: bool = True,
+    ) -> None:
         if not 0 <= int(seed) < 2**64:
             raise ValueError(f"seed must be in [0, 2**64), got {seed}")
         self.seed = int(seed)
@@ -102,6 +121,7 @@ class CounterRNG:
         self._slot_keys: dict[int, np.ndarray] = {}
         self._hashed_worlds = _splitmix64(self.world_ids)
         self.batch = len(self.world_ids) <= BATCH_WORLDS if batch is None else batch
+        self._kernels = None if self.batch or not compiled else _compiled_kernels()
         self._tick: int | None = None  # the tick whose foreseen draws are ready
         self._ready: dict[Request, np.ndarray] = {}
         self._asked: list[Request] = []  # what that tick has drawn so far
@@ -138,6 +158,11 @@ class CounterRNG:
                 if ready is not None:
                     return ready
         tick_key = np.uint64(_splitmix64_int(self._stream_key(stream) ^ tick))
+        if self._kernels is not None:  # a large block: compiled, one pass per draw
+            if slots is None:
+                return self._kernels.uniform_per_world(self._hashed_worlds, tick_key)
+            slot_keys = self._slot_key_column(slots)[:, 0]
+            return self._kernels.uniform_per_slot(self._hashed_worlds, tick_key, slot_keys).T
         keyed = _splitmix64_inplace(self._hashed_worlds ^ tick_key)
         if slots is not None:
             # Slot-major (slots, R) so every operation runs along the long axis; the
@@ -178,9 +203,18 @@ class CounterRNG:
                 self._ready.update({foreseen[row]: units[i].T for i, row in enumerate(rows)})
 
 
+def _compiled_kernels():
+    """Return :mod:`sim.core.rng_kernels`, or None where numba cannot be imported."""
+    try:
+        from sim.core import rng_kernels  # numba: imported only for large blocks
+    except ImportError:
+        return None
+    return rng_kernels
+
+
 def _to_unit(keyed: np.ndarray) -> np.ndarray:
     """Turn mixed keys into uniforms on [0, 1): their top 53 bits, scaled (overwrites keyed)."""
-    np.right_shift(keyed, _MANTISSA_SHIFT, out=keyed)
+    np.right_shift(keyed, MANTISSA_SHIFT, out=keyed)
     unit = keyed.astype(np.float64)
-    unit *= _TO_UNIT
+    unit *= TO_UNIT
     return unit

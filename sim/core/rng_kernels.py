@@ -1,0 +1,64 @@
+"""Compiled draws for large blocks of worlds: the same numbers as :mod:`sim.core.rng`.
+
+numpy draws a block's uniforms in a dozen passes over memory: SplitMix64's finaliser is
+nine array operations, the slots' second finaliser nine more over an array ``slots``
+times as large, and turning keys into doubles three. Here each number is made in one
+pass, in registers, by the same arithmetic on 64-bit unsigned integers (which wrap, as
+numpy's do) and the same conversion to a double, so every number is bit for bit the
+one numpy makes (``tests/test_rng.py`` compares them). At 100,000 worlds a draw with
+five slots took 5.1 ms in numpy and 0.9 ms here.
+
+Compiled by numba on first use and cached beside this file, so only the first run on a
+machine pays for compiling. Imported only for large blocks (``sim.core.rng``): a small
+run does not import numba at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.core.splitmix import (
+    MANTISSA_SHIFT,
+    TO_UNIT,
+    UGOLDEN,
+    UMIX1,
+    UMIX2,
+    USHIFT1,
+    USHIFT2,
+    USHIFT3,
+)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _splitmix64(z: np.uint64) -> np.uint64:
+    z = z + UGOLDEN
+    z = (z ^ (z >> USHIFT1)) * UMIX1
+    z = (z ^ (z >> USHIFT2)) * UMIX2
+    return z ^ (z >> USHIFT3)
+
+
+@njit(cache=True, nogil=True)
+def uniform_per_world(hashed_worlds: np.ndarray, tick_key: np.uint64) -> np.ndarray:
+    """One uniform per world: ``unit(mix(hashed_world ^ tick_key))``, shape (R,)."""
+    out = np.empty(hashed_worlds.shape[0])
+    for world in range(hashed_worlds.shape[0]):
+        out[world] = (_splitmix64(hashed_worlds[world] ^ tick_key) >> MANTISSA_SHIFT) * TO_UNIT
+    return out
+
+
+@njit(cache=True, nogil=True)
+def uniform_per_slot(
+    hashed_worlds: np.ndarray, tick_key: np.uint64, slot_keys: np.ndarray
+) -> np.ndarray:
+    """Uniforms per world and slot: ``unit(mix(mix(hashed_world ^ tick_key) ^ slot_key))``.
+
+    Shape (slots, R), slot-major as numpy lays them out; the caller returns its transpose.
+    """
+    out = np.empty((slot_keys.shape[0], hashed_worlds.shape[0]))
+    for world in range(hashed_worlds.shape[0]):
+        keyed = _splitmix64(hashed_worlds[world] ^ tick_key)
+        for slot in range(slot_keys.shape[0]):
+            mixed = _splitmix64(keyed ^ slot_keys[slot])
+            out[slot, world] = (mixed >> MANTISSA_SHIFT) * TO_UNIT
+    return out
