@@ -79,6 +79,7 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/allocations.py
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/batch_run.py
 	$(BIN)/python bench/memory.py
