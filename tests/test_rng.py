@@ -95,7 +95,7 @@ def test_drawing_a_tick_s_streams_together_gives_each_stream_s_own_numbers(calls
     slots=st.one_of(st.none(), st.integers(1, 7)),
 )
 def test_compiled_draws_are_numpy_s_numbers_bit_for_bit(seed, first, tick, slots):
-    # A large block draws with sim.core.rng_kernels (numba), a small one with numpy:
+    # A large block draws with sim.core.kernels (numba), a small one with numpy:
     # a world must see the same numbers in both, or its history would depend on its block.
     worlds = np.arange(first, first + 300)
     compiled = CounterRNG(seed, worlds, batch=False)

@@ -19,6 +19,7 @@ import zlib
 
 import numpy as np
 
+from sim.core.compiled import kernels
 from sim.core.splitmix import (
     GOLDEN,
     MANTISSA_SHIFT,
@@ -88,7 +89,7 @@ Request = tuple[str, int | None]  # a draw's stream and slots
 class CounterRNG:
     """Uniform draws for a block of worlds, keyed by seed, stream, tick and world.
 
-    A large block draws each number in one compiled pass (:mod:`sim.core.rng_kernels`,
+    A large block draws each number in one compiled pass (:mod:`sim.core.kernels`,
     where numba is installed). A small block (up to :data:`BATCH_WORLDS` worlds) is
     mostly numpy's fixed cost per call: a tick makes some thirty draws of a dozen array
     operations each. Its policies draw the same streams every tick, so when a tick
@@ -101,7 +102,7 @@ class CounterRNG:
         seed: the scenario's seed (any non-negative integer below 2**64).
         world_ids: the global indices of the worlds this block simulates.
         batch: draw a tick's foreseen streams together (default: for small blocks).
-        compiled: draw a large block's numbers with :mod:`sim.core.rng_kernels` (numba),
+        compiled: draw a large block's numbers with :mod:`sim.core.kernels` (numba),
             where it is installed; ``False`` keeps to numpy. The numbers are the same.
     """
 
@@ -121,7 +122,7 @@ class CounterRNG:
         self._slot_keys: dict[int, np.ndarray] = {}
         self._hashed_worlds = _splitmix64(self.world_ids)
         self.batch = len(self.world_ids) <= BATCH_WORLDS if batch is None else batch
-        self._kernels = None if self.batch or not compiled else _compiled_kernels()
+        self._kernels = None if self.batch or not compiled else kernels()
         self._tick: int | None = None  # the tick whose foreseen draws are ready
         self._ready: dict[Request, np.ndarray] = {}
         self._asked: list[Request] = []  # what that tick has drawn so far
@@ -201,15 +202,6 @@ class CounterRNG:
                 mixed = keyed[rows][:, None, :] ^ self._slot_key_column(slots)[None, :, :]
                 units = _to_unit(_splitmix64_inplace(mixed))
                 self._ready.update({foreseen[row]: units[i].T for i, row in enumerate(rows)})
-
-
-def _compiled_kernels():
-    """Return :mod:`sim.core.rng_kernels`, or None where numba cannot be imported."""
-    try:
-        from sim.core import rng_kernels  # numba: imported only for large blocks
-    except ImportError:
-        return None
-    return rng_kernels
 
 
 def _to_unit(keyed: np.ndarray) -> np.ndarray:

@@ -7,12 +7,16 @@ of length k per world, about fifteen times slower than k - 1 whole-column operat
 functions take the fast route and give the same bits as numpy's: a sum over fewer than
 eight columns is added left to right, as numpy's own loop does (for eight or more,
 numpy's pairwise sum is used as is), and ``argmax`` keeps the first of equal maxima.
-docs/performance.md has the profile that led here.
+docs/performance.md has the profile that led here. Blocks of more than
+:data:`sim.core.compiled.LARGE_BLOCK` worlds go row by row instead, in one compiled
+pass (:mod:`sim.core.kernels`), with the same results (``tests/test_rowwise.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.core.compiled import kernels_for
 
 _NUMPY_ORDER_FROM = 8  # from this many columns numpy's sum is pairwise; defer to it
 
@@ -22,6 +26,9 @@ def row_sum(a: np.ndarray) -> np.ndarray:
     k = a.shape[1]
     if k == 0 or k >= _NUMPY_ORDER_FROM or a.dtype == bool:
         return a.sum(axis=1)
+    compiled = kernels_for(a.shape[0])
+    if compiled is not None:
+        return compiled.row_sum(a)
     total = a[:, 0].copy()
     for j in range(1, k):
         total += a[:, j]
@@ -32,6 +39,9 @@ def row_any(a: np.ndarray) -> np.ndarray:
     """Return ``a.any(axis=1)`` for a (worlds, k) boolean array."""
     if a.shape[1] == 0:
         return np.zeros(a.shape[0], bool)
+    compiled = kernels_for(a.shape[0])
+    if compiled is not None:
+        return compiled.row_any(a)
     found = a[:, 0].copy()
     for j in range(1, a.shape[1]):
         found |= a[:, j]
@@ -58,6 +68,9 @@ def row_count(a: np.ndarray) -> np.ndarray:
 
 def row_argmax(a: np.ndarray) -> np.ndarray:
     """Return ``np.argmax(a, axis=1)`` (first of equal maxima) as int8 column indices."""
+    compiled = kernels_for(a.shape[0])
+    if compiled is not None and a.shape[1] > 0:
+        return compiled.row_argmax(a)
     best = np.zeros(a.shape[0], np.int8)
     top = a[:, 0].copy()
     for j in range(1, a.shape[1]):

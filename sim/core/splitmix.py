@@ -1,7 +1,7 @@
 """SplitMix64's finaliser constants (Steele, Lea & Flood 2014), declared once.
 
 Read by the numpy draws (:mod:`sim.core.rng`) and the compiled ones
-(:mod:`sim.core.rng_kernels`), which must make the same numbers: as Python integers,
+(:mod:`sim.core.kernels`), which must make the same numbers: as Python integers,
 as numpy's uint64, and the conversion of a mixed key to a double on [0, 1).
 """
 

@@ -62,3 +62,51 @@ def uniform_per_slot(
             mixed = _splitmix64(keyed ^ slot_keys[slot])
             out[slot, world] = (mixed >> MANTISSA_SHIFT) * TO_UNIT
     return out
+
+
+# -- per-world reductions over a few columns (sim.core.rowwise), row by row ------------
+
+
+@njit(cache=True, nogil=True)
+def row_sum(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=1)`` added left to right, as numpy does for fewer than eight columns."""
+    out = np.empty(a.shape[0], a.dtype)
+    for row in range(a.shape[0]):
+        total = a[row, 0]
+        for column in range(1, a.shape[1]):
+            total += a[row, column]
+        out[row] = total
+    return out
+
+
+@njit(cache=True, nogil=True)
+def row_any(a: np.ndarray) -> np.ndarray:
+    """``a.any(axis=1)`` for a boolean array with at least one column."""
+    out = np.zeros(a.shape[0], np.bool_)
+    for row in range(a.shape[0]):
+        for column in range(a.shape[1]):
+            if a[row, column]:
+                out[row] = True
+                break
+    return out
+
+
+@njit(cache=True, nogil=True)
+def row_argmax(a: np.ndarray) -> np.ndarray:
+    """``np.argmax(a, axis=1)`` as int8: the first of equal maxima; a NaN stops the search.
+
+    As :func:`sim.core.rowwise.row_argmax` does it: a column counts if it is greater
+    than the largest so far, and a NaN makes the largest so far NaN, which nothing beats.
+    """
+    out = np.zeros(a.shape[0], np.int8)
+    for row in range(a.shape[0]):
+        top = a[row, 0]
+        for column in range(1, a.shape[1]):
+            value = a[row, column]
+            if value > top:
+                out[row] = column
+            if value != value or top != top:  # NaN, as np.maximum propagates it
+                top = value if value != value else top
+            elif value > top:
+                top = value
+    return out
