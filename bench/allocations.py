@@ -10,7 +10,7 @@ Dask's nanny sets it on any cluster:
 - **temporary peak per tick** (``tracemalloc``, per world): the most memory the tick's
   temporary arrays held at once, above what the worlds themselves hold.
 
-``tests/test_allocator.py`` keeps the first figure from growing.
+``tests/test_allocator.py`` keeps the first figure from growing, with :func:`measure`.
 """
 
 from __future__ import annotations

@@ -8,72 +8,32 @@ depend on how busy the machine is.
 
 from __future__ import annotations
 
-import os
-import resource
-import subprocess
 import sys
 
 import pytest
 
 from sim.run import allocator
 
-from conftest import SCENARIOS
+from conftest import ROOT
 
-PAGE = resource.getpagesize()
+sys.path.append(str(ROOT / "bench"))
+from allocations import measure
+
 WORLDS = 20_000
 
 pytestmark = pytest.mark.skipif(allocator.glibc() is None, reason="glibc's allocator only")
 
-FAULTS_PER_TICK = """
-import contextlib, resource, sys
-from sim.core.model import CrisisModel
-from sim.run.allocator import arrays_reused
-from sim.spec.loading import load_scenario
-
-scenario = load_scenario(sys.argv[1]).scenario
-model = CrisisModel(scenario, worlds=int(sys.argv[3]), seed=1, collect=False)
-with arrays_reused() if sys.argv[2] == "reused" else contextlib.nullcontext():
-    for _ in range(3):  # warm up: the first ticks make what later ticks reuse
-        model.step()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    for _ in range(20):
-        model.step()
-    print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20)
-"""
-
-
-def _faults_per_tick(tmp_path, reused: bool, pinned: bool) -> float:
-    script = tmp_path / "faults.py"
-    script.write_text(FAULTS_PER_TICK)
-    env = {k: v for k, v in os.environ.items() if k not in allocator.TUNING_VARIABLES}
-    if pinned:
-        env["MALLOC_TRIM_THRESHOLD_"] = "65536"  # as Dask's nanny sets it
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(script),
-            str(SCENARIOS / "baseline-may-2021.yaml"),
-            "reused" if reused else "as-is",
-            str(WORLDS),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return float(done.stdout)
-
 
 @pytest.mark.parametrize("pinned", [False, True], ids=["plain process", "Dask's nanny"])
-def test_a_chunk_s_ticks_reuse_their_arrays_memory(tmp_path, pinned):
-    reused = _faults_per_tick(tmp_path, reused=True, pinned=pinned)
+def test_a_chunk_s_ticks_reuse_their_arrays_memory(pinned):
+    reused = measure(WORLDS, reused=True, pinned=pinned)["fresh_bytes_per_world"]
     # The figure bench/allocations.py prints: fresh memory per world and tick, after
     # warm-up. About 8 bytes now, against 30-70 for glibc left alone and 1,100-1,600
     # on a worker Dask's nanny started. It must not grow.
-    assert reused * PAGE / WORLDS < 20, reused
+    assert reused < 20, reused
     if pinned:
-        assert _faults_per_tick(tmp_path, reused=False, pinned=True) > 10 * reused
+        as_is = measure(WORLDS, reused=False, pinned=True)["fresh_bytes_per_world"]
+        assert as_is > 10 * reused, (as_is, reused)
 
 
 def test_the_environment_s_settings_are_put_back(monkeypatch):

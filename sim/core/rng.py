@@ -19,7 +19,7 @@ import zlib
 
 import numpy as np
 
-from sim.core.compiled import kernels
+from sim.core.compiled import LARGE_BLOCK, kernels
 from sim.core.splitmix import (
     GOLDEN,
     MANTISSA_SHIFT,
@@ -80,8 +80,9 @@ def stream_id(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
-#: Blocks of at most this many worlds draw each tick's streams together (see CounterRNG).
-BATCH_WORLDS = 4096
+#: Blocks of at most this many worlds draw each tick's streams together (see CounterRNG);
+#: larger ones draw with the compiled kernels: the two meet at one boundary.
+BATCH_WORLDS = LARGE_BLOCK
 
 Request = tuple[str, int | None]  # a draw's stream and slots
 
