@@ -19,10 +19,13 @@ only the parent should act on it: the fork server starts ignoring it
 (:func:`ignore_interrupts`, their initializer, says so again).
 
 One more trap: a ``KeyboardInterrupt`` raised inside a finalizer (a ``__del__``, such as
-a progress bar's, run when its last reference goes) is printed as "Exception ignored"
-and lost, and the run goes on as if no Ctrl-C had come. The command line therefore
-installs :func:`remember_interrupts`, whose handler also notes the Ctrl-C, and the
-steps that commit results call :func:`raise_if_interrupted` first.
+a progress bar's, or a weak reference's callback, as import machinery runs them) is
+printed as "Exception ignored" with a traceback, and lost, and the run goes on as if no
+Ctrl-C had come. The command line therefore installs :func:`remember_interrupts`: its
+handler also notes the Ctrl-C, its ``sys.unraisablehook`` keeps such a swallowed
+``KeyboardInterrupt`` off the terminal (anything else swallowed is printed as before),
+and the ensemble, between chunks, and the steps that commit results call
+:func:`raise_if_interrupted`.
 
 ``tests/test_interrupts.py`` interrupts real runs at each moment, on both local engines.
 """
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -43,16 +47,31 @@ def _note_and_raise(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _quiet_about_noted_interrupts(unraisable: sys.UnraisableHookArgs) -> None:
+    # A finalizer swallowed a Ctrl-C: it is noted, and raise_if_interrupted raises it
+    # again, so the traceback Python would print says nothing the user needs.
+    if _interrupted and isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    _python_unraisablehook(unraisable)
+
+
+_python_unraisablehook = sys.unraisablehook
+
+
 def remember_interrupts() -> None:
     """Raise ``KeyboardInterrupt`` on Ctrl-C as Python does, and also note that it came.
 
     For the command line's main thread. A note survives a ``KeyboardInterrupt`` that a
-    finalizer swallowed; :func:`raise_if_interrupted` raises it again.
+    finalizer swallowed; :func:`raise_if_interrupted` raises it again, and Python's
+    "Exception ignored" report of it is not printed.
     """
-    global _interrupted
+    global _interrupted, _python_unraisablehook
     _interrupted = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _note_and_raise)
+    if sys.unraisablehook is not _quiet_about_noted_interrupts:
+        _python_unraisablehook = sys.unraisablehook
+        sys.unraisablehook = _quiet_about_noted_interrupts
 
 
 def raise_if_interrupted() -> None:

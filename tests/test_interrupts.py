@@ -161,11 +161,36 @@ class _InterruptedWhileCollected:
 
 @pytest.fixture
 def remembering():
-    previous = signal.getsignal(signal.SIGINT)
+    previous, previous_hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
     interrupts.remember_interrupts()
     yield
     signal.signal(signal.SIGINT, previous)
+    sys.unraisablehook = previous_hook
     interrupts._interrupted = False
+
+
+class _FailingWhileCollected:
+    def __del__(self) -> None:
+        raise RuntimeError("a finalizer's own bug")
+
+
+def test_a_swallowed_ctrl_c_prints_no_traceback_but_other_errors_still_do(monkeypatch):
+    # The CI saw "Exception ignored ... KeyboardInterrupt" with a traceback on stderr: the
+    # Ctrl-C landed in a weak reference's callback during an import. The run then stopped
+    # as it should, but a user sees a traceback for a Ctrl-C.
+    reported: list[BaseException] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: reported.append(u.exc_value))
+    previous = signal.getsignal(signal.SIGINT)
+    interrupts.remember_interrupts()
+    try:
+        _InterruptedWhileCollected()
+        _FailingWhileCollected()
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.raise_if_interrupted()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        interrupts._interrupted = False
+    assert [type(error) for error in reported] == [RuntimeError]
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # meant

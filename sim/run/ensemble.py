@@ -280,6 +280,7 @@ def run_ensemble(
                     recorder = chunk_recorder
                 else:
                     recorder.merge(chunk_recorder)
+                raise_if_interrupted()  # one a finalizer swallowed: stop, this chunk kept
     del bar  # its finalizer runs now, before the check below (it can swallow a Ctrl-C)
     raise_if_interrupted()
     assert recorder is not None
