@@ -18,7 +18,9 @@ from sim.policies import REGISTRY
 from sim.spec.schema import (
     INJECT_FIELDS,
     Actors,
-    CstoMember,
+    AllianceMember,
+    Cast,
+    CastState,
     Dynamics,
     Inject,
     ParameterPath,
@@ -110,10 +112,12 @@ def scenario_reference() -> str:
     sections = [
         ("Top level", Scenario),
         ("`sectors.<id>`", Sector),
+        ("`cast`", Cast),
+        ("`cast.<role>` (attacker, defender, patron, alliance)", CastState),
         ("`actors`", Actors),
-        ("`actors.<actor>` (azerbaijan, armenia)", VoiceSpec.__base__),
-        ("`actors.<actor>` (russia, csto, third_parties.<name>)", VoiceSpec),
-        ("`csto_members.<name>`", CstoMember),
+        ("`actors.<state>` (the attacker's and the defender's states)", VoiceSpec.__base__),
+        ("`actors.<state>` (the patron's, the alliance's; `third_parties.<name>`)", VoiceSpec),
+        ("`alliance_members.<name>`", AllianceMember),
         ("`dynamics`", Dynamics),
         ("`perception`", Perception),
         ("`thresholds`", Thresholds),
@@ -122,15 +126,15 @@ def scenario_reference() -> str:
     lines: list[str] = []
     for title, model in sections:
         lines += [f"### {title}", "", *field_table(model), ""]
-    defaults = Scenario.model_fields["csto_members"].get_default(call_default_factory=True)
+    defaults = Scenario.model_fields["alliance_members"].get_default(call_default_factory=True)
     lines += [
-        "Default `csto_members`:",
+        "Default `alliance_members`:",
         "",
-        "| member | clarity_needed | follows_russia |",
+        "| member | clarity_needed | follows_patron |",
         "|---|---|---|",
     ]
     lines += [
-        f"| {name} | {m.clarity_needed} | {m.follows_russia} |" for name, m in defaults.items()
+        f"| {name} | {m.clarity_needed} | {m.follows_patron} |" for name, m in defaults.items()
     ]
     lines += [
         "",

@@ -99,7 +99,7 @@ def test_conclusions_span_the_accepted_sets_only():
             "accepted": [True, True, True, False],
         }
     )
-    for outcome in ("clash_contained", "russian_interposition", "alliance_intervention"):
+    for outcome in ("clash_contained", "patron_interposition", "alliance_intervention"):
         table[f"p_{outcome}"] = 0.0
     table["p_no_incursion"] = 0.0
     found = conclusions(table).set_index("outcome")

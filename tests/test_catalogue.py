@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -20,13 +20,14 @@ from sim.catalogue.outcomes import (
     OUTCOME_RULES,
     Outcome,
 )
+from sim.catalogue.roles import Role
 from sim.core.model import CrisisModel
 from sim.folders.runfolder import open_run, read_manifest
 from sim.run.record import CATEGORIES, STATUS_STATES
 from sim.spec.loading import load_scenario
 from sim.teach.narration import outcome_reason
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, make_scenario
 
 
 def test_every_class_but_ongoing_is_declared_once_in_order():
@@ -159,34 +160,36 @@ def test_a_new_measure_is_one_entry_and_reaches_every_output(
     assert 'data-measure="end_day"' in page
 
 
-def test_the_roles_name_every_principal_actor_once():
-    from sim.core.actions import ActorKind
-    from sim.core.agents import ACTOR_CLASSES
-    from sim.spec.schema import Actors
+def test_each_principal_role_has_one_agent_and_the_may_2021_casting_has_its_briefs():
+    from sim.core.agents import AGENT_CLASSES
     from sim.teach.workshop import BRIEFS, ROLES
 
-    principal = [kind.value for kind in ActorKind if kind is not ActorKind.THIRD_PARTY]
-    assert sorted(roles.ACTORS) == sorted(principal) == sorted(ACTOR_CLASSES)
-    assert set(roles.ACTORS) <= set(Actors.model_fields)  # a key under actors: in a scenario
-    assert sorted(roles.TEAM_ORDER) == sorted(roles.ACTORS) == sorted(ROLES)
-    assert len({role.name for role in roles.ROLES}) == len(roles.ROLES)
-    for actor in roles.ACTORS:
-        assert (BRIEFS / f"{actor}.md").exists(), f"{actor} has no brief"
+    principal = [role for role in Role if role is not Role.THIRD_PARTY]
+    assert list(roles.PRINCIPAL_ROLES) == principal == list(AGENT_CLASSES)
+    assert sorted(roles.TEAM_ROLE_ORDER) == sorted(principal) == sorted(roles.MAY_2021)
+    assert set(roles.ROLE_DOES) == set(Role)
+    states = [roles.MAY_2021[role].state for role in roles.TEAM_ROLE_ORDER]
+    assert list(ROLES) == states and len(set(states)) == len(states)
+    for state in states:
+        assert (BRIEFS / f"{state}.md").exists(), f"{state} has no brief"
 
 
-def test_a_role_s_names_reach_the_briefs_the_narration_and_the_report(
-    monkeypatch, baseline_run_dir
-):
-    from sim.readers.report import render_report
+def test_a_cast_s_names_reach_the_narration_and_the_report(baseline_data):
+    from sim.readers.report import actor_rows
     from sim.teach.narration import actor_name
-    from sim.teach.workshop import brief_page
 
-    alliance = roles.role_of("csto")
-    renamed = replace(
-        alliance, label="Collective Security Treaty Organization", subject="The Organization"
-    )
-    monkeypatch.setattr(roles, "_BY_ACTOR", {**roles._BY_ACTOR, "csto": renamed})
-    assert "Brief: Collective Security Treaty Organization" in brief_page("csto")
-    assert actor_name("csto") == "The Organization"
-    assert actor_name("united_states") == "United States"  # an outside power, by its id
-    assert "Collective Security Treaty Organization" in render_report(open_run(baseline_run_dir))
+    data = copy.deepcopy(baseline_data)
+    data["cast"] = {
+        "alliance": {
+            "state": "csto",
+            "name": "Collective Security Treaty Organization",
+            "subject": "The Organization",
+        }
+    }
+    scenario = make_scenario(data)
+    assert actor_name("csto", scenario) == "The Organization"
+    assert actor_name("armenia", scenario) == "Armenia"  # left out: the May 2021 casting
+    assert actor_name("united_states", scenario) == "United States"  # by its id, in words
+    rows = {row["name"]: row["role"] for row in actor_rows(scenario.model_dump(mode="json"))}
+    assert rows["Collective Security Treaty Organization"] == "alliance"
+    assert rows["Azerbaijan"] == "attacker"

@@ -137,7 +137,7 @@ def done(tmp_path_factory) -> Session:
             "plot-not-a-run": ("plot", cwd / "not-a-run"),
             "plot-incomplete": ("plot", cwd / "incomplete"),
             "policies": ("policies",),
-            "policies-csto": ("policies", "--actor", "csto"),
+            "policies-alliance": ("policies", "--role", "alliance"),
             "help": ("--help",),
             "help-validate": ("validate", "--help"),
             "help-run": ("run", "--help"),
@@ -303,9 +303,9 @@ def test_policies_lists_every_policy(done):
     listing = done.ok("policies").stdout
     for kind, name in REGISTRY:
         assert f"{kind.value} / {name} " in listing
-    only_csto = done.ok("policies-csto").stdout
+    only_alliance = done.ok("policies-alliance").stdout
     for kind, name in REGISTRY:
-        assert (f"{kind.value} / {name} " in only_csto) == (kind.value == "csto")
+        assert (f"{kind.value} / {name} " in only_alliance) == (kind.value == "alliance")
 
 
 def test_plot_refuses_what_is_not_a_results_folder(done):
@@ -333,7 +333,7 @@ def test_run_draws_plots_and_plot_redraws_them(done):
         ("help-validate", ["FILE"]),
         ("help-run", ["--worlds", "--seed", "--out", "--csv", "--replace", "--no-plots"]),
         ("help-plot", ["RUN_DIR"]),
-        ("help-policies", ["--actor"]),
+        ("help-policies", ["--role"]),
     ],
 )
 def test_help(done, name, expected):

@@ -77,7 +77,7 @@ def test_a_protector_russia_ends_frozen_gains_beyond_noise(runs):
     se = math.sqrt(p1 * (1 - p1) / len(base) + p2 * (1 - p2) / len(variant)) * 100
     width = frozen["diff_high_pts"] - frozen["diff_low_pts"]
     assert 2 * 1.5 * se < width < 2 * 2.5 * se
-    interposition = share_row(comparison, "response-protector-russia", "russian_interposition")
+    interposition = share_row(comparison, "response-protector-russia", "patron_interposition")
     assert interposition["diff_low_pts"] > 0 and interposition["changed"]
     reference = share_row(comparison, "baseline-may-2021", "frozen_gain")
     assert reference["ci_low"] < reference["share"] < reference["ci_high"]
@@ -89,7 +89,7 @@ def test_a_protector_russia_ends_frozen_gains_beyond_noise(runs):
     assert float(line.group(1)) == pytest.approx(p1 * 100, abs=0.05)
     assert float(line.group(3)) == pytest.approx(-frozen["diff_pts"], abs=0.05)
     changed = summary.split("changed (95% interval excludes 0)")[1].split("\n- ")[0]
-    assert "Frozen gain" in changed and "Russian interposition" in changed
+    assert "Frozen gain" in changed and "Patron interposition" in changed
     assert "outcome distributions as a whole differ" in summary
     assert "Same seed" in summary
 

@@ -177,7 +177,7 @@ def test_the_dashboard_steps_a_world_and_logs_it(server, open_page):
     page.get_by_text("Nothing has happened yet").wait_for(timeout=TIMEOUT)
     page.get_by_role("button", name="Step").click()
     # The baseline opens with the Russian minister's visit to Baku (an inject at day 0).
-    page.get_by_text("A ministerial visit to Baku").wait_for(timeout=TIMEOUT)
+    page.get_by_text("A ministerial visit to Azerbaijan").wait_for(timeout=TIMEOUT)
     for _ in range(6):
         page.get_by_role("button", name="Step").click()
     page.get_by_text("Azerbaijan advanced in").first.wait_for(timeout=TIMEOUT)
@@ -214,7 +214,7 @@ def test_the_dashboard_offers_the_folder_s_scenarios(server, open_page):
     page.get_by_role("option", name="quiet.yaml: Sev Lake, no rumours").click()
     page.get_by_text("crisis-sim: Sev Lake, no rumours").wait_for(timeout=TIMEOUT)
     page.get_by_role("button", name="Step").click()
-    page.get_by_text("A ministerial visit to Baku").wait_for(timeout=TIMEOUT)
+    page.get_by_text("A ministerial visit to Azerbaijan").wait_for(timeout=TIMEOUT)
     page.shot("chosen")
     assert not page.errors
 

@@ -79,7 +79,7 @@ def test_absorbed_worlds_stop_changing(exercise_data):
             snapshot = (
                 model.world.depth_km[world].copy(),
                 model.world.alarm[world],
-                model.world.casualties_armenia[world],
+                model.world.casualties_defender[world],
                 model.world.talks[world],
             )
             if world in frozen_at:

@@ -11,7 +11,9 @@ from ruamel.yaml import YAML
 
 import sim
 from sim import docgen
+from sim.catalogue.roles import Role
 from sim.spec.loading import load_scenario
+from sim.spec.validation import validate_data
 
 from conftest import ROOT, SCENARIOS
 
@@ -38,19 +40,31 @@ def test_minimal_scenario_in_the_docs_is_valid(tmp_path):
 
 def test_variant_and_scripted_examples_apply_to_the_baseline(tmp_path):
     blocks = _yaml_blocks(ROOT / "docs" / "scenarios.md")
-    variant, scripted = blocks[1], blocks[2]
+    variant = next(block for block in blocks if block.startswith("extends:"))
+    scripted = next(block for block in blocks if "policy: scripted" in block)
     base = (SCENARIOS / "baseline-may-2021.yaml").read_text()
     (tmp_path / "baseline-may-2021.yaml").write_text(base)
     (tmp_path / "variant.yaml").write_text(variant)
     loaded = load_scenario(tmp_path / "variant.yaml").scenario
-    assert loaded.sectors["sev_lake"].armenian_force.value == "army"
+    assert loaded.sectors["sev_lake"].defender_force.value == "army"
     data = YAML(typ="safe").load(scripted)
     (tmp_path / "scripted.yaml").write_text(
         "extends: baseline-may-2021.yaml\n" + scripted.replace("actors:", "actors:", 1)
     )
     loaded = load_scenario(tmp_path / "scripted.yaml").scenario
-    assert loaded.actors.russia.policy == "scripted"
+    assert loaded.actors.spec("russia").policy == "scripted"
     assert len(data["actors"]["russia"]["params"]["timeline"]) == 2
+
+
+def test_the_casting_example_casts_the_baseline_anew():
+    block = next(b for b in _yaml_blocks(ROOT / "docs" / "scenarios.md") if "cast:" in b)
+    data = YAML(typ="safe").load((SCENARIOS / "baseline-may-2021.yaml").read_text())
+    example = YAML(typ="safe").load(block)
+    data.update(cast=example["cast"], actors=example["actors"], levers={}, uncertainties={})
+    scenario = validate_data(data, Path("<docs example>"))
+    assert scenario.cast.state(Role.ATTACKER) == "tajikistan"
+    assert scenario.cast.subject("kyrgyzstan") == "Bishkek"
+    assert scenario.cast.label("csto") == "CSTO"  # left out: the May 2021 casting
 
 
 def test_every_shipped_scenario_is_listed_in_the_docs():

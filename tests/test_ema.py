@@ -132,7 +132,7 @@ def test_a_lever_value_outside_its_options_is_refused(baseline):
         "odd",
         actors__russia__policy="gatekeeper",  # a real policy, but not among the lever's options
         actors__armenia__policy="restraint",
-        sectors__sev_lake__armenian_force="army",
+        sectors__sev_lake__defender_force="army",
     )
     from ema_workbench.util.ema_exceptions import EMAError  # a BaseException, in EMA 3.0
 

@@ -22,7 +22,7 @@ import pytest
 from sim.catalogue.outcomes import OUTCOME_CLASSES
 from sim.core.actions import Action
 from sim.core.model import CrisisModel
-from sim.core.world import CstoState
+from sim.core.world import AllianceState
 from sim.errors import UserError
 from sim.folders.results import write_run
 from sim.folders.runfolder import open_run
@@ -38,7 +38,7 @@ from sim.spec.loading import load_scenario
 from sim.spec.schema import InjectKind
 from sim.teach.narration import (
     ACTION_PHRASES,
-    CSTO_STAGES,
+    ALLIANCE_STAGES,
     INJECT_PHRASES,
     OUTCOME_RULES,
     tick_events,
@@ -84,7 +84,7 @@ def first_world_of(run_dir: Path, outcome: str) -> int:
 EXERCISE_CLASSES = [
     "war",
     "alliance_intervention",
-    "russian_interposition",
+    "patron_interposition",
     "clash_contained",
     "negotiated_withdrawal",
 ]
@@ -148,7 +148,7 @@ def test_first_advance_is_narrated_on_the_day_the_trajectory_says(baseline_run_d
     assert checked >= 3
 
 
-@pytest.mark.parametrize("outcome", ["war", "clash_contained", "russian_interposition"])
+@pytest.mark.parametrize("outcome", ["war", "clash_contained", "patron_interposition"])
 def test_events_fall_on_the_recorded_days(exercise_run_dir, outcome):
     world = typical_world(exercise_run_dir, outcome)
     story = replay_world(exercise_run_dir, world)
@@ -163,17 +163,17 @@ def test_events_fall_on_the_recorded_days(exercise_run_dir, outcome):
 
     assert same(day_of("first shot"), row["first_shot_day"])
     assert same(day_of("talks started"), row["talks_day"])
-    assert same(day_of("appeal csto", "armenia"), row["appeal_day"])
+    assert same(day_of("appeal alliance", "armenia"), row["appeal_day"])
     statement = min(
         [e.day for e in story.events if e.action in {"official statement"}] or [math.nan]
     )
     assert same(statement, row["statement_day"])
     assert day_of("outcome") == row["end_day"]
-    if outcome != "russian_interposition":
+    if outcome != "patron_interposition":
         assert not math.isnan(row["first_shot_day"])
     casualties = [e for e in story.events if e.action == "casualties"]
     total = [int(x) for x in re.findall(r"\((\d+) and (\d+) since", casualties[-1].text)[0]]
-    assert total == [row["casualties_armenia"], row["casualties_azerbaijan"]]
+    assert total == [row["casualties_defender"], row["casualties_attacker"]]
 
 
 def test_hold_is_never_narrated_and_every_event_is_in_order(exercise_run_dir):
@@ -231,7 +231,7 @@ def test_every_action_outcome_and_stage_has_words():
     assert set(ACTION_PHRASES) == set(Action) - {Action.HOLD}
     assert set(INJECT_PHRASES) == set(InjectKind)
     assert set(OUTCOME_RULES) == set(OUTCOME_CLASSES)
-    assert set(CSTO_STAGES) == set(CstoState) - {CstoState.NO_APPEAL}
+    assert set(ALLIANCE_STAGES) == set(AllianceState) - {AllianceState.NO_APPEAL}
 
 
 # -- the typical world ----------------------------------------------------------------------
@@ -239,7 +239,7 @@ def test_typical_world_is_of_its_class_closest_to_the_medians_and_deterministic(
     exercise_run_dir,
 ):
     table = open_run(exercise_run_dir).worlds
-    for outcome in ("clash_contained", "russian_interposition"):
+    for outcome in ("clash_contained", "patron_interposition"):
         world = typical_world(exercise_run_dir, outcome)
         assert typical_world(open_run(exercise_run_dir), outcome) == world
         members = table[table["outcome"] == outcome]
@@ -299,7 +299,7 @@ def test_narration_has_a_header_days_and_the_outcome_with_its_reason(exercise_ru
     assert len(re.findall(r"^State by \d\d:\d\d: highest rung \d", text, re.M)) >= len(days)
     ending = text.split("## Outcome: war", 1)[1]
     assert "3 ticks in a row" in ending  # the exercise's war_ticks
-    assert f"casualties {row['casualties_armenia']} Armenian" in ending
+    assert f"casualties {row['casualties_defender']} Armenian" in ending
 
 
 def test_quiet_days_are_one_line(baseline_run_dir):

@@ -197,7 +197,7 @@ _PATHS = st.sampled_from(
         ("dynamics", "advance_step_km"),
         ("uncertainties",),
         ("levers",),
-        ("csto_members",),
+        ("alliance_members",),
         ("new_key",),
     ]
 )

@@ -64,8 +64,8 @@ def test_moves_are_checked_and_a_late_move_is_refused(baseline):
     assert game.waiting_for() == ["azerbaijan"]
     game.advance_day()
     with pytest.raises(GameError, match="came after that day closed"):
-        game.submit("armenia", "appeal_csto", day=0)
-    game.submit("armenia", "appeal_csto", day=1)  # and the game goes on
+        game.submit("armenia", "appeal_alliance", day=0)
+    game.submit("armenia", "appeal_alliance", day=1)  # and the game goes on
     assert game.waiting_for() == ["azerbaijan"]
 
 
@@ -92,7 +92,7 @@ def test_the_record_replays_the_game_and_explain_reads_it(baseline, tmp_path):
     game.submit("armenia", "send_army", "sev_lake")
     game.submit("russia", "phone_both")
     game.advance_day()
-    game.submit("armenia", "appeal_csto")
+    game.submit("armenia", "appeal_alliance")
     game.advance_day()
     game.play_to_end()
     record = game.record()
@@ -107,7 +107,7 @@ def test_the_record_replays_the_game_and_explain_reads_it(baseline, tmp_path):
 
 def test_the_debrief_places_the_game_in_the_ensemble(baseline):
     game = Game(baseline, ["armenia"])
-    game.submit("armenia", "am_fire")  # fire on day 1: not what restraint would do
+    game.submit("armenia", "defender_fire")  # fire on day 1: not what restraint would do
     game.play_to_end()
     debrief = game.debrief(worlds=300)
     assert debrief.outcome == game.outcome()["outcome"]
@@ -140,7 +140,7 @@ def _play(tmp_path, stdin: str, *args: str):
 
 @pytest.mark.slow
 def test_a_terminal_game_driven_through_standard_input(tmp_path):
-    moves = "3 sev_lake\n?\nbogus\n12\nappeal_csto\n\n6\n"  # then the input ends: hold
+    moves = "3 sev_lake\n?\nbogus\n12\nappeal_alliance\n\n6\n"  # then the input ends: hold
     result = _play(tmp_path, moves, "--as", "armenia", "--debrief-worlds", "200", "--out", "g")
     assert result.returncode == 0, result.stderr
     text = result.stdout

@@ -28,8 +28,8 @@ def test_the_catalogue_has_the_schema_and_the_policies_bounds(baseline):
         5.0,
         False,
     )
-    assert found["perception.armenia_lag_ticks"].kind == INTEGER
-    assert found["sectors.sev_lake.armenian_force"].options == ("none", "border_guards", "army")
+    assert found["perception.defender_lag_ticks"].kind == INTEGER
+    assert found["sectors.sev_lake.defender_force"].options == ("none", "border_guards", "army")
     russia = found["actors.russia.policy"]
     assert russia.kind == CATEGORY and "protector" in russia.options
     assert "scripted" not in russia.options  # needs moves written out: not a sweep choice
@@ -51,7 +51,7 @@ def test_bounds_are_checked_as_the_schema_would(baseline):
     assert not step.admits(0.0)  # gt=0
     assert step.admits(5.0) and not step.admits(5.01)
     assert not step.admits(float("nan")) and not step.admits(True)
-    lag = parameter(baseline, "perception.armenia_lag_ticks")
+    lag = parameter(baseline, "perception.defender_lag_ticks")
     assert lag.admits(3) and not lag.admits(2.5)
     with pytest.raises(UserError, match=r"outside what dynamics\.advance_step_km accepts"):
         step.check(7, "--param")
@@ -81,7 +81,7 @@ uncertainties:
   actors.azerbaijan.params.halt_cost: [0.1, 1.0]
 levers:
   actors.russia.policy: [broker, protector]
-  sectors.lake.armenian_force: [border_guards, army]
+  sectors.lake.defender_force: [border_guards, army]
 """
 
 
@@ -98,7 +98,7 @@ def test_declared_ranges_load(tmp_path):
         (("[0.3, 1.2]", "[0.3, 7.0]"), 17, "7.0 is outside", "(0, 5]"),
         (("[0.3, 1.2]", "[1.2, 0.3]"), 17, "low < high", ""),
         (("[broker, protector]", "[broker, guardian]"), 20, "'guardian' is outside", "protector"),
-        (("sectors.lake.armenian_force:", "sectors.lake.ambiguity:"), 21, "outside", "[0, 1]"),
+        (("sectors.lake.defender_force:", "sectors.lake.ambiguity:"), 21, "outside", "[0, 1]"),
     ],
 )
 def test_declared_range_problems_name_line_and_fix(tmp_path, edit, line, message, fix):
@@ -109,6 +109,6 @@ def test_declared_range_problems_name_line_and_fix(tmp_path, edit, line, message
 
 
 def test_a_switch_is_not_a_range(tmp_path):
-    text = MINIMAL + "uncertainties:\n  sectors.lake.armenian_force: [0, 1]\n"
+    text = MINIMAL + "uncertainties:\n  sectors.lake.defender_force: [0, 1]\n"
     found = problems(write(tmp_path, text))
     assert "not a range" in str(found[0]) and "levers" in found[0].hint

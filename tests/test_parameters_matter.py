@@ -16,7 +16,8 @@ from enum import Enum
 import pytest
 from pydantic import BaseModel
 
-from sim.core.actions import ActorKind, actions_for
+from sim.catalogue.roles import MAY_2021, Role
+from sim.core.actions import actions_for
 from sim.policies import REGISTRY
 from sim.spec.schema import INJECT_FIELDS, Inject, Scenario
 
@@ -30,6 +31,9 @@ LABELS = {"name", "title", "description", "start_date", "sectors.*.name"}
 #: Fields that declare what an analysis may vary (sweeps, sensitivity, EMA) and must
 #: leave a plain run unchanged: checked below, and by tests/test_sweep.py.
 ANALYSIS_ONLY = {"uncertainties", "levers"}
+#: Who plays each role: names for tables and sentences, and the ids that key each
+#: actor's policy and random streams. tests/test_roles.py renames a whole cast.
+CASTING = {"cast"}
 #: Fields that only size or sample the output and change it in a known way.
 BIG_RANGE = 100
 
@@ -131,7 +135,7 @@ def _get(scenario: Scenario, path: tuple):
 
 
 SCENARIO_FIELDS = [
-    (p, i) for p, i in scenario_fields() if not _label(p) and p[0] not in ANALYSIS_ONLY
+    (p, i) for p, i in scenario_fields() if not _label(p) and p[0] not in ANALYSIS_ONLY | CASTING
 ]
 
 
@@ -177,14 +181,14 @@ def _policy_cases():
     return cases
 
 
-def _actor_slot(data: dict, kind: ActorKind) -> dict:
+def _actor_slot(data: dict, kind: Role) -> dict:
     actors = data["actors"]
-    if kind is ActorKind.THIRD_PARTY:
+    if kind is Role.THIRD_PARTY:
         return actors["third_parties"]["critic"]
-    return actors[kind.value]
+    return actors[MAY_2021[kind].state]
 
 
-def _example_timeline(kind: ActorKind) -> list[dict]:
+def _example_timeline(kind: Role) -> list[dict]:
     action = next(a for a in actions_for(kind) if a.value != 0)
     move = {"day": 1.5, "action": action.name.lower()}
     if action.info.targets_sector:
@@ -192,10 +196,10 @@ def _example_timeline(kind: ActorKind) -> list[dict]:
     return [move]
 
 
-_POLICY_REFERENCES: dict[tuple[ActorKind, str], str] = {}
+_POLICY_REFERENCES: dict[tuple[Role, str], str] = {}
 
 
-def _policy_reference(kind: ActorKind, policy: str, data: dict) -> str:
+def _policy_reference(kind: Role, policy: str, data: dict) -> str:
     """Return the fingerprint of the exercise with this policy: once per policy, not field."""
     if (kind, policy) not in _POLICY_REFERENCES:
         _POLICY_REFERENCES[(kind, policy)] = fingerprint(make_scenario(data))
@@ -226,7 +230,7 @@ def test_policy_parameter_changes_output(kind, policy, field, exercise_data):
         candidates = [moved(info, current, +1), moved(info, current, -1)]
     path = (
         "actors",
-        *(("third_parties", "critic") if kind is ActorKind.THIRD_PARTY else (kind.value,)),
+        *(("third_parties", "critic") if kind is Role.THIRD_PARTY else (MAY_2021[kind].state,)),
         "params",
         field,
     )

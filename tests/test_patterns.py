@@ -31,8 +31,8 @@ def case_like() -> pd.DataFrame:
             "max_depth_km": 3.5,
             "first_shot_day": np.nan,
             "appeal_day": 2.25,
-            "csto_final_state": "statement",
-            "russia_urged_restraint": True,
+            "alliance_final_state": "statement",
+            "patron_urged_restraint": True,
             "talks_day": 3.0,
             "peak_alarm": 0.8,
             "peak_alarm_day": 1.75,
@@ -46,9 +46,9 @@ def case_like() -> pd.DataFrame:
 BREAKS = {
     "advance_depth": {"max_depth_km": 6.0},
     "no_shots": {"first_shot_day": 1.5},
-    "csto_statement_only": {"csto_final_state": "collective_measures"},
-    "russia_urges_restraint": {"russia_urged_restraint": False},
-    "russia_no_troops": {"outcome": "russian_interposition"},
+    "alliance_statement_only": {"alliance_final_state": "collective_measures"},
+    "patron_urges_restraint": {"patron_urged_restraint": False},
+    "patron_no_troops": {"outcome": "patron_interposition"},
     "local_talks": {"talks_day": np.nan},
     "alarm_spike_then_calm": {"peak_alarm_day": 2.5},  # alarm still rising after the word
 }
@@ -122,7 +122,7 @@ def test_the_most_common_outcome_is_a_frozen_gain_without_force(baseline_run_dir
     worlds = open_run(baseline_run_dir).worlds
     shares = worlds.outcome.value_counts(normalize=True)
     assert shares.index[0] == "frozen_gain", shares.to_dict()
-    for forceful in ("war", "alliance_intervention", "russian_interposition"):
+    for forceful in ("war", "alliance_intervention", "patron_interposition"):
         assert shares.get(forceful, 0) == 0, shares.to_dict()
 
 
@@ -133,8 +133,8 @@ def test_the_scripted_record_replays_the_days_of_the_case():
     assert (worlds.statement_day == 2.0).all()  # late evening, 12 May
     assert (worlds.appeal_day == 2.25).all()  # 13 May
     assert (worlds.max_depth_km == 3.5).all()  # up to 3.5 km on 12 May
-    assert (worlds.csto_final_state == "statement").all()
-    assert worlds.russia_urged_restraint.all()
+    assert (worlds.alliance_final_state == "statement").all()
+    assert worlds.patron_urged_restraint.all()
     assert (worlds.talks_day <= 3.0).all()
     table = pattern_table(worlds)
     assert table.drop(columns="alarm_spike_then_calm").all().all(), table.mean()

@@ -13,7 +13,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.core.actions import CATALOGUE, Action, ActorKind
+from sim.catalogue.roles import MAY_2021, Role
+from sim.core.actions import CATALOGUE, Action
 from sim.core.model import CrisisModel
 from sim.core.perception import View
 from sim.core.world import Decision
@@ -25,19 +26,19 @@ CASES = sorted(REGISTRY.items())
 IDS = [f"{kind.value}-{name}" for (kind, name), _ in CASES]
 
 
-def _scenario_with(exercise_data: dict, kind: ActorKind, name: str, params: dict | None = None):
+def _scenario_with(exercise_data: dict, kind: Role, name: str, params: dict | None = None):
     data = copy.deepcopy(exercise_data)
     slot = (
         data["actors"]["third_parties"]["critic"]
-        if kind is ActorKind.THIRD_PARTY
-        else data["actors"][kind.value]
+        if kind is Role.THIRD_PARTY
+        else data["actors"][MAY_2021[kind].state]
     )
     slot["policy"], slot["params"] = name, params or {}
     return make_scenario(data)
 
 
-def _actor_name(kind: ActorKind) -> str:
-    return "critic" if kind is ActorKind.THIRD_PARTY else kind.value
+def _actor_name(kind: Role) -> str:
+    return "critic" if kind is Role.THIRD_PARTY else MAY_2021[kind].state
 
 
 @pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
@@ -130,10 +131,10 @@ def test_armenia_hears_late_and_wrong(exercise_data):
     for _ in range(12):
         model.step()
     truth_before = model.perceiver._past_depths[-1].copy()
-    seen = model.perceiver.armenia(model.world, model.tick).depth_km
+    seen = model.perceiver.defender(model.world, model.tick).depth_km
     assert not np.allclose(seen, model.world.depth_km)
     ratio = np.divide(seen, truth_before, out=np.ones_like(seen), where=truth_before > 0)
-    noise = scenario.perception.armenia_depth_noise
+    noise = scenario.perception.defender_depth_noise
     assert (np.abs(ratio - 1) <= noise + 1e-9).all()
     assert (np.abs(ratio - 1) > 0.01).any()
 

@@ -55,8 +55,8 @@ def test_a_move_after_the_day_closed_is_refused_and_the_game_goes_on(room):
     assert room.version > version
     room.advance()
     with pytest.raises(GameError, match="came after that day closed"):
-        room.submit("armenia", "a", "appeal_csto", None, day=0)
-    assert room.submit("armenia", "a", "appeal_csto", None, day=1) == "appeal csto"
+        room.submit("armenia", "a", "appeal_alliance", None, day=0)
+    assert room.submit("armenia", "a", "appeal_alliance", None, day=1) == "appeal alliance"
 
 
 def test_the_timer_closes_the_day(room):

@@ -194,13 +194,15 @@ def test_scripted_timeline_problems(tmp_path):
         "    policy: restraint\n",
         "    policy: scripted\n    params:\n      timeline:\n"
         "        - {day: 1, action: advance, sector: lake}\n"
-        "        - {day: 2, action: appeal_csto}\n"
+        "        - {day: 2, action: appeal_alliance}\n"
         "        - {day: 2.1, action: official_statement}\n",
     )
     found = problems(write(tmp_path, text))
     assert len(found) == 2
     assert found[0].line == 14 and found[0].path == "actors.armenia.params.timeline.0.action"
-    assert "not an action of armenia" in found[0].message and "appeal_csto" in found[0].hint
+    assert (
+        "not an action of the defender" in found[0].message and "appeal_alliance" in found[0].hint
+    )
     assert found[1].line == 16 and "same tick" in found[1].message
     assert "one action per tick" in found[1].hint
 
@@ -211,7 +213,7 @@ def test_scripted_moves_that_would_never_be_played_as_written(tmp_path):
     text = MINIMAL.replace(
         "    policy: restraint\n",
         "    policy: scripted\n    params:\n      timeline:\n"
-        "        - {day: 1, action: appeal_csto, sector: lake}\n"
+        "        - {day: 1, action: appeal_alliance, sector: lake}\n"
         "        - {day: 45, action: official_statement}\n",
     )
     found = problems(write(tmp_path, text))
@@ -502,7 +504,7 @@ def test_variant_merge_rules(tmp_path):
         extends: base.yaml
         name: v
         sectors:
-          lake: {armenian_force: army}
+          lake: {defender_force: army}
         actors:
           third_parties: {france: null}
         injects:
@@ -511,7 +513,7 @@ def test_variant_merge_rules(tmp_path):
         "variant.yaml",
     )
     scenario = load_scenario(variant).scenario
-    assert scenario.sectors["lake"].armenian_force.value == "army"
+    assert scenario.sectors["lake"].defender_force.value == "army"
     assert scenario.sectors["lake"].ambiguity == 0.5  # merged, not replaced
     assert list(scenario.actors.third_parties) == ["usa"]  # null removes
     assert [i.kind.value for i in scenario.injects] == ["official_statement"]  # lists replace
@@ -522,7 +524,7 @@ def test_null_removes_any_mapping_entry(tmp_path):
     base = MINIMAL + textwrap.dedent("""\
         description: Base.
         dynamics: {advance_step_km: 2.0, clash_escalation: 0.5}
-        perception: {armenia_lag_ticks: 3}
+        perception: {defender_lag_ticks: 3}
         """)
     write(tmp_path, base, "base.yaml")
     variant = write(
@@ -532,7 +534,7 @@ def test_null_removes_any_mapping_entry(tmp_path):
         name: v
         description: null
         dynamics: {advance_step_km: null}
-        perception: {armenia_lag_ticks: null}
+        perception: {defender_lag_ticks: null}
         """,
         "variant.yaml",
     )
@@ -541,7 +543,7 @@ def test_null_removes_any_mapping_entry(tmp_path):
     assert scenario.description == defaults["description"].default
     assert scenario.dynamics.advance_step_km == 0.8  # the schema default
     assert scenario.dynamics.clash_escalation == 0.5  # kept from the base
-    assert scenario.perception.armenia_lag_ticks == 1
+    assert scenario.perception.defender_lag_ticks == 1
     # null on a name the base does not have removes nothing: reported, as it is likely a typo
     typo = write(tmp_path, "extends: base.yaml\nname: v\ndynamics: {advance_stp_km: null}\n")
     problem = only(typo)

@@ -37,7 +37,7 @@ def baseline():
 def test_a_range_is_evenly_spaced_and_checked(baseline):
     axis = parse_axis(baseline, "dynamics.advance_step_km=0.2:1.2:6")
     assert axis.values == pytest.approx((0.2, 0.4, 0.6, 0.8, 1.0, 1.2))
-    lag = parse_axis(baseline, "perception.armenia_lag_ticks=0:3:7")
+    lag = parse_axis(baseline, "perception.defender_lag_ticks=0:3:7")
     assert lag.values == (0, 1, 2, 3)  # integers: rounded, repeats dropped
     assert all(isinstance(v, int) for v in lag.values)
 
@@ -47,7 +47,7 @@ def test_listed_values_take_the_parameters_type(baseline):
         "broker",
         "protector",
     )
-    assert parse_axis(baseline, "sectors.sev_lake.russian_presence=false,true").values == (
+    assert parse_axis(baseline, "sectors.sev_lake.patron_presence=false,true").values == (
         False,
         True,
     )

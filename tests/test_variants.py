@@ -62,8 +62,8 @@ def test_armenia_firing_brings_clashes_and_war(baseline):
     fires = _run("response-armenia-fires")
     assert shots(fires) > shots(baseline) + 0.3
     assert share(fires, "war") > 0.05
-    assert (fires.casualties_armenia + fires.casualties_azerbaijan).mean() > 5 * (
-        baseline.casualties_armenia + baseline.casualties_azerbaijan
+    assert (fires.casualties_defender + fires.casualties_attacker).mean() > 5 * (
+        baseline.casualties_defender + baseline.casualties_attacker
     ).mean()
 
 
@@ -76,7 +76,7 @@ def test_a_credible_csto_intervenes(baseline):
 def test_a_protector_russia_ends_frozen_gains(baseline):
     protector = _run("response-protector-russia")
     assert share(protector, "frozen_gain") < share(baseline, "frozen_gain") - 0.3
-    assert share(protector, "russian_interposition") > 0.1
+    assert share(protector, "patron_interposition") > 0.1
 
 
 def test_strong_western_statements_raise_the_cost_of_staying(baseline):

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sim.core.actions import CATALOGUE, ActorKind, actions_for
-from sim.teach.workshop import ROLES, brief_body, brief_kind, brief_page, write_briefs
+from sim.core.actions import CATALOGUE, actions_for
+from sim.teach.workshop import ROLES, brief_body, brief_kind, brief_page, brief_role, write_briefs
 
 from conftest import run_cli
 
@@ -58,7 +58,7 @@ def test_each_brief_says_what_its_government_knows_wants_and_fears(role):
 def test_a_brief_lists_exactly_the_moves_of_its_team_page(role):
     cells = _parse(brief_page(role)).cells
     listed = cells[0::3]
-    kind = ActorKind(brief_kind(role))
+    kind = brief_role(role)
     assert listed == [action.label for action in actions_for(kind)]
     aimed = [cells[3 * i + 1] == "yes" for i in range(len(listed))]
     assert aimed == [CATALOGUE[action].targets_sector for action in actions_for(kind)]

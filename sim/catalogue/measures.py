@@ -199,7 +199,7 @@ WORLD_MEASURES: tuple[WorldMeasure, ...] = (
         in_report=False,
     ),
     WorldMeasure(
-        "casualties_armenia",
+        "casualties_defender",
         "Armenian casualties",
         "Armenian casualties (killed and wounded)",
         "",
@@ -210,7 +210,7 @@ WORLD_MEASURES: tuple[WorldMeasure, ...] = (
         in_report=False,
     ),
     WorldMeasure(
-        "casualties_azerbaijan",
+        "casualties_attacker",
         "Azerbaijani casualties",
         "Azerbaijani casualties (killed and wounded)",
         "",
@@ -281,7 +281,7 @@ WORLD_MEASURES: tuple[WorldMeasure, ...] = (
         _LATER,
         _SOONER,
         event="Armenia appealed to the CSTO",
-        summary=Summary("p_csto_appeal", "share of worlds where Armenia appealed"),
+        summary=Summary("p_alliance_appeal", "share of worlds where Armenia appealed"),
     ),
 )
 

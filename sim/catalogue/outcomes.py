@@ -21,7 +21,7 @@ class Outcome(IntEnum):
     ONGOING = 0
     WAR = 1
     ALLIANCE_INTERVENTION = 2
-    RUSSIAN_INTERPOSITION = 3
+    PATRON_INTERPOSITION = 3
     CLASH_CONTAINED = 4
     FROZEN_GAIN = 5
     NEGOTIATED_WITHDRAWAL = 6
@@ -78,7 +78,7 @@ CATALOGUE: tuple[OutcomeClass, ...] = (
         rule="the CSTO took collective measures under the security treaty",
     ),
     OutcomeClass(
-        Outcome.RUSSIAN_INTERPOSITION,
+        Outcome.PATRON_INTERPOSITION,
         absorbing=True,
         colour="#6d28d9",
         rule="Russian troops stood in a sector where an Azerbaijani advance stood",

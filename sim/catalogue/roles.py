@@ -1,95 +1,91 @@
-"""The roles of a border crisis and the actor that plays each by default, declared once.
+"""The roles of a border crisis, and the May 2021 casting that plays them by default.
 
-A role is what a government or alliance *is* in the crisis; an actor is who plays it in
-a scenario. In the May 2021 Sev Lake case (`../shared/brief/case-may-2021.md`)
-Azerbaijan is the side that advanced, Armenia the side whose ground was entered and
-that appealed to its allies, Russia the regional power and treaty ally that urged
-restraint, and the CSTO the alliance whose members had to consent to act.
+A role is what a government or alliance *is* in a crisis; a state is who plays it in a
+given case. The model's agents, mechanisms and policies know only roles: the side that
+advances (``attacker``), the side whose ground is entered and that can appeal to its
+allies (``defender``), the regional power and treaty ally that can broker, warn or send
+forces (``patron``), the alliance whose members must consent to act (``alliance``), and
+outside powers whose words shift the attacker's costs (``third_party``).
 
-The command line, the dashboard, the briefs, the narration and the report read the
-actors and their names from here; the mechanisms still name the actors they concern
-(``sim.core.world``). Outside powers (``actors.third_parties``) are declared in each
-scenario, not here.
+A scenario casts states in the roles (its ``cast:`` section, ``sim.spec.schema.Cast``):
+each role's state id (its key under ``actors:``), its name for tables and sentences.
+Left out, a role is cast as in the May 2021 Sev Lake case
+(`../shared/brief/case-may-2021.md`): Azerbaijan advanced, Armenia's ground was
+entered and it appealed, Russia urged restraint, the CSTO's members had to consent.
+:data:`MAY_2021` is the one place in the code that names those states.
+
+Outside powers are cast by each scenario's ``actors.third_parties``; their names are
+their ids in words (``united_states``: United States).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """The roles of a crisis; one Mesa agent per principal role, one per outside power."""
+
+    ATTACKER = "attacker"
+    DEFENDER = "defender"
+    PATRON = "patron"
+    ALLIANCE = "alliance"
+    THIRD_PARTY = "third_party"
+
+
+#: The principal roles, each played by exactly one state, in the order of a tick's phases.
+PRINCIPAL_ROLES: tuple[Role, ...] = (Role.ATTACKER, Role.DEFENDER, Role.PATRON, Role.ALLIANCE)
+
+#: The order the workshop lists the teams: the two sides first, the defender leading.
+TEAM_ROLE_ORDER: tuple[Role, ...] = (Role.DEFENDER, Role.ATTACKER, Role.PATRON, Role.ALLIANCE)
+
+#: What each role can do, in a few words (briefs, ``crisis-sim policies``).
+ROLE_DOES: dict[Role, str] = {
+    Role.ATTACKER: "advances, digs in, explains, talks or pulls back",
+    Role.DEFENDER: "holds the line, speaks to its public, appeals to its allies",
+    Role.PATRON: "brokers, urges restraint, backs a side or sends forces",
+    Role.ALLIANCE: "acts, or not, on its members' consent",
+    Role.THIRD_PARTY: "voices concern, demands a withdrawal or backs a side",
+}
 
 
 @dataclass(frozen=True)
-class Role:
-    """One role of the crisis.
+class Casting:
+    """The state that plays one role.
 
     Attributes:
-        name: the role (``attacker``...).
-        actor: the actor that plays it by default: its key under ``actors:`` in a
-            scenario file, its policy family and its brief (``sim/teach/briefs/ACTOR.md``).
-        label: the actor's name in a table or a title (``CSTO``).
-        subject: the actor's name at the start of a sentence (``The CSTO``).
-        does: what the role can do, in a few words.
+        role: the role it plays.
+        state: its id, the key under ``actors:`` in a scenario (``csto``); also the name
+            of its brief (``sim/teach/briefs/STATE.md``) and of its team in the workshop.
+        label: its name in a table or a title (``CSTO``).
+        subject: its name at the start of a sentence (``The CSTO``).
     """
 
-    name: str
-    actor: str
+    role: Role
+    state: str
     label: str
     subject: str
-    does: str
 
 
-#: The roles, in the order the model's phases and tables list their actors.
-ROLES: tuple[Role, ...] = (
-    Role(
-        "attacker",
-        "azerbaijan",
-        "Azerbaijan",
-        "Azerbaijan",
-        "advances, digs in, explains, talks or pulls back",
-    ),
-    Role(
-        "defender",
-        "armenia",
-        "Armenia",
-        "Armenia",
-        "holds the line, speaks to its public, appeals to its allies",
-    ),
-    Role(
-        "patron",
-        "russia",
-        "Russia",
-        "Russia",
-        "brokers, urges restraint, backs a side or sends forces",
-    ),
-    Role(
-        "alliance",
-        "csto",
-        "CSTO",
-        "The CSTO",
-        "acts, or not, on its members' consent",
-    ),
-)
+#: The May 2021 casting: the default of every role a scenario leaves out.
+MAY_2021: dict[Role, Casting] = {
+    Role.ATTACKER: Casting(Role.ATTACKER, "azerbaijan", "Azerbaijan", "Azerbaijan"),
+    Role.DEFENDER: Casting(Role.DEFENDER, "armenia", "Armenia", "Armenia"),
+    Role.PATRON: Casting(Role.PATRON, "russia", "Russia", "Russia"),
+    Role.ALLIANCE: Casting(Role.ALLIANCE, "csto", "CSTO", "The CSTO"),
+}
 
-#: The actors that play the roles, in the same order.
-ACTORS: tuple[str, ...] = tuple(role.actor for role in ROLES)
-
-#: The order the workshop lists the teams: the two sides first, the defender leading.
-TEAM_ORDER: tuple[str, ...] = ("armenia", "azerbaijan", "russia", "csto")
-
-_BY_ACTOR = {role.actor: role for role in ROLES}
+#: The CSTO members of May 2021 other than the appellant, with what each needs to consent.
+MAY_2021_MEMBERS: dict[str, dict[str, float]] = {
+    "russia": {"clarity_needed": 0.65, "follows_patron": 0.0},
+    "belarus": {"clarity_needed": 0.6, "follows_patron": 0.4},
+    "kazakhstan": {"clarity_needed": 0.8, "follows_patron": 0.2},
+    "kyrgyzstan": {"clarity_needed": 0.7, "follows_patron": 0.3},
+    "tajikistan": {"clarity_needed": 0.7, "follows_patron": 0.3},
+}
 
 
-def role_of(actor: str) -> Role | None:
-    """Return the role ``actor`` plays by default, or None for an outside power."""
-    return _BY_ACTOR.get(actor)
-
-
-def actor_label(actor: str) -> str:
-    """Return an actor's name for a table or a title; outside powers by their id, in words."""
-    role = role_of(actor)
-    return role.label if role else actor.replace("_", " ").title()
-
-
-def actor_subject(actor: str) -> str:
-    """Return an actor's name to start a sentence (``The CSTO``)."""
-    role = role_of(actor)
-    return role.subject if role else actor_label(actor)
+def label_of_id(state: str) -> str:
+    """Return a state's name from its id alone: ``united_states`` -> ``United States``."""
+    return state.replace("_", " ").title()

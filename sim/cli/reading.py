@@ -13,9 +13,8 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from sim.catalogue.roles import ACTORS
+from sim.catalogue.roles import Role
 from sim.cli.shared import RESULTS_ROOT, RunDir, err, out
-from sim.core.actions import ActorKind
 from sim.errors import UserError
 
 
@@ -40,7 +39,7 @@ def validate(
             err.print(f"[red]✗[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
             continue
         s = loaded.scenario
-        actors = ", ".join(f"{name}={getattr(s.actors, name).policy}" for name in ACTORS)
+        actors = ", ".join(f"{name}={spec.policy}" for name, (_, spec) in s.role_specs().items())
         out.print(
             f"[green]✓[/green] {escape(str(file))}: {s.name}, {len(s.sectors)} sectors, "
             f"{s.ticks} ticks of {s.tick_hours} h; {actors}",
@@ -52,16 +51,20 @@ def validate(
 
 
 def policies(
-    actor: Annotated[
-        ActorKind | None,
-        typer.Option(help="Only this actor kind's policies.", case_sensitive=False),
+    role: Annotated[
+        Role | None,
+        typer.Option(
+            help="Only this role's policies: attacker, defender, patron, alliance or "
+            "third_party (a scenario casts states in the roles; see docs/scenarios.md).",
+            case_sensitive=False,
+        ),
     ] = None,
 ) -> None:
     """List every policy with its parameters (range, default, meaning)."""
     from sim.policies import REGISTRY
 
     for (kind, name), cls in sorted(REGISTRY.items()):
-        if actor is not None and kind != actor:
+        if role is not None and kind != role:
             continue
         out.print(f"\n[bold]{kind.value} / {name}[/bold]  {cls.describe()}", highlight=False)
         table = Table(show_header=True, header_style="dim", box=None, pad_edge=False)

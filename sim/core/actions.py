@@ -18,19 +18,11 @@ So a history from any policy, scripted or human, is scored the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 
 import numpy as np
 
-
-class ActorKind(StrEnum):
-    """The kinds of actor a scenario can hold; one agent per actor."""
-
-    AZERBAIJAN = "azerbaijan"
-    ARMENIA = "armenia"
-    RUSSIA = "russia"
-    CSTO = "csto"
-    THIRD_PARTY = "third_party"
+from sim.catalogue.roles import Role
 
 
 class Rung(IntEnum):
@@ -52,7 +44,7 @@ class Rung(IntEnum):
 class ActionInfo:
     """What the catalogue knows of one action."""
 
-    actors: frozenset[ActorKind]
+    actors: frozenset[Role]
     rung: Rung
     goldstein: float
     cameo: str
@@ -60,14 +52,8 @@ class ActionInfo:
     description: str
 
 
-_AZ, _AM, _RU, _CS, _TP = (
-    ActorKind.AZERBAIJAN,
-    ActorKind.ARMENIA,
-    ActorKind.RUSSIA,
-    ActorKind.CSTO,
-    ActorKind.THIRD_PARTY,
-)
-_ALL = frozenset(ActorKind)
+_AZ, _AM, _RU, _CS, _TP = Role  # attacker, defender, patron, alliance, third party
+_ALL = frozenset(Role)
 _R1, _R2, _R3, _R4 = (
     Rung.NO_MILITARISED_ACTION,
     Rung.THREAT,
@@ -80,42 +66,42 @@ class Action(IntEnum):
     """Every action an actor can take in one tick (int codes are stored per world)."""
 
     HOLD = 0
-    # Azerbaijan
+    # The attacker
     ADVANCE = 1
     ENTRENCH = 2
     WITHDRAW_PARTIAL = 3
     WITHDRAW_FULL = 4
-    AZ_FIRE = 5
+    ATTACKER_FIRE = 5
     JUSTIFY = 6
     RHETORIC = 7
     PROPOSE_TALKS = 8
-    # Armenia
+    # The defender
     SEND_BORDER_GUARDS = 20
     SEND_ARMY = 21
-    AM_FIRE = 22
+    DEFENDER_FIRE = 22
     COUNTER_ATTACK = 23
     OFFICIAL_STATEMENT = 24
-    APPEAL_CSTO = 25
-    APPEAL_RUSSIA = 26
+    APPEAL_ALLIANCE = 25
+    APPEAL_PATRON = 26
     APPEAL_WEST = 27
     LOCAL_TALKS = 28
     ACCEPT_LINE = 29
-    # Russia
+    # The patron
     PHONE_BOTH = 40
     URGE_RESTRAINT = 41
     OFFER_MEDIATION = 42
     DEPLOY_TROOPS = 43
-    PRESSURE_AZERBAIJAN = 44
-    DEFEND_ARMENIA = 45
-    # CSTO
+    PRESSURE_ATTACKER = 44
+    DEFEND_ALLY = 45
+    # The alliance
     CONSULTATIONS = 60
-    CSTO_STATEMENT = 61
+    ALLIANCE_STATEMENT = 61
     FACT_FINDING = 62
     COLLECTIVE_MEASURES = 63
     # Third parties
     CALL_FOR_RESTRAINT = 80
     DEMAND_WITHDRAWAL = 81
-    BACK_AZERBAIJAN = 82
+    BACK_ATTACKER = 82
 
     @property
     def info(self) -> ActionInfo:
@@ -125,7 +111,9 @@ class Action(IntEnum):
     @property
     def label(self) -> str:
         """Return the action's name in plain words, e.g. ``"send border guards"``."""
-        return self.name.lower().replace("am_", "").replace("az_", "").replace("_", " ")
+        return (
+            self.name.lower().removeprefix("attacker_").removeprefix("defender_").replace("_", " ")
+        )
 
 
 def _a(actors, rung, goldstein, cameo, description, targets_sector=False) -> ActionInfo:
@@ -149,7 +137,7 @@ CATALOGUE: dict[Action, ActionInfo] = {
         {_AZ}, _R1, 9.0, "087", "pull back half-way in the deepest sector", True
     ),
     Action.WITHDRAW_FULL: _a({_AZ}, _R1, 10.0, "0874", "pull back to the pre-crisis line"),
-    Action.AZ_FIRE: _a({_AZ}, _R4, -10.0, "190", "open fire (MID: clash)"),
+    Action.ATTACKER_FIRE: _a({_AZ}, _R4, -10.0, "190", "open fire (MID: clash)"),
     Action.JUSTIFY: _a(
         {_AZ}, _R1, 0.0, "010", "explain the move: unagreed border, the maps, the weather"
     ),
@@ -161,15 +149,17 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.SEND_ARMY: _a(
         {_AM}, _R3, -7.2, "150", "send regular army units to a sector (MID: show of troops)", True
     ),
-    Action.AM_FIRE: _a({_AM}, _R4, -10.0, "190", "open fire on the advancing units (MID: clash)"),
+    Action.DEFENDER_FIRE: _a(
+        {_AM}, _R4, -10.0, "190", "open fire on the advancing units (MID: clash)"
+    ),
     Action.COUNTER_ATTACK: _a(
         {_AM}, _R4, -10.0, "190", "counter-attack to retake ground (MID: attack)", True
     ),
     Action.OFFICIAL_STATEMENT: _a(
         {_AM}, _R1, 0.0, "010", "official statement on what happened (calms rumours)"
     ),
-    Action.APPEAL_CSTO: _a({_AM}, _R1, 3.0, "02", "formal appeal to the CSTO"),
-    Action.APPEAL_RUSSIA: _a({_AM}, _R1, 3.0, "02", "appeal to Russia under the bilateral treaty"),
+    Action.APPEAL_ALLIANCE: _a({_AM}, _R1, 3.0, "02", "formal appeal to the CSTO"),
+    Action.APPEAL_PATRON: _a({_AM}, _R1, 3.0, "02", "appeal to Russia under the bilateral treaty"),
     Action.APPEAL_WEST: _a({_AM}, _R1, 3.0, "02", "appeal to Western capitals"),
     Action.LOCAL_TALKS: _a({_AM}, _R1, 7.0, "046", "local commanders negotiate on the spot"),
     Action.ACCEPT_LINE: _a({_AM}, _R1, 5.0, "08", "accept the new line for now"),
@@ -181,14 +171,14 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.DEPLOY_TROOPS: _a(
         {_RU}, _R3, 8.5, "074", "put Russian troops on the line in a sector (peacekeeping)", True
     ),
-    Action.PRESSURE_AZERBAIJAN: _a(
+    Action.PRESSURE_ATTACKER: _a(
         {_RU}, _R2, -5.0, "10", "demand that Azerbaijan pull back, with a warning"
     ),
-    Action.DEFEND_ARMENIA: _a(
+    Action.DEFEND_ALLY: _a(
         {_RU}, _R4, -10.0, "190", "use force against the advance under the alliance", True
     ),
     Action.CONSULTATIONS: _a({_CS}, _R1, 1.0, "040", "members consult on the appeal"),
-    Action.CSTO_STATEMENT: _a(
+    Action.ALLIANCE_STATEMENT: _a(
         {_CS}, _R1, 0.0, "010", "statement: following events, will act if needed"
     ),
     Action.FACT_FINDING: _a({_CS}, _R1, -2.0, "09", "send a fact-finding mission"),
@@ -199,7 +189,7 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.DEMAND_WITHDRAWAL: _a(
         {_TP}, _R1, -5.0, "10", "say forces crossed the border and must withdraw"
     ),
-    Action.BACK_AZERBAIJAN: _a({_TP}, _R1, 3.5, "05", "back Azerbaijan's position in public"),
+    Action.BACK_ATTACKER: _a({_TP}, _R1, 3.5, "05", "back Azerbaijan's position in public"),
 }
 
 #: Lookup tables indexed by action code, so a tick scores R choices in one numpy gather.
@@ -213,7 +203,7 @@ for _action, _info in CATALOGUE.items():
 ACTION_NAMES = {a.value: a.name.lower() for a in Action}
 
 
-def actions_for(kind: ActorKind) -> list[Action]:
+def actions_for(kind: Role) -> list[Action]:
     """Return the actions an actor of this kind may take, in catalogue order."""
     return [a for a, info in CATALOGUE.items() if kind in info.actors]
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, ClassVar
 import mesa
 import numpy as np
 
-from sim.core.actions import Action, ActorKind
+from sim.catalogue.roles import Role
+from sim.core.actions import Action
 from sim.core.perception import View
 from sim.core.world import Decision
 from sim.policies.base import Policy
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class CrisisActor(mesa.Agent):
     """A government or alliance whose policy acts in every world of the model."""
 
-    kind: ClassVar[ActorKind]
+    role: ClassVar[Role]
 
     def __init__(self, model: CrisisModel, name: str, policy: Policy) -> None:
         super().__init__(model)
@@ -36,7 +37,7 @@ class CrisisActor(mesa.Agent):
     def perceive(self) -> View:
         """Phase 1: build this actor's view of every world."""
         model = self.model
-        return getattr(model.perceiver, self.kind.value)(model.world, model.tick)
+        return getattr(model.perceiver, self.role.value)(model.world, model.tick)
 
     def decide(self, view: View) -> Decision:
         """Phase 2: the policy's choice in every world (hold where a world has ended)."""
@@ -58,39 +59,37 @@ class CrisisActor(mesa.Agent):
         return f"<{type(self).__name__} {self.name!r} policy={self.policy.name!r}>"
 
 
-class Azerbaijan(CrisisActor):
-    """Azerbaijan: advances, digs in, explains, talks or pulls back."""
+class Attacker(CrisisActor):
+    """The side that advances: digs in, explains, talks or pulls back (Azerbaijan, May 2021)."""
 
-    kind = ActorKind.AZERBAIJAN
-
-
-class Armenia(CrisisActor):
-    """Armenia: holds the line, speaks to its public, appeals to its allies."""
-
-    kind = ActorKind.ARMENIA
+    role = Role.ATTACKER
 
 
-class Russia(CrisisActor):
-    """Russia: broker of the 2020 ceasefire, Armenia's treaty ally, a power in the region."""
+class Defender(CrisisActor):
+    """The side whose ground is entered: holds the line, speaks to its public, appeals."""
 
-    kind = ActorKind.RUSSIA
+    role = Role.DEFENDER
 
 
-class Csto(CrisisActor):
-    """The Collective Security Treaty Organization, acting on its members' stances."""
+class Patron(CrisisActor):
+    """The regional power and treaty ally: brokers, urges restraint, warns or sends forces."""
 
-    kind = ActorKind.CSTO
+    role = Role.PATRON
+
+
+class Alliance(CrisisActor):
+    """The alliance (the CSTO in May 2021), acting on its members' stances."""
+
+    role = Role.ALLIANCE
 
 
 class ThirdParty(CrisisActor):
-    """An outside capital (the US, France, Turkey...) whose words shift Baku's costs."""
+    """An outside capital (the US, France, Turkey...) whose words shift the attacker's costs."""
 
-    kind = ActorKind.THIRD_PARTY
+    role = Role.THIRD_PARTY
 
 
-ACTOR_CLASSES: dict[str, type[CrisisActor]] = {
-    "azerbaijan": Azerbaijan,
-    "armenia": Armenia,
-    "russia": Russia,
-    "csto": Csto,
+#: The agent class of each principal role, in the order the model creates them.
+AGENT_CLASSES: dict[Role, type[CrisisActor]] = {
+    cls.role: cls for cls in (Attacker, Defender, Patron, Alliance)
 }

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from sim.catalogue.outcomes import OUTCOME_CLASSES, Outcome
-from sim.core.actions import ActorKind
-from sim.core.agents import ACTOR_CLASSES, CrisisActor, ThirdParty
+from sim.catalogue.roles import Role
+from sim.core.agents import AGENT_CLASSES, CrisisActor, ThirdParty
 from sim.core.perception import Perceiver
 from sim.core.rng import CounterRNG
 from sim.core.world import NEVER, Resolver, WorldState
@@ -136,11 +136,12 @@ class CrisisModel(mesa.Model):
         self.world = WorldState.initial(scenario, self.n_worlds)
         self.perceiver = Perceiver(scenario, self.draws, self.n_worlds)
         self.actors: dict[str, CrisisActor] = {}
-        for name, cls in ACTOR_CLASSES.items():
-            spec = getattr(scenario.actors, name)
-            self.actors[name] = cls(self, name, build_policy(name, cls.kind, spec, scenario))
+        for role, cls in AGENT_CLASSES.items():
+            state = scenario.cast.state(role)
+            spec = scenario.actors.spec(state)
+            self.actors[state] = cls(self, state, build_policy(state, role, spec, scenario))
         for name, spec in scenario.actors.third_parties.items():
-            policy = build_policy(name, ActorKind.THIRD_PARTY, spec, scenario)
+            policy = build_policy(name, Role.THIRD_PARTY, spec, scenario)
             self.actors[name] = ThirdParty(self, name, policy)
         self.resolver = Resolver(scenario, self.draws, list(scenario.actors.third_parties))
         if sample_stride is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
 from sim.core.rng import CounterRNG
 from sim.core.world import NEVER, WorldState, held_ambiguity
@@ -70,13 +71,13 @@ class View:
 
 
 @dataclass(slots=True, frozen=True)
-class AzerbaijanView(View):
+class AttackerView(View):
     """Baku's view: its own positions exactly, the cost of defiance with error."""
 
     depth_km: np.ndarray  # (R, k)
-    armenian_force: np.ndarray  # (R, k) 0 none, 1 border guards, 2 army
+    defender_force: np.ndarray  # (R, k) 0 none, 1 border guards, 2 army
     resistance: np.ndarray  # (R, k) share of an advance step the defenders would stop
-    russian_presence: np.ndarray  # (R, k)
+    patron_presence: np.ndarray  # (R, k)
     entrenched: np.ndarray  # (R, k)
     cost_of_defiance: np.ndarray  # as Baku reads it
     attention: np.ndarray
@@ -85,7 +86,7 @@ class AzerbaijanView(View):
 
 
 @dataclass(slots=True, frozen=True)
-class ArmeniaView(View):
+class DefenderView(View):
     """Yerevan's view: the advance late and with error, its public's alarm."""
 
     depth_km: np.ndarray  # (R, k) lagged and noisy
@@ -94,28 +95,28 @@ class ArmeniaView(View):
     rumour: np.ndarray
     fired_upon: np.ndarray  # Azerbaijan fired last tick, or an incident
     statement_made: np.ndarray
-    appealed_csto: np.ndarray
-    appealed_russia: np.ndarray
+    appealed_alliance: np.ndarray
+    appealed_patron: np.ndarray
     appealed_west: np.ndarray
     talks: np.ndarray
-    csto_state: np.ndarray
+    alliance_state: np.ndarray
 
 
 @dataclass(slots=True, frozen=True)
-class RussiaView(View):
+class PatronView(View):
     """Moscow's view: the ground as it is (its troops are in the region) and the appeals."""
 
     depth_km: np.ndarray  # (R, k)
-    russian_presence: np.ndarray  # (R, k)
+    patron_presence: np.ndarray  # (R, k)
     clash_intensity: np.ndarray
-    appealed_to_russia: np.ndarray
-    appealed_to_csto: np.ndarray
+    appealed_to_patron: np.ndarray
+    appealed_to_alliance: np.ndarray
     ticks_since_contact: np.ndarray  # ticks since the advance began (-1: none yet)
     talks: np.ndarray
 
 
 @dataclass(slots=True, frozen=True)
-class CstoView(View):
+class AllianceView(View):
     """The alliance's view: the appeal, how clear the attack is, where Russia stands."""
 
     appeal_received: np.ndarray
@@ -124,7 +125,7 @@ class CstoView(View):
     ticks_in_state: np.ndarray
     depth_km: np.ndarray  # (R, k)
     attack_clarity: np.ndarray  # 1 - ambiguity of the ground taken; 0 where none taken
-    russia_backs_armenia: np.ndarray
+    patron_backs_defender: np.ndarray
     members_consenting: np.ndarray  # (R, m) each member's stance this tick
 
 
@@ -149,13 +150,15 @@ class Perceiver:
         self._resistance_by_force = np.array(
             [0.0, dyn.resistance_border_guards, dyn.resistance_army]
         )
-        lag = scenario.perception.armenia_lag_ticks
+        lag = scenario.perception.defender_lag_ticks
         k = len(scenario.sectors)
         # Yerevan's news is ``lag`` ticks old: a ring of past depths, written in place.
         self._past_depths = np.zeros((lag + 1, worlds, k))
         self._newest = 0
         self._contact_tick = np.full(worlds, NEVER, np.int32)
         self._last: dict[str, np.ndarray] = {}
+        self._attacker = scenario.cast.state(Role.ATTACKER)
+        self._defender = scenario.cast.state(Role.DEFENDER)
 
     def _base(self, tick: int) -> dict:
         s = self.scenario
@@ -176,7 +179,7 @@ class Perceiver:
         self._last = last_actions
 
     def _lagged_depths(self) -> np.ndarray:
-        """Depths as they were ``armenia_lag_ticks`` ticks ago (the ring's oldest slot)."""
+        """Depths as they were ``defender_lag_ticks`` ticks ago (the ring's oldest slot)."""
         return self._past_depths[(self._newest + 1) % len(self._past_depths)]
 
     def _last_action(self, actor: str, *actions: Action) -> np.ndarray:
@@ -185,74 +188,79 @@ class Perceiver:
             return np.zeros(len(self._contact_tick), bool)
         return is_one_of(last, *actions)
 
-    def azerbaijan(self, w: WorldState, tick: int) -> AzerbaijanView:
-        """Build Baku's view."""
-        noise = self.scenario.perception.azerbaijan_cost_noise
-        error = noise * self.rng.symmetric("perceive.azerbaijan", tick)
-        return AzerbaijanView(
+    def attacker(self, w: WorldState, tick: int) -> AttackerView:
+        """Build the attacker's view (Baku's, in May 2021)."""
+        noise = self.scenario.perception.attacker_cost_noise
+        error = noise * self.rng.symmetric(f"perceive.{self._attacker}", tick)
+        return AttackerView(
             **self._base(tick),
             depth_km=w.depth_km,
-            armenian_force=w.armenian_force,
-            resistance=self._resistance_by_force[w.armenian_force],
-            russian_presence=w.russian_presence,
+            defender_force=w.defender_force,
+            resistance=self._resistance_by_force[w.defender_force],
+            patron_presence=w.patron_presence,
             entrenched=w.entrenched,
             cost_of_defiance=w.cost_of_defiance + error,
             attention=w.attention,
-            fired_upon=self._last_action("armenia", Action.AM_FIRE, Action.COUNTER_ATTACK),
+            fired_upon=self._last_action(
+                self._defender, Action.DEFENDER_FIRE, Action.COUNTER_ATTACK
+            ),
             talks=w.talks,
         )
 
-    def armenia(self, w: WorldState, tick: int) -> ArmeniaView:
-        """Build Yerevan's view."""
-        noise = self.scenario.perception.armenia_depth_noise
+    def defender(self, w: WorldState, tick: int) -> DefenderView:
+        """Build the defender's view (Yerevan's, in May 2021)."""
+        noise = self.scenario.perception.defender_depth_noise
         k = w.depth_km.shape[1]
-        error = 1.0 + noise * self.rng.symmetric("perceive.armenia", tick, slots=k)
-        return ArmeniaView(
+        error = 1.0 + noise * self.rng.symmetric(f"perceive.{self._defender}", tick, slots=k)
+        return DefenderView(
             **self._base(tick),
             depth_km=self._lagged_depths() * error,
-            own_force=w.armenian_force,
+            own_force=w.defender_force,
             alarm=w.alarm,
             rumour=w.rumour,
-            fired_upon=self._last_action("azerbaijan", Action.AZ_FIRE) | (w.clash_intensity > 0),
+            fired_upon=self._last_action(self._attacker, Action.ATTACKER_FIRE)
+            | (w.clash_intensity > 0),
             statement_made=w.statement_tick != NEVER,
-            appealed_csto=w.appeal_csto_tick != NEVER,
-            appealed_russia=w.appeal_russia_tick != NEVER,
+            appealed_alliance=w.appeal_alliance_tick != NEVER,
+            appealed_patron=w.appeal_patron_tick != NEVER,
             appealed_west=w.appeal_west_tick != NEVER,
             talks=w.talks,
-            csto_state=w.csto_state,
+            alliance_state=w.alliance_state,
         )
 
-    def russia(self, w: WorldState, tick: int) -> RussiaView:
-        """Build Moscow's view."""
-        return RussiaView(
+    def patron(self, w: WorldState, tick: int) -> PatronView:
+        """Build the patron's view (Moscow's, in May 2021)."""
+        return PatronView(
             **self._base(tick),
             depth_km=w.depth_km,
-            russian_presence=w.russian_presence,
+            patron_presence=w.patron_presence,
             clash_intensity=w.clash_intensity,
-            appealed_to_russia=w.appeal_russia_tick != NEVER,
-            appealed_to_csto=w.appeal_csto_tick != NEVER,
+            appealed_to_patron=w.appeal_patron_tick != NEVER,
+            appealed_to_alliance=w.appeal_alliance_tick != NEVER,
             ticks_since_contact=np.where(
                 self._contact_tick == NEVER, -1, tick - self._contact_tick
             ),
             talks=w.talks,
         )
 
-    def csto(self, w: WorldState, tick: int) -> CstoView:
+    def alliance(self, w: WorldState, tick: int) -> AllianceView:
         """Build the alliance's view."""
         taken = w.total_depth_km > 0
         clarity = np.where(
             taken, 1.0 - held_ambiguity(w.depth_km, self.border.ambiguity, w.total_depth_km), 0.0
         )
-        appealed = w.appeal_csto_tick != NEVER
-        return CstoView(
+        appealed = w.appeal_alliance_tick != NEVER
+        return AllianceView(
             **self._base(tick),
             appeal_received=appealed,
-            ticks_since_appeal=np.where(appealed, tick - w.appeal_csto_tick, -1),
-            state=w.csto_state,
-            ticks_in_state=np.where(w.csto_state_tick == NEVER, 0, tick - w.csto_state_tick),
+            ticks_since_appeal=np.where(appealed, tick - w.appeal_alliance_tick, -1),
+            state=w.alliance_state,
+            ticks_in_state=np.where(
+                w.alliance_state_tick == NEVER, 0, tick - w.alliance_state_tick
+            ),
             depth_km=w.depth_km,
             attack_clarity=clarity,
-            russia_backs_armenia=w.russia_backs_armenia,
+            patron_backs_defender=w.patron_backs_defender,
             members_consenting=w.member_consent,
         )
 

@@ -17,10 +17,11 @@ from enum import IntEnum
 import numpy as np
 
 from sim.catalogue.outcomes import Outcome
+from sim.catalogue.roles import Role
 from sim.core.actions import GOLDSTEIN_OF, RUNG_OF, Action, Rung, is_one_of
 from sim.core.rng import CounterRNG
 from sim.core.rowwise import row_any, row_sum
-from sim.spec.schema import ForceKind, InjectKind, Scenario
+from sim.spec.schema import Cast, ForceKind, InjectKind, Scenario
 
 
 class Talks(IntEnum):
@@ -32,7 +33,7 @@ class Talks(IntEnum):
     AGREEMENT = 3
 
 
-class CstoState(IntEnum):
+class AllianceState(IntEnum):
     """The CSTO's progress from appeal to collective measures."""
 
     NO_APPEAL = 0
@@ -84,13 +85,13 @@ class WorldState:
 
     depth_km: np.ndarray  # (R, k) Azerbaijani advance past the pre-crisis line
     total_depth_km: np.ndarray  # depth_km summed over sectors; see update_total_depth
-    armenian_force: np.ndarray  # (R, k) int8 ForceKind rank: 0 none, 1 guards, 2 army
-    russian_presence: np.ndarray  # (R, k) bool
+    defender_force: np.ndarray  # (R, k) int8 ForceKind rank: 0 none, 1 guards, 2 army
+    patron_presence: np.ndarray  # (R, k) bool
     entrenched: np.ndarray  # (R, k) bool
     clash_intensity: np.ndarray
     fighting_ticks: np.ndarray  # consecutive ticks at or above the war intensity
-    casualties_armenia: np.ndarray
-    casualties_azerbaijan: np.ndarray
+    casualties_defender: np.ndarray
+    casualties_attacker: np.ndarray
     first_shot_tick: np.ndarray
     rumour: np.ndarray
     alarm: np.ndarray
@@ -101,14 +102,14 @@ class WorldState:
     cost_of_defiance: np.ndarray
     talks: np.ndarray  # int8 Talks
     talks_tick: np.ndarray
-    appeal_csto_tick: np.ndarray
-    appeal_russia_tick: np.ndarray
+    appeal_alliance_tick: np.ndarray
+    appeal_patron_tick: np.ndarray
     appeal_west_tick: np.ndarray
-    csto_state: np.ndarray  # int8 CstoState
-    csto_state_tick: np.ndarray  # tick the CSTO entered its current state
+    alliance_state: np.ndarray  # int8 AllianceState
+    alliance_state_tick: np.ndarray  # tick the CSTO entered its current state
     member_consent: np.ndarray  # (R, m) bool: each CSTO member's stance
-    russia_backs_armenia: np.ndarray  # bool: Russia warned Baku or used force
-    russia_urged_restraint: np.ndarray  # bool: Russia phoned both or urged restraint
+    patron_backs_defender: np.ndarray  # bool: Russia warned Baku or used force
+    patron_urged_restraint: np.ndarray  # bool: Russia phoned both or urged restraint
     max_depth_km: np.ndarray
     rung: np.ndarray  # int8 highest rung of this tick's actions
     max_rung: np.ndarray
@@ -120,21 +121,21 @@ class WorldState:
     def initial(cls, scenario: Scenario, worlds: int) -> WorldState:
         """Return R worlds at the pre-crisis line, as the scenario sets them."""
         sectors = list(scenario.sectors.values())
-        k, m = len(sectors), len(scenario.csto_members)
-        force = np.array([FORCE_RANK[s.armenian_force] for s in sectors], np.int8)
-        presence = np.array([s.russian_presence for s in sectors], bool)
+        k, m = len(sectors), len(scenario.alliance_members)
+        force = np.array([FORCE_RANK[s.defender_force] for s in sectors], np.int8)
+        presence = np.array([s.patron_presence for s in sectors], bool)
         zeros = lambda dtype=np.float64: np.zeros(worlds, dtype)  # noqa: E731
         never = lambda: np.full(worlds, NEVER, np.int32)  # noqa: E731
         return cls(
             depth_km=np.zeros((worlds, k)),
             total_depth_km=np.zeros(worlds),
-            armenian_force=np.tile(force, (worlds, 1)),
-            russian_presence=np.tile(presence, (worlds, 1)),
+            defender_force=np.tile(force, (worlds, 1)),
+            patron_presence=np.tile(presence, (worlds, 1)),
             entrenched=np.zeros((worlds, k), bool),
             clash_intensity=zeros(),
             fighting_ticks=zeros(np.int16),
-            casualties_armenia=zeros(np.int32),
-            casualties_azerbaijan=zeros(np.int32),
+            casualties_defender=zeros(np.int32),
+            casualties_attacker=zeros(np.int32),
             first_shot_tick=never(),
             rumour=zeros(),
             alarm=zeros(),
@@ -145,14 +146,14 @@ class WorldState:
             cost_of_defiance=zeros(),
             talks=zeros(np.int8),
             talks_tick=never(),
-            appeal_csto_tick=never(),
-            appeal_russia_tick=never(),
+            appeal_alliance_tick=never(),
+            appeal_patron_tick=never(),
             appeal_west_tick=never(),
-            csto_state=zeros(np.int8),
-            csto_state_tick=never(),
+            alliance_state=zeros(np.int8),
+            alliance_state_tick=never(),
             member_consent=np.zeros((worlds, m), bool),
-            russia_backs_armenia=zeros(bool),
-            russia_urged_restraint=zeros(bool),
+            patron_backs_defender=zeros(bool),
+            patron_urged_restraint=zeros(bool),
             max_depth_km=zeros(),
             rung=np.ones(worlds, np.int8),
             max_rung=np.ones(worlds, np.int8),
@@ -206,10 +207,10 @@ class _TickWork:
 
     tick: int
     decisions: dict[str, Decision]
-    az: Decision
-    am: Decision
-    ru: Decision
-    cs: Decision
+    attacker: Decision
+    defender: Decision
+    patron: Decision
+    alliance: Decision
     clash_before: np.ndarray  # clash intensity as the tick began (before decay)
     new_km: np.ndarray  # ground gained this tick (injects and advances)
     forced_statement: np.ndarray  # an inject made Armenia's official statement
@@ -218,16 +219,18 @@ class _TickWork:
     incidents: np.ndarray | None = None  # fire nobody ordered (7.4, read in 7.8)
 
     @classmethod
-    def begin(cls, w: WorldState, decisions: dict[str, Decision], tick: int) -> _TickWork:
+    def begin(
+        cls, w: WorldState, decisions: dict[str, Decision], tick: int, cast: Cast
+    ) -> _TickWork:
         """Start a tick's work from the decisions and the state as the tick begins."""
         n = len(w.outcome)
         return cls(
             tick=tick,
             decisions=decisions,
-            az=decisions["azerbaijan"],
-            am=decisions["armenia"],
-            ru=decisions["russia"],
-            cs=decisions["csto"],
+            attacker=decisions[cast.state(Role.ATTACKER)],
+            defender=decisions[cast.state(Role.DEFENDER)],
+            patron=decisions[cast.state(Role.PATRON)],
+            alliance=decisions[cast.state(Role.ALLIANCE)],
             clash_before=w.clash_intensity.copy(),
             new_km=np.zeros(n),
             forced_statement=np.zeros(n, bool),
@@ -255,15 +258,16 @@ class Resolver:
         self.incident_by_force = np.array(
             [0.0, self.dyn.incident_probability_border_guards, self.dyn.incident_probability_army]
         )
-        self.influence = {
-            "russia": scenario.actors.russia.influence,
-            "csto": scenario.actors.csto.influence,
-            **{name: spec.influence for name, spec in scenario.actors.third_parties.items()},
-        }
+        cast, actors = scenario.cast, scenario.actors
+        self.patron_influence = actors.spec(cast.state(Role.PATRON)).influence
+        self.alliance_influence = actors.spec(cast.state(Role.ALLIANCE)).influence
+        self.influence = {name: spec.influence for name, spec in actors.third_parties.items()}
         self.third_party_names = third_party_names
-        members = list(scenario.csto_members.values())
+        members = list(scenario.alliance_members.values())
         self.clarity_needed = np.array([m.clarity_needed for m in members])
-        self.follows_russia = np.array([m.follows_russia for m in members])
+        self.follows_patron = np.array([m.follows_patron for m in members])
+        # The members' noise stream is named by the alliance ("csto.members" in May 2021).
+        self.members_stream = f"{cast.state(Role.ALLIANCE)}.members"
         self.injects_by_tick: dict[int, list] = {}
         for index, inject in enumerate(scenario.injects):
             self.injects_by_tick.setdefault(scenario.tick_of_day(inject.day), []).append(
@@ -278,8 +282,8 @@ class Resolver:
         if rows.size == 0:
             return gained
         cols = sector[rows].astype(np.intp)
-        resistance = self.resistance_by_force[w.armenian_force[rows, cols]]
-        blocked = w.russian_presence[rows, cols]
+        resistance = self.resistance_by_force[w.defender_force[rows, cols]]
+        blocked = w.patron_presence[rows, cols]
         room = self.max_advance_km[cols] - w.depth_km[rows, cols]
         step = np.where(blocked, 0.0, self.dyn.advance_step_km * (1.0 - resistance))
         step = np.clip(np.minimum(step, room), 0.0, None)
@@ -303,7 +307,7 @@ class Resolver:
         """
         frozen = ~w.active
         before = w.copy() if frozen.any() else None
-        now = _TickWork.begin(w, decisions, tick)
+        now = _TickWork.begin(w, decisions, tick, self.scenario.cast)
         self._decay(w)  # 7.1
         self._injects(w, now)  # 7.2
         self._ground(w, now)  # 7.3
@@ -349,29 +353,29 @@ class Resolver:
 
     def _ground(self, w: WorldState, now: _TickWork) -> None:
         """7.3: Azerbaijan moves, Armenia reinforces, Russia places troops."""
-        az, am, ru = now.az, now.am, now.ru
-        now.new_km += self._advance(w, az.action == Action.ADVANCE, az.sector)
-        rows = np.flatnonzero((az.action == Action.ENTRENCH) & (az.sector >= 0))
-        w.entrenched[rows, az.sector[rows]] = True
-        rows = np.flatnonzero((az.action == Action.WITHDRAW_PARTIAL) & (az.sector >= 0))
-        w.depth_km[rows, az.sector[rows]] *= 1.0 - self.dyn.partial_withdrawal_share
-        full = az.action == Action.WITHDRAW_FULL
+        attacker, defender, patron = now.attacker, now.defender, now.patron
+        now.new_km += self._advance(w, attacker.action == Action.ADVANCE, attacker.sector)
+        rows = np.flatnonzero((attacker.action == Action.ENTRENCH) & (attacker.sector >= 0))
+        w.entrenched[rows, attacker.sector[rows]] = True
+        rows = np.flatnonzero((attacker.action == Action.WITHDRAW_PARTIAL) & (attacker.sector >= 0))
+        w.depth_km[rows, attacker.sector[rows]] *= 1.0 - self.dyn.partial_withdrawal_share
+        full = attacker.action == Action.WITHDRAW_FULL
         w.depth_km[full] = 0.0
         w.entrenched[full] = False
         for action, rank in (
             (Action.SEND_BORDER_GUARDS, FORCE_RANK[ForceKind.BORDER_GUARDS]),
             (Action.SEND_ARMY, FORCE_RANK[ForceKind.ARMY]),
         ):
-            rows = np.flatnonzero((am.action == action) & (am.sector >= 0))
-            cols = am.sector[rows]
-            w.armenian_force[rows, cols] = np.maximum(w.armenian_force[rows, cols], rank)
-        now.counter = (am.action == Action.COUNTER_ATTACK) & (am.sector >= 0)
+            rows = np.flatnonzero((defender.action == action) & (defender.sector >= 0))
+            cols = defender.sector[rows]
+            w.defender_force[rows, cols] = np.maximum(w.defender_force[rows, cols], rank)
+        now.counter = (defender.action == Action.COUNTER_ATTACK) & (defender.sector >= 0)
         rows = np.flatnonzero(now.counter)
-        cols = am.sector[rows]
+        cols = defender.sector[rows]
         w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - self.dyn.advance_step_km)
-        for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ARMENIA):
-            rows = np.flatnonzero((ru.action == action) & (ru.sector >= 0))
-            w.russian_presence[rows, ru.sector[rows]] = True
+        for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ALLY):
+            rows = np.flatnonzero((patron.action == action) & (patron.sector >= 0))
+            w.patron_presence[rows, patron.sector[rows]] = True
 
         w.update_total_depth()
 
@@ -382,23 +386,23 @@ class Resolver:
         border guards, holds; casualties follow the clash's intensity.
         """
         dyn, rng, tick = self.dyn, self.rng, now.tick
-        az, am, ru = now.az, now.am, now.ru
+        attacker, defender, patron = now.attacker, now.defender, now.patron
         now.in_contact = w.depth_km > 0.0
-        incident_p = self.incident_by_force[w.armenian_force] * now.in_contact
+        incident_p = self.incident_by_force[w.defender_force] * now.in_contact
         draws = rng.uniform("incident", tick, slots=incident_p.shape[1])
         now.incidents = row_any(draws < incident_p)
-        self._fire(w, az.action == Action.AZ_FIRE, dyn.clash_escalation, tick)
-        self._fire(w, am.action == Action.AM_FIRE, dyn.clash_escalation, tick)
+        self._fire(w, attacker.action == Action.ATTACKER_FIRE, dyn.clash_escalation, tick)
+        self._fire(w, defender.action == Action.DEFENDER_FIRE, dyn.clash_escalation, tick)
         self._fire(w, now.counter, dyn.counter_attack_fire_multiplier * dyn.clash_escalation, tick)
         self._fire(w, now.incidents, dyn.clash_escalation, tick)
-        defends = ru.action == Action.DEFEND_ARMENIA
-        self._fire(w, defends, dyn.russian_force_fire_multiplier * dyn.clash_escalation, tick)
+        defends = patron.action == Action.DEFEND_ALLY
+        self._fire(w, defends, dyn.patron_force_fire_multiplier * dyn.clash_escalation, tick)
         burning = w.clash_intensity > dyn.clash_ends_below
         if burning.any():
             lam = dyn.casualties_per_tick * w.clash_intensity[burning]
             for side, stream in (
-                (w.casualties_armenia, "casualties.am"),
-                (w.casualties_azerbaijan, "casualties.az"),
+                (w.casualties_defender, "casualties.am"),
+                (w.casualties_attacker, "casualties.az"),
             ):
                 u = rng.uniform(stream, tick)[burning]
                 side[burning] += poisson_quantile(u, lam).astype(np.int32)
@@ -415,25 +419,34 @@ class Resolver:
         alliance's own step is taken.
         """
         dyn, rng, tick = self.dyn, self.rng, now.tick
-        az, am, ru, cs = now.az, now.am, now.ru, now.cs
+        attacker, defender, patron, alliance = now.attacker, now.defender, now.patron, now.alliance
         for action, field in (
-            (Action.APPEAL_CSTO, "appeal_csto_tick"),
-            (Action.APPEAL_RUSSIA, "appeal_russia_tick"),
+            (Action.APPEAL_ALLIANCE, "appeal_alliance_tick"),
+            (Action.APPEAL_PATRON, "appeal_patron_tick"),
             (Action.APPEAL_WEST, "appeal_west_tick"),
         ):
-            asked = am.action == action
+            asked = defender.action == action
             if not np.count_nonzero(asked):  # most ticks: no appeal of this kind
                 continue
             made = asked & (getattr(w, field) == NEVER)
             setattr(w, field, np.where(made, tick, getattr(w, field)))
-        appealed = (am.action == Action.APPEAL_CSTO) & (w.csto_state == CstoState.NO_APPEAL)
-        self._csto_to(w, appealed, CstoState.APPEAL_RECEIVED, tick)
-        to_west, to_csto = am.action == Action.APPEAL_WEST, am.action == Action.APPEAL_CSTO
-        w.attention += dyn.appeal_west_attention * to_west + dyn.appeal_csto_attention * to_csto
+        appealed = (defender.action == Action.APPEAL_ALLIANCE) & (
+            w.alliance_state == AllianceState.NO_APPEAL
+        )
+        self._alliance_to(w, appealed, AllianceState.APPEAL_RECEIVED, tick)
+        to_west, to_alliance = (
+            defender.action == Action.APPEAL_WEST,
+            defender.action == Action.APPEAL_ALLIANCE,
+        )
+        w.attention += (
+            dyn.appeal_west_attention * to_west + dyn.appeal_alliance_attention * to_alliance
+        )
 
-        wants_talks = (am.action == Action.LOCAL_TALKS) | (az.action == Action.PROPOSE_TALKS)
-        start_local = wants_talks & (w.talks == Talks.NONE) & (az.action != Action.ADVANCE)
-        mediation = (ru.action == Action.OFFER_MEDIATION) & (w.talks < Talks.MEDIATED)
+        wants_talks = (defender.action == Action.LOCAL_TALKS) | (
+            attacker.action == Action.PROPOSE_TALKS
+        )
+        start_local = wants_talks & (w.talks == Talks.NONE) & (attacker.action != Action.ADVANCE)
+        mediation = (patron.action == Action.OFFER_MEDIATION) & (w.talks < Talks.MEDIATED)
         w.talks = np.where(start_local, Talks.LOCAL, w.talks).astype(np.int8)
         w.talks = np.where(mediation, Talks.MEDIATED, w.talks).astype(np.int8)
         w.talks_tick = np.where(
@@ -450,39 +463,42 @@ class Resolver:
         w.depth_km[agreed] *= 1.0 - dyn.agreement_pullback_share
         w.update_total_depth()
         w.entrenched[agreed] = False
-        if (am.action == Action.ACCEPT_LINE).any():
-            accepted = am.action == Action.ACCEPT_LINE
+        if (defender.action == Action.ACCEPT_LINE).any():
+            accepted = defender.action == Action.ACCEPT_LINE
             w.talks = np.where(accepted & talking, Talks.AGREEMENT, w.talks).astype(np.int8)
 
-        restraint_calls = is_one_of(ru.action, Action.URGE_RESTRAINT, Action.PHONE_BOTH)
-        w.russia_urged_restraint |= restraint_calls
-        w.russia_backs_armenia |= is_one_of(
-            ru.action, Action.PRESSURE_AZERBAIJAN, Action.DEFEND_ARMENIA
+        restraint_calls = is_one_of(patron.action, Action.URGE_RESTRAINT, Action.PHONE_BOTH)
+        w.patron_urged_restraint |= restraint_calls
+        w.patron_backs_defender |= is_one_of(
+            patron.action, Action.PRESSURE_ATTACKER, Action.DEFEND_ALLY
         )
-        mediates, defends = ru.action == Action.OFFER_MEDIATION, ru.action == Action.DEFEND_ARMENIA
-        cost = self.influence["russia"] * (
+        mediates, defends = (
+            patron.action == Action.OFFER_MEDIATION,
+            patron.action == Action.DEFEND_ALLY,
+        )
+        cost = self.patron_influence * (
             dyn.restraint_call_cost * restraint_calls
             + dyn.mediation_offer_share * dyn.restraint_call_cost * mediates
-            + dyn.demand_cost * (ru.action == Action.PRESSURE_AZERBAIJAN)
-            + dyn.russian_force_cost_multiplier * dyn.demand_cost * defends
+            + dyn.demand_cost * (patron.action == Action.PRESSURE_ATTACKER)
+            + dyn.patron_force_cost_multiplier * dyn.demand_cost * defends
         )
         cost += (
-            self.influence["csto"]
+            self.alliance_influence
             * dyn.alliance_cost
-            * is_one_of(cs.action, Action.CSTO_STATEMENT, Action.FACT_FINDING)
+            * is_one_of(alliance.action, Action.ALLIANCE_STATEMENT, Action.FACT_FINDING)
         )
         for action, state in (
-            (Action.CONSULTATIONS, CstoState.CONSULTATIONS),
-            (Action.CSTO_STATEMENT, CstoState.STATEMENT),
-            (Action.FACT_FINDING, CstoState.FACT_FINDING),
-            (Action.COLLECTIVE_MEASURES, CstoState.COLLECTIVE_MEASURES),
+            (Action.CONSULTATIONS, AllianceState.CONSULTATIONS),
+            (Action.ALLIANCE_STATEMENT, AllianceState.STATEMENT),
+            (Action.FACT_FINDING, AllianceState.FACT_FINDING),
+            (Action.COLLECTIVE_MEASURES, AllianceState.COLLECTIVE_MEASURES),
         ):
             # The CSTO acts on an appeal only; it never steps back down its ladder.
-            taken = cs.action == action
+            taken = alliance.action == action
             if not np.count_nonzero(taken):
                 continue
-            moves = taken & (w.csto_state >= CstoState.APPEAL_RECEIVED)
-            self._csto_to(w, moves & (w.csto_state < state), state, tick)
+            moves = taken & (w.alliance_state >= AllianceState.APPEAL_RECEIVED)
+            self._alliance_to(w, moves & (w.alliance_state < state), state, tick)
         self._member_stances(w, tick)  # 7.6
         for name in self.third_party_names:
             tp = now.decisions[name]
@@ -490,23 +506,23 @@ class Resolver:
             cost += weight * (
                 dyn.restraint_call_cost * (tp.action == Action.CALL_FOR_RESTRAINT)
                 + dyn.demand_cost * (tp.action == Action.DEMAND_WITHDRAWAL)
-                - dyn.demand_cost * (tp.action == Action.BACK_AZERBAIJAN)
+                - dyn.demand_cost * (tp.action == Action.BACK_ATTACKER)
             )
         held = held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km)
-        cost -= dyn.justify_relief * held * (az.action == Action.JUSTIFY)
+        cost -= dyn.justify_relief * held * (attacker.action == Action.JUSTIFY)
         w.cost_of_defiance = w.cost_of_defiance + cost
         w.attention = np.minimum(
             1.0,
             w.attention
             + dyn.attention_per_km * now.new_km
             + dyn.clash_attention * (w.clash_intensity > now.clash_before)
-            + dyn.rhetoric_attention * (az.action == Action.RHETORIC),
+            + dyn.rhetoric_attention * (attacker.action == Action.RHETORIC),
         )
 
     def _information(self, w: WorldState, now: _TickWork) -> None:
         """7.7: rumours outrun official word; a statement calms them; alarm follows both."""
-        dyn, tick, az, am = self.dyn, now.tick, now.az, now.am
-        statement = ((am.action == Action.OFFICIAL_STATEMENT) | now.forced_statement) & (
+        dyn, tick, attacker, defender = self.dyn, now.tick, now.attacker, now.defender
+        statement = ((defender.action == Action.OFFICIAL_STATEMENT) | now.forced_statement) & (
             w.statement_tick == NEVER
         )
         w.statement_tick = np.where(statement, tick, w.statement_tick)
@@ -524,7 +540,7 @@ class Resolver:
             + dyn.false_report_size * false_report
             + dyn.rumour_per_km * now.new_km
             + dyn.clash_rumour * (w.clash_intensity > now.clash_before)
-            + dyn.rhetoric_rumour * (az.action == Action.RHETORIC),
+            + dyn.rhetoric_rumour * (attacker.action == Action.RHETORIC),
         )
         facts = np.minimum(1.0, dyn.alarm_per_km * w.total_depth_km + w.clash_intensity)
         calmed = 1.0 - dyn.statement_facts_calming * dyn.statement_calming
@@ -536,7 +552,7 @@ class Resolver:
 
     def _outcomes(self, w: WorldState, now: _TickWork) -> None:
         """7.8: the tick's rung and scores, and the absorbing outcomes reached this tick."""
-        rung = RUNG_OF[now.az.action]
+        rung = RUNG_OF[now.attacker.action]
         for decision in now.decisions.values():
             rung = np.maximum(rung, RUNG_OF[decision.action])
             w.goldstein_total += GOLDSTEIN_OF[decision.action]
@@ -546,10 +562,10 @@ class Resolver:
         rung = np.where(war, int(Rung.WAR), rung).astype(np.int8)
         w.rung = rung
         w.max_rung = np.maximum(w.max_rung, rung)
-        contested = w.russian_presence & (w.depth_km > 0)
+        contested = w.patron_presence & (w.depth_km > 0)
         absorbed = np.select(
-            [war, w.csto_state == CstoState.COLLECTIVE_MEASURES, row_any(contested)],
-            [Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.RUSSIAN_INTERPOSITION],
+            [war, w.alliance_state == AllianceState.COLLECTIVE_MEASURES, row_any(contested)],
+            [Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.PATRON_INTERPOSITION],
             Outcome.ONGOING,
         ).astype(np.int8)
         newly = (w.outcome == Outcome.ONGOING) & (absorbed != Outcome.ONGOING)
@@ -560,31 +576,35 @@ class Resolver:
         """Each CSTO member consents to collective measures if the attack looks clear enough.
 
         Clarity is 1 minus the map ambiguity of the ground taken; Russia's backing of
-        Armenia lowers what a member needs by its ``follows_russia``.
+        Armenia lowers what a member needs by its ``follows_patron``.
         """
         taken = w.total_depth_km > 0
-        appealed = w.csto_state >= CstoState.APPEAL_RECEIVED
+        appealed = w.alliance_state >= AllianceState.APPEAL_RECEIVED
         if not (taken & appealed).any():  # nothing to judge: skip the draws (keyed, so no
             w.member_consent[:] = False  # other draw shifts)
             return
         clarity = np.where(
             taken, 1.0 - held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km), 0.0
         )
-        noise = self.scenario.perception.csto_clarity_noise * self.rng.symmetric(
-            "csto.members", tick, slots=len(self.clarity_needed)
+        noise = self.scenario.perception.alliance_clarity_noise * self.rng.symmetric(
+            f"{self.scenario.cast.state(Role.ALLIANCE)}.members",
+            tick,
+            slots=len(self.clarity_needed),
         )
         reading = (
             clarity[:, None]
             + noise
-            + self.follows_russia[None, :] * w.russia_backs_armenia[:, None]
+            + self.follows_patron[None, :] * w.patron_backs_defender[:, None]
         )
         w.member_consent = (reading >= self.clarity_needed[None, :]) & (taken & appealed)[:, None]
 
-    def _csto_to(self, w: WorldState, mask: np.ndarray, state: CstoState, tick: int) -> None:
+    def _alliance_to(
+        self, w: WorldState, mask: np.ndarray, state: AllianceState, tick: int
+    ) -> None:
         if not np.count_nonzero(mask):  # most ticks: no world moves (and nothing changes)
             return
-        w.csto_state = np.where(mask, state, w.csto_state).astype(np.int8)
-        w.csto_state_tick = np.where(mask, tick, w.csto_state_tick)
+        w.alliance_state = np.where(mask, state, w.alliance_state).astype(np.int8)
+        w.alliance_state_tick = np.where(mask, tick, w.alliance_state_tick)
 
     def finish(self, w: WorldState, tick: int) -> None:
         """Classify the worlds still running at the horizon."""

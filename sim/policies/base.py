@@ -17,7 +17,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
-from sim.core.actions import Action, ActorKind
+from sim.catalogue.roles import Role
+from sim.core.actions import Action
 from sim.core.world import Decision
 
 Draw = Callable[..., np.ndarray]
@@ -56,7 +57,7 @@ class PolicyContext:
     """What a policy knows of its setting beyond its view."""
 
     actor_name: str
-    kind: ActorKind
+    kind: Role
     sector_ids: tuple[str, ...]
     tick_hours: int
 
@@ -71,14 +72,14 @@ class Rule:
     sector: np.ndarray | int = -1
 
 
-REGISTRY: dict[tuple[ActorKind, str], type[Policy]] = {}
+REGISTRY: dict[tuple[Role, str], type[Policy]] = {}
 
 
 class Policy:
     """Base class of every policy. Subclasses set the class attributes below."""
 
     name: ClassVar[str]
-    actors: ClassVar[tuple[ActorKind, ...]]
+    actors: ClassVar[tuple[Role, ...]]
     Params: ClassVar[type[Params]] = Params
     classifier: ClassVar[dict[str, Any]] = {}
     reasons: ClassVar[tuple[str, ...]] = ("nothing calls for action",)
@@ -124,7 +125,7 @@ class Policy:
         return (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
 
 
-def policies_for(kind: ActorKind) -> dict[str, type[Policy]]:
+def policies_for(kind: Role) -> dict[str, type[Policy]]:
     """Return the policies registered for an actor kind, by name."""
     return {name: cls for (k, name), cls in sorted(REGISTRY.items()) if k == kind}
 

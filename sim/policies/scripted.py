@@ -6,19 +6,20 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from sim.core.actions import Action, ActorKind, actions_for
+from sim.catalogue.roles import Role
+from sim.core.actions import Action, actions_for
 from sim.core.world import Decision
 from sim.policies.base import Draw, Params, Policy
 from sim.spec.schema import Strict
 
-ALIASES = {"fire": ("AZ_FIRE", "AM_FIRE"), "statement": ("CSTO_STATEMENT",)}
+ALIASES = {"fire": ("ATTACKER_FIRE", "DEFENDER_FIRE"), "statement": ("ALLIANCE_STATEMENT",)}
 
 
 class Move(Strict):
     """One scripted move."""
 
     day: float = Field(ge=0.0, le=365.0, description="When, in days from the start.")
-    action: str = Field(description="The action's name, e.g. advance, appeal_csto, phone_both.")
+    action: str = Field(description="The action's name, e.g. advance, appeal_alliance, phone_both.")
     sector: str | None = Field(None, description="For actions aimed at a sector: which one.")
 
 
@@ -30,7 +31,7 @@ class ScriptedParams(Params):
     )
 
 
-def resolve_action(name: str, kind: ActorKind) -> Action | None:
+def resolve_action(name: str, kind: Role) -> Action | None:
     """Return the action ``name`` means for an actor of ``kind``, or None."""
     allowed = {a.name: a for a in actions_for(kind)}
     key = name.strip().upper().replace(" ", "_").replace("-", "_")
@@ -48,14 +49,14 @@ class Scripted(Policy):
     """
 
     name = "scripted"
-    actors: ClassVar = tuple(ActorKind)
+    actors: ClassVar = tuple(Role)
     Params: ClassVar = ScriptedParams
     reasons: ClassVar = ("nothing calls for action", "as the timeline has it")
     classifier: ClassVar = {"stochastic": False, "reads": []}
 
     @classmethod
     def problems(
-        cls, params: ScriptedParams, kind: ActorKind, scenario: Any
+        cls, params: ScriptedParams, kind: Role, scenario: Any
     ) -> list[tuple[tuple, str, str]]:
         """Return (path, message, hint) for each move that cannot be replayed as written."""
         found = []
@@ -69,7 +70,7 @@ class Scripted(Policy):
                 found.append(
                     (
                         (*path, "action"),
-                        f"{move.action!r} is not an action of {kind}",
+                        f"{move.action!r} is not an action of the {kind.value.replace('_', ' ')}",
                         f"use one of: {names}",
                     )
                 )

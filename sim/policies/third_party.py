@@ -7,7 +7,8 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.core.actions import Action, ActorKind
+from sim.catalogue.roles import Role
+from sim.core.actions import Action
 from sim.core.perception import ThirdPartyView
 from sim.core.world import NEVER, Decision
 from sim.policies.base import Draw, Params, Policy, Rule, every
@@ -42,7 +43,7 @@ class StatementParams(VoiceParams):
 class _Voice(Policy):
     """Speak when noticed, again every few days."""
 
-    actors: ClassVar = (ActorKind.THIRD_PARTY,)
+    actors: ClassVar = (Role.THIRD_PARTY,)
 
     def reset(self, worlds: int) -> None:
         """Remember, per world, when this capital last spoke."""
@@ -102,10 +103,10 @@ class Backer(_Voice):
     name = "backer"
     Params: ClassVar = VoiceParams
     reasons: ClassVar = ("nothing calls for action", "standing by an ally in public")
-    classifier: ClassVar = {"stochastic": True, "side": "azerbaijan", "reads": ["attention"]}
+    classifier: ClassVar = {"stochastic": True, "side": "attacker", "reads": ["attention"]}
 
     def decide(self, view: ThirdPartyView, draw: Draw) -> Decision:
         """Back Azerbaijan when due."""
         due = self._due(view, draw)
-        decision = self.first_match(len(due), [Rule(due, Action.BACK_AZERBAIJAN, self.reasons[1])])
+        decision = self.first_match(len(due), [Rule(due, Action.BACK_ATTACKER, self.reasons[1])])
         return self._remember(decision, view.tick)

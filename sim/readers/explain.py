@@ -291,8 +291,8 @@ def _state_line(rows: pd.DataFrame) -> str:
     ]
     if last["talks"] != "none":
         parts.append(f"talks: {last['talks']}")
-    if last["csto_state"] != "no_appeal":
-        parts.append(f"CSTO: {last['csto_state'].replace('_', ' ')}")
+    if last["alliance_state"] != "no_appeal":
+        parts.append(f"CSTO: {last['alliance_state'].replace('_', ' ')}")
     return f"State by {last['date']:%H:%M}: " + " · ".join(parts)
 
 
@@ -320,12 +320,12 @@ def _measures_line(row: pd.Series) -> str:
         f"deepest advance {value('max_depth_km')} km, held at the end "
         f"{value('final_depth_km')} km; highest rung {rung} ({Rung(rung).label}); "
         f"cooperation score {value('cooperation_score')}; casualties "
-        f"{int(row['casualties_armenia'])} Armenian, {int(row['casualties_azerbaijan'])} "
+        f"{int(row['casualties_defender'])} Armenian, {int(row['casualties_attacker'])} "
         f"Azerbaijani; first shot {day(row['first_shot_day'])}; talks {day(row['talks_day'])}; "
         f"official statement {day(row['statement_day'])}; appeal to the CSTO "
         f"{day(row['appeal_day'])}; CSTO's last state "
-        f"{str(row['csto_final_state']).replace('_', ' ')}; Russia urged restraint: "
-        f"{'yes' if row['russia_urged_restraint'] else 'no'}; peak alarm "
+        f"{str(row['alliance_final_state']).replace('_', ' ')}; Russia urged restraint: "
+        f"{'yes' if row['patron_urged_restraint'] else 'no'}; peak alarm "
         f"{value('peak_alarm')}, final alarm {value('final_alarm')}."
     )
 

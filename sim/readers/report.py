@@ -31,10 +31,10 @@ from sim.catalogue import measures as measure_catalogue
 from sim.catalogue import plots as plot_catalogue
 from sim.catalogue.measures import QUANTILE_COLUMNS, QUANTILES
 from sim.catalogue.outcomes import OUTCOME_COLOURS
-from sim.catalogue.roles import actor_label
 from sim.errors import UserError
 from sim.folders.runfolder import RunFolder, RunFolderError, open_run
 from sim.plots.run import draw_plot, outcome_share_table
+from sim.spec.schema import Cast
 
 REPORT_NAME = "report.html"
 TEMPLATE = "report.html.j2"
@@ -126,22 +126,24 @@ def key_measures(worlds: pd.DataFrame) -> pd.DataFrame:
 def actor_rows(scenario: dict) -> list[dict]:
     """Return one row per actor of a resolved scenario: name, policy, influence, parameters."""
     actors = scenario.get("actors")
+    cast = Cast.model_validate(scenario.get("cast") or {})
     rows = []
     for key, spec in (actors if isinstance(actors, dict) else {}).items():
         if key == "third_parties":
             for name, party in (spec if isinstance(spec, dict) else {}).items():
-                rows.append(_actor_row(name, party, "third party"))
+                rows.append(_actor_row(cast, name, party, "third party"))
         else:
-            rows.append(_actor_row(key, spec, ""))
+            role = cast.role_of(key)
+            rows.append(_actor_row(cast, key, spec, role.value if role else ""))
     return rows
 
 
-def _actor_row(name: str, spec: object, role: str) -> dict:
+def _actor_row(cast: Cast, name: str, spec: object, role: str) -> dict:
     spec = spec if isinstance(spec, dict) else {}
     params = spec.get("params") if isinstance(spec.get("params"), dict) else {}
     influence = spec.get("influence")
     return {
-        "name": actor_label(name),
+        "name": cast.label(name),
         "role": role,
         "policy": str(spec.get("policy", "—")),
         "influence": f"{influence:g}" if isinstance(influence, int | float) else "—",

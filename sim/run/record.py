@@ -15,7 +15,7 @@ import pandas as pd
 
 from sim.catalogue.outcomes import ABSORBING, OUTCOME_CLASSES, Outcome
 from sim.core.actions import ACTION_NAMES
-from sim.core.world import NEVER, CstoState, Decision, Talks, WorldState
+from sim.core.world import NEVER, AllianceState, Decision, Talks, WorldState
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ _BIN_SPANS = [
 STATUS_STATES = [Outcome.ONGOING, *(o for o in OUTCOME_CLASSES if o in ABSORBING)]
 CATEGORIES: dict[str, list[str]] = {
     "rung": ["1", "2", "3", "4", "5"],
-    "csto_state": [s.name.lower() for s in CstoState],
+    "alliance_state": [s.name.lower() for s in AllianceState],
     "talks": [t.name.lower() for t in Talks],
     "shots_fired": ["no", "yes"],
     "status": [s.name.lower() for s in STATUS_STATES],
@@ -96,7 +96,7 @@ def category_codes(w: WorldState) -> dict[str, np.ndarray]:
         status[w.outcome == state] = index
     return {
         "rung": w.rung.astype(np.int64) - 1,
-        "csto_state": w.csto_state.astype(np.int64),
+        "alliance_state": w.alliance_state.astype(np.int64),
         "talks": w.talks.astype(np.int64),
         "shots_fired": (w.first_shot_tick != NEVER).astype(np.int64),
         "status": status,
@@ -150,7 +150,7 @@ class Recorder:
         if self.sampled.size:
             rows = {"world": self.sampled_ids, "tick": np.full(self.sampled.size, tick)}
             rows.update({m: v[self.sampled] for m, v in measures.items()})
-            rows["csto_state"] = w.csto_state[self.sampled]
+            rows["alliance_state"] = w.alliance_state[self.sampled]
             rows["talks"] = w.talks[self.sampled]
             for actor, decision in decisions.items():
                 rows[f"action_{actor}"] = decision.action[self.sampled]
@@ -185,7 +185,7 @@ class Recorder:
         frame = pd.concat([pd.DataFrame(r) for r in self._rows], ignore_index=True)
         frame.insert(2, "day", (frame["tick"] + 1) * tick_hours / 24)
         frame["rung"] = frame["rung"].astype(np.int8)
-        frame["csto_state"] = [CstoState(c).name.lower() for c in frame["csto_state"]]
+        frame["alliance_state"] = [AllianceState(c).name.lower() for c in frame["alliance_state"]]
         frame["talks"] = [Talks(t).name.lower() for t in frame["talks"]]
         names = np.array([*sector_ids, ""], dtype=object)
         for column in [c for c in frame.columns if c.startswith("action_")]:
@@ -258,14 +258,14 @@ def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) ->
             "final_depth_km": w.total_depth_km,
             "max_rung": w.max_rung.astype(np.int8),
             "cooperation_score": w.goldstein_total,
-            "casualties_armenia": w.casualties_armenia,
-            "casualties_azerbaijan": w.casualties_azerbaijan,
+            "casualties_defender": w.casualties_defender,
+            "casualties_attacker": w.casualties_attacker,
             "first_shot_day": day_of(w.first_shot_tick),
             "talks_day": day_of(w.talks_tick),
             "statement_day": day_of(w.statement_tick),
-            "appeal_day": day_of(w.appeal_csto_tick),
-            "csto_final_state": [CstoState(c).name.lower() for c in w.csto_state],
-            "russia_urged_restraint": w.russia_urged_restraint.copy(),
+            "appeal_day": day_of(w.appeal_alliance_tick),
+            "alliance_final_state": [AllianceState(c).name.lower() for c in w.alliance_state],
+            "patron_urged_restraint": w.patron_urged_restraint.copy(),
             "peak_alarm": w.peak_alarm,
             "peak_alarm_day": day_of(w.peak_alarm_tick),
             "final_alarm": w.alarm,

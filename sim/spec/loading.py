@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.core.actions import ActorKind
+from sim.catalogue.roles import Role
 from sim.errors import ScenarioError, UserError
 from sim.policies import REGISTRY, Policy, PolicyContext
 from sim.spec.schema import ActorSpec, Scenario
@@ -58,7 +58,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     return LoadedScenario(scenario, file, scenario.model_dump(mode="json"))
 
 
-def build_policy(actor_name: str, kind: ActorKind, spec: ActorSpec, scenario: Scenario) -> Policy:
+def build_policy(actor_name: str, kind: Role, spec: ActorSpec, scenario: Scenario) -> Policy:
     """Instantiate an actor's policy from its (validated) spec."""
     cls = REGISTRY[(kind, spec.policy)]
     params = cls.Params.model_validate(spec.params)

@@ -19,14 +19,13 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
-from sim.catalogue.roles import ACTORS
-from sim.core.actions import ActorKind
+from sim.catalogue.roles import Role
 from sim.errors import UserError
 from sim.policies.base import REGISTRY
 from sim.policies.base import policies_for as _policies_for
 from sim.spec.schema import (
     ActorSpec,
-    CstoMember,
+    AllianceMember,
     Dynamics,
     Perception,
     Scenario,
@@ -47,8 +46,8 @@ _NOT_PARAMETERS = {
     "start_date",
     "tick_hours",
     "trajectory_sample",
+    "cast",  # who plays a role is the case's identity, not a parameter to vary
 }
-_ACTOR_KINDS = {name: ActorKind(name) for name in ACTORS}
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,7 @@ def _from_model(prefix: str, model: type[BaseModel], instance: BaseModel) -> lis
     return found
 
 
-def _actor_parameters(name: str, kind: ActorKind, spec: ActorSpec) -> list[Parameter]:
+def _actor_parameters(name: str, kind: Role, spec: ActorSpec) -> list[Parameter]:
     prefix = f"actors.{name}."
     # A scripted policy needs its moves written out: not a choice to sample or sweep
     # (unless it is the scenario's own).
@@ -180,12 +179,12 @@ def scenario_parameters(scenario: Scenario) -> dict[str, Parameter]:
             found.append(parameter)
     for sector_id, sector in scenario.sectors.items():
         found += _from_model(f"sectors.{sector_id}.", Sector, sector)
-    for name, kind in _ACTOR_KINDS.items():
-        found += _actor_parameters(name, kind, getattr(scenario.actors, name))
+    for name, (role, spec) in scenario.role_specs().items():
+        found += _actor_parameters(name, role, spec)
     for name, spec in scenario.actors.third_parties.items():
-        found += _actor_parameters(f"third_parties.{name}", ActorKind.THIRD_PARTY, spec)
-    for member_id, member in scenario.csto_members.items():
-        found += _from_model(f"csto_members.{member_id}.", CstoMember, member)
+        found += _actor_parameters(f"third_parties.{name}", Role.THIRD_PARTY, spec)
+    for member_id, member in scenario.alliance_members.items():
+        found += _from_model(f"alliance_members.{member_id}.", AllianceMember, member)
     for section, model in (
         ("dynamics", Dynamics),
         ("perception", Perception),

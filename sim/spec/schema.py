@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.catalogue.roles import (
+    MAY_2021,
+    MAY_2021_MEMBERS,
+    PRINCIPAL_ROLES,
+    Casting,
+    Role,
+    label_of_id,
+)
 
 
 class Strict(BaseModel):
@@ -61,13 +70,14 @@ class Sector(Strict):
     max_advance_km: float = Field(
         3.5, gt=0.0, le=20.0, description="Deepest advance the terrain allows past the line, km."
     )
-    armenian_force: ForceKind = Field(
+    defender_force: ForceKind = Field(
         ForceKind.BORDER_GUARDS,
-        description="Who holds Armenia's side at the start: none, border_guards (NSS, as in "
-        "May 2021) or army.",
+        description="Who holds the defender's side at the start: none, border_guards (NSS, "
+        "as in May 2021) or army.",
     )
-    russian_presence: bool = Field(
-        False, description="Russian troops already on the line here (no advance can pass them)."
+    patron_presence: bool = Field(
+        False,
+        description="The patron's troops already on the line here (no advance can pass them).",
     )
 
 
@@ -82,32 +92,136 @@ class ActorSpec(Strict):
 
 
 class VoiceSpec(ActorSpec):
-    """An actor whose words weigh on Azerbaijan's cost of defiance."""
+    """An actor whose words weigh on the attacker's cost of defiance."""
 
     influence: float = Field(
         1.0,
         ge=0.0,
         le=3.0,
-        description="How much Azerbaijan weighs this actor's words: scales the cost of "
+        description="How much the attacker weighs this actor's words: scales the cost of "
         "defiance its statements add (or, for a backer, take away).",
     )
 
 
-class Actors(Strict):
-    """The governments and the alliance in the crisis."""
+class CastState(Strict):
+    """The state that plays one role, as a scenario's ``cast:`` names it."""
 
-    azerbaijan: ActorSpec = Field(description="Azerbaijan's policy.")
-    armenia: ActorSpec = Field(description="Armenia's policy.")
-    russia: VoiceSpec = Field(description="Russia's policy and influence.")
-    csto: VoiceSpec = Field(description="The CSTO's policy and influence.")
-    third_parties: dict[Identifier, VoiceSpec] = Field(
-        default_factory=dict,
-        description="Optional outside powers by name (e.g. united_states, france, turkey).",
-        max_length=8,
+    state: Identifier = Field(
+        description="The state's id: its key under `actors:`, its brief's and its team's name."
+    )
+    name: str | None = Field(
+        None,
+        max_length=60,
+        description="Its name in tables and titles; left out, the May 2021 casting's name "
+        "for the same id, or the id in words (`united_states`: United States).",
+    )
+    subject: str | None = Field(
+        None,
+        max_length=60,
+        description="Its name to start a sentence (`The CSTO`); left out, its name.",
     )
 
 
-class CstoMember(Strict):
+def _cast_default(role: Role) -> CastState:
+    casting = MAY_2021[role]
+    return CastState(state=casting.state, name=casting.label, subject=casting.subject)
+
+
+class Cast(Strict):
+    """Which state plays each role: the May 2021 casting unless a scenario says otherwise."""
+
+    attacker: CastState = Field(
+        default_factory=lambda: _cast_default(Role.ATTACKER),
+        description="The state that advances past the line (May 2021: Azerbaijan).",
+    )
+    defender: CastState = Field(
+        default_factory=lambda: _cast_default(Role.DEFENDER),
+        description="The state whose ground is entered, and that can appeal (Armenia).",
+    )
+    patron: CastState = Field(
+        default_factory=lambda: _cast_default(Role.PATRON),
+        description="The regional power that can broker, warn or send forces (Russia).",
+    )
+    alliance: CastState = Field(
+        default_factory=lambda: _cast_default(Role.ALLIANCE),
+        description="The alliance whose members must consent to act (the CSTO).",
+    )
+
+    @model_validator(mode="after")
+    def _each_state_once(self) -> Cast:
+        seen: dict[str, str] = {}
+        for role in PRINCIPAL_ROLES:
+            state = getattr(self, role.value).state
+            if state in seen:
+                raise ValueError(
+                    f"{state} is cast both as {seen[state]} and as {role.value}{FIX}give each "
+                    "role its own state"
+                )
+            seen[state] = role.value
+        return self
+
+    def casting(self, role: Role) -> Casting:
+        """Return the state playing ``role``, with its names filled in."""
+        role = Role(role)
+        cast = getattr(self, role.value)
+        default = next((c for c in MAY_2021.values() if c.state == cast.state), None)
+        label = cast.name or (default.label if default else label_of_id(cast.state))
+        subject = cast.subject or (default.subject if default and not cast.name else label)
+        return Casting(role, cast.state, label, subject)
+
+    def state(self, role: Role) -> str:
+        """Return the id of the state playing ``role``."""
+        return getattr(self, Role(role).value).state
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The principal states' ids, in the order of the roles (attacker first)."""
+        return tuple(self.state(role) for role in PRINCIPAL_ROLES)
+
+    def role_of(self, state: str) -> Role | None:
+        """Return the principal role ``state`` plays, or None (an outside power)."""
+        return next((role for role in PRINCIPAL_ROLES if self.state(role) == state), None)
+
+    def label(self, state: str) -> str:
+        """Return a state's name for a table or a title; outside powers by their id."""
+        role = self.role_of(state)
+        return self.casting(role).label if role else label_of_id(state)
+
+    def subject(self, state: str) -> str:
+        """Return a state's name to start a sentence (``The CSTO``)."""
+        role = self.role_of(state)
+        return self.casting(role).subject if role else label_of_id(state)
+
+
+class Actors(Strict):
+    """The policy of each state cast in a role (by its id), and the outside powers."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, validate_default=True)
+    __pydantic_extra__: dict[str, VoiceSpec] = Field(init=False)
+    EXTRA_DESCRIPTION: ClassVar[str] = (
+        "the policy of a state cast in a role, under its id: `policy:` (see `crisis-sim "
+        "policies`), `params:`, and for the patron and the alliance `influence:`"
+    )
+
+    third_parties: dict[Identifier, VoiceSpec] = Field(
+        default_factory=dict,
+        description="Optional outside powers by name (e.g. united_states, france, turkey). "
+        "Beside it, one entry per state of the cast, under its id (`armenia: {policy: "
+        "restraint}`): every role's state needs a policy, and no other key is allowed.",
+        max_length=8,
+    )
+
+    def spec(self, state: str) -> VoiceSpec:
+        """Return the policy of the principal state ``state`` (``KeyError`` if none)."""
+        return (self.__pydantic_extra__ or {})[state]
+
+    @property
+    def principal(self) -> dict[str, VoiceSpec]:
+        """The specs of the states cast in the principal roles, by id."""
+        return dict(self.__pydantic_extra__ or {})
+
+
+class AllianceMember(Strict):
     """A CSTO member state whose consent collective measures need."""
 
     clarity_needed: Unit = Field(
@@ -115,8 +229,10 @@ class CstoMember(Strict):
         description="How clear it must be that a member's territory was attacked "
         "(1 - ambiguity of the sectors taken) before this member consents.",
     )
-    follows_russia: Unit = Field(
-        0.3, description="How far Russia's backing of Armenia lowers the clarity this member needs."
+    follows_patron: Unit = Field(
+        0.3,
+        description="How far the patron's backing of the defender lowers the clarity this "
+        "member needs.",
     )
 
 
@@ -157,7 +273,7 @@ class Dynamics(Strict):
         description="How many times `clash_escalation` an Armenian counter-attack adds: "
         "an assault on held ground, not an exchange of fire.",
     )
-    russian_force_fire_multiplier: float = Field(
+    patron_force_fire_multiplier: float = Field(
         2.0,
         ge=0.0,
         le=5.0,
@@ -228,7 +344,7 @@ class Dynamics(Strict):
     appeal_west_attention: Unit = Field(
         0.15, description="International attention Armenia's appeal to the West adds."
     )
-    appeal_csto_attention: Unit = Field(
+    appeal_alliance_attention: Unit = Field(
         0.05, description="International attention Armenia's appeal to the CSTO adds."
     )
     third_party_statement_attention: Unit = Field(
@@ -254,7 +370,7 @@ class Dynamics(Strict):
         le=2.0,
         description="Cost of defiance a public demand to withdraw or a Russian warning adds.",
     )
-    russian_force_cost_multiplier: float = Field(
+    patron_force_cost_multiplier: float = Field(
         3.0,
         ge=0.0,
         le=10.0,
@@ -292,16 +408,16 @@ class Dynamics(Strict):
 class Perception(Strict):
     """What each government gets wrong, and how late."""
 
-    armenia_depth_noise: Unit = Field(
+    defender_depth_noise: Unit = Field(
         0.3, description="Relative error of Yerevan's reading of the advance depth."
     )
-    armenia_lag_ticks: int = Field(
+    defender_lag_ticks: int = Field(
         1, ge=0, le=8, description="Ticks before Yerevan learns of ground changes."
     )
-    azerbaijan_cost_noise: Unit = Field(
+    attacker_cost_noise: Unit = Field(
         0.1, description="Error (+/-) in Baku's reading of the cost of defiance."
     )
-    csto_clarity_noise: Unit = Field(
+    alliance_clarity_noise: Unit = Field(
         0.1, description="Error (+/-) in each CSTO member's reading of how clear the attack is."
     )
 
@@ -424,17 +540,20 @@ class Scenario(Strict):
     sectors: dict[Identifier, Sector] = Field(
         description="The border sectors by id.", min_length=1, max_length=32
     )
-    actors: Actors = Field(description="The policy of each actor.")
-    csto_members: dict[Identifier, CstoMember] = Field(
+    cast: Cast = Field(
+        default_factory=Cast,
+        description="Which state plays each role; left out, the May 2021 casting.",
+    )
+    actors: Actors = Field(
+        description="The policy of each state cast in a role, under its id (`armenia:`), "
+        "and the outside powers under `third_parties`."
+    )
+    alliance_members: dict[Identifier, AllianceMember] = Field(
         default_factory=lambda: {
-            "russia": CstoMember(clarity_needed=0.65, follows_russia=0.0),
-            "belarus": CstoMember(clarity_needed=0.6, follows_russia=0.4),
-            "kazakhstan": CstoMember(clarity_needed=0.8, follows_russia=0.2),
-            "kyrgyzstan": CstoMember(clarity_needed=0.7, follows_russia=0.3),
-            "tajikistan": CstoMember(clarity_needed=0.7, follows_russia=0.3),
+            state: AllianceMember(**values) for state, values in MAY_2021_MEMBERS.items()
         },
-        description="Members whose consent collective measures need (Armenia, the "
-        "appellant, is not listed).",
+        description="Members whose consent collective measures need (the defender, the "
+        "appellant, is not listed); left out, the CSTO's members of May 2021.",
         min_length=1,
         max_length=12,
     )
@@ -465,6 +584,13 @@ class Scenario(Strict):
         if value not in (1, 2, 3, 4, 6, 8, 12, 24):
             raise ValueError(f"tick_hours must divide a day{FIX}use 1, 2, 3, 4, 6, 8, 12 or 24")
         return value
+
+    def role_specs(self) -> dict[str, tuple[Role, VoiceSpec]]:
+        """Each principal state's role and policy, by state id, in the roles' order."""
+        return {
+            self.cast.state(role): (role, self.actors.spec(self.cast.state(role)))
+            for role in PRINCIPAL_ROLES
+        }
 
     @property
     def ticks(self) -> int:

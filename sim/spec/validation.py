@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
-from sim.core.actions import ActorKind
+from sim.catalogue.roles import MAY_2021, PRINCIPAL_ROLES, Role
 from sim.errors import Problem, ScenarioError
 from sim.policies import policies_for
 from sim.spec.parameters import scenario_parameters
@@ -30,9 +31,12 @@ def _field_at(model: type[BaseModel] | None, path: tuple) -> tuple[type[BaseMode
     holder, info, current = None, None, model
     for step in path:
         if isinstance(step, str) and isinstance(current, type) and issubclass(current, BaseModel):
-            if step not in current.model_fields:
+            if step in current.model_fields:
+                holder, info = current, current.model_fields[step]
+            elif (extra := _extra_field(current)) is not None:  # e.g. actors.armenia
+                holder, info = current, extra
+            else:
                 return current, None
-            holder, info = current, current.model_fields[step]
             current = info.annotation
         else:  # a dict key or a list index: step into the value type
             args = [a for a in typing.get_args(current) if a is not type(None)]
@@ -42,6 +46,17 @@ def _field_at(model: type[BaseModel] | None, path: tuple) -> tuple[type[BaseMode
         if typing.get_origin(current) is typing.Annotated:
             current = typing.get_args(current)[0]
     return holder, info
+
+
+def _extra_field(model: type[BaseModel]) -> FieldInfo | None:
+    """Return the field that a model's typed extra keys stand for (``Actors``), if any."""
+    if model.model_config.get("extra") != "allow":
+        return None
+    hints = typing.get_type_hints(model)
+    if "__pydantic_extra__" not in hints:
+        return None
+    value = typing.get_args(hints["__pydantic_extra__"])[-1]
+    return FieldInfo(annotation=value, description=getattr(model, "EXTRA_DESCRIPTION", ""))
 
 
 def _range_text(info: Any) -> str:
@@ -133,6 +148,73 @@ def _locate(path: tuple, locations: dict, file: Path) -> Location:
     return (file, 1)
 
 
+def _cast_of(data: dict) -> dict[Role, str]:
+    """Return each principal role's state id as the raw file casts it (May 2021 by default)."""
+    given = data.get("cast") if isinstance(data.get("cast"), dict) else {}
+    cast = {}
+    for role in PRINCIPAL_ROLES:
+        entry = given.get(role.value)
+        state = entry.get("state") if isinstance(entry, dict) else None
+        cast[role] = state if isinstance(state, str) else MAY_2021[role].state
+    return cast
+
+
+def _check_cast(data: dict, file: Path, locations: dict) -> list[Problem]:
+    """Check every state cast in a role has a policy under ``actors:``, and only those."""
+    actors = data.get("actors")
+    if not isinstance(actors, dict):
+        return []
+    cast = _cast_of(data)
+    by_state = {state: role for role, state in cast.items()}
+    problems: list[Problem] = []
+    for role, state in cast.items():
+        if state not in actors:
+            where = _locate(("actors",), locations, file)
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    f"actors.{state}",
+                    f"{state}, cast as the {role.value}, has no policy",
+                    f"add `{state}: {{policy: ...}}` under `actors:` (see `crisis-sim policies`)",
+                )
+            )
+    for key, spec in actors.items():
+        if key == "third_parties":
+            continue
+        where = _locate(("actors", key), locations, file)
+        if key not in by_state:
+            roles = ", ".join(f"{role.value}: {state}" for role, state in cast.items())
+            guess = difflib.get_close_matches(str(key), list(by_state), n=1)
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    f"actors.{key}",
+                    f"not a state of the cast ({roles})",
+                    (f"did you mean `{guess[0]}`? " if guess else "")
+                    + "cast it in a role under `cast:` (e.g. `cast: {attacker: {state: ID}}`), "
+                    "or put an outside power under `actors.third_parties`",
+                )
+            )
+        elif (
+            by_state[key] in (Role.ATTACKER, Role.DEFENDER)
+            and isinstance(spec, dict)
+            and spec.get("influence", 1.0) != 1.0  # 1.0, the default, is what a dump holds
+        ):
+            problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    f"actors.{key}.influence",
+                    f"influence weighs a voice on the attacker's costs; {key} is the "
+                    f"{by_state[key].value}",
+                    "remove it: only the patron, the alliance and outside powers have one",
+                )
+            )
+    return problems
+
+
 def _check_policies(
     data: dict, file: Path, locations: dict, scenario: Scenario | None
 ) -> list[Problem]:
@@ -141,21 +223,17 @@ def _check_policies(
     actors = data.get("actors")
     if not isinstance(actors, dict):
         return problems
-    entries = [
-        (kind.value, (kind.value,), actors.get(kind.value))
-        for kind in ActorKind
-        if kind is not ActorKind.THIRD_PARTY
-    ]
+    cast = _cast_of(data)
+    entries = [(role.value, (cast[role],), actors.get(cast[role])) for role in PRINCIPAL_ROLES]
     third = actors.get("third_parties")
     if isinstance(third, dict):
         entries += [
-            (ActorKind.THIRD_PARTY.value, ("third_parties", name), spec)
-            for name, spec in third.items()
+            (Role.THIRD_PARTY.value, ("third_parties", name), spec) for name, spec in third.items()
         ]
     for kind_name, sub, spec in entries:
         if not isinstance(spec, dict) or not isinstance(spec.get("policy"), str):
             continue
-        kind = ActorKind(kind_name)
+        kind = Role(kind_name)
         known = policies_for(kind)
         name = spec["policy"]
         path = ("actors", *sub, "policy")
@@ -303,6 +381,7 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         problems += _problems_from(error, Scenario, (), data, file, locations)
+    problems += _check_cast(data, file, locations)
     problems += _check_policies(data, file, locations, scenario)
     problems += _check_references(data, file, locations)
     if scenario is not None and not problems:

@@ -33,9 +33,10 @@ import pandas as pd
 
 from sim.catalogue import measures as catalogue
 from sim.catalogue.outcomes import OUTCOME_NAMES
-from sim.core.actions import Action, ActorKind, actions_for
+from sim.catalogue.roles import Role
+from sim.core.actions import Action, actions_for
 from sim.core.model import CrisisModel
-from sim.core.world import CstoState, Decision, Talks
+from sim.core.world import AllianceState, Decision, Talks
 from sim.errors import UserError
 from sim.policies.base import Policy
 from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
@@ -120,10 +121,10 @@ class Debrief:
 
 _VIEW_LABELS = {
     "depth_km": "advance past the line, km",
-    "armenian_force": "Armenian forces on the line",
+    "defender_force": "Armenian forces on the line",
     "own_force": "our forces on the line",
     "resistance": "resistance we would meet (share of a step stopped)",
-    "russian_presence": "Russian troops on the line",
+    "patron_presence": "Russian troops on the line",
     "entrenched": "our positions dug in",
     "cost_of_defiance": "cost of defiance (pressure to stop)",
     "attention": "international attention (0-1)",
@@ -132,20 +133,20 @@ _VIEW_LABELS = {
     "alarm": "public alarm (0-1)",
     "rumour": "rumours circulating (0-1)",
     "statement_made": "official statement made",
-    "appealed_csto": "appealed to the CSTO",
-    "appealed_russia": "appealed to Russia",
+    "appealed_alliance": "appealed to the CSTO",
+    "appealed_patron": "appealed to Russia",
     "appealed_west": "appealed to the West",
-    "csto_state": "CSTO response",
+    "alliance_state": "CSTO response",
     "clash_intensity": "clash intensity (0-1)",
-    "appealed_to_russia": "Armenia appealed to Russia",
-    "appealed_to_csto": "Armenia appealed to the CSTO",
+    "appealed_to_patron": "Armenia appealed to Russia",
+    "appealed_to_alliance": "Armenia appealed to the CSTO",
     "ticks_since_contact": "hours since the advance began",
     "appeal_received": "Armenia's appeal received",
     "ticks_since_appeal": "hours since the appeal",
     "state": "our response so far",
     "ticks_in_state": "hours at this stage",
     "attack_clarity": "how clear it is an attack took place (0-1)",
-    "russia_backs_armenia": "Russia backs Armenia",
+    "patron_backs_defender": "Russia backs Armenia",
     "members_consenting": "members consenting to collective measures",
     "total_depth_km": "advance past the line, km (total)",
     "appealed_to_west": "Armenia appealed to the West",
@@ -153,8 +154,8 @@ _VIEW_LABELS = {
 _FORCES = {0: "none", 1: "border guards", 2: "army"}
 _CODES = {
     "talks": {t.value: t.name.lower() for t in Talks},
-    "csto_state": {s.value: s.name.lower().replace("_", " ") for s in CstoState},
-    "state": {s.value: s.name.lower().replace("_", " ") for s in CstoState},
+    "alliance_state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
+    "state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
 }
 _HOURS = {"ticks_since_contact", "ticks_since_appeal", "ticks_in_state"}
 
@@ -209,9 +210,9 @@ class Game:
         """Whether the world has reached its horizon or an absorbing outcome."""
         return not self.model.running
 
-    def kind(self, role: str) -> ActorKind:
+    def kind(self, role: str) -> Role:
         """Return the actor kind a role plays."""
-        return self.model.actors[self._role(role)].kind
+        return self.model.actors[self._role(role)].role
 
     def choices(self, role: str) -> list[Choice]:
         """Return the actions the role may take, in catalogue order."""
@@ -232,7 +233,7 @@ class Game:
 
     def _value(self, name: str, value: Any) -> str:
         if name == "members_consenting":
-            members = list(self.scenario.csto_members)
+            members = list(self.scenario.alliance_members)
             agreed = [m for m, yes in zip(members, value, strict=True) if yes]
             return f"{len(agreed)} of {len(members)}" + (
                 f" ({', '.join(agreed)})" if agreed else ""
@@ -242,7 +243,7 @@ class Game:
                 f"{self.sector_names[sid]} {self._value(name, v)}"
                 for sid, v in zip(self.sector_ids, value, strict=True)
             )
-        if name in ("armenian_force", "own_force"):
+        if name in ("defender_force", "own_force"):
             return _FORCES[int(value)]
         if name in _CODES:
             return _CODES[name][int(value)].replace("_", " ")
@@ -271,7 +272,7 @@ class Game:
 
         Args:
             role: the team's role.
-            action: the action's name (``send_border_guards``, ``appeal_csto``...).
+            action: the action's name (``send_border_guards``, ``appeal_alliance``...).
             sector: the sector's id or name, for actions aimed at a sector.
             day: the day the team chose for; a move for a day already played is refused.
         """

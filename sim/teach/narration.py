@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.catalogue.outcomes import ABSORBING, OUTCOME_RULES, Outcome
-from sim.catalogue.roles import actor_subject
+from sim.catalogue.roles import PRINCIPAL_ROLES, Role
 from sim.core.actions import RUNG_OF, Action
-from sim.core.world import NEVER, CstoState, Decision, Talks, WorldState
+from sim.core.world import NEVER, AllianceState, Decision, Talks, WorldState
 from sim.spec.schema import InjectKind, Scenario
 
 if TYPE_CHECKING:
@@ -93,9 +93,23 @@ def tick_end(scenario: Scenario, tick: int) -> tuple[float, dt.datetime]:
 
 
 # -- who is who ---------------------------------------------------------------------------
-def actor_name(actor: str) -> str:
+def with_cast_names(text: str, scenario: Scenario) -> str:
+    """Put the cast's names in a phrase: ``{attacker}`` is a label, ``{Attacker}`` a subject.
+
+    Plain replacement, not ``str.format``: a phrase may already hold a sector's or a
+    speaker's name from the scenario file, braces and all.
+    """
+    cast = scenario.cast
+    for role in PRINCIPAL_ROLES:
+        casting = cast.casting(role)
+        text = text.replace(f"{{{role.value}}}", casting.label)
+        text = text.replace(f"{{{role.value.capitalize()}}}", casting.subject)
+    return text
+
+
+def actor_name(actor: str, scenario: Scenario) -> str:
     """Return an actor's name for a sentence (third parties by their id, in words)."""
-    return actor_subject(actor)
+    return scenario.cast.subject(actor)
 
 
 # -- what each action says (past tense; ``{sector}`` is the sector's name) ----------------
@@ -104,76 +118,77 @@ ACTION_PHRASES: dict[Action, str] = {
     Action.ENTRENCH: "dug in at {sector}",
     Action.WITHDRAW_PARTIAL: "pulled back half-way in {sector}",
     Action.WITHDRAW_FULL: "pulled back to the pre-crisis line",
-    Action.AZ_FIRE: "opened fire",
+    Action.ATTACKER_FIRE: "opened fire",
     Action.JUSTIFY: "explained the move: the border is not agreed and the maps are unclear",
     Action.RHETORIC: "stepped up irredentist rhetoric on Zangezur",
     Action.PROPOSE_TALKS: "proposed talks between local commanders",
     Action.SEND_BORDER_GUARDS: "sent NSS border guards to {sector}",
     Action.SEND_ARMY: "sent regular army units to {sector}",
-    Action.AM_FIRE: "opened fire on the advancing units",
+    Action.DEFENDER_FIRE: "opened fire on the advancing units",
     Action.COUNTER_ATTACK: "counter-attacked to retake ground in {sector}",
     Action.OFFICIAL_STATEMENT: "issued an official statement on what happened",
-    Action.APPEAL_CSTO: "appealed to the CSTO",
-    Action.APPEAL_RUSSIA: "appealed to Russia under the bilateral treaty",
+    Action.APPEAL_ALLIANCE: "appealed to the {alliance}",
+    Action.APPEAL_PATRON: "appealed to {patron} under the bilateral treaty",
     Action.APPEAL_WEST: "appealed to Western capitals",
     Action.LOCAL_TALKS: "sent local commanders to negotiate on the spot",
     Action.ACCEPT_LINE: "accepted the new line for now",
     Action.PHONE_BOTH: "phoned both sides' leaders",
     Action.URGE_RESTRAINT: "urged restraint and strict adherence to the ceasefire",
     Action.OFFER_MEDIATION: "offered to mediate between the sides",
-    Action.DEPLOY_TROOPS: "put Russian troops on the line in {sector}",
-    Action.PRESSURE_AZERBAIJAN: "demanded that Azerbaijan pull back, with a warning",
-    Action.DEFEND_ARMENIA: "used force against the advance in {sector}",
+    Action.DEPLOY_TROOPS: "put its troops on the line in {sector}",
+    Action.PRESSURE_ATTACKER: "demanded that {attacker} pull back, with a warning",
+    Action.DEFEND_ALLY: "used force against the advance in {sector}",
     Action.CONSULTATIONS: "opened consultations among its members",
-    Action.CSTO_STATEMENT: "said it is following events and will act if needed",
+    Action.ALLIANCE_STATEMENT: "said it is following events and will act if needed",
     Action.FACT_FINDING: "sent a fact-finding mission",
     Action.COLLECTIVE_MEASURES: "took collective measures under the security treaty",
     Action.CALL_FOR_RESTRAINT: "voiced concern and urged restraint",
     Action.DEMAND_WITHDRAWAL: "said the forces crossed the border and must withdraw",
-    Action.BACK_AZERBAIJAN: "backed Azerbaijan's position in public",
+    Action.BACK_ATTACKER: "backed {attacker}'s position in public",
 }
 
 #: Scheduled events: (who it concerns, label, sentence). ``{actor}`` is the speaker of a
 #: third-party statement, ``{sector}`` the sector of an advance order.
-INJECT_PHRASES: dict[InjectKind, tuple[str | None, str, str]] = {
+INJECT_PHRASES: dict[InjectKind, tuple[Role | None, str, str]] = {
     InjectKind.ADVANCE_ORDER: (
-        "azerbaijan",
+        Role.ATTACKER,
         "advance order",
-        "Azerbaijani units advanced in {sector} on a standing order",
+        "{attacker}'s units advanced in {sector} on a standing order",
     ),
-    InjectKind.RUMOUR: (None, "rumour", "False reports of clashes spread in Armenia"),
+    InjectKind.RUMOUR: (None, "rumour", "False reports of clashes spread in {defender}"),
     InjectKind.OFFICIAL_STATEMENT: (
-        "armenia",
+        Role.DEFENDER,
         "official statement",
-        "Yerevan issued an official statement on what happened",
+        "{Defender} issued an official statement on what happened",
     ),
     InjectKind.THIRD_PARTY_STATEMENT: (None, "statement", "{actor} spoke out on the crisis"),
     InjectKind.MINISTERIAL_VISIT: (
         None,
         "ministerial visit",
-        "A ministerial visit to Baku, read there as tacit blessing, eased the cost of defiance",
+        "A ministerial visit to {attacker}, read there as tacit blessing, eased the cost of "
+        "defiance",
     ),
 }
 
 #: Who fires a shot, by action (for "who fired first").
 FIRE_BY: dict[Action, str] = {
-    Action.AZ_FIRE: "Azerbaijani units opened fire",
-    Action.AM_FIRE: "Armenian units opened fire",
-    Action.COUNTER_ATTACK: "Armenia counter-attacked",
-    Action.DEFEND_ARMENIA: "Russian forces used force",
+    Action.ATTACKER_FIRE: "{attacker}'s units opened fire",
+    Action.DEFENDER_FIRE: "{defender}'s units opened fire",
+    Action.COUNTER_ATTACK: "{Defender} counter-attacked",
+    Action.DEFEND_ALLY: "{patron}'s forces used force",
 }
 
-CSTO_STAGES: dict[CstoState, str] = {
-    CstoState.APPEAL_RECEIVED: "Armenia's appeal received",
-    CstoState.CONSULTATIONS: "members in consultations",
-    CstoState.STATEMENT: "a statement, no measures",
-    CstoState.FACT_FINDING: "a fact-finding mission",
-    CstoState.COLLECTIVE_MEASURES: "collective measures",
+ALLIANCE_STAGES: dict[AllianceState, str] = {
+    AllianceState.APPEAL_RECEIVED: "{defender}'s appeal received",
+    AllianceState.CONSULTATIONS: "members in consultations",
+    AllianceState.STATEMENT: "a statement, no measures",
+    AllianceState.FACT_FINDING: "a fact-finding mission",
+    AllianceState.COLLECTIVE_MEASURES: "collective measures",
 }
 
 TALKS_STARTED: dict[Talks, str] = {
     Talks.LOCAL: "Local talks began between the commanders on the spot",
-    Talks.MEDIATED: "Talks began under Russian mediation",
+    Talks.MEDIATED: "Talks began under {patron}'s mediation",
     Talks.AGREEMENT: "Talks began",
 }
 
@@ -228,6 +243,10 @@ class TickView:
         assert self.before is not None
         return getattr(self.before, name)[self.world]
 
+    def chose_role(self, role: Role) -> Action:
+        """Return the action the state cast as ``role`` chose in this world."""
+        return self.chose(self.scenario.cast.state(role))
+
     def chose(self, actor: str) -> Action:
         """Return the action ``actor`` chose in this world (hold if it is not an actor)."""
         decision = self.decisions.get(actor)
@@ -268,24 +287,26 @@ def _first_shot(view: TickView) -> str:
 
 def _casualties(view: TickView) -> tuple[int, int]:
     return (
-        int(view.now("casualties_armenia") - view.was("casualties_armenia")),
-        int(view.now("casualties_azerbaijan") - view.was("casualties_azerbaijan")),
+        int(view.now("casualties_defender") - view.was("casualties_defender")),
+        int(view.now("casualties_attacker") - view.was("casualties_attacker")),
     )
 
 
 def _casualty_text(view: TickView) -> str:
-    armenian, azerbaijani = _casualties(view)
-    total = int(view.now("casualties_armenia")), int(view.now("casualties_azerbaijan"))
+    defender, attacker = _casualties(view)
+    total = int(view.now("casualties_defender")), int(view.now("casualties_attacker"))
+    cast = view.scenario.cast
     return (
-        f"Casualties: {armenian} Armenian and {azerbaijani} Azerbaijani killed or wounded "
+        f"Casualties: {defender} on {cast.label(cast.state(Role.DEFENDER))}'s side and "
+        f"{attacker} on {cast.label(cast.state(Role.ATTACKER))}'s killed or wounded "
         f"({total[0]} and {total[1]} since the start)"
     )
 
 
 def _agreement_text(view: TickView) -> str:
-    if view.chose("armenia") is Action.ACCEPT_LINE:
+    if view.chose_role(Role.DEFENDER) is Action.ACCEPT_LINE:
         return f"The talks ended in agreement on the current line ({view.depth:.2f} km held)"
-    return f"Agreement reached: Azerbaijani units pull back to {view.depth:.2f} km in all"
+    return f"Agreement reached: {{attacker}}'s units pull back to {view.depth:.2f} km in all"
 
 
 def _outcome_text(view: TickView) -> str:
@@ -309,10 +330,10 @@ def _outcome_why(view: TickView) -> str:
     return outcome_reason(view.scenario, outcome, row)
 
 
-def _csto_stage(view: TickView) -> str:
-    state = CstoState(int(view.now("csto_state")))
-    stage = f"stage {int(state)} of {len(CSTO_STAGES)}"
-    return f"The CSTO's response is now at {stage}: {CSTO_STAGES[state]}"
+def _alliance_stage(view: TickView) -> str:
+    state = AllianceState(int(view.now("alliance_state")))
+    stage = f"stage {int(state)} of {len(ALLIANCE_STAGES)}"
+    return f"{{Alliance}}'s response is now at {stage}: {ALLIANCE_STAGES[state]}"
 
 
 #: The changes of state told after the actors' choices, in this order.
@@ -344,7 +365,7 @@ STATE_CHANGES: tuple[StateChange, ...] = (
     StateChange(
         "false reports",
         lambda v: v.false_report,
-        lambda v: "False reports of clashes spread in Armenia",
+        lambda v: "False reports of clashes spread in {defender}",
         lambda v: "forces in contact and no official word yet",
     ),
     StateChange(
@@ -359,9 +380,9 @@ STATE_CHANGES: tuple[StateChange, ...] = (
         needs_before=True,
     ),
     StateChange(
-        "CSTO state",
-        lambda v: v.now("csto_state_tick") == v.tick and v.now("csto_state") != 0,
-        _csto_stage,
+        "alliance state",
+        lambda v: v.now("alliance_state_tick") == v.tick and v.now("alliance_state") != 0,
+        _alliance_stage,
     ),
     StateChange(
         "outcome",
@@ -410,6 +431,7 @@ def describe_tick(
     events: list[Event] = []
 
     def add(actor, action, sector, reason, text, kind) -> None:
+        text = with_cast_names(text, scenario)
         sentence = f"{stamp(date)} — {text}" + (f" ({reason})" if reason else "")
         events.append(Event(tick, day, date, actor, action, sector, reason, text, sentence, kind))
 
@@ -419,19 +441,21 @@ def describe_tick(
             continue
         if inject.kind is InjectKind.OFFICIAL_STATEMENT and (
             after.statement_tick[world] != tick
-            or view.chose("armenia") is Action.OFFICIAL_STATEMENT
+            or view.chose_role(Role.DEFENDER) is Action.OFFICIAL_STATEMENT
         ):
             continue  # Yerevan had already spoken, or says so itself this tick
         concerns, label, phrase = INJECT_PHRASES[inject.kind]
         sector = scenario.sectors[inject.sector].name if inject.sector else None
-        speaker = actor_name(inject.actor) if inject.actor else "A foreign capital"
+        speaker = actor_name(inject.actor, scenario) if inject.actor else "A foreign capital"
         chance = f", chance {inject.probability:.0%}" if inject.probability < 1 else ""
         add(
-            inject.actor or concerns,
+            inject.actor or (scenario.cast.state(concerns) if concerns else None),
             label,
             sector,
             f"scheduled for day {inject.day:g}{chance}",
-            phrase.format(sector=sector, actor=speaker),
+            with_cast_names(phrase, scenario)
+            .replace("{sector}", str(sector))
+            .replace("{actor}", speaker),
             "inject",
         )
 
@@ -447,7 +471,8 @@ def describe_tick(
         code = int(decision.reason[world])
         reason = reasons[code] if 0 <= code < len(reasons) else None
         phrase = ACTION_PHRASES.get(action, action.label + (" in {sector}" if sector else ""))
-        text = f"{actor_name(name)} {phrase.format(sector=sector or 'a sector')}"
+        phrase = with_cast_names(phrase, scenario).replace("{sector}", sector or "a sector")
+        text = f"{actor_name(name, scenario)} {phrase}"
         add(name, action.label, sector, reason, text, "action")
 
     # Changes nobody chose.

@@ -21,12 +21,15 @@ import markdown
 from markupsafe import Markup
 
 from sim import __version__
-from sim.catalogue.roles import TEAM_ORDER, actor_label
-from sim.core.actions import CATALOGUE, ActorKind, actions_for
+from sim.catalogue.roles import MAY_2021, TEAM_ROLE_ORDER, Role
+from sim.core.actions import CATALOGUE, actions_for
 from sim.folders.runfolder import atomic_folder
+from sim.spec.schema import Cast
 
 BRIEFS = Path(__file__).parent / "briefs"
-ROLES = TEAM_ORDER  # one brief per principal actor, in the teams' order
+# The briefs are the May 2021 case's: one per state of its casting, in the teams' order.
+ROLES: tuple[str, ...] = tuple(MAY_2021[role].state for role in TEAM_ROLE_ORDER)
+_ROLE_OF_BRIEF = {casting.state: casting.role for casting in MAY_2021.values()}
 INDEX = "index.html"
 _CODING = re.compile(r"\s*\(MID: [^)]*\)")
 
@@ -36,12 +39,17 @@ def brief_kind(role: str) -> str:
     return role if role in ROLES else "third_party"
 
 
+def brief_role(state: str) -> Role:
+    """Return the role whose moves a state's brief lists (an outside power's, if not cast)."""
+    return _ROLE_OF_BRIEF.get(brief_kind(state), Role.THIRD_PARTY)
+
+
 def brief_markdown(role: str) -> str:
     """Return a role's brief as Markdown, with its moves listed from the action catalogue."""
     kind = brief_kind(role)
     text = (BRIEFS / f"{kind}.md").read_text(encoding="utf-8").rstrip()
     rows = []
-    for action in actions_for(ActorKind(kind)):
+    for action in actions_for(brief_role(role)):
         info = CATALOGUE[action]
         plain = _CODING.sub("", info.description)  # the event-data coding is for analysts
         rows.append(f"| {action.label} | {'yes' if info.targets_sector else ''} | {plain} |")
@@ -75,7 +83,7 @@ def _page(title: str, kicker: str, body: str) -> str:
 
 def brief_page(role: str) -> str:
     """Return a role's brief as a printable, self-contained HTML page."""
-    name = actor_label(role)
+    name = Cast().label(role)
     return _page(f"Brief: {name}", f"brief for the team playing {name}", brief_body(role))
 
 

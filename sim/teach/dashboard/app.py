@@ -27,7 +27,7 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.catalogue import plots as catalogue
-from sim.catalogue.roles import TEAM_ORDER
+from sim.catalogue.roles import TEAM_ROLE_ORDER
 from sim.errors import UserError
 from sim.spec.loading import load_scenario
 from sim.teach.dashboard.drawing import draw_border_map, draw_gauges
@@ -262,7 +262,8 @@ def Facilitator():
     """Start the game, watch the teams, close the days, debrief."""
     use_room(facilitator=True)
     roles = list(ROOM.scenario.actors.third_parties)
-    chosen, set_chosen = solara.use_state(list(TEAM_ORDER))
+    teams = [ROOM.scenario.cast.state(role) for role in TEAM_ROLE_ORDER]
+    chosen, set_chosen = solara.use_state(teams)
     message, set_message = solara.use_state("")
     confirming = solara.use_reactive(False)  # the "drop the game under way?" dialog
     game = ROOM.game
@@ -271,7 +272,7 @@ def Facilitator():
         Heading(f"{ROOM.scenario.title}: the facilitator's page")
         if game is None:
             Para("Choose the governments the teams will play, then start.")
-            for role in [*TEAM_ORDER, *roles]:
+            for role in [*teams, *roles]:
                 solara.Checkbox(
                     label=role,
                     value=role in chosen,

@@ -13,6 +13,7 @@ import textwrap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from sim.catalogue.roles import Role
 from sim.core.actions import Rung
 from sim.core.world import WorldState
 from sim.plots.run import ACCENT, DPI, INK, as_written
@@ -21,7 +22,7 @@ from sim.spec.schema import Scenario
 ADVANCE = "#d55e00"  # vermilion: Azerbaijani advance
 GUARDS = "#56b4e9"  # sky blue: NSS border guards
 ARMY = "#0072b2"  # blue: regular army
-RUSSIA = "#7b3294"  # purple: Russian troops
+PATRON = "#7b3294"  # purple: the patron's troops (Russian in May 2021)
 FORCE_NAMES = {0: "nobody", 1: "border guards", 2: "army"}
 
 
@@ -50,13 +51,18 @@ def draw_border_map(
     axes.set_xlim(-0.5, k - 0.5)
     axes.set_ylim(-deepest * 1.45, deepest * 0.55)
     axes.axhline(0, color=INK, lw=2.5)
+    cast = scenario.cast
+    attacker, defender = (
+        cast.label(cast.state(Role.ATTACKER)),
+        cast.label(cast.state(Role.DEFENDER)),
+    )
     axes.text(
-        -0.45, deepest * 0.45, "AZERBAIJAN", fontsize=11, fontweight="bold", color=INK, va="top"
+        -0.45, deepest * 0.45, attacker.upper(), fontsize=11, fontweight="bold", color=INK, va="top"
     )
     axes.text(
         -0.45,
         -deepest * 1.4,
-        "ARMENIA (Syunik, Gegharkunik)",
+        defender.upper(),
         fontsize=11,
         fontweight="bold",
         color=INK,
@@ -93,7 +99,7 @@ def draw_border_map(
             color=ADVANCE if km > 0 else "#6b7280",
             gid="depth",
         )
-        force = int(world.armenian_force[index, column])
+        force = int(world.defender_force[index, column])
         if force:
             axes.plot(
                 column,
@@ -103,15 +109,15 @@ def draw_border_map(
                 color=ARMY if force == 2 else GUARDS,
                 gid=f"force-{force}",
             )
-        if bool(world.russian_presence[index, column]):
-            axes.plot(column + width / 2 + 0.08, 0, "D", ms=13, color=RUSSIA, gid="russia")
+        if bool(world.patron_presence[index, column]):
+            axes.plot(column + width / 2 + 0.08, 0, "D", ms=13, color=PATRON, gid="patron")
             axes.text(
                 column + width / 2 + 0.08,
                 0.12 * deepest,
                 "RU",
                 ha="center",
                 fontsize=9,
-                color=RUSSIA,
+                color=PATRON,
                 fontweight="bold",
             )
         axes.text(
@@ -123,12 +129,13 @@ def draw_border_map(
             fontsize=9 if k <= 8 else 7,
             color=INK,
         )
+    patron = scenario.cast.label(scenario.cast.state(Role.PATRON))
     legend = [
-        Rectangle((0, 0), 1, 1, color=ADVANCE, label="Azerbaijani advance"),
+        Rectangle((0, 0), 1, 1, color=ADVANCE, label=f"{attacker}'s advance"),
         Rectangle((0, 0), 1, 1, fill=False, ls=":", ec="#9ca3af", label="as far as terrain allows"),
         axes.plot([], [], "s", color=GUARDS, ms=10, label="NSS border guards")[0],
         axes.plot([], [], "s", color=ARMY, ms=10, label="army")[0],
-        axes.plot([], [], "D", color=RUSSIA, ms=9, label="Russian troops")[0],
+        axes.plot([], [], "D", color=PATRON, ms=9, label=f"{patron} troops")[0],
     ]
     axes.legend(handles=legend, loc="lower right", fontsize=8, frameon=False, ncols=2)
     axes.set_xticks([])

@@ -12,8 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.catalogue.roles import ACTORS
-from sim.core.actions import ActorKind
 from sim.core.model import SCENARIO_SEED, CrisisModel
 from sim.policies.base import policies_for
 from sim.spec.loading import load_scenario
@@ -71,7 +69,7 @@ def _policy_settings(scenario: Scenario, settings: dict[str, Any]) -> dict[str, 
         if not key.startswith(POLICY_PREFIX):
             continue
         actor, policy, param = key.removeprefix(POLICY_PREFIX).split(".", 2)
-        chosen = plain.get(f"actors.{actor}.policy", getattr(scenario.actors, actor).policy)
+        chosen = plain.get(f"actors.{actor}.policy", scenario.actors.spec(actor).policy)
         if chosen == policy:
             plain.setdefault(f"actors.{actor}.params.{param}", value)
     return plain
@@ -84,9 +82,9 @@ def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any
         "seed": scenario.seed,  # fixed: world i here is world i of the scenario's ensemble
         "world": {"type": "SliderInt", "value": 0, "min": 0, "max": 99, "step": 1},
     }
-    for name in ACTORS:
-        current = getattr(scenario.actors, name).policy
-        choices = [p for p in policies_for(ActorKind(name)) if p != "scripted" or p == current]
+    for name, (role, spec) in scenario.role_specs().items():
+        current = spec.policy
+        choices = [p for p in policies_for(role) if p != "scripted" or p == current]
         params[f"actors.{name}.policy"] = {
             "type": "Select",
             "value": current,
@@ -124,9 +122,9 @@ def _policy_params(scenario: Scenario) -> dict[str, Any]:
     controls: dict[str, Any] = {}
     for path, found in scenario_parameters(scenario).items():
         actor, _, param = path.removeprefix("actors.").partition(".params.")
-        if actor not in ACTORS or not param or path in scenario.uncertainties:
+        if actor not in scenario.cast.states or not param or path in scenario.uncertainties:
             continue
-        policy = getattr(scenario.actors, actor).policy
+        policy = scenario.actors.spec(actor).policy
         label = f"{actor} ({policy}): {param.replace('_', ' ')}"
         key = f"{POLICY_PREFIX}{actor}.{policy}.{param}"
         if found.kind == "boolean":

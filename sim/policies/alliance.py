@@ -3,7 +3,7 @@
 Collective measures need member states' consent, and members weigh how clear it is
 that a member's territory was attacked (an undelimited border blurs it) and where
 Russia stands. Members' stances are formed in the world each tick
-(``CstoView.members_consenting``); a policy decides how the alliance acts on them.
+(``AllianceView.members_consenting``); a policy decides how the alliance acts on them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.core.actions import Action, ActorKind
-from sim.core.perception import CstoView
+from sim.catalogue.roles import Role
+from sim.core.actions import Action
+from sim.core.perception import AllianceView
 from sim.core.rowwise import row_all, row_count, row_sum
-from sim.core.world import CstoState, Decision
+from sim.core.world import AllianceState, Decision
 from sim.policies.base import Draw, Params, Policy, Rule, every
 
 _REASONS = (
@@ -43,21 +44,21 @@ class AllianceParams(Params):
 class _Alliance(Policy):
     """The steps every CSTO policy shares: consult on an appeal, then speak."""
 
-    actors: ClassVar = (ActorKind.CSTO,)
+    actors: ClassVar = (Role.ALLIANCE,)
     reasons: ClassVar = _REASONS
 
-    def _consult(self, view: CstoView, u: np.ndarray) -> Rule:
+    def _consult(self, view: AllianceView, u: np.ndarray) -> Rule:
         return Rule(
-            (view.state == CstoState.APPEAL_RECEIVED) & (u < self.params.consult_probability),
+            (view.state == AllianceState.APPEAL_RECEIVED) & (u < self.params.consult_probability),
             Action.CONSULTATIONS,
             _REASONS[1],
         )
 
-    def _speak(self, view: CstoView, draw: Draw) -> Rule:
+    def _speak(self, view: AllianceView, draw: Draw) -> Rule:
         return Rule(
-            (view.state == CstoState.CONSULTATIONS)
+            (view.state == AllianceState.CONSULTATIONS)
             & (draw("statement") < self.params.statement_probability),
-            Action.CSTO_STATEMENT,
+            Action.ALLIANCE_STATEMENT,
             _REASONS[4],
         )
 
@@ -93,7 +94,7 @@ class Consensus(_Alliance):
     Params: ClassVar = ConsensusParams
     classifier: ClassVar = {"stochastic": True, "needs_consensus": True, "reads": ["consent"]}
 
-    def decide(self, view: CstoView, draw: Draw) -> Decision:
+    def decide(self, view: AllianceView, draw: Draw) -> Decision:
         """Climb the ladder one rung per tick at most."""
         p = self.params
         all_consent = row_all(view.members_consenting)
@@ -104,7 +105,7 @@ class Consensus(_Alliance):
             [
                 self._consult(view, u),
                 Rule(
-                    (view.state >= CstoState.CONSULTATIONS)
+                    (view.state >= AllianceState.CONSULTATIONS)
                     & all_consent
                     & (u < p.measures_probability),
                     Action.COLLECTIVE_MEASURES,
@@ -112,7 +113,7 @@ class Consensus(_Alliance):
                 ),
                 self._speak(view, draw),
                 Rule(
-                    (view.state == CstoState.STATEMENT)
+                    (view.state == AllianceState.STATEMENT)
                     & majority_consent
                     & (draw("mission") < p.fact_finding_probability),
                     Action.FACT_FINDING,
@@ -149,7 +150,7 @@ class Credible(_Alliance):
     Params: ClassVar = CredibleParams
     classifier: ClassVar = {"stochastic": True, "needs_consensus": False, "reads": ["appeal"]}
 
-    def decide(self, view: CstoView, draw: Draw) -> Decision:
+    def decide(self, view: AllianceView, draw: Draw) -> Decision:
         """Consult, then act while ground is held."""
         p = self.params
         held = row_sum(view.depth_km) > 0
@@ -160,7 +161,7 @@ class Credible(_Alliance):
             [
                 self._consult(view, u),
                 Rule(
-                    (view.state >= CstoState.CONSULTATIONS)
+                    (view.state >= AllianceState.CONSULTATIONS)
                     & held
                     & waited
                     & (u < p.measures_probability),

@@ -13,8 +13,9 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.core.actions import Action, ActorKind
-from sim.core.perception import ArmeniaView
+from sim.catalogue.roles import Role
+from sim.core.actions import Action
+from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import Decision
 from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
@@ -82,7 +83,7 @@ class DefenceParams(Params):
     appeal_probability: float = Field(
         0.5, ge=0.0, le=1.0, description="Chance per tick of appealing to the CSTO once due."
     )
-    appeal_russia_probability: float = Field(
+    appeal_patron_probability: float = Field(
         0.4,
         ge=0.0,
         le=1.0,
@@ -99,11 +100,11 @@ class DefenceParams(Params):
 class _Defender(Policy):
     """The shared rule, in priority order."""
 
-    actors: ClassVar = (ActorKind.ARMENIA,)
+    actors: ClassVar = (Role.DEFENDER,)
     reasons: ClassVar = _REASONS
     Params: ClassVar = DefenceParams
 
-    def decide(self, view: ArmeniaView, draw: Draw) -> Decision:
+    def decide(self, view: DefenderView, draw: Draw) -> Decision:
         """Choose per world by the shared priority list."""
         p = self.params
         worlds = view.depth_km.shape[0]
@@ -119,11 +120,13 @@ class _Defender(Policy):
             worlds,
             [
                 Rule(
-                    view.fired_upon & (u < p.return_fire_probability), Action.AM_FIRE, _REASONS[1]
+                    view.fired_upon & (u < p.return_fire_probability),
+                    Action.DEFENDER_FIRE,
+                    _REASONS[1],
                 ),
                 Rule(
                     (deepest_km > p.fire_depth_km) & (u < fire_chance),
-                    Action.AM_FIRE,
+                    Action.DEFENDER_FIRE,
                     _REASONS[2],
                     deepest,
                 ),
@@ -151,21 +154,22 @@ class _Defender(Policy):
                     _REASONS[5],
                 ),
                 Rule(
-                    ~view.appealed_csto
+                    ~view.appealed_alliance
                     & (total > p.appeal_depth_km)
                     & (draw("appeal") < p.appeal_probability),
-                    Action.APPEAL_CSTO,
+                    Action.APPEAL_ALLIANCE,
                     _REASONS[6],
                 ),
                 Rule(
-                    view.appealed_csto
-                    & ~view.appealed_russia
-                    & (draw("appeal_russia") < p.appeal_russia_probability),
-                    Action.APPEAL_RUSSIA,
+                    view.appealed_alliance
+                    & ~view.appealed_patron
+                    # The stream keeps its first name: renamed, every world would move.
+                    & (draw("appeal_russia") < p.appeal_patron_probability),
+                    Action.APPEAL_PATRON,
                     _REASONS[7],
                 ),
                 Rule(
-                    view.appealed_csto
+                    view.appealed_alliance
                     & (view.talks == 0)
                     & (total > 0.1)
                     & (draw("talks") < p.talks_probability),

@@ -12,8 +12,9 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.core.actions import Action, ActorKind, is_one_of
-from sim.core.perception import RussiaView
+from sim.catalogue.roles import Role
+from sim.core.actions import Action, is_one_of
+from sim.core.perception import PatronView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import NEVER, Decision
 from sim.policies.base import Draw, Params, Policy, Rule, every, with_defaults
@@ -65,7 +66,7 @@ class PatronParams(Params):
 class _Patron(Policy):
     """The shared rule, in priority order."""
 
-    actors: ClassVar = (ActorKind.RUSSIA,)
+    actors: ClassVar = (Role.PATRON,)
     reasons: ClassVar = _REASONS
     Params: ClassVar = PatronParams
 
@@ -73,14 +74,14 @@ class _Patron(Policy):
         """Remember, per world, when Russia last called for restraint."""
         self.last_call = np.full(worlds, NEVER, np.int32)
 
-    def decide(self, view: RussiaView, draw: Draw) -> Decision:
+    def decide(self, view: PatronView, draw: Draw) -> Decision:
         """Choose per world by the shared priority list."""
         p = self.params
         worlds = len(view.talks)
         depth = view.depth_km
         total = row_sum(depth)
-        contested = row_argmax(np.where(view.russian_presence, -1.0, depth))
-        appealed = view.appealed_to_russia | view.appealed_to_csto
+        contested = row_argmax(np.where(view.patron_presence, -1.0, depth))
+        appealed = view.appealed_to_patron | view.appealed_to_alliance
         seen = view.ticks_since_contact >= 0
         u = draw("choice")
         interval = every(view.ticks_per_day, p.restraint_every_days)
@@ -93,7 +94,7 @@ class _Patron(Policy):
             [
                 Rule(
                     appealed & (total > p.defend_depth_km) & (u < p.defend_probability),
-                    Action.DEFEND_ARMENIA,
+                    Action.DEFEND_ALLY,
                     _REASONS[1],
                     contested,
                 ),
@@ -105,7 +106,7 @@ class _Patron(Policy):
                 ),
                 Rule(
                     appealed & (total > 0) & (draw("pressure") < p.pressure_probability),
-                    Action.PRESSURE_AZERBAIJAN,
+                    Action.PRESSURE_ATTACKER,
                     _REASONS[3],
                 ),
                 Rule(

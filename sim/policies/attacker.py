@@ -12,8 +12,9 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from sim.core.actions import Action, ActorKind
-from sim.core.perception import AzerbaijanView
+from sim.catalogue.roles import Role
+from sim.core.actions import Action
+from sim.core.perception import AttackerView
 from sim.core.rowwise import row_any, row_argmax, row_sum
 from sim.core.world import Decision, Talks
 from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
@@ -96,17 +97,17 @@ class AdvanceParams(Params):
 class _Advancer(Policy):
     """The shared rule: return fire, pull back, push where weak, explain, talk, dig in."""
 
-    actors: ClassVar = (ActorKind.AZERBAIJAN,)
+    actors: ClassVar = (Role.ATTACKER,)
     reasons: ClassVar = _REASONS
     Params: ClassVar = AdvanceParams
 
-    def decide(self, view: AzerbaijanView, draw: Draw) -> Decision:
+    def decide(self, view: AttackerView, draw: Draw) -> Decision:
         """Choose per world by the shared priority list."""
         p = self.params
         worlds, k = view.depth_km.shape
         border = view.border
         resistance = view.resistance
-        reachable = (border.max_advance_km[None, :] - view.depth_km > 0.05) & ~view.russian_presence
+        reachable = (border.max_advance_km[None, :] - view.depth_km > 0.05) & ~view.patron_presence
         worth = (
             p.terrain_weight * border.terrain_value[None, :]
             + p.ambiguity_weight * border.ambiguity[None, :]
@@ -136,7 +137,9 @@ class _Advancer(Policy):
             worlds,
             [
                 Rule(
-                    view.fired_upon & (u < p.return_fire_probability), Action.AZ_FIRE, _REASONS[1]
+                    view.fired_upon & (u < p.return_fire_probability),
+                    Action.ATTACKER_FIRE,
+                    _REASONS[1],
                 ),
                 Rule(holding & (cost >= 2 * p.withdraw_cost), Action.WITHDRAW_FULL, _REASONS[3]),
                 Rule(
@@ -149,7 +152,7 @@ class _Advancer(Policy):
                     unchecked
                     & wanted_blocked
                     & (draw("blocked") < p.fire_when_blocked_probability),
-                    Action.AZ_FIRE,
+                    Action.ATTACKER_FIRE,
                     _REASONS[5],
                     wanted,
                 ),
@@ -193,7 +196,7 @@ class Prober(_Advancer):
     """
 
     name = "prober"
-    classifier: ClassVar = {"stochastic": True, "reads": ["cost_of_defiance", "armenian_force"]}
+    classifier: ClassVar = {"stochastic": True, "reads": ["cost_of_defiance", "defender_force"]}
 
 
 CautiousParams = with_defaults(
@@ -221,7 +224,7 @@ class Cautious(_Advancer):
 
     name = "cautious"
     Params: ClassVar = CautiousParams
-    classifier: ClassVar = {"stochastic": True, "reads": ["cost_of_defiance", "armenian_force"]}
+    classifier: ClassVar = {"stochastic": True, "reads": ["cost_of_defiance", "defender_force"]}
 
 
 MaximalistParams = with_defaults(
