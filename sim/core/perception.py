@@ -151,9 +151,9 @@ class Perceiver:
             [0.0, dyn.resistance_border_guards, dyn.resistance_army]
         )
         lag = scenario.perception.defender_lag_ticks
-        k = len(scenario.sectors)
         # Yerevan's news is ``lag`` ticks old: a ring of past depths, written in place.
-        self._past_depths = np.zeros((lag + 1, worlds, k))
+        held = np.array([sector.held_km for sector in scenario.sectors.values()])
+        self._past_depths = np.tile(held, (lag + 1, worlds, 1))  # known before the crisis
         self._newest = 0
         self._contact_tick = np.full(worlds, NEVER, np.int32)
         self._last: dict[str, np.ndarray] = {}

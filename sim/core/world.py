@@ -119,19 +119,20 @@ class WorldState:
 
     @classmethod
     def initial(cls, scenario: Scenario, worlds: int) -> WorldState:
-        """Return R worlds at the pre-crisis line, as the scenario sets them."""
+        """Return R worlds as the scenario sets them: at the pre-crisis line, or past it."""
         sectors = list(scenario.sectors.values())
-        k, m = len(sectors), len(scenario.alliance_members)
+        m = len(scenario.alliance_members)
         force = np.array([FORCE_RANK[s.defender_force] for s in sectors], np.int8)
         presence = np.array([s.patron_presence for s in sectors], bool)
         zeros = lambda dtype=np.float64: np.zeros(worlds, dtype)  # noqa: E731
         never = lambda: np.full(worlds, NEVER, np.int32)  # noqa: E731
+        held = np.array([s.held_km for s in sectors])
         return cls(
-            depth_km=np.zeros((worlds, k)),
-            total_depth_km=np.zeros(worlds),
+            depth_km=np.tile(held, (worlds, 1)),
+            total_depth_km=np.full(worlds, held.sum()),
             defender_force=np.tile(force, (worlds, 1)),
             patron_presence=np.tile(presence, (worlds, 1)),
-            entrenched=np.zeros((worlds, k), bool),
+            entrenched=np.tile(held > 0, (worlds, 1)),  # ground held before is dug in
             clash_intensity=zeros(),
             fighting_ticks=zeros(np.int16),
             casualties_defender=zeros(np.int32),
@@ -154,7 +155,7 @@ class WorldState:
             member_consent=np.zeros((worlds, m), bool),
             patron_backs_defender=zeros(bool),
             patron_urged_restraint=zeros(bool),
-            max_depth_km=zeros(),
+            max_depth_km=np.full(worlds, held.sum()),
             rung=np.ones(worlds, np.int8),
             max_rung=np.ones(worlds, np.int8),
             goldstein_total=zeros(),
@@ -215,6 +216,7 @@ class _TickWork:
     new_km: np.ndarray  # ground gained this tick (injects and advances)
     forced_statement: np.ndarray  # an inject made Armenia's official statement
     counter: np.ndarray | None = None  # Armenia counter-attacked (7.3, read in 7.4)
+    patron_arrives: np.ndarray | None = None  # its troops can reach the line (7.3, 7.4)
     in_contact: np.ndarray | None = None  # (R, k) forces face to face (7.4, read in 7.7)
     incidents: np.ndarray | None = None  # fire nobody ordered (7.4, read in 7.8)
 
@@ -259,12 +261,21 @@ class Resolver:
             [0.0, self.dyn.incident_probability_border_guards, self.dyn.incident_probability_army]
         )
         cast, actors = scenario.cast, scenario.actors
-        self.patron_influence = actors.spec(cast.state(Role.PATRON)).influence
+        self.committed_elsewhere = scenario.patron_committed_elsewhere
+        self.patron_influence = actors.spec(cast.state(Role.PATRON)).influence * (
+            1.0 - self.committed_elsewhere
+        )
+        self.patron_elsewhere_stream = f"{cast.state(Role.PATRON)}.elsewhere"
         self.alliance_influence = actors.spec(cast.state(Role.ALLIANCE)).influence
         self.influence = {name: spec.influence for name, spec in actors.third_parties.items()}
         self.third_party_names = third_party_names
         members = list(scenario.alliance_members.values())
         self.clarity_needed = np.array([m.clarity_needed for m in members])
+        # An alliance member cast as the attacker never consents to measures against
+        # itself (Tajikistan in the CSTO, April 2021).
+        attacker = cast.state(Role.ATTACKER)
+        self.attacker_is_member = attacker in scenario.alliance_members
+        self.clarity_needed[[name == attacker for name in scenario.alliance_members]] = np.inf
         self.follows_patron = np.array([m.follows_patron for m in members])
         # The members' noise stream is named by the alliance ("csto.members" in May 2021).
         self.members_stream = f"{cast.state(Role.ALLIANCE)}.members"
@@ -290,6 +301,12 @@ class Resolver:
         w.depth_km[rows, cols] += step
         gained[rows] = step
         return gained
+
+    def _patron_forces_arrive(self, tick: int, n: int) -> np.ndarray:
+        """Worlds where the patron's troops can reach the line this tick (all, if free)."""
+        if self.committed_elsewhere == 0.0:  # no draw: a free patron's worlds stay as they were
+            return np.ones(n, bool)
+        return self.rng.uniform(self.patron_elsewhere_stream, tick) >= self.committed_elsewhere
 
     def _fire(self, w: WorldState, mask: np.ndarray, strength: float, tick: int) -> None:
         w.clash_intensity = np.where(
@@ -346,6 +363,8 @@ class Resolver:
                     np.minimum(1.0, w.attention + self.dyn.third_party_statement_attention),
                     w.attention,
                 )
+            elif inject.kind is InjectKind.CLASH:  # fire nobody in the model ordered
+                self._fire(w, happens, inject.strength, tick)
             elif inject.kind is InjectKind.MINISTERIAL_VISIT:
                 # Encouragement can outweigh pressure: the balance may go below zero,
                 # and later calls for restraint must first use it up.
@@ -373,8 +392,10 @@ class Resolver:
         rows = np.flatnonzero(now.counter)
         cols = defender.sector[rows]
         w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - self.dyn.advance_step_km)
+        now.patron_arrives = self._patron_forces_arrive(now.tick, len(w.outcome))
         for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ALLY):
-            rows = np.flatnonzero((patron.action == action) & (patron.sector >= 0))
+            sent = (patron.action == action) & (patron.sector >= 0) & now.patron_arrives
+            rows = np.flatnonzero(sent)
             w.patron_presence[rows, patron.sector[rows]] = True
 
         w.update_total_depth()
@@ -395,7 +416,7 @@ class Resolver:
         self._fire(w, defender.action == Action.DEFENDER_FIRE, dyn.clash_escalation, tick)
         self._fire(w, now.counter, dyn.counter_attack_fire_multiplier * dyn.clash_escalation, tick)
         self._fire(w, now.incidents, dyn.clash_escalation, tick)
-        defends = patron.action == Action.DEFEND_ALLY
+        defends = (patron.action == Action.DEFEND_ALLY) & now.patron_arrives
         self._fire(w, defends, dyn.patron_force_fire_multiplier * dyn.clash_escalation, tick)
         burning = w.clash_intensity > dyn.clash_ends_below
         if burning.any():
@@ -497,6 +518,8 @@ class Resolver:
             taken = alliance.action == action
             if not np.count_nonzero(taken):
                 continue
+            if state is AllianceState.COLLECTIVE_MEASURES and self.attacker_is_member:
+                continue  # a treaty of mutual defence does not act against a member
             moves = taken & (w.alliance_state >= AllianceState.APPEAL_RECEIVED)
             self._alliance_to(w, moves & (w.alliance_state < state), state, tick)
         self._member_stances(w, tick)  # 7.6
@@ -587,9 +610,7 @@ class Resolver:
             taken, 1.0 - held_ambiguity(w.depth_km, self.ambiguity, w.total_depth_km), 0.0
         )
         noise = self.scenario.perception.alliance_clarity_noise * self.rng.symmetric(
-            f"{self.scenario.cast.state(Role.ALLIANCE)}.members",
-            tick,
-            slots=len(self.clarity_needed),
+            self.members_stream, tick, slots=len(self.clarity_needed)
         )
         reading = (
             clarity[:, None]

@@ -45,6 +45,7 @@ class InjectKind(StrEnum):
     OFFICIAL_STATEMENT = "official_statement"
     THIRD_PARTY_STATEMENT = "third_party_statement"
     MINISTERIAL_VISIT = "ministerial_visit"
+    CLASH = "clash"
 
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -79,6 +80,23 @@ class Sector(Strict):
         False,
         description="The patron's troops already on the line here (no advance can pass them).",
     )
+    held_km: float = Field(
+        0.0,
+        ge=0.0,
+        le=20.0,
+        description="Ground the attacker already holds past the line here when the "
+        "scenario starts, km (dug in): for a crisis joined after its first moves. At most "
+        "`max_advance_km`.",
+    )
+
+    @model_validator(mode="after")
+    def _held_within_reach(self) -> Sector:
+        if self.held_km > self.max_advance_km:
+            raise ValueError(
+                f"held_km ({self.held_km:g}) is deeper than max_advance_km "
+                f"({self.max_advance_km:g}){FIX}lower held_km or raise max_advance_km"
+            )
+        return self
 
 
 class ActorSpec(Strict):
@@ -227,7 +245,9 @@ class AllianceMember(Strict):
     clarity_needed: Unit = Field(
         0.6,
         description="How clear it must be that a member's territory was attacked "
-        "(1 - ambiguity of the sectors taken) before this member consents.",
+        "(1 - ambiguity of the sectors taken) before this member consents. A member that "
+        "is itself the attacker never consents, and the alliance cannot take collective "
+        "measures against one of its members, whatever its policy.",
     )
     follows_patron: Unit = Field(
         0.3,
@@ -448,6 +468,7 @@ INJECT_FIELDS: dict[InjectKind, frozenset[str]] = {
     InjectKind.OFFICIAL_STATEMENT: frozenset(),
     InjectKind.THIRD_PARTY_STATEMENT: frozenset({"actor", "magnitude"}),
     InjectKind.MINISTERIAL_VISIT: frozenset({"magnitude"}),
+    InjectKind.CLASH: frozenset({"magnitude"}),
 }
 
 
@@ -467,7 +488,7 @@ class Inject(Strict):
         ge=0.0,
         le=1.0,
         description="Strength: rumour level added; cost of defiance added by a statement "
-        "or removed by a visit (0.5 when not given).",
+        "or removed by a visit; clash intensity a clash adds (0.5 when not given).",
     )
     probability: Unit = Field(1.0, description="Chance the event happens in a given world.")
 
@@ -556,6 +577,12 @@ class Scenario(Strict):
         "appellant, is not listed); left out, the CSTO's members of May 2021.",
         min_length=1,
         max_length=12,
+    )
+    patron_committed_elsewhere: Unit = Field(
+        0.0,
+        description="How far the patron's forces and attention are tied down elsewhere "
+        "(0 free, 1 wholly): its words weigh that much less on the attacker's costs, and "
+        "each tick its troops reach the line with only the remaining chance.",
     )
     dynamics: Dynamics = Field(default_factory=Dynamics, description="Mechanism strengths.")
     perception: Perception = Field(default_factory=Perception, description="Noise and lag.")

@@ -162,6 +162,7 @@ INJECT_PHRASES: dict[InjectKind, tuple[Role | None, str, str]] = {
         "{Defender} issued an official statement on what happened",
     ),
     InjectKind.THIRD_PARTY_STATEMENT: (None, "statement", "{actor} spoke out on the crisis"),
+    InjectKind.CLASH: (None, "clash", "Fire was exchanged across the line"),
     InjectKind.MINISTERIAL_VISIT: (
         None,
         "ministerial visit",
