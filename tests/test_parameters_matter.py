@@ -155,6 +155,8 @@ def test_scenario_field_changes_output(path, info, exercise_data, exercise_finge
         candidates = ["ally" if current != "ally" else "critic"]
     elif path[-1] == "tick_hours":
         candidates = [4, 8]
+    elif path[-1] == "held_km":  # bounded by the sector's own max_advance_km
+        candidates = [0.5 * _get(make_scenario(exercise_data), (*path[:-1], "max_advance_km"))]
     else:
         candidates = [moved(info, current, +1), moved(info, current, -1)]
     assert _changes_output(exercise_data, path, candidates, exercise_fingerprint), (

@@ -163,3 +163,29 @@ def test_bad_casting_is_one_clear_problem(baseline_data, change, says):
     messages = [problem.message for problem in raised.value.problems]
     assert any(says in message for message in messages), messages
     assert all(problem.hint for problem in raised.value.problems)
+
+
+def test_a_base_shared_by_cases_may_give_policies_by_role(baseline_data):
+    data = copy.deepcopy(baseline_data)
+    actors = data["actors"]
+    data["actors"] = {"attacker": actors.pop("azerbaijan"), "defender": actors.pop("armenia")}
+    data["actors"].update(actors)
+    data["uncertainties"] = {
+        path.replace("actors.azerbaijan.", "actors.attacker."): bounds
+        for path, bounds in data["uncertainties"].items()
+    }
+    data["levers"] = {}
+    data["cast"] = {"attacker": {"state": "tajikistan"}}
+    scenario = make_scenario(data)
+    assert scenario.actors.spec("tajikistan").policy == "prober"  # the attacker's, by role
+    assert scenario.actors.spec("armenia").policy == "restraint"  # the default defender
+    assert "actors.tajikistan.params.halt_cost" in scenario.uncertainties
+
+
+def test_a_role_and_its_state_cannot_both_give_the_policy(baseline_data):
+    data = copy.deepcopy(baseline_data)
+    data["actors"]["defender"] = {"policy": "firm_defender"}  # armenia is the defender
+    with pytest.raises(ScenarioError) as raised:
+        make_scenario(data)
+    messages = [problem.message for problem in raised.value.problems]
+    assert "both actors.defender and actors.armenia give the defender's policy" in messages

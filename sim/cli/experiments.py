@@ -1,6 +1,6 @@
 """Commands that run many ensembles.
 
-sweep, sensitivity, calibrate, check-patterns and check-directions.
+sweep, sensitivity, calibrate, check-patterns, check-directions and cases.
 """
 
 from __future__ import annotations
@@ -508,3 +508,74 @@ def check_directions_command(
         out.print(f"Directions: {escape(str(out_dir))}/", highlight=False, soft_wrap=True)
     if (summary["held_in"] < 1).any():
         raise typer.Exit(1)
+
+
+def cases(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="The folder of cases, one folder each with scenario.yaml, case.yaml and "
+            "patterns.py.",
+            show_default=True,
+        ),
+    ] = Path("scenarios/cases"),
+    worlds: Annotated[
+        int,
+        typer.Option("--worlds", min=1, max=10_000_000, help="Worlds in each case's ensemble."),
+    ] = 1000,
+    seed: Annotated[
+        int | None,
+        typer.Option(min=0, help="Seed of every case's draws (default: each case's own)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder to create (default: results/cases-TIME)."),
+    ] = None,
+    replace: ReplaceOption = False,
+    plots: PlotsOption = True,
+    engine_kind: EngineOption = EngineKind.INPROCESS,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Run every real case with one shared model and score the record's outcome class.
+
+    Per case: the record's class, its share of worlds (95% interval), whether it is the
+    modal class, the Brier and log scores, and the share of worlds where the record's
+    patterns hold together. Writes cases.csv and cases.png. See docs/validation.md.
+    """
+    from sim.experiments.cases import load_cases, score_cases, write_cases
+    from sim.folders.runfolder import check_target, stamped_folder
+
+    found = load_cases(directory)
+    target = out_dir or stamped_folder(RESULTS_ROOT, "cases", "")
+    check_target(target, replace, "cases folder", "cases.csv")
+    engine = make_engine(engine_kind, workers, scheduler)
+    err.print(
+        f"Running {counted(len(found), 'case')} x {counted(worlds, 'world')}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    with stoppable("analysis"), engine:
+        table = score_cases(found, worlds, seed, engine, progress=True)
+        written = write_cases(table, target, replace=replace, plots=plots)
+    shown = Table(title="Real cases: the record against the worlds", title_justify="left")
+    for column in ("case", "record", "its share (95%)", "modal", "Brier", "log", "patterns"):
+        shown.add_column(column, justify="left" if column in ("case", "record") else "right")
+    for row in table.itertuples():
+        shown.add_row(
+            escape(row.case),
+            row.real.replace("_", " "),
+            f"{row.real_share:.0%} ({row.real_low:.0%}-{row.real_high:.0%})",
+            "yes" if row.real_is_modal else f"no: {row.modal.replace('_', ' ')}",
+            f"{row.brier:.2f}",
+            f"{row.log_score:.2f}",
+            f"{row.patterns_together:.0%}",
+        )
+    out.print(shown)
+    modal = int(table["real_is_modal"].sum())
+    out.print(
+        f"The record's class is modal in {modal} of {counted(len(table), 'case')}. "
+        f"Cases: {escape(str(written))}/",
+        highlight=False,
+        soft_wrap=True,
+    )

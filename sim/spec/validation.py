@@ -372,10 +372,70 @@ def _check_references(data: dict, file: Path, locations: dict) -> list[Problem]:
     return problems
 
 
-def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scenario:
-    """Validate a scenario given as a mapping; raise ScenarioError listing every problem."""
-    locations = locations or {}
+def _roles_as_states(data: dict, file: Path, locations: dict) -> tuple[dict, dict, list[Problem]]:
+    """Key ``actors:`` (and parameter paths) by the cast's states where a file used roles.
+
+    A file may give a policy under the role's name (``actors: {defender: {policy:
+    restraint}}``), so that one base shared by several cases can say how each role
+    behaves whoever plays it. Here those keys become the cast's state ids, and so do
+    ``actors.ROLE.`` paths in ``uncertainties`` and ``levers``; each key keeps its line.
+    """
+    actors = data.get("actors")
+    if not isinstance(actors, dict) or not any(key in _ROLE_KEYS for key in actors):
+        return data, locations, []
+    cast = _cast_of(data)
+    renamed: dict[str, str] = {}
     problems: list[Problem] = []
+    for key in actors:
+        if key in _ROLE_KEYS and key != cast[Role(key)]:
+            state = cast[Role(key)]
+            if state in actors:
+                where = _locate(("actors", key), locations, file)
+                problems.append(
+                    Problem(
+                        where[0],
+                        where[1],
+                        f"actors.{key}",
+                        f"both actors.{key} and actors.{state} give the {key}'s policy",
+                        f"keep one of them: {state} is the state cast as the {key}",
+                    )
+                )
+                continue
+            renamed[key] = state
+    if not renamed:
+        return data, locations, problems
+
+    def path(dotted: object) -> object:
+        parts = str(dotted).split(".")
+        if len(parts) > 1 and parts[0] == "actors" and parts[1] in renamed:
+            return ".".join(["actors", renamed[parts[1]], *parts[2:]])
+        return dotted
+
+    data = dict(data)
+    data["actors"] = {renamed.get(key, key): value for key, value in actors.items()}
+    for section in ("uncertainties", "levers"):
+        if isinstance(data.get(section), dict):
+            data[section] = {path(key): value for key, value in data[section].items()}
+    moved = {}
+    for loc, where in locations.items():
+        if len(loc) >= 2 and loc[0] == "actors" and loc[1] in renamed:
+            loc = ("actors", renamed[loc[1]], *loc[2:])
+        elif len(loc) >= 2 and loc[0] in ("uncertainties", "levers"):
+            loc = (loc[0], path(loc[1]), *loc[2:])
+        moved[loc] = where
+    return data, moved, problems
+
+
+_ROLE_KEYS = {role.value for role in PRINCIPAL_ROLES}
+
+
+def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scenario:
+    """Validate a scenario given as a mapping; raise ScenarioError listing every problem.
+
+    Policies given under a role's name are keyed by the cast's state first
+    (:func:`_roles_as_states`).
+    """
+    data, locations, problems = _roles_as_states(data, file, locations or {})
     scenario = None
     try:
         scenario = Scenario.model_validate(data)

@@ -1,0 +1,122 @@
+"""Real cases as a development set: each folder's set-up and record, scored with one model."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.errors import UserError
+from sim.experiments.cases import CLASS_NAMES, _score, load_cases, score_cases
+from sim.run.ensemble import run_ensemble
+
+from conftest import ROOT, run_cli
+
+CASES = ROOT / "scenarios" / "cases"
+KEYS = ["karabakh-2020", "kyrgyz-tajik-2021", "sev-lake-2021", "tavush-tovuz-2020"]
+
+
+def test_the_four_cases_load_and_share_their_responders_and_dynamics():
+    cases = load_cases(CASES)
+    assert [case.key for case in cases] == KEYS
+    assert {case.record.outcome for case in cases} <= set(CLASS_NAMES)
+    dynamics = {case.scenario.dynamics for case in cases}
+    assert len(dynamics) == 1  # one shared set of mechanism strengths
+    tajik = next(case for case in cases if case.key == "kyrgyz-tajik-2021")
+    assert tajik.scenario.cast.states[:2] == ("tajikistan", "kyrgyzstan")
+    assert tajik.scenario.actors.spec("kyrgyzstan").policy == "restraint"  # from shared.yaml
+
+
+def test_scores_are_those_of_the_record_s_class():
+    case = load_cases(CASES)[2]  # Sev Lake: frozen gain
+    outcomes = pd.DataFrame(
+        {"outcome": ["frozen_gain"] * 6 + ["negotiated_withdrawal"] * 3 + ["clash_contained"]}
+    )
+    for column in ("max_depth_km", "first_shot_day", "appeal_day", "talks_day"):
+        outcomes[column] = 0.0
+    outcomes = outcomes.assign(
+        alliance_final_state="statement",
+        patron_urged_restraint=True,
+        peak_alarm=0.0,
+        peak_alarm_day=0.0,
+        statement_day=0.0,
+        final_alarm=0.0,
+    )
+    row = _score(case, outcomes)
+    assert row["real_share"] == 0.6 and row["modal"] == "frozen_gain" and row["real_is_modal"]
+    assert row["brier"] == pytest.approx(0.4**2 + 0.3**2 + 0.1**2)
+    assert row["log_score"] == pytest.approx(-math.log(0.6))
+    never = _score(case, outcomes.assign(outcome="war"))
+    assert never["brier"] == pytest.approx(2.0)
+    assert never["log_score"] == pytest.approx(math.log(2 * len(outcomes)))  # floored share
+
+
+def test_the_cases_table_matches_the_cases_own_runs():
+    cases = load_cases(CASES)
+    table = score_cases(cases, worlds=300, seed=5).set_index("case")
+    for case in cases:
+        outcomes = run_ensemble(case.scenario, worlds=300, seed=5).outcomes
+        share = float((outcomes["outcome"] == case.record.outcome).mean())
+        assert table.loc[case.key, "real_share"] == share
+        assert table.loc[case.key, "worlds"] == 300
+
+
+@pytest.mark.slow  # the command line end to end
+def test_crisis_sim_cases_prints_and_writes_the_table_and_the_plot(tmp_path):
+    result = run_cli(tmp_path, "cases", str(CASES), "--worlds", "200", "--out", "cases")
+    assert result.returncode == 0, result.stderr
+    assert "The record's class is modal in" in result.stdout
+    table = pd.read_csv(tmp_path / "cases" / "cases.csv")
+    assert list(table["case"]) == KEYS
+    assert (tmp_path / "cases" / "cases.png").stat().st_size > 10_000
+    for key in KEYS:
+        assert key in result.stdout
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "cases"
+    shutil.copytree(CASES, target)
+    # A copy one folder deeper: the Sev Lake case extends the shipped baseline by path.
+    shutil.copy(ROOT / "scenarios" / "baseline-may-2021.yaml", tmp_path)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("spoil", "says"),
+    [
+        (lambda c: (c / "tavush-tovuz-2020" / "case.yaml").unlink(), "case.yaml is missing"),
+        (lambda c: (c / "karabakh-2020" / "patterns.py").unlink(), "patterns.py is missing"),
+        (
+            lambda c: (c / "tavush-tovuz-2020" / "case.yaml").write_text(
+                "title: T\noutcome: victory\nsources: s\n"
+            ),
+            "names the outcome 'victory', which is not an outcome class",
+        ),
+        (
+            lambda c: (c / "karabakh-2020" / "scenario.yaml").write_text(
+                (c / "karabakh-2020" / "scenario.yaml").read_text()
+                + "dynamics:\n  advance_step_km: 2.0\n"
+            ),
+            "differs from case",
+        ),
+        (
+            lambda c: (c / "tavush-tovuz-2020" / "scenario.yaml").write_text(
+                (c / "tavush-tovuz-2020" / "scenario.yaml")
+                .read_text()
+                .replace("policy: cautious", "policy: scripted")
+            ),
+            "plays a scripted timeline, which writes the ending into the set-up",
+        ),
+    ],
+    ids=["no record", "no patterns", "unknown class", "own dynamics", "scripted ending"],
+)
+def test_a_case_that_breaks_the_rules_is_refused_with_a_fix(tmp_path, spoil, says):
+    cases = _copy(tmp_path)
+    spoil(cases)
+    with pytest.raises(UserError) as raised:
+        load_cases(cases)
+    assert says in str(raised.value)
+    assert "case " in str(raised.value)
