@@ -85,6 +85,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/ema.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/joint.py
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m sim.docgen

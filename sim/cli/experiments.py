@@ -325,7 +325,14 @@ def check_patterns_command(
 
 
 def calibrate(
-    file: ScenarioFile,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The scenario file (YAML); leave it out with --cases.",
+            show_default=False,
+            metavar="[FILE]",
+        ),
+    ] = None,
     sets: Annotated[
         int,
         typer.Option(
@@ -350,6 +357,24 @@ def calibrate(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     patterns_file: PatternsOption = None,
+    cases_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cases",
+            metavar="DIR",
+            help="Calibrate jointly on a folder of real cases (scenarios/cases): one shared "
+            "set of parameters, drawn from the `uncertainties:` of DIR/shared.yaml, "
+            "accepted only if every case's patterns hold.",
+        ),
+    ] = None,
+    leave_one_out: Annotated[
+        bool,
+        typer.Option(
+            "--leave-one-out",
+            help="With --cases: also print, for each case, its record's share at the sets "
+            "the other cases accept (the prediction of a case left out).",
+        ),
+    ] = False,
 ) -> None:
     """Find the parameter values that reproduce the case's patterns (ABC by rejection).
 
@@ -361,6 +386,25 @@ def calibrate(
     """
     from sim.experiments.calibration import run_calibration, write_calibration
 
+    if (file is None) == (cases_dir is None):
+        raise UserError(
+            "Give a scenario FILE to calibrate one case, or --cases DIR to calibrate on a "
+            "folder of real cases at once (not both)."
+        )
+    if cases_dir is not None:
+        _calibrate_cases(
+            cases_dir,
+            sets,
+            worlds,
+            seed,
+            out_dir,
+            replace,
+            leave_one_out,
+            make_engine(engine_kind, workers, scheduler),
+        )
+        return
+    if leave_one_out:
+        raise UserError("--leave-one-out needs --cases DIR: it leaves out one case at a time.")
     engine = make_engine(engine_kind, workers, scheduler)
     scenario, seed, target = _analysis_setup(file, overrides, seed, out_dir, replace, "calibration")
     err.print(
@@ -383,6 +427,67 @@ def calibrate(
             result, target, command=command_line(), replace=replace, plots=plots
         )
     _print_calibration(result)
+    out.print(f"Calibration: {escape(str(written))}/", highlight=False, soft_wrap=True)
+
+
+def _calibrate_cases(
+    directory: Path,
+    sets: int,
+    worlds: int,
+    seed: int | None,
+    out_dir: Path | None,
+    replace: bool,
+    leave_one_out: bool,
+    engine,
+) -> None:
+    """Run and print the joint calibration of `calibrate --cases` (sim.experiments.joint)."""
+    from sim.experiments.cases import load_cases
+    from sim.experiments.joint import run_joint_calibration, write_joint_calibration
+    from sim.folders.runfolder import check_target, stamped_folder
+
+    found = load_cases(directory)
+    target = out_dir or stamped_folder(RESULTS_ROOT, "calibration-cases", "")
+    check_target(target, replace)
+    err.print(
+        f"Calibrating on {counted(len(found), 'case')} at once: {sets:,} parameter sets x "
+        f"{counted(len(found), 'case')} x {counted(worlds, 'world')}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    with stoppable("analysis"), engine:
+        result = run_joint_calibration(directory, found, sets, worlds, seed, engine, True)
+        written = write_joint_calibration(result, target, command=command_line(), replace=replace)
+    accepted = int(result.table["accepted"].sum())
+    out.print(
+        f"\n{accepted:,} of {len(result.table):,} parameter sets reproduce every pattern of "
+        f"every case ({accepted / len(result.table):.0%}).",
+        highlight=False,
+    )
+    per_case = Table(title="Sets each case accepts alone", title_justify="left")
+    per_case.add_column("case")
+    per_case.add_column("accepts", justify="right")
+    for case in found:
+        share = result.table[f"{case.scenario.name}:accepted"].mean()
+        per_case.add_row(escape(case.key), f"{share:.0%}")
+    out.print(per_case)
+    if leave_one_out:
+        held = Table(
+            title="Leave one out: the record's share at the others' sets", title_justify="left"
+        )
+        for column in ("left out", "record", "sets", "median share (5-95%)", "30%?"):
+            held.add_column(column, justify="left" if column in ("left out", "record") else "right")
+        for row in result.leave_one_out().itertuples():
+            held.add_row(
+                escape(row.held_out),
+                row.record.replace("_", " "),
+                f"{row.accepted_without_it:,}",
+                f"{row.record_share_median:.0%} ({row.record_share_q05:.0%}-"
+                f"{row.record_share_q95:.0%})"
+                if row.accepted_without_it
+                else "no set",
+                "yes" if row.at_least_30pct else "no",
+            )
+        out.print(held)
     out.print(f"Calibration: {escape(str(written))}/", highlight=False, soft_wrap=True)
 
 

@@ -1,0 +1,52 @@
+"""The joint calibration's cost: parameter sets x four cases x 1,000 worlds, on 2 workers.
+
+Run with ``make bench``. Times a short joint calibration of ``scenarios/cases`` (the
+processes engine, 2 workers, 1,000 worlds per case, as the real one runs) and projects
+the issue's full run, 2,000 sets, from the time per set. The target (issue 17) is at
+most 10 minutes for the 2,000 sets on this machine's 2 cores.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from latest import record
+
+from sim.experiments.cases import load_cases
+from sim.experiments.joint import run_joint_calibration
+from sim.run.engine import Processes
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "scenarios" / "cases"
+SETS, FULL, WORLDS, WORKERS = 40, 2000, 1000, 2
+
+
+def main() -> None:
+    """Print the figures and add them to bench/latest.json."""
+    cases = load_cases(CASES)
+    with Processes(workers=WORKERS) as engine:
+        run_joint_calibration(CASES, cases, sets=2, worlds=WORLDS, engine=engine)  # warm up
+        started = time.perf_counter()
+        run_joint_calibration(CASES, cases, sets=SETS, worlds=WORLDS, engine=engine)
+        elapsed = time.perf_counter() - started
+    per_set = elapsed / SETS
+    projected = per_set * FULL
+    print(f"joint calibration, {len(cases)} cases x {WORLDS:,} worlds, {WORKERS} workers")
+    print(f"  {SETS} sets in {elapsed:.1f} s: {per_set * 1000:.0f} ms a set")
+    print(f"  {FULL:,} sets projected: {projected / 60:.1f} min (target: at most 10 min)")
+    record(
+        "joint_calibration",
+        {
+            "cases": len(cases),
+            "worlds_per_case": WORLDS,
+            "workers": WORKERS,
+            "sets_timed": SETS,
+            "seconds_per_set": round(per_set, 3),
+            "projected_minutes_for_2000_sets": round(projected / 60, 1),
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Joint calibration: one set of parameters that every real case's record accepts.
+
+ABC by rejection as for one case (:mod:`sim.experiments.calibration`), over the cases of
+:mod:`sim.experiments.cases` at once. The prior is the ``uncertainties:`` of the cases'
+shared base (``scenarios/cases/shared.yaml``), written by role (``actors.patron.
+influence``) so that one path means the same responder in every case. A Latin hypercube
+draws parameter sets from it; every set runs every case's ensemble (the same worlds and
+seed at every set), and a set is **accepted** when every pattern of every case holds in
+more than half of that case's worlds.
+
+Because each set runs every case, leaving one out costs nothing more: the sets accepted
+by the other cases are the calibration without it, and the held-out case's share of its
+record's class at those sets is the prediction (``--leave-one-out``; the issue's target
+is at least 30% of worlds).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.catalogue.roles import Role
+from sim.core.model import with_overrides
+from sim.errors import UserError
+from sim.experiments.calibration import MAJORITY, accepted_region
+from sim.experiments.cases import Case
+from sim.experiments.sweep import sample_design
+from sim.readers.patterns import load_patterns, pattern_table
+from sim.run.engine import Engine, InProcess
+from sim.spec.parameters import parameter
+from sim.spec.schema import Scenario
+from sim.spec.yaml_source import read_yaml
+
+SHARED = "shared.yaml"
+
+
+def role_path(path: str, scenario: Scenario) -> str:
+    """Write a parameter path by role: ``actors.russia.influence`` -> ``actors.patron...``."""
+    parts = path.split(".")
+    if len(parts) > 2 and parts[0] == "actors":
+        role = scenario.cast.role_of(parts[1])
+        if role is not None:
+            return ".".join(["actors", role.value, *parts[2:]])
+    return path
+
+
+def state_path(path: str, scenario: Scenario) -> str:
+    """Write a role's parameter path by the case's state: the inverse of :func:`role_path`."""
+    parts = path.split(".")
+    if len(parts) > 2 and parts[0] == "actors" and parts[1] in {r.value for r in Role}:
+        return ".".join(["actors", scenario.cast.state(Role(parts[1])), *parts[2:]])
+    return path
+
+
+def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[float, float]]:
+    """Return the prior, by role path, from the cases' shared base; check it fits each case."""
+    file = Path(directory) / SHARED
+    if not file.is_file():
+        raise UserError(
+            f"{file} is missing: a joint calibration draws its prior from the "
+            "`uncertainties:` of the base every case shares (docs/validation.md)."
+        )
+    data, _ = read_yaml(file)
+    prior = data.get("uncertainties")
+    if not isinstance(prior, dict) or not prior:
+        raise UserError(
+            f"{file} declares no `uncertainties:`: list the shared parameters to calibrate, "
+            "by role where they belong to a responder (e.g. actors.patron.influence: "
+            "[0.5, 2.0])."
+        )
+    prior = {str(path): (float(low), float(high)) for path, (low, high) in prior.items()}
+    for case in cases:
+        for path, (low, high) in prior.items():
+            try:
+                parameter(case.scenario, state_path(path, case.scenario))
+            except UserError as error:
+                raise UserError(
+                    f"{file}: uncertainties.{path}, in case {case.key}: {error}"
+                ) from None
+            if not low < high:
+                raise UserError(
+                    f"{file}: uncertainties.{path}: the low end must be below "
+                    f"the high end (got [{low}, {high}])."
+                )
+    return prior
+
+
+def evaluate_cases(
+    scenarios: list[Scenario],
+    patterns_files: list[str],
+    outcomes_of_record: list[str],
+    overrides: dict[str, Any],
+    worlds: int,
+    seed: int | None,
+) -> dict[str, float]:
+    """Run one parameter set in every case; return each case's pattern and record shares.
+
+    ``overrides`` are by role path; each case receives them by its own states. Module-level
+    with plain arguments, so that every engine's workers can run it.
+    """
+    from sim.run.ensemble import run_ensemble
+
+    found: dict[str, float] = {}
+    for scenario, patterns_file, record in zip(
+        scenarios, patterns_files, outcomes_of_record, strict=True
+    ):
+        own = {state_path(path, scenario): value for path, value in overrides.items()}
+        outcomes = run_ensemble(
+            with_overrides(scenario, own), worlds=worlds, seed=seed or scenario.seed
+        ).outcomes
+        held = pattern_table(outcomes, load_patterns(patterns_file))
+        key = scenario.name
+        found[f"{key}:record_share"] = float((outcomes["outcome"] == record).mean())
+        found[f"{key}:patterns_together"] = float(held.all(axis=1).mean())
+        found[f"{key}:accepted"] = bool((held.mean() > MAJORITY).all())
+    return found
+
+
+@dataclass
+class JointCalibration:
+    """The sets of a joint calibration, each tried in every case."""
+
+    cases: list[Case]
+    prior: dict[str, tuple[float, float]]
+    table: pd.DataFrame  # one row per set: parameters, per case shares and acceptance
+    worlds: int
+    seed: int | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def accepted_by(self, cases: list[Case]) -> pd.Series:
+        """Return, per set, whether every one of ``cases`` accepts it."""
+        columns = [f"{case.scenario.name}:accepted" for case in cases]
+        return self.table[columns].all(axis=1)
+
+    def leave_one_out(self) -> pd.DataFrame:
+        """Return, per case, its record's share at the sets the other cases accept."""
+        rows = []
+        for case in self.cases:
+            others = [c for c in self.cases if c is not case]
+            chosen = self.table[self.accepted_by(others)]
+            shares = chosen[f"{case.scenario.name}:record_share"]
+            rows.append(
+                {
+                    "held_out": case.key,
+                    "record": case.record.outcome,
+                    "accepted_without_it": len(chosen),
+                    "record_share_median": shares.median() if len(shares) else float("nan"),
+                    "record_share_q05": shares.quantile(0.05) if len(shares) else float("nan"),
+                    "record_share_q95": shares.quantile(0.95) if len(shares) else float("nan"),
+                    "at_least_30pct": bool(len(shares)) and shares.median() >= 0.3,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def region(self) -> pd.DataFrame:
+        """Return what the cases together pin down, narrow or leave open, per parameter."""
+        first = self.cases[0].scenario  # its states stand for the roles' paths
+        by_state = {state_path(path, first): path for path in self.prior}
+        scenario = first.model_copy(
+            update={"uncertainties": {state: self.prior[role] for state, role in by_state.items()}}
+        )
+        table = self.table.rename(columns={role: state for state, role in by_state.items()})
+        region = accepted_region(table, scenario)
+        region["parameter"] = region["parameter"].map(by_state)
+        return region
+
+
+def run_joint_calibration(
+    directory: Path | str,
+    cases: list[Case],
+    sets: int,
+    worlds: int,
+    seed: int | None = None,
+    engine: Engine | None = None,
+    progress: bool = False,
+) -> JointCalibration:
+    """Draw ``sets`` parameter sets from the shared prior and try each in every case."""
+    from sim.experiments.sweep import evaluate_design
+
+    if sets < 2:
+        raise UserError(f"A calibration needs at least 2 parameter sets (got --sets {sets}).")
+    prior = shared_prior(directory, cases)
+    first = cases[0].scenario
+    design_seed = first.seed if seed is None else seed
+    by_state = {state_path(path, first): bounds for path, bounds in prior.items()}
+    design = sample_design(
+        first.model_copy(update={"uncertainties": by_state}), "lhs", sets, design_seed
+    )
+    started = time.perf_counter()
+    table = evaluate_design(  # the design by the first case's states: it checks each set
+        first,
+        design,
+        worlds,
+        seed,
+        InProcess() if engine is None else engine,
+        progress,
+        evaluate=_EvaluateCases(cases),
+    )
+    table = table.rename(columns={path: role_path(path, first) for path in design.columns})
+    result = JointCalibration(cases, prior, table, worlds, seed)
+    table["accepted"] = result.accepted_by(cases)
+    result.timings = {"simulate_s": round(time.perf_counter() - started, 3)}
+    return result
+
+
+class _EvaluateCases:
+    """``evaluate_design``'s measure of one set: every case, by role path (picklable)."""
+
+    def __init__(self, cases: list[Case]) -> None:
+        self.first = cases[0].scenario  # the design's paths are by its states
+        self.scenarios = [case.scenario for case in cases]
+        self.patterns = [str((case.folder / "patterns.py").resolve()) for case in cases]
+        self.records = [case.record.outcome for case in cases]
+
+    def __call__(self, scenario, overrides, worlds, seed) -> dict[str, float]:
+        by_role = {role_path(path, self.first): value for path, value in overrides.items()}
+        return evaluate_cases(self.scenarios, self.patterns, self.records, by_role, worlds, seed)
+
+
+def write_joint_calibration(
+    result: JointCalibration, out: Path, *, command: str = "", replace: bool = False
+) -> Path:
+    """Write a joint calibration's folder atomically: sets, region, leave-one-out, manifest."""
+    import datetime as dt
+    import json
+
+    from sim.folders.results import versions
+    from sim.folders.runfolder import atomic_folder
+
+    with atomic_folder(Path(out), replace) as folder:
+        result.table.to_parquet(folder / "sets.parquet", index=False)
+        result.table.to_csv(folder / "sets.csv", index=False)
+        result.region().to_csv(folder / "region.csv", index=False)
+        result.leave_one_out().to_csv(folder / "leave_one_out.csv", index=False)
+        manifest = {
+            "kind": "joint-calibration",
+            "complete": True,
+            "method": "abc-rejection",
+            "sampler": "lhs",
+            "cases": {case.key: case.record.outcome for case in result.cases},
+            "priors": {path: list(bounds) for path, bounds in result.prior.items()},
+            "sets": len(result.table),
+            "accepted": int(result.table["accepted"].sum()),
+            "worlds_per_case": result.worlds,
+            "seed": result.seed,
+            "acceptance": f"every pattern of every case holds in more than {MAJORITY:.0%} "
+            "of that case's worlds",
+            "versions": versions(),
+            "timings": result.timings,
+            "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": command,
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return Path(out)
