@@ -645,8 +645,9 @@ def cases(
     """Run every real case with one shared model and score the record's outcome class.
 
     Per case: the record's class, its share of worlds (95% interval), whether it is the
-    modal class, the Brier and log scores, and the share of worlds where the record's
-    patterns hold together. Writes cases.csv and cases.png. See docs/validation.md.
+    modal class, and the Brier and log scores. Writes cases.csv (with every class's
+    share and the share of worlds where the record's patterns hold together) and
+    cases.png. See docs/validation.md.
     """
     from sim.experiments.cases import load_cases, score_cases, write_cases
     from sim.folders.runfolder import check_target, stamped_folder
@@ -663,20 +664,34 @@ def cases(
     with stoppable("analysis"), engine:
         table = score_cases(found, worlds, seed, engine, progress=True)
         written = write_cases(table, target, replace=replace, plots=plots)
-    shown = Table(title="Real cases: the record against the worlds", title_justify="left")
-    for column in ("case", "record", "its share (95%)", "modal", "Brier", "log", "patterns"):
-        shown.add_column(column, justify="left" if column in ("case", "record") else "right")
+    shown = Table(
+        title="Real cases: the record against the worlds",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("case", "record", "share", "95%", "modal", "Brier", "log"):
+        shown.add_column(
+            column,
+            justify="left" if column in ("case", "record") else "right",
+            no_wrap=column in ("case", "95%"),
+            min_width=9 if column == "record" else None,
+        )
     for row in table.itertuples():
         shown.add_row(
             escape(row.case),
             row.real.replace("_", " "),
-            f"{row.real_share:.0%} ({row.real_low:.0%}-{row.real_high:.0%})",
-            "yes" if row.real_is_modal else f"no: {row.modal.replace('_', ' ')}",
+            f"{row.real_share:.0%}",
+            f"{row.real_low:.0%}-{row.real_high:.0%}",
+            "yes" if row.real_is_modal else "no",
             f"{row.brier:.2f}",
             f"{row.log_score:.2f}",
-            f"{row.patterns_together:.0%}",
         )
     out.print(shown)
+    for row in table[~table["real_is_modal"]].itertuples():
+        out.print(
+            f"{escape(row.case)}: the worlds' most common class is {row.modal.replace('_', ' ')}.",
+            highlight=False,
+        )
     modal = int(table["real_is_modal"].sum())
     out.print(
         f"The record's class is modal in {modal} of {counted(len(table), 'case')}. "
