@@ -330,7 +330,7 @@ def calibrate(
         typer.Argument(
             help="The scenario file (YAML); leave it out with --cases.",
             show_default=False,
-            metavar="[FILE]",
+            metavar="FILE",
         ),
     ] = None,
     sets: Annotated[
@@ -382,7 +382,9 @@ def calibrate(
     each, and accepts a set when every pattern of `check-patterns` holds in most of its
     worlds. Prints, per parameter, whether the case pins it down, narrows it or leaves it
     open, and how the outcome shares vary across the accepted sets. Writes sets.csv,
-    region.csv, conclusions.csv and plots. See docs/validation.md.
+    region.csv, conclusions.csv and plots. With --cases DIR instead of FILE, one shared
+    set of parameters is calibrated on every real case of DIR at once (--leave-one-out
+    adds each case's prediction from the others). See docs/validation.md.
     """
     from sim.experiments.calibration import run_calibration, write_calibration
 
