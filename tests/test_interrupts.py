@@ -209,3 +209,19 @@ def test_no_folder_is_committed_after_a_swallowed_ctrl_c(remembering, tmp_path):
         (folder / "manifest.json").write_text("{}")
         _InterruptedWhileCollected()
     assert list(tmp_path.iterdir()) == []  # neither the folder nor its temporary sibling
+
+
+def test_a_ctrl_c_as_the_temporary_folder_is_made_leaves_nothing(monkeypatch, tmp_path):
+    # The CI (stop 21) found a .run.partial folder left after a Ctrl-C while writing: the
+    # interrupt came after the temporary folder was made, before its clean-up's try.
+    made = Path.mkdir
+
+    def mkdir_then_ctrl_c(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        if ".partial-" in self.name:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "mkdir", mkdir_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt), atomic_folder(tmp_path / "run"):
+        pass
+    assert list(tmp_path.iterdir()) == []

@@ -160,15 +160,17 @@ def atomic_folder(
     check_target(out, replace, what, marker)
     temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(temporary, ignore_errors=True)
-        temporary.mkdir()
-    except OSError as error:
-        raise UserError(
-            f"Cannot write {out} ({error.strerror or error}). Check that its folder can be "
-            "written to, or choose another --out."
-        ) from None
-    try:
+        # Inside the clean-up's try: a Ctrl-C just after the folder is made, before the
+        # block begins, must not leave it behind (the CI saw one, stop 21).
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(temporary, ignore_errors=True)
+            temporary.mkdir()
+        except OSError as error:
+            raise UserError(
+                f"Cannot write {out} ({error.strerror or error}). Check that its folder can "
+                "be written to, or choose another --out."
+            ) from None
         yield temporary
         raise_if_interrupted()  # one a finalizer swallowed while the folder was filled
         with deferred_interrupts():  # a Ctrl-C between the two renames would lose ``out``
