@@ -152,3 +152,19 @@ def test_cooperation_score_sums_the_catalogue_scores(exercise_data):
             expected += np.where(active, GOLDSTEIN_OF[actor.last_decision.action], 0.0)
     assert np.allclose(model.outcomes().cooperation_score, expected, atol=1e-3)
     assert (expected != 0).any()
+
+
+def test_a_defender_shelled_on_undisputed_ground_can_appeal_for_its_casualties():
+    # Tavush, July 2020: fire along the line, no ground taken, and Armenia raised it with
+    # the CSTO. Ground alone decided the appeal before (issue 17).
+    from sim.core.model import with_overrides
+    from sim.spec.loading import load_scenario
+
+    from conftest import ROOT
+
+    tavush = load_scenario(ROOT / "scenarios" / "cases" / "tavush-tovuz-2020" / "scenario.yaml")
+    ground_only = CrisisModel(tavush.scenario, worlds=400).run().outcomes()
+    shelled = with_overrides(tavush.scenario, {"actors.armenia.params.appeal_casualties": 1})
+    reads_losses = CrisisModel(shelled, worlds=400).run().outcomes()
+    assert ground_only["max_depth_km"].max() == 0 and ground_only["appeal_day"].isna().all()
+    assert reads_losses["appeal_day"].notna().mean() > 0.5

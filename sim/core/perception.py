@@ -94,6 +94,7 @@ class DefenderView(View):
     alarm: np.ndarray
     rumour: np.ndarray
     fired_upon: np.ndarray  # Azerbaijan fired last tick, or an incident
+    casualties: np.ndarray  # its own killed and wounded since the start
     statement_made: np.ndarray
     appealed_alliance: np.ndarray
     appealed_patron: np.ndarray
@@ -220,6 +221,7 @@ class Perceiver:
             rumour=w.rumour,
             fired_upon=self._last_action(self._attacker, Action.ATTACKER_FIRE)
             | (w.clash_intensity > 0),
+            casualties=w.casualties_defender,
             statement_made=w.statement_tick != NEVER,
             appealed_alliance=w.appeal_alliance_tick != NEVER,
             appealed_patron=w.appeal_patron_tick != NEVER,

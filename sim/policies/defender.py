@@ -83,6 +83,13 @@ class DefenceParams(Params):
     appeal_probability: float = Field(
         0.5, ge=0.0, le=1.0, description="Chance per tick of appealing to the CSTO once due."
     )
+    appeal_casualties: int = Field(
+        0,
+        ge=0,
+        le=100_000,
+        description="Own casualties since the start at which the appeal is due even with no "
+        "ground taken: shelling is an attack too (0: ground alone decides, as in May 2021).",
+    )
     appeal_patron_probability: float = Field(
         0.4,
         ge=0.0,
@@ -108,6 +115,7 @@ class _Defender(Policy):
         """Choose per world by the shared priority list."""
         p = self.params
         worlds = view.depth_km.shape[0]
+        shelled = (p.appeal_casualties > 0) & (view.casualties >= p.appeal_casualties)
         depth = view.depth_km
         total = row_sum(depth)
         deepest = row_argmax(depth)
@@ -155,7 +163,7 @@ class _Defender(Policy):
                 ),
                 Rule(
                     ~view.appealed_alliance
-                    & (total > p.appeal_depth_km)
+                    & ((total > p.appeal_depth_km) | shelled)
                     & (draw("appeal") < p.appeal_probability),
                     Action.APPEAL_ALLIANCE,
                     _REASONS[6],
