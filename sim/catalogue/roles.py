@@ -20,6 +20,7 @@ their ids in words (``united_states``: United States).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -84,6 +85,17 @@ MAY_2021_MEMBERS: dict[str, dict[str, float]] = {
     "kyrgyzstan": {"clarity_needed": 0.7, "follows_patron": 0.3},
     "tajikistan": {"clarity_needed": 0.7, "follows_patron": 0.3},
 }
+
+
+def path_by_state(path: str, states: Mapping[str, str]) -> str:
+    """Rewrite ``actors.ROLE.rest`` as ``actors.STATE.rest`` for the roles in ``states``.
+
+    ``states`` maps a role's name to its state's id; any other path is returned as is.
+    """
+    parts = path.split(".")
+    if len(parts) > 1 and parts[0] == "actors" and parts[1] in states:
+        return ".".join(["actors", states[parts[1]], *parts[2:]])
+    return path
 
 
 def label_of_id(state: str) -> str:

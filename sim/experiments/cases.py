@@ -30,13 +30,13 @@ from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from statsmodels.stats.proportion import proportion_confint
 
 from sim.catalogue.outcomes import OUTCOME_CLASSES
 from sim.catalogue.roles import Role
 from sim.errors import UserError
 from sim.folders.runfolder import atomic_folder
 from sim.plots.cases import draw_cases
+from sim.plots.run import wilson_interval
 from sim.readers.patterns import Pattern, load_patterns, pattern_table
 from sim.run.engine import Engine
 from sim.run.ensemble import run_ensemble
@@ -173,7 +173,7 @@ def _score(case: Case, outcomes: pd.DataFrame) -> dict:
     counts = outcomes["outcome"].value_counts()
     shares = {name: int(counts.get(name, 0)) / worlds for name in CLASS_NAMES}
     real = case.record.outcome
-    low, high = proportion_confint(int(counts.get(real, 0)), worlds, method="wilson")
+    low, high = wilson_interval(int(counts.get(real, 0)), worlds)
     modal = max(CLASS_NAMES, key=lambda name: shares[name])
     patterns = pattern_table(outcomes, case.patterns)
     return {

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.catalogue.roles import Role
+from sim.catalogue.roles import PRINCIPAL_ROLES, path_by_state
 from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.experiments.calibration import MAJORITY, accepted_region
@@ -50,10 +50,7 @@ def role_path(path: str, scenario: Scenario) -> str:
 
 def state_path(path: str, scenario: Scenario) -> str:
     """Write a role's parameter path by the case's state: the inverse of :func:`role_path`."""
-    parts = path.split(".")
-    if len(parts) > 2 and parts[0] == "actors" and parts[1] in {r.value for r in Role}:
-        return ".".join(["actors", scenario.cast.state(Role(parts[1])), *parts[2:]])
-    return path
+    return path_by_state(path, {role.value: scenario.cast.state(role) for role in PRINCIPAL_ROLES})
 
 
 def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[float, float]]:

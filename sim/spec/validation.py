@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from sim.catalogue.roles import MAY_2021, PRINCIPAL_ROLES, Role
+from sim.catalogue.roles import MAY_2021, PRINCIPAL_ROLES, Role, path_by_state
 from sim.errors import Problem, ScenarioError
 from sim.policies import policies_for
 from sim.spec.parameters import scenario_parameters
@@ -405,23 +405,19 @@ def _roles_as_states(data: dict, file: Path, locations: dict) -> tuple[dict, dic
     if not renamed:
         return data, locations, problems
 
-    def path(dotted: object) -> object:
-        parts = str(dotted).split(".")
-        if len(parts) > 1 and parts[0] == "actors" and parts[1] in renamed:
-            return ".".join(["actors", renamed[parts[1]], *parts[2:]])
-        return dotted
-
     data = dict(data)
     data["actors"] = {renamed.get(key, key): value for key, value in actors.items()}
     for section in ("uncertainties", "levers"):
         if isinstance(data.get(section), dict):
-            data[section] = {path(key): value for key, value in data[section].items()}
+            data[section] = {
+                path_by_state(str(key), renamed): value for key, value in data[section].items()
+            }
     moved = {}
     for loc, where in locations.items():
         if len(loc) >= 2 and loc[0] == "actors" and loc[1] in renamed:
             loc = ("actors", renamed[loc[1]], *loc[2:])
         elif len(loc) >= 2 and loc[0] in ("uncertainties", "levers"):
-            loc = (loc[0], path(loc[1]), *loc[2:])
+            loc = (loc[0], path_by_state(str(loc[1]), renamed), *loc[2:])
         moved[loc] = where
     return data, moved, problems
 
