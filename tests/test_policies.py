@@ -168,3 +168,28 @@ def test_a_defender_shelled_on_undisputed_ground_can_appeal_for_its_casualties()
     reads_losses = CrisisModel(shelled, worlds=400).run().outcomes()
     assert ground_only["max_depth_km"].max() == 0 and ground_only["appeal_day"].isna().all()
     assert reads_losses["appeal_day"].notna().mean() > 0.5
+
+
+def test_the_maximalist_attacks_the_army_under_fire_and_the_prober_does_not(exercise_data):
+    # Issue 17: the maximalist's max_resistance (0.9) was above the army's resistance
+    # (0.85), so it stepped into army lines without a shot, against its own docstring,
+    # and with one action per tick no policy could fire and advance at once.
+    data = copy.deepcopy(exercise_data)
+    for sector in data["sectors"].values():
+        sector["defender_force"] = "army"
+    data["injects"] = []
+    runs = {}
+    for name in ("maximalist", "prober"):
+        data["actors"]["azerbaijan"] = {"policy": name}
+        model = CrisisModel(make_scenario(data), worlds=200)
+        assaults = np.zeros(200, int)
+        while model.running:
+            model.step()
+            assaults += model.actors["azerbaijan"].last_decision.action == Action.ASSAULT
+        runs[name] = (assaults, model.outcomes())
+    assaults, outcomes = runs["maximalist"]
+    assert (assaults > 0).mean() > 0.9
+    assert outcomes["max_depth_km"].gt(0).mean() > 0.9  # the assault gains ground...
+    assert outcomes["first_shot_day"].notna().all()  # ...and is fire
+    assaults, outcomes = runs["prober"]
+    assert assaults.sum() == 0 and outcomes["max_depth_km"].max() == 0

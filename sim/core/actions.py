@@ -75,6 +75,7 @@ class Action(IntEnum):
     JUSTIFY = 6
     RHETORIC = 7
     PROPOSE_TALKS = 8
+    ASSAULT = 9
     # The defender
     SEND_BORDER_GUARDS = 20
     SEND_ARMY = 21
@@ -143,6 +144,14 @@ CATALOGUE: dict[Action, ActionInfo] = {
     ),
     Action.RHETORIC: _a({_AZ}, _R1, -2.0, "111", "irredentist rhetoric on Zangezur"),
     Action.PROPOSE_TALKS: _a({_AZ}, _R1, 4.0, "036", "propose talks between local commanders"),
+    Action.ASSAULT: _a(
+        {_AZ},
+        _R4,
+        -10.0,
+        "190",
+        "advance under fire: artillery and drones ahead of the units (MID: attack)",
+        True,
+    ),
     Action.SEND_BORDER_GUARDS: _a(
         {_AM}, _R3, -7.2, "150", "send NSS border guards to a sector (MID: fortify border)", True
     ),

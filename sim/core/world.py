@@ -373,7 +373,8 @@ class Resolver:
     def _ground(self, w: WorldState, now: _TickWork) -> None:
         """7.3: Azerbaijan moves, Armenia reinforces, Russia places troops."""
         attacker, defender, patron = now.attacker, now.defender, now.patron
-        now.new_km += self._advance(w, attacker.action == Action.ADVANCE, attacker.sector)
+        moves = is_one_of(attacker.action, Action.ADVANCE, Action.ASSAULT)
+        now.new_km += self._advance(w, moves, attacker.sector)
         rows = np.flatnonzero((attacker.action == Action.ENTRENCH) & (attacker.sector >= 0))
         w.entrenched[rows, attacker.sector[rows]] = True
         rows = np.flatnonzero((attacker.action == Action.WITHDRAW_PARTIAL) & (attacker.sector >= 0))
@@ -415,6 +416,8 @@ class Resolver:
         self._fire(w, attacker.action == Action.ATTACKER_FIRE, dyn.clash_escalation, tick)
         self._fire(w, defender.action == Action.DEFENDER_FIRE, dyn.clash_escalation, tick)
         self._fire(w, now.counter, dyn.counter_attack_fire_multiplier * dyn.clash_escalation, tick)
+        assault = attacker.action == Action.ASSAULT
+        self._fire(w, assault, dyn.assault_fire_multiplier * dyn.clash_escalation, tick)
         self._fire(w, now.incidents, dyn.clash_escalation, tick)
         defends = (patron.action == Action.DEFEND_ALLY) & now.patron_arrives
         self._fire(w, defends, dyn.patron_force_fire_multiplier * dyn.clash_escalation, tick)
@@ -466,7 +469,11 @@ class Resolver:
         wants_talks = (defender.action == Action.LOCAL_TALKS) | (
             attacker.action == Action.PROPOSE_TALKS
         )
-        start_local = wants_talks & (w.talks == Talks.NONE) & (attacker.action != Action.ADVANCE)
+        start_local = (
+            wants_talks
+            & (w.talks == Talks.NONE)
+            & ~is_one_of(attacker.action, Action.ADVANCE, Action.ASSAULT)
+        )
         mediation = (patron.action == Action.OFFER_MEDIATION) & (w.talks < Talks.MEDIATED)
         w.talks = np.where(start_local, Talks.LOCAL, w.talks).astype(np.int8)
         w.talks = np.where(mediation, Talks.MEDIATED, w.talks).astype(np.int8)

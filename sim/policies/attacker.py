@@ -30,6 +30,7 @@ _REASONS = (
     "talks would fix the gains",
     "digging in the gains once the cost rises",
     "rhetoric to raise the stakes",
+    "defenders too strong to push past without fire: attacking under fire",
 )
 
 
@@ -49,7 +50,16 @@ class AdvanceParams(Params):
         0.5,
         ge=0.0,
         le=1.0,
-        description="Strongest resistance (share of a step stopped) worth pushing against.",
+        description="Strongest resistance (share of a step stopped) worth pushing against "
+        "without fire; the army's is dynamics.resistance_army (0.85).",
+    )
+    assault_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, where defenders too strong to push against hold the "
+        "sector most wanted, of attacking it under fire: an advance and an exchange of fire "
+        "in one move (0: never; the general offensive of September 2020 did every day).",
     )
     terrain_weight: float = Field(
         0.5, ge=0.0, le=3.0, description="How much commanding terrain draws the advance."
@@ -149,6 +159,12 @@ class _Advancer(Policy):
                     deepest,
                 ),
                 Rule(
+                    unchecked & wanted_blocked & (draw("assault") < p.assault_probability),
+                    Action.ASSAULT,
+                    _REASONS[10],
+                    wanted,
+                ),
+                Rule(
                     unchecked
                     & wanted_blocked
                     & (draw("blocked") < p.fire_when_blocked_probability),
@@ -233,7 +249,8 @@ MaximalistParams = with_defaults(
     "A maximalist Baku: the heights first, deeper, harder to stop.",
     advance_probability=0.8,
     target_depth_km=8.0,
-    max_resistance=0.9,
+    max_resistance=0.8,
+    assault_probability=0.5,
     terrain_weight=2.0,
     ambiguity_weight=0.2,
     halt_cost=1.0,

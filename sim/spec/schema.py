@@ -293,6 +293,13 @@ class Dynamics(Strict):
         description="How many times `clash_escalation` an Armenian counter-attack adds: "
         "an assault on held ground, not an exchange of fire.",
     )
+    assault_fire_multiplier: float = Field(
+        2.0,
+        ge=0.0,
+        le=5.0,
+        description="How many times `clash_escalation` an assault (an advance under "
+        "artillery and drone fire, as on 27 September 2020) adds.",
+    )
     patron_force_fire_multiplier: float = Field(
         2.0,
         ge=0.0,

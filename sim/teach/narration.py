@@ -122,6 +122,7 @@ ACTION_PHRASES: dict[Action, str] = {
     Action.JUSTIFY: "explained the move: the border is not agreed and the maps are unclear",
     Action.RHETORIC: "stepped up irredentist rhetoric on Zangezur",
     Action.PROPOSE_TALKS: "proposed talks between local commanders",
+    Action.ASSAULT: "attacked in {sector}, advancing under artillery and drone fire",
     Action.SEND_BORDER_GUARDS: "sent NSS border guards to {sector}",
     Action.SEND_ARMY: "sent regular army units to {sector}",
     Action.DEFENDER_FIRE: "opened fire on the advancing units",
@@ -174,6 +175,7 @@ INJECT_PHRASES: dict[InjectKind, tuple[Role | None, str, str]] = {
 #: Who fires a shot, by action (for "who fired first").
 FIRE_BY: dict[Action, str] = {
     Action.ATTACKER_FIRE: "{attacker}'s units opened fire",
+    Action.ASSAULT: "{attacker}'s units attacked under fire",
     Action.DEFENDER_FIRE: "{defender}'s units opened fire",
     Action.COUNTER_ATTACK: "{Defender} counter-attacked",
     Action.DEFEND_ALLY: "{patron}'s forces used force",
