@@ -257,9 +257,9 @@ def test_typical_world_ties_go_to_the_lowest_index(exercise_run_dir, tmp_path):
     copy = tmp_path / "ties"
     shutil.copytree(exercise_run_dir, copy)
     table = pd.read_parquet(copy / "worlds.parquet")
-    # Three identical war worlds: every one sits at the medians; the lowest index wins.
+    # Identical war worlds: every one sits at the medians; the lowest index wins.
     wars = table.index[table["outcome"] == "war"]
-    assert len(wars) == 3
+    assert len(wars) >= 2
     table.loc[wars, list(KEY_MEASURES)] = table.loc[wars[-1], list(KEY_MEASURES)].to_numpy()
     table.to_parquet(copy / "worlds.parquet", index=False)
     assert typical_world(copy, "war") == int(table.loc[wars, "world"].min())
@@ -281,7 +281,7 @@ def test_bad_requests_are_user_errors(exercise_run_dir, baseline_run_dir):
         replay_world(baseline_run_dir, -1)
     with pytest.raises(UserError, match=r"Did you mean war\?"):
         typical_world(exercise_run_dir, "warr")
-    with pytest.raises(UserError, match=r"clash_contained \(166\)"):
+    with pytest.raises(UserError, match=r"clash_contained \(170\)"):
         typical_world(exercise_run_dir, "frozen_gain")
 
 

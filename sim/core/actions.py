@@ -103,6 +103,9 @@ class Action(IntEnum):
     CALL_FOR_RESTRAINT = 80
     DEMAND_WITHDRAWAL = 81
     BACK_ATTACKER = 82
+    # A ceasefire: offered by a broker or either government, accepted by both governments
+    OFFER_CEASEFIRE = 100
+    ACCEPT_CEASEFIRE = 101
 
     @property
     def info(self) -> ActionInfo:
@@ -199,6 +202,10 @@ CATALOGUE: dict[Action, ActionInfo] = {
         {_TP}, _R1, -5.0, "10", "say forces crossed the border and must withdraw"
     ),
     Action.BACK_ATTACKER: _a({_TP}, _R1, 3.5, "05", "back Azerbaijan's position in public"),
+    Action.OFFER_CEASEFIRE: _a(
+        {_AZ, _AM, _RU, _TP}, _R1, 5.0, "0356", "propose a ceasefire (both governments must accept)"
+    ),
+    Action.ACCEPT_CEASEFIRE: _a({_AZ, _AM}, _R1, 9.0, "0871", "accept the ceasefire on offer"),
 }
 
 #: Lookup tables indexed by action code, so a tick scores R choices in one numpy gather.

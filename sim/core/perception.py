@@ -83,6 +83,8 @@ class AttackerView(View):
     attention: np.ndarray
     fired_upon: np.ndarray  # Armenia fired or counter-attacked last tick
     talks: np.ndarray
+    ceasefire: np.ndarray  # a ceasefire holds
+    ceasefire_offered: np.ndarray  # an offer of one is open and Baku has not accepted it
 
 
 @dataclass(slots=True, frozen=True)
@@ -101,6 +103,8 @@ class DefenderView(View):
     appealed_west: np.ndarray
     talks: np.ndarray
     alliance_state: np.ndarray
+    ceasefire: np.ndarray  # a ceasefire holds
+    ceasefire_offered: np.ndarray  # an offer of one is open and Yerevan has not accepted it
 
 
 @dataclass(slots=True, frozen=True)
@@ -114,6 +118,8 @@ class PatronView(View):
     appealed_to_alliance: np.ndarray
     ticks_since_contact: np.ndarray  # ticks since the advance began (-1: none yet)
     talks: np.ndarray
+    ceasefire: np.ndarray  # a ceasefire holds
+    ceasefire_offered: np.ndarray  # an offer of one is open
 
 
 @dataclass(slots=True, frozen=True)
@@ -138,6 +144,8 @@ class ThirdPartyView(View):
     total_depth_km: np.ndarray
     clash_intensity: np.ndarray
     appealed_to_west: np.ndarray
+    ceasefire: np.ndarray  # a ceasefire holds
+    ceasefire_offered: np.ndarray  # an offer of one is open
 
 
 class Perceiver:
@@ -206,6 +214,8 @@ class Perceiver:
                 self._defender, Action.DEFENDER_FIRE, Action.COUNTER_ATTACK
             ),
             talks=w.talks,
+            ceasefire=w.ceasefire,
+            ceasefire_offered=(w.ceasefire_offer_tick != NEVER) & ~w.attacker_accepts,
         )
 
     def defender(self, w: WorldState, tick: int) -> DefenderView:
@@ -219,7 +229,7 @@ class Perceiver:
             own_force=w.defender_force,
             alarm=w.alarm,
             rumour=w.rumour,
-            fired_upon=self._last_action(self._attacker, Action.ATTACKER_FIRE)
+            fired_upon=self._last_action(self._attacker, Action.ATTACKER_FIRE, Action.ASSAULT)
             | (w.clash_intensity > 0),
             casualties=w.casualties_defender,
             statement_made=w.statement_tick != NEVER,
@@ -228,6 +238,8 @@ class Perceiver:
             appealed_west=w.appeal_west_tick != NEVER,
             talks=w.talks,
             alliance_state=w.alliance_state,
+            ceasefire=w.ceasefire,
+            ceasefire_offered=(w.ceasefire_offer_tick != NEVER) & ~w.defender_accepts,
         )
 
     def patron(self, w: WorldState, tick: int) -> PatronView:
@@ -243,6 +255,8 @@ class Perceiver:
                 self._contact_tick == NEVER, -1, tick - self._contact_tick
             ),
             talks=w.talks,
+            ceasefire=w.ceasefire,
+            ceasefire_offered=w.ceasefire_offer_tick != NEVER,
         )
 
     def alliance(self, w: WorldState, tick: int) -> AllianceView:
@@ -274,4 +288,6 @@ class Perceiver:
             total_depth_km=w.total_depth_km,
             clash_intensity=w.clash_intensity,
             appealed_to_west=w.appeal_west_tick != NEVER,
+            ceasefire=w.ceasefire,
+            ceasefire_offered=w.ceasefire_offer_tick != NEVER,
         )

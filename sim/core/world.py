@@ -110,6 +110,12 @@ class WorldState:
     member_consent: np.ndarray  # (R, m) bool: each CSTO member's stance
     patron_backs_defender: np.ndarray  # bool: Russia warned Baku or used force
     patron_urged_restraint: np.ndarray  # bool: Russia phoned both or urged restraint
+    ceasefire: np.ndarray  # bool: a ceasefire holds
+    ceasefire_offer_tick: np.ndarray  # when the open offer was made (NEVER: none open)
+    attacker_accepts: np.ndarray  # bool: the attacker accepted the open offer
+    defender_accepts: np.ndarray  # bool: the defender accepted the open offer
+    ceasefire_tick: np.ndarray  # when a ceasefire first took hold
+    ceasefires_broken: np.ndarray  # int16: how many ceasefires broke
     max_depth_km: np.ndarray
     rung: np.ndarray  # int8 highest rung of this tick's actions
     max_rung: np.ndarray
@@ -155,6 +161,12 @@ class WorldState:
             member_consent=np.zeros((worlds, m), bool),
             patron_backs_defender=zeros(bool),
             patron_urged_restraint=zeros(bool),
+            ceasefire=zeros(bool),
+            ceasefire_offer_tick=never(),
+            attacker_accepts=zeros(bool),
+            defender_accepts=zeros(bool),
+            ceasefire_tick=never(),
+            ceasefires_broken=zeros(np.int16),
             max_depth_km=np.full(worlds, held.sum()),
             rung=np.ones(worlds, np.int8),
             max_rung=np.ones(worlds, np.int8),
@@ -279,6 +291,10 @@ class Resolver:
         self.follows_patron = np.array([m.follows_patron for m in members])
         # The members' noise stream is named by the alliance ("csto.members" in May 2021).
         self.members_stream = f"{cast.state(Role.ALLIANCE)}.members"
+        # An offer of a ceasefire stays open this many ticks (at least one).
+        self.offer_ticks = max(
+            1, int(np.ceil(self.dyn.ceasefire_offer_days * scenario.ticks_per_day))
+        )
         self.injects_by_tick: dict[int, list] = {}
         for index, inject in enumerate(scenario.injects):
             self.injects_by_tick.setdefault(scenario.tick_of_day(inject.day), []).append(
@@ -329,6 +345,7 @@ class Resolver:
         self._injects(w, now)  # 7.2
         self._ground(w, now)  # 7.3
         self._violence(w, now)  # 7.4
+        self._ceasefire(w, now)  # 7.5, first: a ceasefire offered, taken up or broken
         self._diplomacy(w, now)  # 7.5, with 7.6 the CSTO members' consent
         self._information(w, now)  # 7.7
         self._outcomes(w, now)  # 7.8
@@ -411,6 +428,8 @@ class Resolver:
         attacker, defender, patron = now.attacker, now.defender, now.patron
         now.in_contact = w.depth_km > 0.0
         incident_p = self.incident_by_force[w.defender_force] * now.in_contact
+        if w.ceasefire.any():  # a ceasefire quiets the line; it does not silence it
+            incident_p = incident_p * np.where(w.ceasefire, dyn.ceasefire_incidents, 1.0)[:, None]
         draws = rng.uniform("incident", tick, slots=incident_p.shape[1])
         now.incidents = row_any(draws < incident_p)
         self._fire(w, attacker.action == Action.ATTACKER_FIRE, dyn.clash_escalation, tick)
@@ -434,6 +453,60 @@ class Resolver:
         w.fighting_ticks = np.where(
             w.clash_intensity >= self.scenario.thresholds.war_intensity, w.fighting_ticks + 1, 0
         ).astype(np.int16)
+
+    def _ceasefire(self, w: WorldState, now: _TickWork) -> None:
+        """7.5: a ceasefire is offered, accepted by both governments, holds, or breaks.
+
+        Anyone but the alliance may offer one (the patron, an outside power, either
+        government); it holds once both governments have accepted the open offer (an
+        offer by a government is its own acceptance), and firing stops at once. Fire or a
+        step forward ordered by either side breaks it, and an attacker's breach adds
+        ``ceasefire_breach_cost`` to the cost of defiance. Karabakh, October 2020: three
+        humanitarian ceasefires, brokered by Russia, France and the United States, broke
+        within hours; Kyrgyzstan-Tajikistan, April 2021: the governments agreed one
+        within a day, it was broken, and a second held.
+        """
+        attacker, defender, tick = now.attacker.action, now.defender.action, now.tick
+        offered = np.zeros(len(w.outcome), bool)
+        for decision in now.decisions.values():
+            offered |= decision.action == Action.OFFER_CEASEFIRE
+        if not (offered.any() or w.ceasefire.any() or (w.ceasefire_offer_tick != NEVER).any()):
+            return  # most worlds of most scenarios: nothing to do
+        attacker_hostile = is_one_of(attacker, Action.ADVANCE, Action.ASSAULT, Action.ATTACKER_FIRE)
+        defender_hostile = is_one_of(defender, Action.DEFENDER_FIRE, Action.COUNTER_ATTACK)
+        broken = w.ceasefire & (attacker_hostile | defender_hostile)
+        w.ceasefire = w.ceasefire & ~broken
+        w.ceasefires_broken = (w.ceasefires_broken + broken).astype(np.int16)
+        w.cost_of_defiance = w.cost_of_defiance + self.dyn.ceasefire_breach_cost * (
+            broken & attacker_hostile
+        )
+        expired = (w.ceasefire_offer_tick != NEVER) & (
+            tick - w.ceasefire_offer_tick >= self.offer_ticks
+        )
+        self._close_offer(w, expired)
+        opened = offered & ~w.ceasefire & (w.ceasefire_offer_tick == NEVER)
+        w.ceasefire_offer_tick = np.where(opened, tick, w.ceasefire_offer_tick)
+        open_offer = w.ceasefire_offer_tick != NEVER
+        for accepts, action, hostile in (
+            ("attacker_accepts", attacker, attacker_hostile),
+            ("defender_accepts", defender, defender_hostile),
+        ):
+            agrees = is_one_of(action, Action.OFFER_CEASEFIRE, Action.ACCEPT_CEASEFIRE)
+            # Fire or a step forward takes back a side's acceptance of the open offer.
+            setattr(w, accepts, open_offer & ~hostile & (getattr(w, accepts) | agrees))
+        holds = open_offer & w.attacker_accepts & w.defender_accepts
+        w.ceasefire = w.ceasefire | holds
+        w.ceasefire_tick = np.where(holds & (w.ceasefire_tick == NEVER), tick, w.ceasefire_tick)
+        self._close_offer(w, holds)
+        w.clash_intensity = np.where(holds, 0.0, w.clash_intensity)
+        w.fighting_ticks = np.where(holds, 0, w.fighting_ticks).astype(np.int16)
+
+    @staticmethod
+    def _close_offer(w: WorldState, mask: np.ndarray) -> None:
+        """Close the open offer of a ceasefire where ``mask``: taken up or lapsed."""
+        w.ceasefire_offer_tick = np.where(mask, NEVER, w.ceasefire_offer_tick)
+        w.attacker_accepts = w.attacker_accepts & ~mask
+        w.defender_accepts = w.defender_accepts & ~mask
 
     def _diplomacy(self, w: WorldState, now: _TickWork) -> None:
         """7.5: appeals, talks, Russian and CSTO signals, third-party statements.

@@ -17,7 +17,7 @@ from sim.core.actions import Action
 from sim.core.perception import AttackerView
 from sim.core.rowwise import row_any, row_argmax, row_sum
 from sim.core.world import Decision, Talks
-from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
+from sim.policies.base import Draw, Params, Policy, Rule, chance, with_defaults
 
 _REASONS = (
     "nothing calls for action",
@@ -31,6 +31,8 @@ _REASONS = (
     "digging in the gains once the cost rises",
     "rhetoric to raise the stakes",
     "defenders too strong to push past without fire: attacking under fire",
+    "a ceasefire on offer would keep the gains",
+    "halted and under fire: offering a ceasefire",
 )
 
 
@@ -102,6 +104,27 @@ class AdvanceParams(Params):
     rhetoric_probability: float = Field(
         0.02, ge=0.0, le=1.0, description="Chance per tick of irredentist rhetoric on Zangezur."
     )
+    ceasefire_accept_probability: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick of accepting an open offer of a ceasefire (it keeps the "
+        "gains; whether it is kept is ceasefire_breach_probability).",
+    )
+    ceasefire_offer_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, once halted and under fire, of offering a ceasefire.",
+    )
+    ceasefire_breach_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, while a ceasefire holds and the target is not reached, "
+        "of pressing on anyway, which breaks it (the October 2020 humanitarian ceasefires "
+        "broke within hours).",
+    )
 
 
 class _Advancer(Policy):
@@ -135,11 +158,15 @@ class _Advancer(Policy):
         holding = total > 0
         cost = view.cost_of_defiance
         # An agreement binds: no new step forward once the sides have agreed a line.
+        # A ceasefire binds too, unless this Baku presses on through it.
+        presses_on = chance(draw, "breach", view.ceasefire, p.ceasefire_breach_probability)
+        keeps_ceasefire = view.ceasefire & ~presses_on
         unchecked = (
             (view.day >= p.start_day)
             & (cost < p.halt_cost)
             & (total < p.target_depth_km)
             & (view.talks != Talks.AGREEMENT)
+            & ~keeps_ceasefire
         )
         halted = holding & (cost >= p.halt_cost)
         u = draw("choice")
@@ -157,6 +184,23 @@ class _Advancer(Policy):
                     Action.WITHDRAW_PARTIAL,
                     _REASONS[2],
                     deepest,
+                ),
+                Rule(
+                    chance(
+                        draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability
+                    ),
+                    Action.ACCEPT_CEASEFIRE,
+                    _REASONS[11],
+                ),
+                Rule(
+                    chance(
+                        draw,
+                        "offer_ceasefire",
+                        halted & view.fired_upon & ~view.ceasefire & ~view.ceasefire_offered,
+                        p.ceasefire_offer_probability,
+                    ),
+                    Action.OFFER_CEASEFIRE,
+                    _REASONS[12],
                 ),
                 Rule(
                     unchecked & wanted_blocked & (draw("assault") < p.assault_probability),
@@ -227,6 +271,7 @@ CautiousParams = with_defaults(
     return_fire_probability=0.1,
     talks_probability=0.4,
     rhetoric_probability=0.0,
+    ceasefire_accept_probability=0.6,
 )
 
 
@@ -259,6 +304,7 @@ MaximalistParams = with_defaults(
     fire_when_blocked_probability=0.2,
     talks_probability=0.02,
     rhetoric_probability=0.1,
+    ceasefire_breach_probability=0.5,
 )
 
 

@@ -18,7 +18,7 @@ from sim.core.actions import Action
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import Decision
-from sim.policies.base import Draw, Params, Policy, Rule, with_defaults
+from sim.policies.base import Draw, Params, Policy, Rule, chance, with_defaults
 
 _REASONS = (
     "nothing calls for action",
@@ -31,6 +31,8 @@ _REASONS = (
     "invoking the bilateral treaty with Russia",
     "stopping the advance on the spot by talking",
     "raising the cost of staying put abroad",
+    "a ceasefire on offer stops the fire",
+    "under fire: proposing a ceasefire",
 )
 
 
@@ -102,6 +104,20 @@ class DefenceParams(Params):
     appeal_west_probability: float = Field(
         0.1, ge=0.0, le=1.0, description="Chance per tick of appealing to Western capitals."
     )
+    ceasefire_accept_probability: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick of accepting an open offer of a ceasefire. While one "
+        "holds, the government fires only to return fire.",
+    )
+    ceasefire_offer_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, under fire, of proposing a ceasefire (Bishkek and "
+        "Dushanbe agreed one within a day in April 2021).",
+    )
 
 
 class _Defender(Policy):
@@ -133,13 +149,31 @@ class _Defender(Policy):
                     _REASONS[1],
                 ),
                 Rule(
-                    (deepest_km > p.fire_depth_km) & (u < fire_chance),
+                    chance(
+                        draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability
+                    ),
+                    Action.ACCEPT_CEASEFIRE,
+                    _REASONS[10],
+                ),
+                Rule(
+                    chance(
+                        draw,
+                        "offer_ceasefire",
+                        view.fired_upon & ~view.ceasefire & ~view.ceasefire_offered,
+                        p.ceasefire_offer_probability,
+                    ),
+                    Action.OFFER_CEASEFIRE,
+                    _REASONS[11],
+                ),
+                Rule(
+                    ~view.ceasefire & (deepest_km > p.fire_depth_km) & (u < fire_chance),
                     Action.DEFENDER_FIRE,
                     _REASONS[2],
                     deepest,
                 ),
                 Rule(
-                    (deepest_km > p.fire_depth_km)
+                    ~view.ceasefire
+                    & (deepest_km > p.fire_depth_km)
                     & (force_there == 2)
                     & (draw("counter") < p.counter_attack_probability),
                     Action.COUNTER_ATTACK,

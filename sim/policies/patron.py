@@ -17,7 +17,7 @@ from sim.core.actions import Action, is_one_of
 from sim.core.perception import PatronView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import NEVER, Decision
-from sim.policies.base import Draw, Params, Policy, Rule, every, with_defaults
+from sim.policies.base import Draw, Params, Policy, Rule, chance, every, with_defaults
 
 _REASONS = (
     "nothing calls for action",
@@ -27,6 +27,7 @@ _REASONS = (
     "first word with both capitals",
     "restraint and the ceasefire, again",
     "talks under way: offering to mediate",
+    "fire across the line: brokering a ceasefire",
 )
 
 
@@ -60,6 +61,13 @@ class PatronParams(Params):
     )
     defend_probability: float = Field(
         0.0, ge=0.0, le=1.0, description="Chance per tick of using force past that depth."
+    )
+    ceasefire_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, while fire is exchanged and no ceasefire holds or is "
+        "on offer, of brokering one (Moscow's humanitarian ceasefire of 10 October 2020).",
     )
 
 
@@ -108,6 +116,16 @@ class _Patron(Policy):
                     appealed & (total > 0) & (draw("pressure") < p.pressure_probability),
                     Action.PRESSURE_ATTACKER,
                     _REASONS[3],
+                ),
+                Rule(
+                    chance(
+                        draw,
+                        "ceasefire",
+                        (view.clash_intensity > 0) & ~view.ceasefire & ~view.ceasefire_offered,
+                        p.ceasefire_probability,
+                    ),
+                    Action.OFFER_CEASEFIRE,
+                    _REASONS[7],
                 ),
                 Rule(
                     due & (self.last_call == NEVER) & (u < p.response_probability),

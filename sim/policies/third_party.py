@@ -11,7 +11,7 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import ThirdPartyView
 from sim.core.world import NEVER, Decision
-from sim.policies.base import Draw, Params, Policy, Rule, every
+from sim.policies.base import Draw, Params, Policy, Rule, chance, every
 
 
 class VoiceParams(Params):
@@ -37,6 +37,13 @@ class StatementParams(VoiceParams):
         le=40.0,
         description="Total advance past which it demands withdrawal rather than urging "
         "restraint, km (40: never).",
+    )
+    ceasefire_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, while fire is exchanged and no ceasefire holds or is "
+        "on offer, of brokering one (France and the United States, October 2020).",
     )
 
 
@@ -76,6 +83,7 @@ class Statements(_Voice):
         "nothing calls for action",
         "the crisis draws attention: urge restraint",
         "forces crossed the border: demand withdrawal",
+        "fire across the line: brokering a ceasefire",
     )
     classifier: ClassVar = {"stochastic": True, "side": "neutral", "reads": ["attention"]}
 
@@ -86,6 +94,16 @@ class Statements(_Voice):
         decision = self.first_match(
             len(due),
             [
+                Rule(
+                    chance(
+                        draw,
+                        "ceasefire",
+                        (view.clash_intensity > 0) & ~view.ceasefire & ~view.ceasefire_offered,
+                        self.params.ceasefire_probability,
+                    ),
+                    Action.OFFER_CEASEFIRE,
+                    self.reasons[3],
+                ),
                 Rule(due & deep, Action.DEMAND_WITHDRAWAL, self.reasons[2]),
                 Rule(due, Action.CALL_FOR_RESTRAINT, self.reasons[1]),
             ],

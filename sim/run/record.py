@@ -266,6 +266,8 @@ def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) ->
             "appeal_day": day_of(w.appeal_alliance_tick),
             "alliance_final_state": [AllianceState(c).name.lower() for c in w.alliance_state],
             "patron_urged_restraint": w.patron_urged_restraint.copy(),
+            "ceasefire_day": day_of(w.ceasefire_tick),
+            "ceasefires_broken": w.ceasefires_broken.astype(np.int16),
             "peak_alarm": w.peak_alarm,
             "peak_alarm_day": day_of(w.peak_alarm_tick),
             "final_alarm": w.alarm,

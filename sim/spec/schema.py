@@ -307,6 +307,24 @@ class Dynamics(Strict):
         description="How many times `clash_escalation` Russia's use of force in "
         "Armenia's defence adds.",
     )
+    ceasefire_offer_days: float = Field(
+        1.0,
+        ge=0.0,
+        le=30.0,
+        description="Days an offer of a ceasefire stays open for both governments to accept.",
+    )
+    ceasefire_incidents: Unit = Field(
+        0.5,
+        description="Share of the usual chance of incidents while a ceasefire holds (the "
+        "line is quieter, not silent; returning the fire of one breaks it).",
+    )
+    ceasefire_breach_cost: float = Field(
+        0.1,
+        ge=0.0,
+        le=5.0,
+        description="Cost of defiance an attacker's breach of a ceasefire adds (the "
+        "brokers' word defied).",
+    )
     clash_persistence: Unit = Field(
         0.5, description="Share of clash intensity that carries over to the next tick."
     )

@@ -146,6 +146,8 @@ ACTION_PHRASES: dict[Action, str] = {
     Action.CALL_FOR_RESTRAINT: "voiced concern and urged restraint",
     Action.DEMAND_WITHDRAWAL: "said the forces crossed the border and must withdraw",
     Action.BACK_ATTACKER: "backed {attacker}'s position in public",
+    Action.OFFER_CEASEFIRE: "proposed a ceasefire",
+    Action.ACCEPT_CEASEFIRE: "accepted the ceasefire on offer",
 }
 
 #: Scheduled events: (who it concerns, label, sentence). ``{actor}`` is the speaker of a
@@ -312,6 +314,17 @@ def _agreement_text(view: TickView) -> str:
     return f"Agreement reached: {{attacker}}'s units pull back to {view.depth:.2f} km in all"
 
 
+def _ceasefire_broken(view: TickView) -> str:
+    hostile = {Action.ADVANCE, Action.ASSAULT, Action.ATTACKER_FIRE}
+    by_attacker = view.chose_role(Role.ATTACKER) in hostile
+    by_defender = view.chose_role(Role.DEFENDER) in {Action.DEFENDER_FIRE, Action.COUNTER_ATTACK}
+    who = " and ".join(
+        name for name, broke in (("{Attacker}", by_attacker), ("{Defender}", by_defender)) if broke
+    )
+    broken = int(view.now("ceasefires_broken"))
+    return f"The ceasefire broke: {who} moved or fired ({broken} broken so far)"
+
+
 def _outcome_text(view: TickView) -> str:
     outcome = Outcome(int(view.now("outcome")))
     if outcome in ABSORBING:
@@ -380,6 +393,18 @@ STATE_CHANGES: tuple[StateChange, ...] = (
         "agreement",
         lambda v: v.was("talks") != Talks.AGREEMENT and v.now("talks") == Talks.AGREEMENT,
         _agreement_text,
+        needs_before=True,
+    ),
+    StateChange(
+        "ceasefire",
+        lambda v: bool(v.now("ceasefire")) and not v.was("ceasefire"),
+        lambda v: "A ceasefire took hold: both governments accepted it and the firing stopped",
+        needs_before=True,
+    ),
+    StateChange(
+        "ceasefire broken",
+        lambda v: bool(v.was("ceasefire")) and not v.now("ceasefire"),
+        _ceasefire_broken,
         needs_before=True,
     ),
     StateChange(
