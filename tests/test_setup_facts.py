@@ -113,3 +113,57 @@ def test_an_alliance_cannot_act_against_its_own_member(baseline):
     assert _share(outside, "alliance_intervention") > 0.5
     assert _share(inside, "alliance_intervention") == 0.0
     assert (inside["alliance_final_state"] != "collective_measures").all()
+
+
+def _undisputed(baseline: dict) -> dict:
+    """The baseline on ground every map gives to the defender (ambiguity 0)."""
+    data = copy.deepcopy(baseline)
+    for sector in data["sectors"].values():
+        sector["ambiguity"] = 0.0
+    return data
+
+
+def _members(**interests: float) -> dict:
+    """The May 2021 members, each with the same ``interests`` fields."""
+    from sim.catalogue.roles import MAY_2021_MEMBERS
+
+    return {name: {**values, **interests} for name, values in MAY_2021_MEMBERS.items()}
+
+
+def test_on_undisputed_ground_members_ties_to_the_attacker_hold_the_consensus_back(baseline):
+    # Issue 17: members consented from map clarity alone, so on undisputed ground the
+    # consensus CSTO took collective measures in nearly every world; in the record of
+    # 2020-2021 it never did.
+    clear = _undisputed(baseline)
+    tied = copy.deepcopy(clear)
+    tied["alliance_members"] = _members()
+    tied["alliance_members"]["belarus"]["ties_attacker"] = 0.6
+    assert _share(_outcomes(clear), "alliance_intervention") > 0.5
+    assert _share(_outcomes(tied), "alliance_intervention") == 0.0
+
+
+def test_the_patron_s_line_of_restraint_weighs_on_members_that_heed_it(baseline):
+    clear = _undisputed(baseline)
+    heeding = copy.deepcopy(clear)
+    heeding["alliance_members"] = _members(heeds_restraint=0.5)
+    before, after = _outcomes(clear), _outcomes(heeding)
+    assert _share(after, "alliance_intervention") < _share(before, "alliance_intervention") - 0.3
+
+
+def test_ties_to_the_defender_and_the_member_s_own_situation_move_consent_both_ways(baseline):
+    data = copy.deepcopy(baseline)  # Sev Lake: clarity 0.45, below every member's need
+    friends = copy.deepcopy(data)
+    friends["alliance_members"] = _members(ties_defender=0.4)
+    busy = copy.deepcopy(friends)
+    busy["alliance_members"] = _members(ties_defender=0.4, preoccupied=0.4)
+    assert _share(_outcomes(data), "alliance_intervention") < 0.02
+    assert _share(_outcomes(friends), "alliance_intervention") > 0.2
+    assert _share(_outcomes(busy), "alliance_intervention") < 0.02
+
+
+def test_a_credible_alliance_still_acts_whatever_its_members_interests(baseline):
+    credible = read_yaml(SCENARIOS / "response-credible-csto.yaml")
+    data = copy.deepcopy(baseline)
+    data["actors"]["csto"] = credible["actors"]["csto"]
+    data["alliance_members"] = _members(ties_attacker=0.6, heeds_restraint=0.5)
+    assert _share(_outcomes(data), "alliance_intervention") > 0.5

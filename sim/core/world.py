@@ -289,6 +289,9 @@ class Resolver:
         self.attacker_is_member = attacker in scenario.alliance_members
         self.clarity_needed[[name == attacker for name in scenario.alliance_members]] = np.inf
         self.follows_patron = np.array([m.follows_patron for m in members])
+        self.heeds_restraint = np.array([m.heeds_restraint for m in members])
+        self.interests = np.array([m.interests for m in members])
+        self.members_have_interests = bool(self.interests.any() or self.heeds_restraint.any())
         # The members' noise stream is named by the alliance ("csto.members" in May 2021).
         self.members_stream = f"{cast.state(Role.ALLIANCE)}.members"
         # An offer of a ceasefire stays open this many ticks (at least one).
@@ -679,7 +682,9 @@ class Resolver:
         """Each CSTO member consents to collective measures if the attack looks clear enough.
 
         Clarity is 1 minus the map ambiguity of the ground taken; Russia's backing of
-        Armenia lowers what a member needs by its ``follows_patron``.
+        Armenia lowers what a member needs by its ``follows_patron``, and its line of
+        restraint alone raises it by ``heeds_restraint``; the member's ties to each side
+        and its own situation move it too (``AllianceMember.interests``).
         """
         taken = w.total_depth_km > 0
         appealed = w.alliance_state >= AllianceState.APPEAL_RECEIVED
@@ -697,6 +702,13 @@ class Resolver:
             + noise
             + self.follows_patron[None, :] * w.patron_backs_defender[:, None]
         )
+        if self.members_have_interests:  # ties, the patron's line, the member's own situation
+            restraint_only = w.patron_urged_restraint & ~w.patron_backs_defender
+            reading = (
+                reading
+                + self.interests[None, :]
+                - self.heeds_restraint[None, :] * restraint_only[:, None]
+            )
         w.member_consent = (reading >= self.clarity_needed[None, :]) & (taken & appealed)[:, None]
 
     def _alliance_to(

@@ -254,6 +254,30 @@ class AllianceMember(Strict):
         description="How far the patron's backing of the defender lowers the clarity this "
         "member needs.",
     )
+    heeds_restraint: Unit = Field(
+        0.0,
+        description="How far the patron's line of restraint (calls for restraint, with no "
+        "backing of the defender) raises the clarity this member needs.",
+    )
+    ties_attacker: Unit = Field(
+        0.0,
+        description="How far this member's ties to the attacker (trade, energy, arms, a "
+        "common cause) raise the clarity it needs.",
+    )
+    ties_defender: Unit = Field(
+        0.0,
+        description="How far this member's ties to the defender lower the clarity it needs.",
+    )
+    preoccupied: Unit = Field(
+        0.0,
+        description="How far the member's own situation (a border quarrel of its own, "
+        "unrest at home) raises the clarity it needs.",
+    )
+
+    @property
+    def interests(self) -> float:
+        """What the member's own ties and situation add to its reading of an attack."""
+        return self.ties_defender - self.ties_attacker - self.preoccupied
 
 
 class Dynamics(Strict):
