@@ -281,8 +281,8 @@ def test_bad_requests_are_user_errors(exercise_run_dir, baseline_run_dir):
         replay_world(baseline_run_dir, -1)
     with pytest.raises(UserError, match=r"Did you mean war\?"):
         typical_world(exercise_run_dir, "warr")
-    with pytest.raises(UserError, match=r"clash_contained \(170\)"):
-        typical_world(exercise_run_dir, "frozen_gain")
+    with pytest.raises(UserError, match=r"clash_contained \(165\)"):
+        typical_world(exercise_run_dir, "no_incursion")
 
 
 # -- the narration ---------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def cli_runs(exercise_run_dir, baseline_run_dir, tmp_path_factory):
         "neither": (base,),
         "both": (base, "--world", "3", "--typical", "war"),
         "unknown": (ex, "--typical", "wars"),
-        "absent": (ex, "--typical", "frozen_gain"),
+        "absent": (ex, "--typical", "no_incursion"),
         "not_a_run": (str(cwd / "empty"), "--world", "0"),
         "tampered": (str(tampered), "--world", "3"),
     }
@@ -387,7 +387,7 @@ def test_cli_typical_and_out(cli_runs, exercise_run_dir):
         ("neither", "give --world N .* or --typical CLASS"),
         ("both", "either --world N or --typical CLASS, not both"),
         ("unknown", "'wars' is not an outcome class. Did you mean war\\? The classes are: war, "),
-        ("absent", "No world of .* ends in frozen_gain.* clash_contained \\(166\\)"),
+        ("absent", "No world of .* ends in no_incursion.* clash_contained \\(165\\)"),
         ("not_a_run", "not a crisis-sim results folder: manifest.json is missing"),
         ("tampered", "max_depth_km: recorded .*different version of the model: crisis-sim "),
     ],

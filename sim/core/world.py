@@ -431,6 +431,12 @@ class Resolver:
         attacker, defender, patron = now.attacker, now.defender, now.patron
         now.in_contact = w.depth_km > 0.0
         incident_p = self.incident_by_force[w.defender_force] * now.in_contact
+        if dyn.incident_entrenched_multiplier != 1.0:  # dug in, face to face for good
+            incident_p = incident_p * np.where(
+                w.entrenched, dyn.incident_entrenched_multiplier, 1.0
+            )
+        if dyn.incident_alarm_gain != 0.0:  # nervous troops on a frightened border
+            incident_p = incident_p * (1.0 + dyn.incident_alarm_gain * w.alarm)[:, None]
         if w.ceasefire.any():  # a ceasefire quiets the line; it does not silence it
             incident_p = incident_p * np.where(w.ceasefire, dyn.ceasefire_incidents, 1.0)[:, None]
         draws = rng.uniform("incident", tick, slots=incident_p.shape[1])

@@ -46,14 +46,16 @@ def with_defaults[P: Params](base: type[P], name: str, doc: str, **defaults: Any
     return create_model(name, __base__=base, __doc__=doc, **fields)
 
 
-def chance(draw: Draw, stream: str, where: np.ndarray, probability: float) -> np.ndarray:
+def chance(
+    draw: Draw, stream: str, where: np.ndarray, probability: float | np.ndarray
+) -> np.ndarray:
     """Return ``where & (draw(stream) < probability)``, drawing only if it can be true.
 
     For rules that apply in few worlds of few scenarios (a ceasefire on offer): the
     draws are keyed by stream, so skipping them changes no other number, and most ticks
     then cost nothing for the rule.
     """
-    if probability <= 0.0 or not where.any():
+    if np.max(probability) <= 0.0 or not where.any():
         return np.zeros(len(where), bool)
     return where & (draw(stream) < probability)
 

@@ -17,7 +17,7 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
-from sim.core.world import Decision
+from sim.core.world import Decision, Talks
 from sim.policies.base import Draw, Params, Policy, Rule, chance, with_defaults
 
 _REASONS = (
@@ -33,6 +33,7 @@ _REASONS = (
     "raising the cost of staying put abroad",
     "a ceasefire on offer stops the fire",
     "under fire: proposing a ceasefire",
+    "in talks, and the public can bear it: accepting the line for now",
 )
 
 
@@ -54,6 +55,35 @@ class DefenceParams(Params):
         le=1.0,
         description="Extra chance of firing per unit of public alarm (public pressure).",
     )
+    alarm_appeal_gain: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="How far public alarm hurries the appeal to the alliance: the chance "
+        "per tick rises by this times alarm, and the reported depth it waits for falls by "
+        "that share.",
+    )
+    concede_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, while talks run and ground is held, of accepting the "
+        "new line for now (conceding the ground; 0: never, as Yerevan in May 2021).",
+    )
+    alarm_concession_brake: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="How far public alarm holds back that concession: its chance falls by "
+        "this share at full alarm.",
+    )
+    alarm_talks_brake: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="How far public alarm holds the government back from local talks (read "
+        "at home as giving in): the chance per tick falls by this share at full alarm.",
+    )
     counter_attack_probability: float = Field(
         0.0,
         ge=0.0,
@@ -69,6 +99,13 @@ class DefenceParams(Params):
     send_army: bool = Field(
         False,
         description="Reinforce with regular army (true) or NSS border guards (false, as in 2021).",
+    )
+    alarm_army_at: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="Public alarm above which the government reinforces with the army even "
+        "if it would send border guards (the public demands the army; 1: never).",
     )
     statement_alarm: float = Field(
         0.3, ge=0.0, le=1.0, description="Public alarm at which the government speaks."
@@ -137,9 +174,24 @@ class _Defender(Policy):
         deepest = row_argmax(depth)
         deepest_km = depth[np.arange(worlds), deepest]
         force_there = view.own_force[np.arange(worlds), deepest]
-        wanted = 2 if p.send_army else 1
+        # The army where the policy sends it, or where the public's alarm demands it.
+        wants_army = np.full(worlds, p.send_army) | (view.alarm > p.alarm_army_at)
+        reinforces = (
+            (deepest_km > 0.1)
+            & (force_there < np.where(wants_army, 2, 1))
+            & (draw("reinforce") < p.reinforce_probability)
+        )
         u = draw("choice")
+        # A government facing its public: alarm presses each choice as far as the
+        # policy's parameters let it (all 0: alarm moves only the statement).
         fire_chance = p.fire_probability + p.alarm_fire_gain * view.alarm
+        hurried = p.alarm_appeal_gain * view.alarm
+        appeal_due = (total > p.appeal_depth_km * (1.0 - hurried)) | shelled
+        appeal_chance = p.appeal_probability + hurried
+        talks_chance = p.talks_probability * (1.0 - p.alarm_talks_brake * view.alarm)
+        in_talks = (view.talks == Talks.LOCAL) | (view.talks == Talks.MEDIATED)
+        concede_chance = p.concede_probability * (1.0 - p.alarm_concession_brake * view.alarm)
+        concedes = chance(draw, "concede", in_talks & (total > 0.1), concede_chance)
         return self.first_match(
             worlds,
             [
@@ -180,14 +232,8 @@ class _Defender(Policy):
                     _REASONS[3],
                     deepest,
                 ),
-                Rule(
-                    (deepest_km > 0.1)
-                    & (force_there < wanted)
-                    & (draw("reinforce") < p.reinforce_probability),
-                    Action.SEND_ARMY if p.send_army else Action.SEND_BORDER_GUARDS,
-                    _REASONS[4],
-                    deepest,
-                ),
+                Rule(reinforces & wants_army, Action.SEND_ARMY, _REASONS[4], deepest),
+                Rule(reinforces & ~wants_army, Action.SEND_BORDER_GUARDS, _REASONS[4], deepest),
                 Rule(
                     ~view.statement_made
                     & (view.alarm >= p.statement_alarm)
@@ -196,9 +242,7 @@ class _Defender(Policy):
                     _REASONS[5],
                 ),
                 Rule(
-                    ~view.appealed_alliance
-                    & ((total > p.appeal_depth_km) | shelled)
-                    & (draw("appeal") < p.appeal_probability),
+                    ~view.appealed_alliance & appeal_due & (draw("appeal") < appeal_chance),
                     Action.APPEAL_ALLIANCE,
                     _REASONS[6],
                 ),
@@ -214,10 +258,11 @@ class _Defender(Policy):
                     view.appealed_alliance
                     & (view.talks == 0)
                     & (total > 0.1)
-                    & (draw("talks") < p.talks_probability),
+                    & (draw("talks") < talks_chance),
                     Action.LOCAL_TALKS,
                     _REASONS[8],
                 ),
+                Rule(concedes, Action.ACCEPT_LINE, _REASONS[12]),
                 Rule(
                     ~view.appealed_west
                     & (total > p.appeal_depth_km)

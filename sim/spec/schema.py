@@ -307,6 +307,20 @@ class Dynamics(Strict):
         description="Chance per tick and sector that army units facing advanced units "
         "exchange fire nobody ordered.",
     )
+    incident_entrenched_multiplier: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="How many times likelier an incident is where the advanced units have "
+        "dug in, face to face with the defenders for good (1: no different).",
+    )
+    incident_alarm_gain: float = Field(
+        0.0,
+        ge=0.0,
+        le=10.0,
+        description="Extra share of the chance of an incident per unit of the defender's "
+        "public alarm (nervous troops on a frightened border; 0: none).",
+    )
     clash_escalation: Unit = Field(
         0.35, description="Clash intensity (0-1) one side's fire adds in a tick."
     )
