@@ -375,6 +375,17 @@ def calibrate(
             "the other cases accept (the prediction of a case left out).",
         ),
     ] = False,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            "--rounds",
+            min=1,
+            max=10,
+            help="With --cases: draw --sets more sets per round from the box (5-95%) of the "
+            "previous round's accepted sets. Only round 1 is read for what the cases pin "
+            "down and for --leave-one-out.",
+        ),
+    ] = 1,
 ) -> None:
     """Find the parameter values that reproduce the case's patterns (ABC by rejection).
 
@@ -384,7 +395,9 @@ def calibrate(
     open, and how the outcome shares vary across the accepted sets. Writes sets.csv,
     region.csv, conclusions.csv and plots. With --cases DIR instead of FILE, one shared
     set of parameters is calibrated on every real case of DIR at once (--leave-one-out
-    adds each case's prediction from the others). See docs/validation.md.
+    adds each case's prediction from the others; --rounds draws again where the first
+    round accepted), and the best set, where the worst-fitting case fits best, is the one
+    the defaults take (best.csv). See docs/validation.md.
     """
     from sim.experiments.calibration import run_calibration, write_calibration
 
@@ -403,10 +416,13 @@ def calibrate(
             replace,
             leave_one_out,
             make_engine(engine_kind, workers, scheduler),
+            rounds,
         )
         return
     if leave_one_out:
         raise UserError("--leave-one-out needs --cases DIR: it leaves out one case at a time.")
+    if rounds != 1:
+        raise UserError("--rounds needs --cases DIR: one case is calibrated in one round.")
     engine = make_engine(engine_kind, workers, scheduler)
     scenario, seed, target = _analysis_setup(file, overrides, seed, out_dir, replace, "calibration")
     err.print(
@@ -441,6 +457,7 @@ def _calibrate_cases(
     replace: bool,
     leave_one_out: bool,
     engine,
+    rounds: int = 1,
 ) -> None:
     """Run and print the joint calibration of `calibrate --cases` (sim.experiments.joint)."""
     from sim.experiments.cases import load_cases
@@ -450,28 +467,43 @@ def _calibrate_cases(
     found = load_cases(directory)
     target = out_dir or stamped_folder(RESULTS_ROOT, "calibration-cases", "")
     check_target(target, replace)
+    per_round = f" per round, up to {rounds} rounds" if rounds > 1 else ""
     err.print(
-        f"Calibrating on {counted(len(found), 'case')} at once: {sets:,} parameter sets x "
-        f"{counted(len(found), 'case')} x {counted(worlds, 'world')}",
+        f"Calibrating on {counted(len(found), 'case')} at once: {sets:,} parameter sets"
+        f"{per_round} x {counted(len(found), 'case')} x {counted(worlds, 'world')}",
         highlight=False,
         soft_wrap=True,
     )
     with stoppable("analysis"), engine:
-        result = run_joint_calibration(directory, found, sets, worlds, seed, engine, True)
+        result = run_joint_calibration(
+            directory, found, sets, worlds, seed, engine, True, rounds=rounds
+        )
         written = write_joint_calibration(result, target, command=command_line(), replace=replace)
-    accepted = int(result.table["accepted"].sum())
-    out.print(
-        f"\n{accepted:,} of {len(result.table):,} parameter sets reproduce every pattern of "
-        f"every case ({accepted / len(result.table):.0%}).",
-        highlight=False,
-    )
-    per_case = Table(title="Sets each case accepts alone", title_justify="left")
+    for number, table in result.table.groupby("round"):
+        accepted = int(table["accepted"].sum())
+        label = f"Round {number}: " if result.table["round"].max() > 1 else "\n"
+        out.print(
+            f"{label}{accepted:,} of {len(table):,} parameter sets reproduce every pattern of "
+            f"every case ({accepted / len(table):.0%}).",
+            highlight=False,
+        )
+    per_case = Table(title="Sets of round 1 each case accepts alone", title_justify="left")
     per_case.add_column("case")
     per_case.add_column("accepts", justify="right")
+    best = result.best()
+    if best is not None:
+        per_case.add_column(
+            f"patterns together at the best set ({int(best.name)})", justify="right"
+        )
     for case in found:
-        share = result.table[f"{case.scenario.name}:accepted"].mean()
-        per_case.add_row(escape(case.key), f"{share:.0%}")
+        share = result.first_round[f"{case.scenario.name}:accepted"].mean()
+        cells = [escape(case.key), f"{share:.0%}"]
+        if best is not None:
+            cells.append(f"{best[f'{case.scenario.name}:patterns_together']:.0%}")
+        per_case.add_row(*cells)
     out.print(per_case)
+    if best is None:
+        out.print("No set is accepted: there is no best set for the defaults.", highlight=False)
     if leave_one_out:
         held = Table(
             title="Leave one out: the record's share at the others' sets", title_justify="left"

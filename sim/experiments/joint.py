@@ -12,6 +12,14 @@ Because each set runs every case, leaving one out costs nothing more: the sets a
 by the other cases are the calibration without it, and the held-out case's share of its
 record's class at those sets is the prediction (``--leave-one-out``; the issue's target
 is at least 30% of worlds).
+
+With few sets accepted, later **rounds** (``--rounds``) draw again from the box of the
+previous round's accepted sets (each parameter's 5-95% range), a simple sequential ABC.
+Only the first round, drawn from the prior every case was blind to, is read for what the
+cases pin down and for leaving one out: a later round's box was drawn by every case, the
+held-out one included. The **best** set, the one the defaults take, is the accepted set
+(of any round) where the case whose patterns fit worst fits best: the marginal medians
+of a joint region need not be a joint fit (docs/validation.md, section 4).
 """
 
 from __future__ import annotations
@@ -123,10 +131,30 @@ class JointCalibration:
 
     cases: list[Case]
     prior: dict[str, tuple[float, float]]
-    table: pd.DataFrame  # one row per set: parameters, per case shares and acceptance
+    table: pd.DataFrame  # one row per set: round, parameters, per case shares and acceptance
     worlds: int
     seed: int | None
     timings: dict[str, float] = field(default_factory=dict)
+    boxes: list[dict[str, tuple[float, float]]] = field(default_factory=list)  # rounds 2...
+
+    @property
+    def first_round(self) -> pd.DataFrame:
+        """The sets drawn from the prior itself (the only ones left-out cases were blind to)."""
+        if "round" not in self.table:
+            return self.table
+        return self.table[self.table["round"] == 1]
+
+    def best(self) -> pd.Series | None:
+        """Return the accepted set whose worst-fitting case fits best (None if none).
+
+        Each case's fit is the share of its worlds where its patterns hold together; the
+        best set maximises the smallest of these (ties: the first drawn).
+        """
+        accepted = self.table[self.table["accepted"]]
+        if accepted.empty:
+            return None
+        together = accepted[[f"{c.scenario.name}:patterns_together" for c in self.cases]]
+        return accepted.loc[together.min(axis=1).idxmax()]
 
     def accepted_by(self, cases: list[Case]) -> pd.Series:
         """Return, per set, whether every one of ``cases`` accepts it."""
@@ -136,9 +164,10 @@ class JointCalibration:
     def leave_one_out(self) -> pd.DataFrame:
         """Return, per case, its record's share at the sets the other cases accept."""
         rows = []
+        first = self.first_round
         for case in self.cases:
             others = [c for c in self.cases if c is not case]
-            chosen = self.table[self.accepted_by(others)]
+            chosen = first[self.accepted_by(others)[first.index]]
             shares = chosen[f"{case.scenario.name}:record_share"]
             rows.append(
                 {
@@ -160,7 +189,7 @@ class JointCalibration:
         scenario = first.model_copy(
             update={"uncertainties": {state: self.prior[role] for state, role in by_state.items()}}
         )
-        table = self.table.rename(columns={role: state for state, role in by_state.items()})
+        table = self.first_round.rename(columns={role: state for state, role in by_state.items()})
         region = accepted_region(table, scenario)
         region["parameter"] = region["parameter"].map(by_state)
         return region
@@ -174,32 +203,56 @@ def run_joint_calibration(
     seed: int | None = None,
     engine: Engine | None = None,
     progress: bool = False,
+    rounds: int = 1,
 ) -> JointCalibration:
-    """Draw ``sets`` parameter sets from the shared prior and try each in every case."""
+    """Draw ``sets`` parameter sets from the shared prior and try each in every case.
+
+    With ``rounds`` above 1, each later round draws ``sets`` more from the box of the
+    previous round's accepted sets (module docstring); it stops early, with the rounds
+    made, when a round accepts fewer than two sets.
+    """
     from sim.experiments.sweep import evaluate_design
 
     if sets < 2:
         raise UserError(f"A calibration needs at least 2 parameter sets (got --sets {sets}).")
+    if rounds < 1:
+        raise UserError(f"--rounds {rounds}: give 1 (the prior only) or more.")
     prior = shared_prior(directory, cases)
     first = cases[0].scenario
     design_seed = first.seed if seed is None else seed
-    by_state = {state_path(path, first): bounds for path, bounds in prior.items()}
-    design = sample_design(
-        first.model_copy(update={"uncertainties": by_state}), "lhs", sets, design_seed
-    )
     started = time.perf_counter()
-    table = evaluate_design(  # the design by the first case's states: it checks each set
-        first,
-        design,
-        worlds,
-        seed,
-        InProcess() if engine is None else engine,
-        progress,
-        evaluate=_EvaluateCases(cases),
-    )
-    table = table.rename(columns={path: role_path(path, first) for path in design.columns})
-    result = JointCalibration(cases, prior, table, worlds, seed)
-    table["accepted"] = result.accepted_by(cases)
+    result = JointCalibration(cases, prior, pd.DataFrame(), worlds, seed)
+    box, tables = prior, []
+    for number in range(1, rounds + 1):
+        by_state = {state_path(path, first): bounds for path, bounds in box.items()}
+        design = sample_design(
+            first.model_copy(update={"uncertainties": by_state}),
+            "lhs",
+            sets,
+            design_seed + number - 1,
+        )
+        table = evaluate_design(  # the design by the first case's states: it checks each set
+            first,
+            design,
+            worlds,
+            seed,
+            InProcess() if engine is None else engine,
+            progress,
+            evaluate=_EvaluateCases(cases),
+        )
+        table = table.rename(columns={path: role_path(path, first) for path in design.columns})
+        table.insert(0, "round", number)
+        table["accepted"] = JointCalibration(cases, prior, table, worlds, seed).accepted_by(cases)
+        tables.append(table)
+        accepted = table[table["accepted"]]
+        if number == rounds or len(accepted) < 2:
+            break
+        box = {
+            path: (float(accepted[path].quantile(0.05)), float(accepted[path].quantile(0.95)))
+            for path in prior
+        }
+        result.boxes.append(box)
+    result.table = pd.concat(tables, ignore_index=True)
     result.timings = {"simulate_s": round(time.perf_counter() - started, 3)}
     return result
 
@@ -233,6 +286,12 @@ def write_joint_calibration(
         result.table.to_csv(folder / "sets.csv", index=False)
         result.region().to_csv(folder / "region.csv", index=False)
         result.leave_one_out().to_csv(folder / "leave_one_out.csv", index=False)
+        best = result.best()
+        if best is not None:
+            best_table = pd.DataFrame(
+                {"parameter": list(result.prior), "value": [best[p] for p in result.prior]}
+            )
+            best_table.to_csv(folder / "best.csv", index=False)
         manifest = {
             "kind": "joint-calibration",
             "complete": True,
@@ -241,6 +300,9 @@ def write_joint_calibration(
             "cases": {case.key: case.record.outcome for case in result.cases},
             "priors": {path: list(bounds) for path, bounds in result.prior.items()},
             "sets": len(result.table),
+            "rounds": int(result.table["round"].max()),
+            "boxes": [{p: list(b) for p, b in box.items()} for box in result.boxes],
+            "best_set": None if best is None else int(best.name),
             "accepted": int(result.table["accepted"].sum()),
             "worlds_per_case": result.worlds,
             "seed": result.seed,
