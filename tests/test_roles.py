@@ -152,8 +152,23 @@ def test_renaming_the_states_keeps_the_mechanics(baseline_data):
             lambda d: d["actors"]["armenia"].update(influence=2.0),
             "influence weighs a voice on the attacker's costs; armenia is the defender",
         ),
+        (
+            lambda d: d.update(alliance_members={"armenia": {}, "belarus": {}}),
+            "armenia is the defender: the appellant does not vote on its own appeal",
+        ),
+        (
+            lambda d: d.update(alliance_members={"csto": {}, "belarus": {}}),
+            "csto is the alliance itself, not a member state",
+        ),
     ],
-    ids=["cast twice", "no policy", "not cast", "influence of a side"],
+    ids=[
+        "cast twice",
+        "no policy",
+        "not cast",
+        "influence of a side",
+        "defender a member",
+        "alliance a member",
+    ],
 )
 def test_bad_casting_is_one_clear_problem(baseline_data, change, says):
     data = copy.deepcopy(baseline_data)

@@ -215,6 +215,37 @@ def _check_cast(data: dict, file: Path, locations: dict) -> list[Problem]:
     return problems
 
 
+def _check_members(data: dict, file: Path, locations: dict) -> list[Problem]:
+    """Check the alliance's members: states whose consent its measures need.
+
+    The defender is the appellant (it does not vote on its own appeal) and the alliance
+    is not one of its own members; the attacker may be a member (Tajikistan, 2021).
+    """
+    members = data.get("alliance_members")
+    if not isinstance(members, dict):
+        return []
+    cast = _cast_of(data)
+    problems: list[Problem] = []
+    for name in members:
+        if name == cast[Role.DEFENDER]:
+            problem = f"{name} is the defender: the appellant does not vote on its own appeal"
+        elif name == cast[Role.ALLIANCE]:
+            problem = f"{name} is the alliance itself, not a member state"
+        else:
+            continue
+        line, column = _locate(("alliance_members", name), locations, file)
+        problems.append(
+            Problem(
+                line,
+                column,
+                f"alliance_members.{name}",
+                problem,
+                "remove it: list the other member states whose consent collective measures need",
+            )
+        )
+    return problems
+
+
 def _check_policies(
     data: dict, file: Path, locations: dict, scenario: Scenario | None
 ) -> list[Problem]:
@@ -438,6 +469,7 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
     except ValidationError as error:
         problems += _problems_from(error, Scenario, (), data, file, locations)
     problems += _check_cast(data, file, locations)
+    problems += _check_members(data, file, locations)
     problems += _check_policies(data, file, locations, scenario)
     problems += _check_references(data, file, locations)
     if scenario is not None and not problems:
