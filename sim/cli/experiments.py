@@ -364,7 +364,7 @@ def calibrate(
             metavar="DIR",
             help="Calibrate jointly on a folder of real cases (scenarios/cases): one shared "
             "set of parameters, drawn from the `uncertainties:` of DIR/shared.yaml, "
-            "accepted only if every case's patterns hold.",
+            "accepted only if every case's patterns hold and its record's class is modal.",
         ),
     ] = None,
     leave_one_out: Annotated[

@@ -18,6 +18,20 @@ PATTERNS = (
         lambda w: w.final_depth_km == 0.0,
     ),
     Pattern(
+        "ceasefire_at_once",
+        "The governments agreed a ceasefire the evening the troops joined in",
+        "ceasefire_day ≤ 2.5",
+        ("ceasefire_day",),
+        lambda w: w.ceasefire_day <= 2.5,
+    ),
+    Pattern(
+        "tens_killed",
+        "Tens killed (about 55, civilians among them)",
+        "casualties_defender + casualties_attacker ≥ 20",
+        ("casualties_defender", "casualties_attacker"),
+        lambda w: w.casualties_defender + w.casualties_attacker >= 20,
+    ),
+    Pattern(
         "no_collective_measures",
         "The CSTO, with both sides among its members, took no collective measures",
         "alliance_final_state ≠ collective_measures",

@@ -18,6 +18,13 @@ PATTERNS = (
         lambda w: w.max_depth_km == 0.0,
     ),
     Pattern(
+        "tens_of_casualties",
+        "Tens of casualties, not hundreds (about 18 killed, with the wounded)",
+        "10 ≤ casualties_defender + casualties_attacker ≤ 150",
+        ("casualties_defender", "casualties_attacker"),
+        lambda w: (w.casualties_defender + w.casualties_attacker).between(10, 150),
+    ),
+    Pattern(
         "no_collective_measures",
         "The CSTO consulted and took no collective measures",
         "alliance_final_state ≠ collective_measures",
