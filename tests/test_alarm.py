@@ -44,12 +44,14 @@ def _rumours_effect(scenarios, outcome, **overrides) -> float:
     return _share(with_rumours, outcome) - _share(without, outcome)
 
 
-ARMY_AT = {"actors.armenia.params.alarm_army_at": 0.7}
+#: Alarm pressing on nothing: the model as it was before issue 17.
+DEAF = {"actors.armenia.params.alarm_army_at": 1.0, "dynamics.incident_alarm_gain": 0.0}
 
 
 def test_an_alarmed_public_that_demands_the_army_makes_rumours_matter(scenarios):
-    assert abs(_rumours_effect(scenarios, "clash_contained")) < 0.01
-    assert _rumours_effect(scenarios, "clash_contained", **ARMY_AT) > 0.15
+    assert abs(_rumours_effect(scenarios, "clash_contained", **DEAF)) < 0.01
+    army_at = {**DEAF, "actors.armenia.params.alarm_army_at": 0.7}
+    assert _rumours_effect(scenarios, "clash_contained", **army_at) > 0.15
 
 
 def test_alarm_hurries_the_appeal_and_holds_back_talks(scenarios):
@@ -73,8 +75,9 @@ def test_a_government_concedes_the_line_less_the_more_alarmed_its_public(scenari
 
 def test_incidents_are_likelier_where_units_dug_in_and_where_the_public_is_alarmed(scenarios):
     baseline = scenarios["baseline-may-2021"]
-    before = _share(_outcomes(baseline), "clash_contained")
-    dug_in = _outcomes(baseline, **{"dynamics.incident_entrenched_multiplier": 5.0})
+    plain = {"dynamics.incident_entrenched_multiplier": 1.0, "dynamics.incident_alarm_gain": 0.0}
+    before = _share(_outcomes(baseline, **plain), "clash_contained")
+    dug_in = _outcomes(baseline, **{**plain, "dynamics.incident_entrenched_multiplier": 5.0})
     assert _share(dug_in, "clash_contained") > before + 0.05
-    alarmed = {"dynamics.incident_alarm_gain": 3.0}
+    alarmed = {**plain, "dynamics.incident_alarm_gain": 3.0}
     assert _share(_outcomes(baseline, **alarmed), "clash_contained") > before + 0.05

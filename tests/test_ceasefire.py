@@ -32,41 +32,49 @@ def _run(scenario, worlds=300, **overrides):
     return CrisisModel(scenario, worlds=worlds).run().outcomes()
 
 
-BROKER = {"actors.russia.params.ceasefire_probability": 0.5}
+#: Nobody offers a ceasefire (the shared responders of the cases do: issue 17's joint
+#: calibration), so each test switches on the broker it is about.
+NOBODY = {
+    "actors.russia.params.ceasefire_probability": 0.0,
+    "actors.armenia.params.ceasefire_offer_probability": 0.0,
+}
+BROKER = {**NOBODY, "actors.russia.params.ceasefire_probability": 0.5}
+#: Both sides keep a ceasefire: Baku does not press on, Yerevan does not return fire.
+KEPT = {
+    "actors.azerbaijan.params.ceasefire_breach_probability": 0.0,
+    "actors.armenia.params.return_fire_probability": 0.0,
+}
 
 
 def test_a_brokered_ceasefire_holds_only_once_both_governments_accept(karabakh):
-    kept = {"actors.azerbaijan.params.ceasefire_breach_probability": 0.0}
+    kept = KEPT
     accepted = _run(karabakh, **BROKER, **kept)
     refused = _run(
         karabakh, **BROKER, **kept, **{"actors.azerbaijan.params.ceasefire_accept_probability": 0.0}
     )
-    nobody = _run(karabakh, **kept)
+    nobody = _run(karabakh, **NOBODY, **kept)
     # Those that end in war got there before any ceasefire held (4 ticks of fire).
-    assert accepted["ceasefire_day"].notna().mean() > 0.5
+    assert accepted["ceasefire_day"].notna().mean() > 0.3
     assert refused["ceasefire_day"].isna().all() and nobody["ceasefire_day"].isna().all()
     # A ceasefire that holds stops the war the offensive otherwise becomes.
     assert (accepted["outcome"] == "war").mean() < (nobody["outcome"] == "war").mean() - 0.3
 
 
 def test_pressing_on_through_a_ceasefire_breaks_it(karabakh):
-    kept = _run(
-        karabakh, **BROKER, **{"actors.azerbaijan.params.ceasefire_breach_probability": 0.0}
-    )
-    broken = _run(
-        karabakh, **BROKER, **{"actors.azerbaijan.params.ceasefire_breach_probability": 0.5}
-    )
-    assert broken["ceasefires_broken"].mean() > 1.0
+    kept = _run(karabakh, **BROKER, **KEPT)
+    presses_on = {**KEPT, "actors.azerbaijan.params.ceasefire_breach_probability": 0.5}
+    broken = _run(karabakh, **BROKER, **presses_on)
+    assert broken["ceasefires_broken"].mean() > 0.5
     assert kept["ceasefires_broken"].mean() < broken["ceasefires_broken"].mean() / 4
     assert (broken["outcome"] == "war").mean() > (kept["outcome"] == "war").mean()
 
 
 def test_the_governments_can_agree_one_without_a_broker(karabakh):
-    offers = {"actors.armenia.params.ceasefire_offer_probability": 0.5}
+    offers = {**NOBODY, "actors.armenia.params.ceasefire_offer_probability": 0.5}
     outcomes = _run(
         karabakh, **offers, **{"actors.azerbaijan.params.ceasefire_breach_probability": 0.0}
     )
-    assert outcomes["ceasefire_day"].notna().mean() > 0.5
+    assert outcomes["ceasefire_day"].notna().mean() > 0.3
 
 
 def test_a_ceasefire_stops_the_fire_the_tick_it_holds_and_explain_tells_it(karabakh):
@@ -93,13 +101,17 @@ def test_a_ceasefire_stops_the_fire_the_tick_it_holds_and_explain_tells_it(karab
     assert any("proposed a ceasefire" in text for text in told)
 
 
-def test_the_may_2021_baseline_offers_none():
+def test_a_ceasefire_is_offered_only_where_fire_was_exchanged():
+    # Nobody's policy offers one on a quiet line: in the May 2021 baseline only the worlds
+    # with a shot (an incident, say) ever see an offer.
     baseline = load_scenario(ROOT / "scenarios" / "baseline-may-2021.yaml").scenario
-    model = CrisisModel(baseline, worlds=300)
-    offered = np.zeros(300, bool)
+    model = CrisisModel(baseline, worlds=600)
+    offered = np.zeros(600, bool)
     while model.running:
         model.step()
         for actor in model.actors.values():
             offered |= actor.last_decision.action == Action.OFFER_CEASEFIRE
-    assert not offered.any()
-    assert model.outcomes()["ceasefire_day"].isna().all()
+    outcomes = model.outcomes()
+    shots = outcomes["first_shot_day"].notna().to_numpy()
+    assert not (offered & ~shots).any()
+    assert outcomes.loc[~shots, "ceasefire_day"].isna().all()

@@ -140,7 +140,7 @@ def _play(tmp_path, stdin: str, *args: str):
 
 @pytest.mark.slow
 def test_a_terminal_game_driven_through_standard_input(tmp_path):
-    moves = "3 sev_lake\n?\nbogus\n12\nappeal_alliance\n\n6\n"  # then the input ends: hold
+    moves = "3 sev_lake\n?\nbogus\n99\nappeal_alliance\n\n6\n"  # then the input ends: hold
     result = _play(tmp_path, moves, "--as", "armenia", "--debrief-worlds", "200", "--out", "g")
     assert result.returncode == 0, result.stderr
     text = result.stdout
@@ -148,7 +148,7 @@ def test_a_terminal_game_driven_through_standard_input(tmp_path):
     assert "✓ send army (Sev Lake)" in text
     assert "Your government's usual policy would:" in text
     assert "'bogus' is not an action armenia can take" in text
-    assert "12 is not one of the options" in text
+    assert "99 is not one of the options" in text
     assert "Armenia appealed to the CSTO (the team's choice)" in text
     assert "Holding for the rest of the game." in text
     assert "The crisis ended in:" in text and "How the simulated worlds ended" in text

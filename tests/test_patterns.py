@@ -122,8 +122,10 @@ def test_the_most_common_outcome_is_a_frozen_gain_without_force(baseline_run_dir
     worlds = open_run(baseline_run_dir).worlds
     shares = worlds.outcome.value_counts(normalize=True)
     assert shares.index[0] == "frozen_gain", shares.to_dict()
+    # The record had none. Since the joint calibration (issue 17) Armenia returns fire
+    # at times, so in a few worlds in a thousand an incident grows into a war.
     for forceful in ("war", "alliance_intervention", "patron_interposition"):
-        assert shares.get(forceful, 0) == 0, shares.to_dict()
+        assert shares.get(forceful, 0) < 0.01, shares.to_dict()
 
 
 def test_the_scripted_record_replays_the_days_of_the_case():

@@ -77,11 +77,14 @@ def test_the_simulator_through_the_same_code_path():
     assert len(result.samples) == 4 * 3
     withdrawals = result.indices[result.indices["measure"] == "p_negotiated_withdrawal"]
     mu = withdrawals.set_index("parameter")["mu_star"]
-    # Rumours move alarm, not the talks: their effect on withdrawals is nil.
+    # The talks settle withdrawals; rumours reach them only through the public's alarm
+    # (incidents and the army it calls for, since issue 17), far more weakly.
     assert mu["dynamics.talks_agreement_probability"] > 0.3
-    assert mu["dynamics.false_report_probability"] == pytest.approx(0, abs=1e-12)
+    assert (
+        0 < mu["dynamics.false_report_probability"] < mu["dynamics.talks_agreement_probability"] / 5
+    )
     war = result.indices[result.indices["measure"] == "p_war"]
-    assert war["constant"].all()  # no war anywhere in the baseline's region
+    assert (war["mu_star"] < 0.05).all()  # a war stays rare across the baseline's region
 
 
 def test_the_sensitivity_command(tmp_path):
