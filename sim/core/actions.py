@@ -218,6 +218,14 @@ for _action, _info in CATALOGUE.items():
 
 ACTION_NAMES = {a.value: a.name.lower() for a in Action}
 
+#: The attacker's steps forward (each gains ground in 7.3; talks do not start during one).
+STEPS_FORWARD = (Action.ADVANCE, Action.ASSAULT)
+#: What breaks a ceasefire, by side: fire or a step forward it ordered (docs/model.md, 7.5).
+BREACHES = {
+    Role.ATTACKER: (*STEPS_FORWARD, Action.ATTACKER_FIRE),
+    Role.DEFENDER: (Action.DEFENDER_FIRE, Action.COUNTER_ATTACK),
+}
+
 
 def actions_for(kind: Role) -> list[Action]:
     """Return the actions an actor of this kind may take, in catalogue order."""

@@ -215,7 +215,7 @@ class Perceiver:
             ),
             talks=w.talks,
             ceasefire=w.ceasefire,
-            ceasefire_offered=(w.ceasefire_offer_tick != NEVER) & ~w.attacker_accepts,
+            ceasefire_offered=w.offer_open & ~w.attacker_accepts,
         )
 
     def defender(self, w: WorldState, tick: int) -> DefenderView:
@@ -239,7 +239,7 @@ class Perceiver:
             talks=w.talks,
             alliance_state=w.alliance_state,
             ceasefire=w.ceasefire,
-            ceasefire_offered=(w.ceasefire_offer_tick != NEVER) & ~w.defender_accepts,
+            ceasefire_offered=w.offer_open & ~w.defender_accepts,
         )
 
     def patron(self, w: WorldState, tick: int) -> PatronView:
@@ -256,7 +256,7 @@ class Perceiver:
             ),
             talks=w.talks,
             ceasefire=w.ceasefire,
-            ceasefire_offered=w.ceasefire_offer_tick != NEVER,
+            ceasefire_offered=w.offer_open,
         )
 
     def alliance(self, w: WorldState, tick: int) -> AllianceView:
@@ -289,5 +289,5 @@ class Perceiver:
             clash_intensity=w.clash_intensity,
             appealed_to_west=w.appeal_west_tick != NEVER,
             ceasefire=w.ceasefire,
-            ceasefire_offered=w.ceasefire_offer_tick != NEVER,
+            ceasefire_offered=w.offer_open,
         )

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.catalogue.outcomes import Outcome
 from sim.catalogue.roles import Role
-from sim.core.actions import GOLDSTEIN_OF, RUNG_OF, Action, Rung, is_one_of
+from sim.core.actions import BREACHES, GOLDSTEIN_OF, RUNG_OF, STEPS_FORWARD, Action, Rung, is_one_of
 from sim.core.rng import CounterRNG
 from sim.core.rowwise import row_any, row_sum
 from sim.spec.schema import Cast, ForceKind, InjectKind, Scenario
@@ -178,6 +178,11 @@ class WorldState:
     def update_total_depth(self) -> None:
         """Recompute ``total_depth_km`` after ``depth_km`` changed (read often, so stored)."""
         self.total_depth_km = row_sum(self.depth_km)
+
+    @property
+    def offer_open(self) -> np.ndarray:
+        """Worlds where an offer of a ceasefire is open."""
+        return self.ceasefire_offer_tick != NEVER
 
     @property
     def active(self) -> np.ndarray:
@@ -393,8 +398,7 @@ class Resolver:
     def _ground(self, w: WorldState, now: _TickWork) -> None:
         """7.3: Azerbaijan moves, Armenia reinforces, Russia places troops."""
         attacker, defender, patron = now.attacker, now.defender, now.patron
-        moves = is_one_of(attacker.action, Action.ADVANCE, Action.ASSAULT)
-        now.new_km += self._advance(w, moves, attacker.sector)
+        now.new_km += self._advance(w, is_one_of(attacker.action, *STEPS_FORWARD), attacker.sector)
         rows = np.flatnonzero((attacker.action == Action.ENTRENCH) & (attacker.sector >= 0))
         w.entrenched[rows, attacker.sector[rows]] = True
         rows = np.flatnonzero((attacker.action == Action.WITHDRAW_PARTIAL) & (attacker.sector >= 0))
@@ -479,23 +483,21 @@ class Resolver:
         offered = np.zeros(len(w.outcome), bool)
         for decision in now.decisions.values():
             offered |= decision.action == Action.OFFER_CEASEFIRE
-        if not (offered.any() or w.ceasefire.any() or (w.ceasefire_offer_tick != NEVER).any()):
+        if not (offered.any() or w.ceasefire.any() or w.offer_open.any()):
             return  # most worlds of most scenarios: nothing to do
-        attacker_hostile = is_one_of(attacker, Action.ADVANCE, Action.ASSAULT, Action.ATTACKER_FIRE)
-        defender_hostile = is_one_of(defender, Action.DEFENDER_FIRE, Action.COUNTER_ATTACK)
+        attacker_hostile = is_one_of(attacker, *BREACHES[Role.ATTACKER])
+        defender_hostile = is_one_of(defender, *BREACHES[Role.DEFENDER])
         broken = w.ceasefire & (attacker_hostile | defender_hostile)
         w.ceasefire = w.ceasefire & ~broken
         w.ceasefires_broken = (w.ceasefires_broken + broken).astype(np.int16)
         w.cost_of_defiance = w.cost_of_defiance + self.dyn.ceasefire_breach_cost * (
             broken & attacker_hostile
         )
-        expired = (w.ceasefire_offer_tick != NEVER) & (
-            tick - w.ceasefire_offer_tick >= self.offer_ticks
-        )
+        expired = w.offer_open & (tick - w.ceasefire_offer_tick >= self.offer_ticks)
         self._close_offer(w, expired)
-        opened = offered & ~w.ceasefire & (w.ceasefire_offer_tick == NEVER)
+        opened = offered & ~w.ceasefire & ~w.offer_open
         w.ceasefire_offer_tick = np.where(opened, tick, w.ceasefire_offer_tick)
-        open_offer = w.ceasefire_offer_tick != NEVER
+        open_offer = w.offer_open
         for accepts, action, hostile in (
             ("attacker_accepts", attacker, attacker_hostile),
             ("defender_accepts", defender, defender_hostile),
@@ -552,9 +554,7 @@ class Resolver:
             attacker.action == Action.PROPOSE_TALKS
         )
         start_local = (
-            wants_talks
-            & (w.talks == Talks.NONE)
-            & ~is_one_of(attacker.action, Action.ADVANCE, Action.ASSAULT)
+            wants_talks & (w.talks == Talks.NONE) & ~is_one_of(attacker.action, *STEPS_FORWARD)
         )
         mediation = (patron.action == Action.OFFER_MEDIATION) & (w.talks < Talks.MEDIATED)
         w.talks = np.where(start_local, Talks.LOCAL, w.talks).astype(np.int8)

@@ -130,6 +130,11 @@ def evaluate_cases(
     return found
 
 
+def accepted_in(table: pd.DataFrame, cases: list[Case]) -> pd.Series:
+    """Return, per set (row) of ``table``, whether every one of ``cases`` accepts it."""
+    return table[[f"{case.scenario.name}:accepted" for case in cases]].all(axis=1)
+
+
 @dataclass
 class JointCalibration:
     """The sets of a joint calibration, each tried in every case."""
@@ -163,8 +168,7 @@ class JointCalibration:
 
     def accepted_by(self, cases: list[Case]) -> pd.Series:
         """Return, per set, whether every one of ``cases`` accepts it."""
-        columns = [f"{case.scenario.name}:accepted" for case in cases]
-        return self.table[columns].all(axis=1)
+        return accepted_in(self.table, cases)
 
     def leave_one_out(self) -> pd.DataFrame:
         """Return, per case, its record's share at the sets the other cases accept."""
@@ -247,7 +251,7 @@ def run_joint_calibration(
         )
         table = table.rename(columns={path: role_path(path, first) for path in design.columns})
         table.insert(0, "round", number)
-        table["accepted"] = JointCalibration(cases, prior, table, worlds, seed).accepted_by(cases)
+        table["accepted"] = accepted_in(table, cases)
         tables.append(table)
         accepted = table[table["accepted"]]
         if number == rounds or len(accepted) < 2:

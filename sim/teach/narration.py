@@ -40,7 +40,7 @@ import numpy as np
 
 from sim.catalogue.outcomes import ABSORBING, OUTCOME_RULES, Outcome
 from sim.catalogue.roles import PRINCIPAL_ROLES, Role
-from sim.core.actions import RUNG_OF, Action
+from sim.core.actions import BREACHES, RUNG_OF, Action
 from sim.core.world import NEVER, AllianceState, Decision, Talks, WorldState
 from sim.spec.schema import InjectKind, Scenario
 
@@ -315,9 +315,8 @@ def _agreement_text(view: TickView) -> str:
 
 
 def _ceasefire_broken(view: TickView) -> str:
-    hostile = {Action.ADVANCE, Action.ASSAULT, Action.ATTACKER_FIRE}
-    by_attacker = view.chose_role(Role.ATTACKER) in hostile
-    by_defender = view.chose_role(Role.DEFENDER) in {Action.DEFENDER_FIRE, Action.COUNTER_ATTACK}
+    by_attacker = view.chose_role(Role.ATTACKER) in BREACHES[Role.ATTACKER]
+    by_defender = view.chose_role(Role.DEFENDER) in BREACHES[Role.DEFENDER]
     who = " and ".join(
         name for name, broke in (("{Attacker}", by_attacker), ("{Defender}", by_defender)) if broke
     )
