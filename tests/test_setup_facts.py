@@ -87,6 +87,28 @@ def test_a_clash_takes_no_sector_or_speaker(baseline):
         make_scenario(data)
 
 
+def _held_by(baseline: dict, force: str) -> CrisisModel:
+    data = copy.deepcopy(baseline)
+    data["sectors"]["sev_lake"].update(defender_force=force, held_km=1.0)
+    return CrisisModel(make_scenario(data), worlds=WORLDS, seed=7)
+
+
+SEV_LAKE = 0  # the baseline's first sector
+
+
+def test_army_and_border_guards_side_by_side_resist_as_the_army_and_clash_sooner(baseline):
+    """Tavush-Tovuz, July 2020: army positions behind a border-guard line. The army's
+    resistance holds the sector; either force can start an incident, so in every world
+    the first shot comes no later than with the army alone, and in some sooner."""
+    army, both = _held_by(baseline, "army"), _held_by(baseline, "army_and_border_guards")
+    seen_by_attacker = both.perceiver.attacker(both.world, 0).resistance[:, SEV_LAKE]
+    assert np.allclose(seen_by_attacker, make_scenario(baseline).dynamics.resistance_army)
+    first_army = army.run().outcomes()["first_shot_day"].fillna(np.inf).to_numpy()
+    first_both = both.run().outcomes()["first_shot_day"].fillna(np.inf).to_numpy()
+    assert (first_both <= first_army).all()
+    assert (first_both < first_army).mean() > 0.01
+
+
 def test_a_patron_tied_down_elsewhere_interposes_less(baseline):
     protector = read_yaml(SCENARIOS / "response-protector-russia.yaml")
     data = copy.deepcopy(baseline)

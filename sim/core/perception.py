@@ -18,7 +18,7 @@ import numpy as np
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
 from sim.core.rng import CounterRNG
-from sim.core.world import NEVER, WorldState, held_ambiguity
+from sim.core.world import NEVER, WorldState, held_ambiguity, resistance_by_force
 from sim.spec.schema import Scenario
 
 
@@ -156,9 +156,7 @@ class Perceiver:
         self.rng = rng
         self.border = Border.of(scenario)
         dyn = scenario.dynamics
-        self._resistance_by_force = np.array(
-            [0.0, dyn.resistance_border_guards, dyn.resistance_army]
-        )
+        self._resistance_by_force = resistance_by_force(dyn)
         lag = scenario.perception.defender_lag_ticks
         # Yerevan's news is ``lag`` ticks old: a ring of past depths, written in place.
         held = np.array([sector.held_km for sector in scenario.sectors.values()])

@@ -21,7 +21,7 @@ from sim.catalogue.roles import Role
 from sim.core.actions import BREACHES, GOLDSTEIN_OF, RUNG_OF, STEPS_FORWARD, Action, Rung, is_one_of
 from sim.core.rng import CounterRNG
 from sim.core.rowwise import row_any, row_sum
-from sim.spec.schema import Cast, ForceKind, InjectKind, Scenario
+from sim.spec.schema import Cast, Dynamics, ForceKind, InjectKind, Scenario
 
 
 class Talks(IntEnum):
@@ -44,7 +44,27 @@ class AllianceState(IntEnum):
     COLLECTIVE_MEASURES = 5
 
 
-FORCE_RANK = {ForceKind.NONE: 0, ForceKind.BORDER_GUARDS: 1, ForceKind.ARMY: 2}
+FORCE_RANK = {
+    ForceKind.NONE: 0,
+    ForceKind.BORDER_GUARDS: 1,
+    ForceKind.ARMY: 2,
+    ForceKind.ARMY_AND_BORDER_GUARDS: 3,
+}
+
+
+def resistance_by_force(dyn: Dynamics) -> np.ndarray:
+    """Share of an advance step each force (by FORCE_RANK) stops: the army's holds
+    a sector it shares with border guards."""
+    return np.array(
+        [0.0, dyn.resistance_border_guards, dyn.resistance_army, dyn.resistance_army]
+    )
+
+
+def incident_by_force(dyn: Dynamics) -> np.ndarray:
+    """Chance per tick that each force (by FORCE_RANK) in contact exchanges fire
+    nobody ordered; army and border guards side by side are two chances, not one."""
+    guards, army = dyn.incident_probability_border_guards, dyn.incident_probability_army
+    return np.array([0.0, guards, army, 1.0 - (1.0 - guards) * (1.0 - army)])
 NEVER = -1  # tick value meaning "has not happened"
 
 
@@ -85,7 +105,7 @@ class WorldState:
 
     depth_km: np.ndarray  # (R, k) Azerbaijani advance past the pre-crisis line
     total_depth_km: np.ndarray  # depth_km summed over sectors; see update_total_depth
-    defender_force: np.ndarray  # (R, k) int8 ForceKind rank: 0 none, 1 guards, 2 army
+    defender_force: np.ndarray  # (R, k) int8 FORCE_RANK: 0 none, 1 guards, 2 army, 3 both
     patron_presence: np.ndarray  # (R, k) bool
     entrenched: np.ndarray  # (R, k) bool
     clash_intensity: np.ndarray
@@ -271,12 +291,8 @@ class Resolver:
         self.sector_ids = list(scenario.sectors)
         self.ambiguity = np.array([s.ambiguity for s in sectors])
         self.max_advance_km = np.array([s.max_advance_km for s in sectors])
-        self.resistance_by_force = np.array(
-            [0.0, self.dyn.resistance_border_guards, self.dyn.resistance_army]
-        )
-        self.incident_by_force = np.array(
-            [0.0, self.dyn.incident_probability_border_guards, self.dyn.incident_probability_army]
-        )
+        self.resistance_by_force = resistance_by_force(self.dyn)
+        self.incident_by_force = incident_by_force(self.dyn)
         cast, actors = scenario.cast, scenario.actors
         self.committed_elsewhere = scenario.patron_committed_elsewhere
         self.patron_influence = actors.spec(cast.state(Role.PATRON)).influence * (
@@ -406,6 +422,8 @@ class Resolver:
         full = attacker.action == Action.WITHDRAW_FULL
         w.depth_km[full] = 0.0
         w.entrenched[full] = False
+        # Reinforcement lifts a sector to the stronger force; army and border guards
+        # side by side is a fact of the set-up (Sector.defender_force), not a move.
         for action, rank in (
             (Action.SEND_BORDER_GUARDS, FORCE_RANK[ForceKind.BORDER_GUARDS]),
             (Action.SEND_ARMY, FORCE_RANK[ForceKind.ARMY]),

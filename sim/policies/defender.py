@@ -226,7 +226,7 @@ class _Defender(Policy):
                 Rule(
                     ~view.ceasefire
                     & (deepest_km > p.fire_depth_km)
-                    & (force_there == 2)
+                    & (force_there >= 2)  # the army is there
                     & (draw("counter") < p.counter_attack_probability),
                     Action.COUNTER_ATTACK,
                     _REASONS[3],

@@ -30,11 +30,17 @@ class Strict(BaseModel):
 
 
 class ForceKind(StrEnum):
-    """Who holds Armenia's side of a sector."""
+    """Who holds the defender's side of a sector.
+
+    ``army_and_border_guards``: army positions behind a border-guard line, as on the
+    Tavush-Tovuz border in July 2020. The army's resistance holds the sector, and both
+    forces face the attacker, so either can start an incident.
+    """
 
     NONE = "none"
     BORDER_GUARDS = "border_guards"
     ARMY = "army"
+    ARMY_AND_BORDER_GUARDS = "army_and_border_guards"
 
 
 class InjectKind(StrEnum):
@@ -74,7 +80,8 @@ class Sector(Strict):
     defender_force: ForceKind = Field(
         ForceKind.BORDER_GUARDS,
         description="Who holds the defender's side at the start: none, border_guards (NSS, "
-        "as in May 2021) or army.",
+        "as in May 2021), army, or army_and_border_guards (both in the sector: the army's "
+        "resistance, and incidents from either).",
     )
     patron_presence: bool = Field(
         False,

@@ -151,7 +151,7 @@ _VIEW_LABELS = {
     "total_depth_km": "advance past the line, km (total)",
     "appealed_to_west": "Armenia appealed to the West",
 }
-_FORCES = {0: "none", 1: "border guards", 2: "army"}
+_FORCES = {0: "none", 1: "border guards", 2: "army", 3: "army and border guards"}
 _CODES = {
     "talks": {t.value: t.name.lower() for t in Talks},
     "alliance_state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},

@@ -106,7 +106,7 @@ def draw_border_map(
                 -room - 0.18 * deepest,
                 "s",
                 ms=14,
-                color=ARMY if force == 2 else GUARDS,
+                color=ARMY if force >= 2 else GUARDS,
                 gid=f"force-{force}",
             )
         if bool(world.patron_presence[index, column]):
