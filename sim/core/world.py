@@ -53,18 +53,22 @@ FORCE_RANK = {
 
 
 def resistance_by_force(dyn: Dynamics) -> np.ndarray:
-    """Share of an advance step each force (by FORCE_RANK) stops: the army's holds
-    a sector it shares with border guards."""
-    return np.array(
-        [0.0, dyn.resistance_border_guards, dyn.resistance_army, dyn.resistance_army]
-    )
+    """Return the share of an advance step each force (by FORCE_RANK) stops.
+
+    The army's resistance holds a sector it shares with border guards.
+    """
+    return np.array([0.0, dyn.resistance_border_guards, dyn.resistance_army, dyn.resistance_army])
 
 
 def incident_by_force(dyn: Dynamics) -> np.ndarray:
-    """Chance per tick that each force (by FORCE_RANK) in contact exchanges fire
-    nobody ordered; army and border guards side by side are two chances, not one."""
+    """Return the chance per tick that each force (by FORCE_RANK) starts an incident.
+
+    Army and border guards side by side are two chances, not one.
+    """
     guards, army = dyn.incident_probability_border_guards, dyn.incident_probability_army
     return np.array([0.0, guards, army, 1.0 - (1.0 - guards) * (1.0 - army)])
+
+
 NEVER = -1  # tick value meaning "has not happened"
 
 
