@@ -29,7 +29,12 @@ def test_the_catalogue_has_the_schema_and_the_policies_bounds(baseline):
         False,
     )
     assert found["perception.defender_lag_ticks"].kind == INTEGER
-    assert found["sectors.sev_lake.defender_force"].options == ("none", "border_guards", "army")
+    assert found["sectors.sev_lake.defender_force"].options == (
+        "none",
+        "border_guards",
+        "army",
+        "army_and_border_guards",
+    )
     russia = found["actors.russia.policy"]
     assert russia.kind == CATEGORY and "protector" in russia.options
     assert "scripted" not in russia.options  # needs moves written out: not a sweep choice
