@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from sim.teach.dashboard.room import Room
+from sim.teach.dashboard.room import Room, browser_id
 from sim.teach.game import GameError
 
 from conftest import SCENARIOS
@@ -24,32 +24,37 @@ def room(tmp_path):
     return Room(short, debrief_worlds=50)
 
 
+def _claim(room: Room, role: str, tab: str) -> str | None:
+    """Claim ``role`` for browser ``tab`` with the role's own code, as its join link does."""
+    return room.claim(role, tab, room.access.codes.get(role, "no-such-code"))
+
+
 def test_no_moves_before_the_game_starts(room):
     with pytest.raises(GameError, match="No game has started"):
-        room.claim("armenia", "tab-1")
+        _claim(room, "armenia", "tab-1")
 
 
 def test_a_role_is_played_from_one_browser(room):
     room.start(TEAMS)
-    assert room.claim("armenia", "tab-1") is None
-    assert room.claim("armenia", "tab-1") is None  # a reload of the same tab
-    refusal = room.claim("armenia", "tab-2")
+    assert _claim(room, "armenia", "tab-1") is None
+    assert _claim(room, "armenia", "tab-1") is None  # a reload of the same tab
+    refusal = _claim(room, "armenia", "tab-2")
     assert "already played from another browser" in refusal
     with pytest.raises(GameError, match="does not play armenia"):
         room.submit("armenia", "tab-2", "hold", None, day=0)
     room.release("armenia")
-    assert room.claim("armenia", "tab-2") is None
+    assert _claim(room, "armenia", "tab-2") is None
 
 
 def test_a_role_not_in_the_game_is_named(room):
     room.start(["armenia", "russia"])
-    assert "'georgia' is not a team in this game" in room.claim("georgia", "tab-9")
-    assert "'azerbaijan' is not a team" in room.claim("azerbaijan", "tab-9")
+    assert "'georgia' is not a team in this game" in _claim(room, "georgia", "tab-9")
+    assert "'azerbaijan' is not a team" in _claim(room, "azerbaijan", "tab-9")
 
 
 def test_a_move_after_the_day_closed_is_refused_and_the_game_goes_on(room):
     room.start(TEAMS)
-    room.claim("armenia", "a")
+    _claim(room, "armenia", "a")
     version = room.version
     assert room.submit("armenia", "a", "send_army", "Sev Lake", day=0) == "send army (Sev Lake)"
     assert room.version > version
@@ -79,15 +84,15 @@ def test_the_debrief_is_ready_when_the_game_ends(room, tmp_path):
 
 def test_a_new_round_keeps_the_teams_pages(room):
     room.start(TEAMS)
-    room.claim("armenia", "a")
-    room.claim("russia", "r")
+    _claim(room, "armenia", "a")
+    _claim(room, "russia", "r")
     room.start(["armenia", "azerbaijan"])
-    assert room.claims == {"armenia": "a"}
+    assert room.claims == {"armenia": browser_id("a")}
 
 
 def _claim_all(room):
     for role in TEAMS:
-        room.claim(role, f"tab-{role}")
+        _claim(room, role, f"tab-{role}")
 
 
 def test_the_day_closes_when_every_team_has_moved(room):
@@ -140,3 +145,26 @@ def test_racing_last_moves_and_the_timer_close_the_day_once(room):
     assert room.game.day == 1  # closed once, not once per closer
     assert len(room.game.moves) == len(TEAMS)  # one day played: each team's move once
     assert all(room.game.pending.get(role) is None for role in refused)
+
+
+def test_a_team_page_without_its_code_cannot_claim_or_move(room):
+    room.start(TEAMS)
+    for code in (None, "", room.access.codes["azerbaijan"], room.access.codes["armenia"] + "x"):
+        refusal = room.claim("armenia", "stranger", code)
+        assert "no valid code for armenia" in refusal
+    assert "armenia" not in room.claims
+    with pytest.raises(GameError, match="does not play armenia"):
+        room.submit("armenia", "stranger", "hold", None, day=0)
+
+
+def test_keys_and_codes_are_fresh_secrets_checked_exactly(room, tmp_path):
+    other = Room(tmp_path / "short.yaml", debrief_worlds=50)
+    assert room.access.key != other.access.key and len(room.access.key) >= 20
+    roles = {"azerbaijan", "armenia", "russia", "csto", "united_states", "france"}
+    assert set(room.access.codes) == roles  # the baseline's third parties can be teams too
+    assert len(set(room.access.codes.values())) == len(roles)
+    assert room.access.is_facilitator(room.access.key)
+    for wrong in (None, "", room.access.key[:-1], other.access.key, room.access.key.upper()):
+        assert not room.access.is_facilitator(wrong)
+    link = room.access.join_link("http://10.1.2.3:8765/", "armenia")
+    assert link == f"http://10.1.2.3:8765/team/armenia?code={room.access.codes['armenia']}"

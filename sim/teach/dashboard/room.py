@@ -2,43 +2,83 @@
 
 Each browser tab is its own Solara session, so the game lives here, in the server
 process, behind a lock. Pages read a snapshot and watch :attr:`Room.version`, which
-every change increments, to redraw when another page has moved. A role is claimed by
-the first browser that opens its page; another browser opening it is told so and sees
-the page read-only, and the game goes on.
+every change increments, to redraw when another page has moved.
+
+Who may do what (:mod:`sim.teach.dashboard.access`): the facilitator's page holds the
+key; a team's page that presents the team's code claims the team for its browser, and
+only that browser moves for it until the facilitator frees it. Teams talk through
+:mod:`sim.teach.negotiation`: messages, public statements, proposals whose acceptance
+makes both teams' move for the day, and the facilitator's news.
+
+Every change is a record applied by :meth:`Room._apply`, which also writes it to the
+game's journal (:mod:`sim.teach.dashboard.journal`) when the room has one. Resuming a
+game replays the journal's records through the same method, so a resumed room is the
+room that crashed: the same world, claims, pending moves and messages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sim.spec.loading import load_scenario
+from sim.core.actions import Action
+from sim.spec.loading import load_scenario, scenario_hash
+from sim.teach.dashboard.access import Access
+from sim.teach.dashboard.journal import GameJournal
 from sim.teach.game import Debrief, Game, GameError
+from sim.teach.negotiation import (
+    EVERYONE,
+    FACILITATOR,
+    Channel,
+    Post,
+    ProposalKind,
+    checked_text,
+)
 
 DEBRIEF_WORLDS = 2000
 
 
-@dataclass(frozen=True)
-class Claim:
-    """Which browser session plays a role."""
+def browser_id(session: str) -> str:
+    """Return the name a claim keeps for a browser session: a hash, never the cookie.
 
-    role: str
-    session: str
+    A Solara session id is the browser's cookie, a credential; the journal and the room
+    keep only its hash.
+    """
+    return hashlib.sha256(session.encode()).hexdigest()[:24]
 
 
 class Room:
-    """The game of one dashboard server, shared by all its pages."""
+    """The game of one dashboard server, shared by all its pages.
 
-    def __init__(self, scenario_file: str | Path, debrief_worlds: int = DEBRIEF_WORLDS) -> None:
+    Args:
+        scenario_file: the scenario the games play.
+        debrief_worlds: worlds of the ensemble the debrief compares the game with.
+        access: the facilitator's key and the teams' codes (fresh ones by default).
+        journal: where every change is written as it happens (None: memory only).
+    """
+
+    def __init__(
+        self,
+        scenario_file: str | Path,
+        debrief_worlds: int = DEBRIEF_WORLDS,
+        access: Access | None = None,
+        journal: GameJournal | None = None,
+    ) -> None:
         self.scenario_file = str(scenario_file)
         self.scenario = load_scenario(scenario_file).scenario
+        self.roles = [*self.scenario.cast.states, *self.scenario.actors.third_parties]
+        self.access = access or Access.new(self.roles)
+        self.journal = journal
         self.debrief_worlds = debrief_worlds
         self.lock = threading.RLock()
         self.game: Game | None = None
-        self.claims: dict[str, str] = {}
+        self.claims: dict[str, str] = {}  # role -> browser_id of the browser playing it
+        self.posts: list[Post] = []
+        self.agreed: dict[str, int] = {}  # role -> the proposal that fixed today's move
         self.deadline: float | None = None
         self.debrief: Debrief | None = None
         self.saved: Path | None = None
@@ -46,34 +86,108 @@ class Room:
         # off to hold the day open for discussion, and close it by hand).
         self.close_when_all_moved = True
         self.version = 0
+        self._replaying = False
 
-    def _changed(self) -> None:
-        self.version += 1
+    # -- a game folder: a new one, or one resumed after a crash --------------------------
+    @classmethod
+    def create(cls, scenario_file: str | Path, folder: Path, debrief_worlds: int = DEBRIEF_WORLDS):
+        """Return a room whose changes are journaled in the new folder ``folder``."""
+        scenario = load_scenario(scenario_file).scenario
+        journal = GameJournal.create(folder, str(scenario_file), scenario_hash(scenario))
+        room = cls(scenario_file, debrief_worlds, journal=journal)
+        room.access.save(folder)
+        return room
 
-    # -- the facilitator -------------------------------------------------------------------
+    @classmethod
+    def resume(cls, scenario_file: str | Path, folder: Path, debrief_worlds: int = DEBRIEF_WORLDS):
+        """Return the room of ``folder`` as its journal left it (raises UserError if foreign)."""
+        scenario = load_scenario(scenario_file).scenario
+        journal, records = GameJournal.reopen(folder, str(scenario_file), scenario_hash(scenario))
+        roles = [*scenario.cast.states, *scenario.actors.third_parties]
+        room = cls(scenario_file, debrief_worlds, Access.load(folder, roles), journal)
+        room._replaying = True
+        try:
+            for record in records:
+                room._apply(record)
+        finally:
+            room._replaying = False
+        return room
+
+    def prepare_debrief(self) -> None:
+        """Start the debrief of a finished game resumed without one, in the background."""
+        game = self.game
+        if game is not None and game.finished and self.debrief is None:
+            threading.Thread(target=self._finish, args=(game,), daemon=True).start()
+
+    # -- every change goes through here ---------------------------------------------------
+    def _apply(self, record: dict[str, Any]) -> Any:
+        """Apply one change to the room, and journal it (under the lock)."""
+        with self.lock:
+            kind = record["kind"]
+            result = getattr(self, f"_do_{kind}")(record)
+            if self.journal is not None and not self._replaying:
+                self.journal.append(record)
+            self.version += 1
+            return result
+
+    def _do_start(self, record: dict) -> Game:
+        self.game = Game(self.scenario, record["teams"], record.get("seed"))
+        # Teams keep their browsers for a new round; roles no longer played are freed.
+        self.claims = {r: b for r, b in self.claims.items() if r in record["teams"]}
+        self.posts, self.agreed = [], {}
+        self.deadline = self.debrief = self.saved = None
+        return self.game
+
+    def _do_claim(self, record: dict) -> None:
+        self.claims[record["role"]] = record["browser"]
+
+    def _do_release(self, record: dict) -> None:
+        self.claims.pop(record["role"], None)
+
+    def _do_setting(self, record: dict) -> None:
+        self.close_when_all_moved = bool(record["close_when_all_moved"])
+
+    def _do_move(self, record: dict) -> str:
+        game = self._game()
+        move = game.submit(
+            record["role"], record["action"], record.get("sector"), day=record["day"]
+        )
+        return move.text(game.sector_names)
+
+    def _do_close(self, record: dict) -> None:
+        game = self._game()
+        if record["day"] != game.day:
+            raise GameError(f"Day {record['day'] + 1} is already closed.")
+        game.advance_day()
+        self.agreed = {}
+        self.deadline = None
+
+    def _do_post(self, record: dict) -> Post:
+        post = Post.from_record(record["post"])
+        self.posts.append(post)
+        if post.channel is Channel.ANSWER and post.accepted:
+            proposal = self.posts[post.answers]
+            for role, proposer in ((proposal.sender, True), (post.sender, False)):
+                action = proposal.kind.move(self._game().kind(role), proposer)
+                sector = proposal.sector if action.info.targets_sector else None
+                self._game().submit(role, action.name.lower(), sector, day=post.day)
+                self.agreed[role] = proposal.number
+        return post
+
+    # -- the facilitator (its page has checked the key) ------------------------------------
     def start(self, teams: list[str], seed: int | None = None) -> Game:
         """Start a new game with these teams (any game under way is dropped)."""
-        with self.lock:
-            self.game = Game(self.scenario, teams, seed)
-            # Teams keep their pages for a new round; roles no longer played are freed.
-            self.claims = {r: page for r, page in self.claims.items() if r in teams}
-            self.deadline = None
-            self.debrief = None
-            self.saved = None
-            self._changed()
-            return self.game
+        return self._apply({"kind": "start", "teams": list(teams), "seed": seed})
 
     def set_timer(self, seconds: float | None) -> None:
         """Close the day ``seconds`` from now whoever has chosen (None: no timer)."""
         with self.lock:
             self.deadline = None if seconds is None else time.monotonic() + seconds
-            self._changed()
+            self.version += 1
 
     def set_close_when_all_moved(self, on: bool) -> None:
         """Close each day as soon as every team has moved (on), or only by hand or timer."""
-        with self.lock:
-            self.close_when_all_moved = on
-            self._changed()
+        self._apply({"kind": "setting", "close_when_all_moved": bool(on)})
         self._close_if_all_moved()
 
     def _close_if_all_moved(self) -> None:
@@ -105,9 +219,7 @@ class Room:
             game = self.game
             if game is None or game.finished or not due(game):
                 return False
-            game.advance_day()
-            self.deadline = None
-            self._changed()
+            self._apply({"kind": "close", "day": game.day})
         if game.finished:
             self._finish(game)  # an ensemble: outside the lock, so pages stay live
         return True
@@ -117,52 +229,202 @@ class Room:
         with self.lock:
             if self.game is game:
                 self.debrief = debrief
-                self._changed()
+                self.version += 1
 
     def save(self, out: Path) -> Path:
         """Write the finished game as a results folder."""
         with self.lock:
             self.saved = self._game().save(out)
-            self._changed()
+            self.version += 1
             return self.saved
 
-    # -- the teams -----------------------------------------------------------------------
+    def release(self, role: str) -> None:
+        """Free a role so another browser with its code may claim it (the facilitator)."""
+        self._apply({"kind": "release", "role": role})
+
+    def news(self, text: str, to: list[str] | None = None) -> Post:
+        """Send the facilitator's news to every team (``to`` None) or to some."""
+        game = self._game()
+        audience = tuple(to) if to else (EVERYONE,)
+        self._teams_in_game(game, [t for t in audience if t != EVERYONE])
+        return self._post(Channel.NEWS, FACILITATOR, audience, checked_text(text))
+
+    # -- the teams (each call names the browser; claims need the team's code) -------------
     def _game(self) -> Game:
         if self.game is None:
             raise GameError("No game has started yet: the facilitator starts it from /game.")
         return self.game
 
-    def claim(self, role: str, session: str) -> str | None:
-        """Claim ``role`` for a browser session; return why not, or None when it is yours."""
+    def holds(self, role: str, session: str) -> bool:
+        """Whether the browser of ``session`` plays ``role``."""
+        return self.claims.get(role) == browser_id(session)
+
+    def claim(self, role: str, session: str, code: str | None) -> str | None:
+        """Claim ``role`` for a browser with the role's code; return why not, or None."""
         with self.lock:
             game = self._game()
             if role not in game.teams:
                 return f"{role!r} is not a team in this game. Teams: {', '.join(game.teams)}."
+            if not self.access.opens(role, code):
+                return (
+                    f"This page has no valid code for {role}: it shows the game but cannot "
+                    "move. Open the join link the facilitator gave your team."
+                )
             holder = self.claims.get(role)
             if holder is None:
-                self.claims[role] = session
-                self._changed()
+                self._apply({"kind": "claim", "role": role, "browser": browser_id(session)})
                 return None
-            if holder != session:
+            if holder != browser_id(session):
                 return (
                     f"{role} is already played from another browser. This page shows the "
-                    "game but cannot move; ask the facilitator if that is wrong."
+                    "game but cannot move; ask the facilitator to free the team if that is "
+                    "wrong."
                 )
             return None
 
-    def release(self, role: str) -> None:
-        """Free a role so another browser may claim it (the facilitator's page)."""
-        with self.lock:
-            self.claims.pop(role, None)
-            self._changed()
+    def _player(self, role: str, session: str) -> Game:
+        game = self._game()
+        if not self.holds(role, session):
+            raise GameError(f"This browser does not play {role}: it cannot act for it.")
+        if game.finished:
+            raise GameError("The game is over.")
+        return game
 
     def submit(self, role: str, session: str, action: str, sector: str | None, day: int) -> str:
         """Record a team's move; return the move in words (raises GameError if refused)."""
         with self.lock:
-            if self.claims.get(role) != session:
-                raise GameError(f"This browser does not play {role}: it cannot move for it.")
-            move = self._game().submit(role, action, sector, day=day)
-            self._changed()
-            said = move.text(self._game().sector_names)
+            game = self._player(role, session)
+            if role in self.agreed and game.day == day:
+                proposal = self.posts[self.agreed[role]]
+                raise GameError(
+                    f"Today's move is fixed by the agreement on {proposal.kind.label} "
+                    f"(proposal {proposal.number + 1}); it cannot be changed until the day closes."
+                )
+            said = self._apply(
+                {"kind": "move", "role": role, "day": day, "action": action, "sector": sector}
+            )
         self._close_if_all_moved()
         return said
+
+    def send(self, role: str, session: str, to: str, text: str) -> Post:
+        """Send a private message to a team, or a public statement (``to`` everyone)."""
+        with self.lock:
+            game = self._player(role, session)
+            if to == EVERYONE:
+                return self._post(Channel.STATEMENT, role, (EVERYONE,), checked_text(text))
+            self._teams_in_game(game, [to], sender=role)
+            return self._post(Channel.MESSAGE, role, (to,), checked_text(text))
+
+    def propose(
+        self, role: str, session: str, to: str, kind: str, sector: str | None = None, text: str = ""
+    ) -> Post:
+        """Put a proposal to another team; refused if either side has no move for it."""
+        with self.lock:
+            game = self._player(role, session)
+            self._teams_in_game(game, [to], sender=role)
+            try:
+                chosen = ProposalKind(kind)
+            except ValueError:
+                names = ", ".join(k.value for k in ProposalKind)
+                raise GameError(f"{kind!r} is not a proposal. Choose: {names}.") from None
+            for team, proposer in ((role, True), (to, False)):
+                if chosen.move(game.kind(team), proposer) is None:
+                    raise GameError(
+                        f"{team} has no move for {chosen.label}: propose it between teams "
+                        "that can act on it (a ceasefire: the two sides or an outside power; "
+                        "talks: the two sides or the patron; a withdrawal or a pull-back: "
+                        "the advancing side and the other)."
+                    )
+            if chosen is ProposalKind.PULL_BACK:
+                sector = game._sector(sector, Action.WITHDRAW_PARTIAL)
+            else:
+                sector = None
+            return self._post(
+                Channel.PROPOSAL, role, (to,), checked_text(text, required=False), chosen, sector
+            )
+
+    def answer(self, role: str, session: str, number: int, accept: bool) -> Post:
+        """Accept or reject a proposal made to ``role``; acceptance sets both teams' move."""
+        with self.lock:
+            game = self._player(role, session)
+            if not 0 <= number < len(self.posts) or self.posts[number].channel != Channel.PROPOSAL:
+                raise GameError(f"There is no proposal {number + 1}.")
+            proposal = self.posts[number]
+            if role not in proposal.to:
+                raise GameError(f"Proposal {number + 1} was not made to {role}.")
+            if self.answer_to(number) is not None:
+                raise GameError(f"Proposal {number + 1} has already been answered.")
+            if proposal.day != game.day:
+                raise GameError(
+                    f"Proposal {number + 1} was for day {proposal.day + 1}; it is now day "
+                    f"{game.day + 1}. Ask for it again."
+                )
+            text = f"{proposal.kind.label} (proposal {number + 1})"
+            post = self._post(
+                Channel.ANSWER,
+                role,
+                (proposal.sender,),
+                text,
+                proposal.kind,
+                answers=number,
+                accepted=bool(accept),
+            )
+        if accept:
+            self._close_if_all_moved()
+        return post
+
+    def answer_to(self, number: int) -> Post | None:
+        """Return the answer to proposal ``number``, or None while it is open."""
+        return next((p for p in self.posts if p.answers == number), None)
+
+    def _post(
+        self,
+        channel: Channel,
+        sender: str,
+        to: tuple[str, ...],
+        text: str,
+        kind: ProposalKind | None = None,
+        sector: str | None = None,
+        answers: int | None = None,
+        accepted: bool | None = None,
+    ) -> Post:
+        post = Post(
+            len(self.posts),
+            self._game().day,
+            channel,
+            sender,
+            to,
+            text,
+            kind,
+            sector,
+            answers,
+            accepted,
+        )
+        return self._apply({"kind": "post", "post": post.as_record()})
+
+    def _teams_in_game(self, game: Game, teams: list[str], sender: str | None = None) -> None:
+        for team in teams:
+            if team not in game.teams:
+                raise GameError(
+                    f"{team!r} is not a team in this game: teams are {', '.join(game.teams)}."
+                )
+            if team == sender:
+                raise GameError(f"{team} cannot write to itself: choose another team.")
+
+    def feed(self, team: str | None = None) -> list[Post]:
+        """Return the posts ``team`` sees, oldest first (None: the facilitator, all)."""
+        with self.lock:
+            return [p for p in self.posts if team is None or p.reaches(team)]
+
+    def open_proposals(self, team: str) -> list[Post]:
+        """Return today's unanswered proposals made to ``team``."""
+        with self.lock:
+            day = self._game().day
+            return [
+                p
+                for p in self.posts
+                if p.channel is Channel.PROPOSAL
+                and team in p.to
+                and p.day == day
+                and self.answer_to(p.number) is None
+            ]

@@ -1,0 +1,101 @@
+"""A workshop game survives its server: the journal, and a room resumed from it.
+
+Issue 18: every move, message and closed day is written to the game's folder as it
+happens, and ``crisis-sim dashboard --resume GAME_DIR`` restores the game, the claims
+and the messages. (tests/test_dashboard.py kills a real server with SIGKILL.)
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sim.errors import UserError
+from sim.teach.dashboard.journal import JOURNAL
+from sim.teach.dashboard.room import Room
+
+from conftest import SCENARIOS
+
+TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    short = tmp_path / "short.yaml"
+    short.write_text(
+        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\nhorizon_days: 3\n"
+    )
+    return short
+
+
+def _play_a_day_and_a_half(room: Room) -> None:
+    room.start(TEAMS)
+    for role in TEAMS:
+        room.claim(role, f"browser-{role}", room.access.codes[role])
+    room.send("armenia", "browser-armenia", "azerbaijan", "Leave Sev Lake.")
+    proposal = room.propose("azerbaijan", "browser-azerbaijan", "armenia", "talks")
+    room.answer("armenia", "browser-armenia", proposal.number, accept=True)
+    room.submit("russia", "browser-russia", "phone_both", None, day=0)
+    room.submit("csto", "browser-csto", "consultations", None, day=0)  # the day closes
+    room.submit("azerbaijan", "browser-azerbaijan", "advance", "Sev Lake", day=1)
+
+
+def test_a_resumed_room_is_the_room_that_stopped(scenario, tmp_path):
+    folder = tmp_path / "game"
+    room = Room.create(scenario, folder, debrief_worlds=20)
+    _play_a_day_and_a_half(room)
+    resumed = Room.resume(scenario, folder, debrief_worlds=20)
+    assert resumed.access == room.access  # the same links still work
+    assert resumed.claims == room.claims
+    assert resumed.feed(None) == room.feed(None)
+    assert resumed.game.day == room.game.day == 1
+    assert resumed.game.pending == room.game.pending  # the open day's sent move is kept
+    assert resumed.game.moves == room.game.moves
+    assert resumed.game.view("armenia") == room.game.view("armenia")
+    # Both play on to the end alike: the same world.
+    for played in (room, resumed):
+        while not played.game.finished:
+            played.advance()
+    assert resumed.game.outcome().equals(room.game.outcome())
+
+
+def test_the_journal_keeps_no_secret(scenario, tmp_path):
+    folder = tmp_path / "game"
+    room = Room.create(scenario, folder, debrief_worlds=20)
+    _play_a_day_and_a_half(room)
+    text = (folder / JOURNAL).read_text()
+    for secret in [room.access.key, *room.access.codes.values(), "browser-armenia"]:
+        assert secret not in text
+    assert (folder / "access.json").stat().st_mode & 0o077 == 0  # the owner's only
+
+
+def test_a_line_torn_by_a_crash_is_dropped_and_the_game_goes_on(scenario, tmp_path):
+    folder = tmp_path / "game"
+    room = Room.create(scenario, folder, debrief_worlds=20)
+    _play_a_day_and_a_half(room)
+    with (folder / JOURNAL).open("a") as journal:
+        journal.write('{"kind":"move","role":"armenia","da')  # killed mid-write
+    resumed = Room.resume(scenario, folder, debrief_worlds=20)
+    assert resumed.game.pending == room.game.pending
+    resumed.submit("armenia", "browser-armenia", "hold", None, day=1)
+    again = Room.resume(scenario, folder, debrief_worlds=20)
+    assert "armenia" in again.game.pending
+    lines = (folder / JOURNAL).read_text().splitlines()
+    assert all(json.loads(line) for line in lines)
+
+
+def test_a_folder_of_another_scenario_version_is_refused(scenario, tmp_path):
+    folder = tmp_path / "game"
+    Room.create(scenario, folder, debrief_worlds=20).start(TEAMS)
+    scenario.write_text(scenario.read_text().replace("horizon_days: 3", "horizon_days: 4"))
+    with pytest.raises(UserError, match="written for another version of the scenario"):
+        Room.resume(scenario, folder)
+
+
+def test_a_folder_that_is_not_a_game_is_refused_and_one_is_never_overwritten(scenario, tmp_path):
+    with pytest.raises(UserError, match="holds no game journal"):
+        Room.resume(scenario, tmp_path)
+    Room.create(scenario, tmp_path / "game")
+    with pytest.raises(UserError, match="already exists"):
+        Room.create(scenario, tmp_path / "game")
