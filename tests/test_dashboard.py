@@ -12,11 +12,7 @@ import http.client
 import re
 import signal
 import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import psutil
 import pytest
@@ -24,6 +20,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from conftest import SCENARIOS, run_cli
+from dashboards import (
+    free_port,
+    port_is_free,
+    served,
+    server_tree,
+    servers_on,
+    short_scenario,
+    start_dashboard,
+    stop_tree,
+)
 
 pytestmark = pytest.mark.slow  # a real server and browser
 
@@ -31,108 +37,25 @@ TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
 TIMEOUT = 30_000  # ms: a page's first render imports the model
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _short_scenario(folder: Path) -> Path:
-    """Write a two-day variant of the baseline into ``folder``; return its path."""
-    scenario = folder / "short.yaml"
-    scenario.write_text(
-        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\n"
-        'title: "Sev Lake, two days"\nhorizon_days: 2\n'
-    )
-    return scenario
-
-
-def _start_dashboard(scenario: Path, port: int, log: Path, *options: str) -> subprocess.Popen:
-    """Start ``crisis-sim dashboard`` and return once it answers HTTP on ``port``.
-
-    Its output goes to ``log`` (a file, not a pipe: an unread pipe fills up and stalls the
-    server). SIGINT is reset to its default in the child, so that Ctrl-C can be sent with
-    a signal even when the suite itself runs with SIGINT ignored (in the background).
-    """
-    command = [sys.executable, "-m", "sim.cli", "dashboard", str(scenario), "--port", str(port)]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [*command, *options],
-            cwd=scenario.parent,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=2)
-            return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                _stop_tree(process, [])
-                pytest.fail(f"the dashboard did not start:\n{log.read_text()}")
-            time.sleep(0.3)
-
-
-def _tree(process: subprocess.Popen) -> list[psutil.Process]:
-    """The processes ``process`` has started (the solara server), while it runs."""
-    with contextlib.suppress(psutil.NoSuchProcess):
-        return psutil.Process(process.pid).children(recursive=True)
-    return []
-
-
-def _stop_tree(process: subprocess.Popen, known: list[psutil.Process]) -> None:
-    """Stop ``crisis-sim dashboard`` with SIGTERM, then kill whatever of its tree is left.
-
-    ``known``: its children recorded earlier (a child that outlived its parent is no
-    longer found as one), so that a broken stop cannot leave a server holding a port.
-    """
-    tree = {*known, *_tree(process)}
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    _, alive = psutil.wait_procs(tree, timeout=10)
-    for child in alive:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            child.kill()
-    psutil.wait_procs(alive, timeout=10)
-
-
-def _servers_on(port: int) -> list[str]:
-    """The command lines of solara servers still started for ``port``."""
-    found = []
-    for proc in psutil.process_iter(["cmdline"]):
-        line = " ".join(proc.info["cmdline"] or [])
-        if "solara" in line and "--port" in line and str(port) in line.split():
-            found.append(f"{proc.pid}: {line}")
-    return found
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A dashboard of a two-day variant of the baseline, serving on 127.0.0.1."""
     folder = tmp_path_factory.mktemp("dashboard")
-    scenario = _short_scenario(folder)
+    scenario = short_scenario(folder)
     # Neighbours in the folder: one more scenario the page offers, and a broken one it hides.
     (folder / "quiet.yaml").write_text(
         f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: quiet\n"
         'title: "Sev Lake, no rumours"\nhorizon_days: 2\n'
     )
     (folder / "broken.yaml").write_text("name: [unclosed\n")
-    port = _free_port()
-    process = _start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
-    children = _tree(process)
-    url = f"http://127.0.0.1:{port}"
+    port = free_port()
+    process = start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
+    children = server_tree(process)
+    game = served(folder / "server.log", port, folder)
     try:
-        yield {"url": url, "port": port, "folder": folder, "scenario": scenario}
+        yield {"url": game.url, "port": port, "folder": folder, "scenario": scenario, "game": game}
     finally:
-        _stop_tree(process, children)  # the whole tree: no server is left holding the port
+        stop_tree(process, children)  # the whole tree: no server is left holding the port
 
 
 @pytest.fixture
@@ -161,13 +84,18 @@ def open_page(chromium_browser, tmp_path):
 
 def _fresh_game(server, open_page):
     """Open the facilitator's page and start a four-team game (a new one if one is on)."""
-    facilitator = open_page(server["url"] + "/game", "facilitator")
+    facilitator = open_page(server["game"].facilitator, "facilitator")
     start = facilitator.get_by_role("button", name="Start the game")
     start.or_(facilitator.get_by_role("button", name="New game")).first.click(timeout=TIMEOUT)
     confirm = facilitator.get_by_role("button", name="Start a new game")
     with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
         confirm.click(timeout=2000)
     facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
+    # Teams keep their browsers for a new round; this test's browsers are new ones.
+    free = facilitator.get_by_role("button", name=re.compile(r"^Free "))
+    while left := free.count():
+        free.first.click()
+        expect(free).to_have_count(left - 1, timeout=TIMEOUT)
     return facilitator
 
 
@@ -221,7 +149,7 @@ def test_the_dashboard_offers_the_folder_s_scenarios(server, open_page):
 
 def test_four_teams_play_a_game_to_its_debrief(server, open_page):
     facilitator = _fresh_game(server, open_page)
-    teams = {r: open_page(f"{server['url']}/team/{r}", r) for r in TEAMS}
+    teams = {r: open_page(server["game"].join_link(r), r) for r in TEAMS}
     moves = {
         "armenia": ("send army", "Sev Lake"),
         "azerbaijan": ("advance", "Sev Lake"),
@@ -265,20 +193,16 @@ def test_wrong_roles_and_second_browsers_are_told_so(server, open_page):
     facilitator.get_by_text("Drop the game under way?").wait_for(timeout=TIMEOUT)
     facilitator.get_by_role("button", name="Cancel").click()
     expect(facilitator.get_by_text("Drop the game under way?")).to_be_hidden(timeout=TIMEOUT)
-    # Another test's pages may still hold armenia until their sessions end: free it.
-    free = facilitator.get_by_role("button", name="Free armenia")
-    if free.count():
-        free.click()
     armenia = facilitator.get_by_role("row", name=re.compile(r"^armenia "))
-    expect(armenia).to_contain_text("page not open yet", timeout=TIMEOUT)
+    expect(armenia).to_contain_text("not joined yet", timeout=TIMEOUT)
     stranger = open_page(server["url"] + "/team/georgia", "georgia")
     stranger.get_by_text("'georgia' is not a team in this game").wait_for(timeout=TIMEOUT)
-    first = open_page(server["url"] + "/team/armenia", "armenia-1")
+    first = open_page(server["game"].join_link("armenia"), "armenia-1")
     first.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
     first.get_by_text("Our brief").click()
     first.get_by_text("What you fear").wait_for(timeout=TIMEOUT)
     first.get_by_role("cell", name="send NSS border guards to a sector").wait_for()
-    second = open_page(server["url"] + "/team/armenia", "armenia-2")
+    second = open_page(server["game"].join_link("armenia"), "armenia-2")
     second.get_by_text("already played from another browser").wait_for(timeout=TIMEOUT)
     facilitator.get_by_role("button", name="Free armenia").wait_for(timeout=TIMEOUT)
     assert second.get_by_role("button", name="hold", exact=True).count() == 0
@@ -304,7 +228,7 @@ def _other_address() -> str | None:
 
 
 def test_the_dashboard_serves_this_machine_only_unless_told(server):
-    assert f"http://127.0.0.1:{server['port']}" in (server["folder"] / "server.log").read_text()
+    assert f"http://localhost:{server['port']}/" in (server["folder"] / "server.log").read_text()
     address = _other_address()
     if address is None:
         pytest.skip("this machine has no address but loopback")
@@ -317,22 +241,6 @@ def test_the_dashboard_serves_this_machine_only_unless_told(server):
 # process; a signal to crisis-sim must stop that child too and free the port (issue 14.4).
 
 
-def _port_is_free(port: int) -> bool:
-    """Whether a server could listen on ``port`` now.
-
-    It binds as servers do, with SO_REUSEADDR: a port stays usable while connections that
-    the last server closed linger in TIME_WAIT.
-    """
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-            probe.listen()
-        except OSError:
-            return False
-        return True
-
-
 @pytest.mark.parametrize(
     ("signum", "status", "said"),
     [
@@ -342,11 +250,11 @@ def _port_is_free(port: int) -> bool:
     ids=["sigterm", "ctrl-c"],
 )
 def test_a_signal_stops_the_whole_dashboard_and_frees_its_port(tmp_path, signum, status, said):
-    scenario = _short_scenario(tmp_path)
-    port = _free_port()
+    scenario = short_scenario(tmp_path)
+    port = free_port()
     log = tmp_path / "server.log"
-    process = _start_dashboard(scenario, port, log)
-    children = _tree(process)
+    process = start_dashboard(scenario, port, log)
+    children = server_tree(process)
     page = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         assert children, "the dashboard serves from a child process"
@@ -356,31 +264,31 @@ def test_a_signal_stops_the_whole_dashboard_and_frees_its_port(tmp_path, signum,
         assert process.wait(timeout=30) == status, log.read_text()
         _, alive = psutil.wait_procs(children, timeout=5)
         assert not alive, f"left running: {alive}"
-        assert not _servers_on(port)
-        assert _port_is_free(port)
+        assert not servers_on(port)
+        assert port_is_free(port)
         text = log.read_text()
         assert said in text and "Traceback" not in text, text
     finally:
         page.close()  # after the server closed it: the port's side lingers in TIME_WAIT
-        _stop_tree(process, children)
+        stop_tree(process, children)
     # ... and a second dashboard starts on the same port at once (TIME_WAIT is no refusal).
-    again = _start_dashboard(scenario, port, tmp_path / "again.log")
-    _stop_tree(again, _tree(again))
+    again = start_dashboard(scenario, port, tmp_path / "again.log")
+    stop_tree(again, server_tree(again))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_the_server_dies_with_a_killed_dashboard(tmp_path):
-    scenario = _short_scenario(tmp_path)
-    port = _free_port()
-    process = _start_dashboard(scenario, port, tmp_path / "server.log")
-    children = _tree(process)
+    scenario = short_scenario(tmp_path)
+    port = free_port()
+    process = start_dashboard(scenario, port, tmp_path / "server.log")
+    children = server_tree(process)
     try:
         assert children
         process.kill()  # SIGKILL: crisis-sim cannot clean up; the kernel stops its child
         process.wait(timeout=10)
         _, alive = psutil.wait_procs(children, timeout=30)
         assert not alive, f"left running: {alive}"
-        assert not _servers_on(port)
-        assert _port_is_free(port)
+        assert not servers_on(port)
+        assert port_is_free(port)
     finally:
-        _stop_tree(process, children)
+        stop_tree(process, children)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-from fuzzing import SCENARIOS, Case, case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +24,8 @@ from sim.errors import ScenarioError, UserError
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 from sim.spec.validation import validate_data
+
+from fuzzing import SCENARIOS, Case, case
 
 CASES = int(os.environ.get("CRISIS_SIM_FUZZ_CASES", "10000"))
 SEED = int(os.environ.get("CRISIS_SIM_FUZZ_SEED", "20210512"))

@@ -126,18 +126,39 @@ def dashboard(
         int,
         typer.Option(min=1, max=1_000_000, help="Worlds the ensemble button and debrief run."),
     ] = 2000,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="GAME_DIR",
+            help="Resume the workshop game of this folder after a crash: the game, the teams' "
+            "browsers, messages and codes, as its journal left them. FILE must be the scenario "
+            "as it was when the game began.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the workshop dashboard: one world step by step, team pages, the debrief.
 
-    Pages: / (the dashboard of one world), /game (the facilitator), /team/ROLE (a team,
-    e.g. /team/armenia). Stop it with Ctrl-C.
+    Pages: / (the dashboard of one world), /game?key=KEY (the facilitator: the link is
+    printed at start), /team/ROLE?code=CODE (a team's join link, on the facilitator's page).
+    Every change to the game is journaled in its folder (results/games/NAME-TIME/), so
+    after a crash --resume GAME_DIR takes it up again. Stop it with Ctrl-C.
     """
+    import datetime as dt
     import socket
 
     from sim.spec.loading import load_scenario
+    from sim.teach.dashboard.access import addresses
+    from sim.teach.dashboard.room import Room
     from sim.teach.dashboard.serve import Stopped, serve
 
-    load_scenario(file)  # a bad file is reported here, not in the browser
+    scenario = load_scenario(file).scenario  # a bad file is reported here, not in the browser
+    if resume is not None:
+        folder = resume
+        room = Room.resume(file.resolve(), folder, debrief_worlds=1)  # refuses a foreign folder
+    else:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = RESULTS_ROOT / "games" / f"{scenario.name}-{stamp}"
+        room = None
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # As the server binds (asyncio sets SO_REUSEADDR on POSIX): a port whose last
         # dashboard closed browsers' connections a minute ago is free; a listening one is not.
@@ -152,8 +173,14 @@ def dashboard(
                 f"(perhaps another dashboard) is using that port. Stop it, or choose another "
                 f"with --port, e.g. --port {port + 1}."
             ) from None
+    if room is None:  # the port is ours: now the game's folder may be made
+        room = Room.create(file.resolve(), folder, debrief_worlds=1)
+    shown = addresses(host)
+    base = f"http://{shown[0]}:{port}"
     environ = {
         **os.environ,
+        "CRISIS_SIM_GAME_DIR": str(folder.resolve()),
+        "CRISIS_SIM_BASE_URL": base,
         "CRISIS_SIM_SCENARIO": str(file.resolve()),
         "CRISIS_SIM_RESULTS": str(RESULTS_ROOT.resolve()),
         "CRISIS_SIM_ENSEMBLE_WORLDS": str(ensemble_worlds),
@@ -165,10 +192,15 @@ def dashboard(
         # A closed tab's session ends (and frees its team's role) 20 s after it goes.
         "SOLARA_KERNEL_CULL_TIMEOUT": "20s",
     }
-    shown = "localhost" if host == "127.0.0.1" else host
+    others = "".join(f"\n  also at:     http://{a}:{port}/" for a in shown[1:])
+    resumed = "resumed from" if resume is not None else "journaled in"
     err.print(
-        f"Serving {escape(str(file))} on http://{shown}:{port}/ (facilitator: /game, teams: "
-        "/team/armenia, /team/azerbaijan, /team/russia, /team/csto). Ctrl-C stops it.",
+        f"Serving {escape(str(file))} on {base}/{escape(others)}\n"
+        f"  facilitator: {escape(room.access.facilitator_link(base))}\n"
+        "  (keep this link to yourself: the teams' join links are on its page)\n"
+        f"  the game is {resumed} {escape(str(folder))}/ (after a crash: crisis-sim "
+        f"dashboard {escape(str(file))} --port {port} --resume {escape(str(folder))})\n"
+        "Ctrl-C stops it.",
         highlight=False,
         soft_wrap=True,
     )

@@ -100,10 +100,14 @@ _REAP_LAST = os.name == "posix" and hasattr(os, "waitid")
 
 
 def _start(command: Sequence[str], env: Mapping[str, str] | None) -> subprocess.Popen:
+    # Solara's one line on stdout is "Solara server is starting at http://0.0.0.0:PORT",
+    # an address students cannot open; ``crisis-sim dashboard`` prints the ones they can.
+    # Its warnings and errors go to stderr, which is kept.
+    quiet = subprocess.DEVNULL
     if os.name != "posix":  # Windows: no sessions; Ctrl-C reaches the console's processes
-        return subprocess.Popen(list(command), env=env)
+        return subprocess.Popen(list(command), env=env, stdout=quiet)
     return subprocess.Popen(
-        list(command), env=env, start_new_session=True, preexec_fn=_die_with_parent()
+        list(command), env=env, stdout=quiet, start_new_session=True, preexec_fn=_die_with_parent()
     )
 
 

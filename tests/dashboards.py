@@ -1,0 +1,149 @@
+"""Starting and stopping real dashboards for the browser tests, and reading what they print.
+
+``crisis-sim dashboard`` prints the facilitator's link (with its key) and the game's
+folder; the teams' codes are in the folder's ``access.json``. These helpers read them as
+a facilitator would, from the terminal, and give each team its join link.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+from conftest import SCENARIOS
+
+
+@dataclass(frozen=True)
+class Served:
+    """What a started dashboard printed: where to open it, its key, its game's folder."""
+
+    url: str
+    facilitator: str  # the facilitator's link, with the key
+    key: str
+    folder: Path  # the game's folder (journal and access.json)
+
+    def join_link(self, role: str) -> str:
+        """Return a team's join link, with the code the facilitator's page shows."""
+        codes = json.loads((self.folder / "access.json").read_text())["codes"]
+        return f"{self.url}/team/{role}?code={codes[role]}"
+
+
+def served(log: Path, port: int, cwd: Path) -> Served:
+    """Return what the dashboard started with ``log`` as its output printed."""
+    text = log.read_text()
+    link = re.search(r"facilitator: (\S+)", text)
+    folder = re.search(r"the game is (?:journaled in|resumed from) (\S+)/ ", text)
+    assert link and folder, text
+    key = link.group(1).split("key=", 1)[1]
+    return Served(f"http://127.0.0.1:{port}", link.group(1), key, cwd / folder.group(1))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def short_scenario(folder: Path) -> Path:
+    """Write a two-day variant of the baseline into ``folder``; return its path."""
+    scenario = folder / "short.yaml"
+    scenario.write_text(
+        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\n"
+        'title: "Sev Lake, two days"\nhorizon_days: 2\n'
+    )
+    return scenario
+
+
+def start_dashboard(scenario: Path, port: int, log: Path, *options: str) -> subprocess.Popen:
+    """Start ``crisis-sim dashboard`` and return once it answers HTTP on ``port``.
+
+    Its output goes to ``log`` (a file, not a pipe: an unread pipe fills up and stalls the
+    server). SIGINT is reset to its default in the child, so that Ctrl-C can be sent with
+    a signal even when the suite itself runs with SIGINT ignored (in the background).
+    """
+    command = [sys.executable, "-m", "sim.cli", "dashboard", str(scenario), "--port", str(port)]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*command, *options],
+            cwd=scenario.parent,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=2)
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop_tree(process, [])
+                pytest.fail(f"the dashboard did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+
+
+def server_tree(process: subprocess.Popen) -> list[psutil.Process]:
+    """The processes ``process`` has started (the solara server), while it runs."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return psutil.Process(process.pid).children(recursive=True)
+    return []
+
+
+def stop_tree(process: subprocess.Popen, known: list[psutil.Process]) -> None:
+    """Stop ``crisis-sim dashboard`` with SIGTERM, then kill whatever of its tree is left.
+
+    ``known``: its children recorded earlier (a child that outlived its parent is no
+    longer found as one), so that a broken stop cannot leave a server holding a port.
+    """
+    everything = {*known, *server_tree(process)}
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    _, alive = psutil.wait_procs(everything, timeout=10)
+    for child in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+    psutil.wait_procs(alive, timeout=10)
+
+
+def servers_on(port: int) -> list[str]:
+    """The command lines of solara servers still started for ``port``."""
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        line = " ".join(proc.info["cmdline"] or [])
+        if "solara" in line and "--port" in line and str(port) in line.split():
+            found.append(f"{proc.pid}: {line}")
+    return found
+
+
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` now.
+
+    It binds as servers do, with SO_REUSEADDR: a port stays usable while connections that
+    the last server closed linger in TIME_WAIT.
+    """
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+            probe.listen()
+        except OSError:
+            return False
+        return True
