@@ -34,6 +34,8 @@ def _play_a_day_and_a_half(room: Room) -> None:
     for role in TEAMS:
         room.claim(role, f"browser-{role}", room.access.codes[role])
     room.send("armenia", "browser-armenia", "azerbaijan", "Leave Sev Lake.")
+    room.news("Reuters: units seen near Sev Lake.", to=["armenia"])
+    room.fire_event("rumour")
     proposal = room.propose("azerbaijan", "browser-azerbaijan", "armenia", "talks")
     room.answer("armenia", "browser-armenia", proposal.number, accept=True)
     room.submit("russia", "browser-russia", "phone_both", None, day=0)

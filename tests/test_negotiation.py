@@ -118,3 +118,71 @@ def test_markup_in_a_message_is_kept_as_text(room):
     text = '<script>alert("x")</script><b>bold</b>'
     post = room.send("armenia", "armenia", "everyone", text)
     assert post.text == text  # stored as written; the pages show it escaped
+
+
+def test_a_model_event_fired_by_the_facilitator_changes_that_day(room, tmp_path):
+    quiet = Room(room.scenario_file, debrief_worlds=50)
+    quiet.start(TEAMS)
+    room.fire_event("rumour")
+    for played in (room, quiet):
+        played.advance()
+    assert room.game.model.world.rumour[0] > quiet.game.model.world.rumour[0]
+    assert any("False reports of clashes spread" in e.sentence for e in room.game.log)
+    # The game's record holds the event: a saved game replays to the same world.
+    while not room.game.finished:
+        room.advance()
+    assert room.game.record().injects[-1].kind.value == "rumour"
+    assert (room.save(tmp_path / "saved") / "manifest.json").exists()
+
+
+def test_events_the_facilitator_cannot_fire_are_refused(room):
+    with pytest.raises(GameError, match="'advance_order' is not an event the facilitator"):
+        room.fire_event("advance_order")
+    with pytest.raises(GameError, match="'georgia' is not an outside power"):
+        room.fire_event("third_party_statement", "georgia")
+    assert room.fire_event("third_party_statement", "france") == "third_party_statement"
+
+
+@pytest.fixture
+def workshop(tmp_path):
+    room = Room(SCENARIOS / "workshop-sev-lake.yaml", debrief_worlds=50)
+    room.start(TEAMS)
+    return room
+
+
+def test_a_prepared_inject_sends_its_news_and_fires_its_event_once(workshop):
+    first = workshop.scenario.workshop_injects[0]
+    assert workshop.release_inject(0) == first.title
+    (news,) = workshop.feed("armenia")
+    assert news.channel is Channel.NEWS and "Goris" in news.text
+    assert workshop.feed("azerbaijan") == []  # the news was for Armenia only
+    assert workshop.game.fired[-1].kind.value == "rumour"
+    with pytest.raises(GameError, match="was released already"):
+        workshop.release_inject(0)
+    with pytest.raises(GameError, match="There is no prepared inject 99"):
+        workshop.release_inject(98)
+
+
+def test_prepared_injects_naming_unknown_teams_or_speakers_are_refused(tmp_path):
+    from sim.errors import ScenarioError
+    from sim.spec.loading import load_scenario
+
+    def problems(*injects: str) -> str:
+        bad = tmp_path / "bad.yaml"
+        lines = "".join(f"  - {inject}\n" for inject in injects)
+        bad.write_text(
+            f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nworkshop_injects:\n{lines}"
+        )
+        with pytest.raises(ScenarioError) as refused:
+            load_scenario(bad)
+        return str(refused.value)
+
+    said = problems("{title: c}", "{title: d, event: advance_order}")
+    assert "bad.yaml:3: workshop_injects.0: a prepared inject needs news, an event" in said
+    assert "bad.yaml:4: workshop_injects.1: advance_order is a government's move" in said
+    said = problems(
+        "{title: a, news: hello, to: [georgia]}",
+        "{title: b, event: third_party_statement, actor: germany}",
+    )
+    assert "bad.yaml:3: workshop_injects.0.to: `to` names georgia: not actors" in said
+    assert "bad.yaml:4: workshop_injects.1.actor: third_party_statement needs a declared" in said

@@ -580,6 +580,66 @@ class Inject(Strict):
         return 0.5 if self.magnitude is None else self.magnitude
 
 
+#: The model's events a facilitator can fire during a workshop game (a scenario's other
+#: injects, advance orders and official statements, are a government's moves).
+FACILITATOR_EVENTS: tuple[InjectKind, ...] = (
+    InjectKind.RUMOUR,
+    InjectKind.MINISTERIAL_VISIT,
+    InjectKind.THIRD_PARTY_STATEMENT,
+    InjectKind.CLASH,
+)
+
+
+class PreparedInject(Strict):
+    """An inject the facilitator has ready for a workshop, released with one click.
+
+    As a tabletop exercise's list of scheduled events: a news item for the teams, one of
+    the model's events, or both, with the day it is meant for.
+    """
+
+    title: str = Field(max_length=80, description="What the facilitator's button says.")
+    day: int | None = Field(
+        None, ge=0, le=365, description="The day it is meant for (0: the first), as a cue."
+    )
+    news: str | None = Field(
+        None, max_length=500, description="A news item to send to the teams (plain text)."
+    )
+    to: list[Identifier] = Field(
+        default_factory=list,
+        description="The teams the news goes to (actor names); left out, every team.",
+    )
+    event: InjectKind | None = Field(
+        None,
+        description="One of the model's events to fire that day: "
+        + ", ".join(k.value for k in FACILITATOR_EVENTS)
+        + ".",
+    )
+    actor: Identifier | None = Field(
+        None, description="For a third_party_statement: who speaks (a third party's name)."
+    )
+
+    @model_validator(mode="after")
+    def _says_or_does_something(self) -> PreparedInject:
+        if self.news is None and self.event is None:
+            raise ValueError(
+                f"a prepared inject needs news, an event or both{FIX}add `news:` (text "
+                "for the teams) or `event:` (e.g. rumour)"
+            )
+        if self.event is not None and self.event not in FACILITATOR_EVENTS:
+            names = ", ".join(k.value for k in FACILITATOR_EVENTS)
+            raise ValueError(
+                f"{self.event.value} is a government's move, not an event a facilitator "
+                f"fires{FIX}use one of: {names}"
+            )
+        if (self.actor is None) != (self.event is not InjectKind.THIRD_PARTY_STATEMENT):
+            raise ValueError(
+                f"`actor` names who speaks in a third_party_statement, and only there"
+                f"{FIX}give `actor:` a third party's name with event: third_party_statement, "
+                "or remove it"
+            )
+        return self
+
+
 #: Separates a validator's message from its fix (the loader shows them as "... Fix: ...").
 FIX = " || fix: "
 
@@ -659,6 +719,12 @@ class Scenario(Strict):
     thresholds: Thresholds = Field(default_factory=Thresholds, description="Outcome lines.")
     injects: list[Inject] = Field(
         default_factory=list, description="Scheduled events.", max_length=1000
+    )
+    workshop_injects: list[PreparedInject] = Field(
+        default_factory=list,
+        description="Injects a workshop's facilitator can release with one click (news "
+        "for the teams, a model event, or both); the simulation itself never fires them.",
+        max_length=100,
     )
     uncertainties: dict[ParameterPath, Range] = Field(
         default_factory=dict,

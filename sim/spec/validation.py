@@ -403,6 +403,36 @@ def _check_references(data: dict, file: Path, locations: dict) -> list[Problem]:
     return problems
 
 
+def _check_workshop_injects(scenario: Scenario, file: Path, locations: dict) -> list[Problem]:
+    """Check prepared injects name teams and speakers the scenario has."""
+    problems: list[Problem] = []
+    third = list(scenario.actors.third_parties)
+    teams = [*scenario.cast.states, *third]
+
+    def report(index: int, field: str, message: str, hint: str) -> None:
+        where = _locate(("workshop_injects", index, field), locations, file)
+        path = f"workshop_injects.{index}.{field}"
+        problems.append(Problem(where[0], where[1], path, message, hint))
+
+    for index, prepared in enumerate(scenario.workshop_injects):
+        unknown = [team for team in prepared.to if team not in teams]
+        if unknown:
+            report(
+                index,
+                "to",
+                f"`to` names {', '.join(unknown)}: not actors of this scenario",
+                f"use some of: {', '.join(teams)}, or leave `to` out for every team",
+            )
+        if prepared.actor is not None and prepared.actor not in third:
+            report(
+                index,
+                "actor",
+                f"third_party_statement needs a declared third party, got {prepared.actor!r}",
+                f"use one of: {', '.join(third) or '(none declared)'}",
+            )
+    return problems
+
+
 def _roles_as_states(data: dict, file: Path, locations: dict) -> tuple[dict, dict, list[Problem]]:
     """Key ``actors:`` (and parameter paths) by the cast's states where a file used roles.
 
@@ -474,6 +504,7 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
     problems += _check_references(data, file, locations)
     if scenario is not None and not problems:
         problems += _check_declared_ranges(scenario, file, locations)
+        problems += _check_workshop_injects(scenario, file, locations)
     if problems:
         problems.sort(key=lambda p: (str(p.file), p.line or 0))
         raise ScenarioError(problems)

@@ -40,7 +40,7 @@ from sim.core.world import AllianceState, Decision, Talks
 from sim.errors import UserError
 from sim.policies.base import Policy
 from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
-from sim.spec.schema import Scenario
+from sim.spec.schema import FACILITATOR_EVENTS, Inject, InjectKind, Scenario
 from sim.teach.narration import Event, tick_events
 
 
@@ -196,6 +196,7 @@ class Game:
         self.moves: list[Move] = []
         self.divergences: list[Divergence] = []
         self.log: list[Event] = []
+        self.fired: list[Inject] = []  # the facilitator's events, in order
         self.lock = threading.RLock()  # a dashboard serves several team pages at once
         tick_events(self.model)  # start following the world for the event log
 
@@ -308,6 +309,40 @@ class Game:
             + "."
         )
 
+    def fire_event(self, kind: str, actor: str | None = None) -> Inject:
+        """Fire one of the model's own events today, as the facilitator's inject.
+
+        The event joins the scenario's injects at the day's first tick, so the model
+        applies it with this day's moves, ``explain`` narrates it, and the game's record
+        (:meth:`record`) replays it. Events a facilitator may fire: :data:`FACILITATOR_EVENTS`.
+        """
+        with self.lock:
+            if self.finished:
+                raise GameError("The game is over: no more events.")
+            try:
+                chosen = InjectKind(kind)
+            except ValueError:
+                chosen = None
+            if chosen not in FACILITATOR_EVENTS:
+                names = ", ".join(k.value for k in FACILITATOR_EVENTS)
+                raise GameError(f"{kind!r} is not an event the facilitator can fire: {names}.")
+            speakers = list(self.scenario.actors.third_parties)
+            if chosen is InjectKind.THIRD_PARTY_STATEMENT and actor not in speakers:
+                raise GameError(
+                    f"{actor!r} is not an outside power of this scenario: "
+                    f"{', '.join(speakers) or 'it has none'}."
+                )
+            event = Inject(
+                day=self.day,
+                kind=chosen,
+                actor=actor if chosen is InjectKind.THIRD_PARTY_STATEMENT else None,
+            )
+            index = len(self.scenario.injects) + len(self.fired)
+            self.fired.append(event)
+            tick = self.model.tick  # the open day's first tick
+            self.model.resolver.injects_by_tick.setdefault(tick, []).append((index, event))
+            return event
+
     def advance_day(self) -> list[Event]:
         """Play the day: every team's move (or hold) in its first tick, then the rest.
 
@@ -403,6 +438,9 @@ class Game:
         data["name"] = f"{self.scenario.name}-game"[:80]
         data["title"] = f"{self.scenario.title} (as played)"[:120]
         data["uncertainties"], data["levers"] = {}, {}
+        data["injects"] = data.get("injects", []) + [
+            event.model_dump(mode="json", exclude_none=True) for event in self.fired
+        ]
         for role in self.teams:
             timeline = [
                 {"day": m.day, "action": m.action.name.lower(), "sector": m.sector}

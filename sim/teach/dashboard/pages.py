@@ -25,6 +25,7 @@ import solara
 
 from sim.catalogue.roles import TEAM_ROLE_ORDER
 from sim.errors import UserError
+from sim.spec.schema import FACILITATOR_EVENTS
 from sim.teach.dashboard.access import qr_svg, query_value
 from sim.teach.dashboard.room import Room
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
@@ -315,6 +316,7 @@ def FacilitatorDesk(key: str):
                 if message:
                     solara.Info(message)
             NewsDesk(game.teams)
+            EventDesk(ROOM.version)
         with solara.Card("Every channel: messages, statements, proposals, news (newest first)"):
             Lines([p.line() for p in reversed(ROOM.feed(None))], "Nobody has said anything yet.")
         with solara.Card("What has happened (newest first)"):
@@ -368,6 +370,52 @@ def NewsDesk(teams: list[str]):
         )
         solara.SelectMultiple("to", values=to, all_values=list(teams))
         solara.Button("Send news", on_click=send, color="primary")
+        kind, words = said.value
+        with solara.Column():
+            if kind == "ok":
+                solara.Success(words)
+            elif kind == "error":
+                solara.Error(words)
+
+
+@solara.component
+def EventDesk(version: int):
+    """Release the scenario's prepared injects, or fire one of the model's events."""
+    labels = {k.value.replace("_", " "): k.value for k in FACILITATOR_EVENTS}
+    speakers = list(ROOM.scenario.actors.third_parties)
+    event = solara.use_reactive(next(iter(labels)))
+    speaker = solara.use_reactive(speakers[0] if speakers else None)
+    said = solara.use_reactive(("", ""))
+
+    def attempt(action) -> None:
+        try:
+            said.set(("ok", action()))
+        except GameError as error:
+            said.set(("error", str(error)))
+
+    def fire() -> str:
+        kind = labels[event.value]
+        actor = speaker.value if kind == "third_party_statement" else None
+        ROOM.fire_event(kind, actor)
+        return f"Fired today: {event.value}" + (f" ({actor})" if actor else "") + "."
+
+    with solara.Card("Injects: the model's events, and the scenario's prepared ones"):
+        for index, prepared in enumerate(ROOM.scenario.workshop_injects):
+            cue = f"day {prepared.day + 1}: " if prepared.day is not None else ""
+            with solara.Row(style={"align-items": "center"}):
+                if index in ROOM.released:
+                    solara.Text(f"✓ released — {cue}{prepared.title}")
+                else:
+                    solara.Button(
+                        f"Release: {cue}{prepared.title}",
+                        on_click=lambda i=index: attempt(lambda: ROOM.release_inject(i)),
+                        outlined=True,
+                    )
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+            solara.Select("model event", value=event, values=list(labels))
+            if speakers:
+                solara.Select("speaker (a statement)", value=speaker, values=speakers)
+            solara.Button("Fire the event today", on_click=lambda: attempt(fire), outlined=True)
         kind, words = said.value
         with solara.Column():
             if kind == "ok":

@@ -79,6 +79,7 @@ class Room:
         self.claims: dict[str, str] = {}  # role -> browser_id of the browser playing it
         self.posts: list[Post] = []
         self.agreed: dict[str, int] = {}  # role -> the proposal that fixed today's move
+        self.released: set[int] = set()  # the scenario's prepared injects sent so far
         self.deadline: float | None = None
         self.debrief: Debrief | None = None
         self.saved: Path | None = None
@@ -134,7 +135,7 @@ class Room:
         self.game = Game(self.scenario, record["teams"], record.get("seed"))
         # Teams keep their browsers for a new round; roles no longer played are freed.
         self.claims = {r: b for r, b in self.claims.items() if r in record["teams"]}
-        self.posts, self.agreed = [], {}
+        self.posts, self.agreed, self.released = [], {}, set()
         self.deadline = self.debrief = self.saved = None
         return self.game
 
@@ -161,6 +162,30 @@ class Room:
         game.advance_day()
         self.agreed = {}
         self.deadline = None
+
+    def _do_event(self, record: dict) -> str:
+        game = self._game()
+        if record["day"] != game.day:
+            raise GameError(f"Day {record['day'] + 1} is already closed.")
+        return game.fire_event(record["event"], record.get("actor")).kind.value
+
+    def _do_prepared(self, record: dict) -> str:
+        game, index = self._game(), record["index"]
+        if index in self.released:
+            raise GameError(
+                f"{self.scenario.workshop_injects[index].title!r} was released already."
+            )
+        prepared = self.scenario.workshop_injects[index]
+        if prepared.event is not None:
+            game.fire_event(prepared.event.value, prepared.actor)
+        if prepared.news:
+            audience = tuple(prepared.to) or (EVERYONE,)
+            news = Post(
+                len(self.posts), game.day, Channel.NEWS, FACILITATOR, audience, prepared.news
+            )
+            self.posts.append(news)
+        self.released.add(index)
+        return prepared.title
 
     def _do_post(self, record: dict) -> Post:
         post = Post.from_record(record["post"])
@@ -248,6 +273,26 @@ class Room:
         audience = tuple(to) if to else (EVERYONE,)
         self._teams_in_game(game, [t for t in audience if t != EVERYONE])
         return self._post(Channel.NEWS, FACILITATOR, audience, checked_text(text))
+
+    def fire_event(self, kind: str, actor: str | None = None) -> str:
+        """Fire one of the model's events today (a rumour, a ministerial visit...)."""
+        with self.lock:
+            day = self._game().day
+            return self._apply({"kind": "event", "event": kind, "actor": actor, "day": day})
+
+    def release_inject(self, index: int) -> str:
+        """Release the scenario's prepared inject ``index``: its news, its event, or both."""
+        with self.lock:
+            game = self._game()
+            if not 0 <= index < len(self.scenario.workshop_injects):
+                raise GameError(f"There is no prepared inject {index + 1}.")
+            absent = [t for t in self.scenario.workshop_injects[index].to if t not in game.teams]
+            if absent:
+                raise GameError(
+                    f"Its news is for {', '.join(absent)}, not a team in this game: send it "
+                    "from the news box to the teams you choose."
+                )
+            return self._apply({"kind": "prepared", "index": index, "day": game.day})
 
     # -- the teams (each call names the browser; claims need the team's code) -------------
     def _game(self) -> Game:
