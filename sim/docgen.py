@@ -25,6 +25,7 @@ from sim.spec.schema import (
     Inject,
     ParameterPath,
     Perception,
+    PreparedInject,
     Scenario,
     Sector,
     Thresholds,
@@ -122,6 +123,7 @@ def scenario_reference() -> str:
         ("`perception`", Perception),
         ("`thresholds`", Thresholds),
         ("`injects[]`", Inject),
+        ("`workshop_injects[]`", PreparedInject),
     ]
     lines: list[str] = []
     for title, model in sections:
