@@ -656,14 +656,14 @@ def Inbox(role: str, session: str, version: int):
             with solara.Row(style={"align-items": "center"}):
                 Para(proposal.line(), strong=f"Proposal {proposal.number + 1}:")
                 solara.Button(
-                    "Accept",
+                    f"Accept proposal {proposal.number + 1}",
                     on_click=lambda n=proposal.number: attempt(
                         lambda: ROOM.answer(role, session, n, True).line()
                     ),
                     color="success",
                 )
                 solara.Button(
-                    "Reject",
+                    f"Reject proposal {proposal.number + 1}",
                     on_click=lambda n=proposal.number: attempt(
                         lambda: ROOM.answer(role, session, n, False).line()
                     ),

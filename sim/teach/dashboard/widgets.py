@@ -25,7 +25,9 @@ def Para(text: str, strong: str = ""):
 def Lines(lines: list[str], empty: str = "Nothing yet.", classes: list[str] | None = None):
     """Return a list with one line per item, as given (newest first is the caller's order)."""
     if not lines:
-        return solara.HTML(tag="p", unsafe_innerHTML=html.escape(empty), classes=["quiet"])
+        return solara.HTML(
+            tag="p", unsafe_innerHTML=html.escape(empty), classes=["quiet", *(classes or [])]
+        )
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return solara.HTML(
         tag="ul",

@@ -1,0 +1,298 @@
+"""A class in real browsers: a facilitator and four teams, each in its own browser context.
+
+Issue 18's tests: the facilitator's key and the teams' codes, messages that reach only
+their addressee and the facilitator, an accepted ceasefire proposal, the facilitator's
+injects, and a server killed with SIGKILL mid-game, resumed and played to its debrief.
+Every page is photographed at 1280×720: into each test's temporary folder, or into
+``$CRISIS_SIM_SCREENSHOTS`` (``make screenshots`` sets it to docs/images/workshop).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from conftest import SCENARIOS
+from dashboards import Served, free_port, served, server_tree, start_dashboard, stop_tree
+
+pytestmark = pytest.mark.slow  # real servers and browsers
+
+TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
+TIMEOUT = 30_000  # ms: a page's first render imports the model
+VIEWPORT = {"width": 1280, "height": 720}  # a classroom projector
+
+
+def _workshop(folder: Path, days: int = 3) -> Path:
+    """Write a short variant of the workshop scenario (its prepared injects included)."""
+    scenario = folder / "class.yaml"
+    scenario.write_text(
+        f"extends: {SCENARIOS / 'workshop-sev-lake.yaml'}\nname: class\n"
+        f'title: "Sev Lake: a class of {days} days"\nhorizon_days: {days}\n'
+    )
+    return scenario
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """A dashboard of a three-day workshop, for the tests that share one server."""
+    folder = tmp_path_factory.mktemp("classroom")
+    scenario = _workshop(folder)
+    port = free_port()
+    process = start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
+    children = server_tree(process)
+    try:
+        yield served(folder / "server.log", port, folder)
+    finally:
+        stop_tree(process, children)
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where this test's screenshots go."""
+    folder = Path(os.environ.get("CRISIS_SIM_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browsers(chromium_browser, tmp_path):
+    """Open a page in a browser context of its own (a laptop of the class)."""
+    opened = []
+
+    def open_(url: str, name: str, context=None):
+        context = context or chromium_browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        opened.append((name, context, page))
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.errors = errors
+        return page
+
+    yield open_
+    for name, context, page in opened:  # how each page ended, for a failure's post-mortem
+        with contextlib.suppress(Exception):
+            page.screenshot(path=tmp_path / f"{name}-end.png")
+        context.close()
+
+
+def _new_game(room: Served, browsers, days: int = 3):
+    """Open the facilitator's page, start a four-team game, and free the teams' browsers."""
+    facilitator = browsers(room.facilitator, "facilitator")
+    start = facilitator.get_by_role("button", name="Start the game")
+    start.or_(facilitator.get_by_role("button", name="New game")).first.click(timeout=TIMEOUT)
+    with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
+        facilitator.get_by_role("button", name="Start a new game").click(timeout=2000)
+    facilitator.get_by_role("heading", name=f"Day 1 of {days}").wait_for(timeout=TIMEOUT)
+    free = facilitator.get_by_role("button", name=re.compile(r"^Free "))
+    while left := free.count():
+        free.first.click()
+        expect(free).to_have_count(left - 1, timeout=TIMEOUT)
+    return facilitator
+
+
+def _teams(room: Served, browsers, days: int = 3) -> dict:
+    """Open each team's join link in its own browser; return the pages once they can move."""
+    pages = {role: browsers(room.join_link(role), role) for role in TEAMS}
+    for page in pages.values():
+        page.get_by_text(f"Day 1 of {days}").first.wait_for(timeout=TIMEOUT)
+        page.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
+    return pages
+
+
+def _inbox(page):
+    return page.locator(".inbox")
+
+
+def _write(page, text: str, button: str = "Send message") -> None:
+    page.get_by_label(re.compile(r"^message")).fill(text)
+    page.get_by_role("button", name=button).click()
+
+
+def test_the_facilitator_s_page_needs_its_key(room, browsers, shots):
+    bare = browsers(room.url + "/game", "no-key")
+    bare.get_by_text("The facilitator's page needs its key").wait_for(timeout=TIMEOUT)
+    bare.screenshot(path=shots / "facilitator-key.png")
+    wrong = browsers(room.url + "/game?key=" + room.key[::-1], "wrong-key")
+    wrong.get_by_text("That is not this server's facilitator key").wait_for(timeout=TIMEOUT)
+    for page in (bare, wrong):
+        assert page.get_by_role("button", name="Start the game").count() == 0
+        assert page.get_by_role("button", name="New game").count() == 0
+        assert room.key not in page.content()
+    sheet = browsers(room.url + "/sheet", "sheet-no-key")
+    sheet.get_by_text("needs the facilitator's key").wait_for(timeout=TIMEOUT)
+    assert sheet.locator("svg").count() == 0
+    # The key typed by hand opens the page.
+    bare.get_by_label("facilitator's key").fill(room.key)
+    bare.get_by_role("button", name="Open the facilitator's page").click()
+    start = bare.get_by_role("button", name="Start the game")
+    start.or_(bare.get_by_role("button", name="New game")).first.wait_for(timeout=TIMEOUT)
+
+
+def test_a_team_page_without_its_code_cannot_move(room, browsers, shots):
+    _new_game(room, browsers)
+    stranger = browsers(room.url + "/team/armenia", "stranger")
+    stranger.get_by_text("Public statements and news").wait_for(timeout=TIMEOUT)
+    stranger.get_by_label("team code").fill("not-the-code")
+    stranger.get_by_role("button", name="Join", exact=True).click()
+    stranger.get_by_text("That is not armenia's code").wait_for(timeout=TIMEOUT)
+    assert stranger.get_by_role("button", name="hold", exact=True).count() == 0
+    assert stranger.get_by_text("what we see").count() == 0  # Armenia's view is its own
+    stranger.screenshot(path=shots / "team-without-code.png")
+    guessed = browsers(room.url + "/team/armenia?code=" + "a" * 8, "guessed")
+    guessed.get_by_text("That is not armenia's code").wait_for(timeout=TIMEOUT)
+    assert guessed.get_by_role("button", name="hold", exact=True).count() == 0
+
+
+def test_messages_reach_only_their_addressee_and_the_facilitator(room, browsers, shots):
+    facilitator = _new_game(room, browsers)
+    teams = _teams(room, browsers)
+    said = '<b>Pull back</b> from Sev Lake <script>alert("x")</script>'
+    _write(teams["armenia"], said)  # the page's first choice of addressee: azerbaijan
+    teams["armenia"].get_by_text("Sent to azerbaijan.").wait_for(timeout=TIMEOUT)
+    expect(_inbox(teams["azerbaijan"])).to_contain_text(said, timeout=TIMEOUT)
+    expect(facilitator.locator(".lines").first).to_contain_text(said, timeout=TIMEOUT)
+    for role in ("russia", "csto"):
+        teams[role].get_by_role("button", name="hold", exact=True).click()  # a redraw
+        teams[role].get_by_text("Sent for day 1: hold").wait_for(timeout=TIMEOUT)
+        expect(_inbox(teams[role])).not_to_contain_text("Pull back")
+    assert teams["azerbaijan"].locator(".inbox b").count() == 0  # shown as text
+    teams["azerbaijan"].screenshot(path=shots / "team-inbox.png")
+    assert not any(page.errors for page in teams.values())
+
+
+def test_an_accepted_ceasefire_proposal_is_both_sides_move(room, browsers, shots):
+    facilitator = _new_game(room, browsers)
+    teams = _teams(room, browsers)
+    armenia, azerbaijan = teams["armenia"], teams["azerbaijan"]
+    armenia.get_by_label(re.compile(r"^message")).fill("Stop where you stand.")
+    armenia.get_by_role("button", name="Propose").click()
+    armenia.get_by_text("Proposed a local ceasefire to azerbaijan.").wait_for(timeout=TIMEOUT)
+    azerbaijan.get_by_text(
+        "Proposal 1: Day 1, armenia proposes to azerbaijan: Stop where"
+    ).wait_for(timeout=TIMEOUT)
+    azerbaijan.screenshot(path=shots / "team-proposal.png")
+    azerbaijan.get_by_role("button", name="Accept proposal 1").click()
+    azerbaijan.get_by_text("accept ceasefire (agreed with another team)").wait_for(timeout=TIMEOUT)
+    armenia.get_by_text("offer ceasefire (agreed with another team)").wait_for(timeout=TIMEOUT)
+    azerbaijan.get_by_role("button", name="advance", exact=True).click()  # refused: agreed
+    azerbaijan.get_by_text("fixed by the agreement on a local ceasefire").wait_for(timeout=TIMEOUT)
+    for role in ("russia", "csto"):
+        teams[role].get_by_role("button", name="hold", exact=True).click()
+    # Every team has moved: the day closes, and the ceasefire holds in the world.
+    facilitator.get_by_role("heading", name="Day 2 of 3").wait_for(timeout=TIMEOUT)
+    facilitator.get_by_text("A ceasefire took hold").wait_for(timeout=TIMEOUT)
+    facilitator.get_by_text("azerbaijan accepts: a local ceasefire").wait_for(timeout=TIMEOUT)
+
+
+def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, browsers, shots):
+    facilitator = _new_game(room, browsers)
+    teams = _teams(room, browsers)
+    # A prepared inject: news for Armenia alone, and a rumour in the model that day.
+    facilitator.get_by_role("button", name=re.compile(r"^Release: day 2: Goris")).click()
+    facilitator.get_by_text(re.compile(r"✓ released — day 2: Goris")).wait_for(timeout=TIMEOUT)
+    expect(_inbox(teams["armenia"])).to_contain_text("Local officials around Goris")
+    # News typed by hand, to every team.
+    facilitator.get_by_label(re.compile(r"^news item")).fill("Reuters: talks are rumoured.")
+    facilitator.get_by_role("button", name="Send news").click()
+    for role, page in teams.items():
+        expect(_inbox(page)).to_contain_text("Reuters: talks are rumoured.", timeout=TIMEOUT)
+        if role != "armenia":
+            expect(_inbox(page)).not_to_contain_text("Goris")
+    facilitator.screenshot(path=shots / "facilitator-game.png")
+    facilitator.get_by_role("button", name="Close the day now").click()
+    facilitator.get_by_role("heading", name="Day 2 of 3").wait_for(timeout=TIMEOUT)
+    # The rumour was applied on the day it was fired: day 1's log says so.
+    facilitator.get_by_text("False reports of clashes spread in Armenia").first.wait_for(
+        timeout=TIMEOUT
+    )
+    teams["armenia"].screenshot(path=shots / "team-armenia.png")
+
+
+def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
+    facilitator = _new_game(room, browsers)
+    sheet = browsers(f"{room.url}/sheet?key={room.key}", "sheet")
+    expect(sheet.locator(".join-card")).to_have_count(4, timeout=TIMEOUT)
+    assert sheet.locator(".join-card svg").count() == 4  # a QR code per team
+    sheet.screenshot(path=shots / "join-sheet.png")
+    home = browsers(room.url + "/", "home")
+    home.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
+    home.screenshot(path=shots / "dashboard.png")
+    facilitator.get_by_text("Join links for the teams").click()
+    facilitator.get_by_role(
+        "cell", name=room.join_link("armenia").replace("127.0.0.1", "localhost")
+    ).wait_for(timeout=TIMEOUT)
+    facilitator.screenshot(path=shots / "facilitator-start.png")
+    for name in ("dashboard", "join-sheet", "facilitator-start"):
+        with (shots / f"{name}.png").open("rb") as image:
+            header = image.read(24)
+        assert header[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(header[16:20]), int.from_bytes(header[20:24])
+        assert (width, height) == (1280, 720), name
+
+
+def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, shots):
+    scenario = _workshop(tmp_path, days=2)
+    port = free_port()
+    process = start_dashboard(scenario, port, tmp_path / "first.log", "--ensemble-worlds", "100")
+    room = served(tmp_path / "first.log", port, tmp_path)
+    children = server_tree(process)
+    try:
+        facilitator = _new_game(room, browsers, days=2)
+        teams = _teams(room, browsers, days=2)
+        _write(teams["armenia"], "We will not accept this line.")
+        for role, action in (("azerbaijan", "entrench"), ("russia", "phone both")):
+            if action == "entrench":
+                teams[role].get_by_role("button", name="Sev Lake", exact=True).click()
+            teams[role].get_by_role("button", name=action, exact=True).click()
+            teams[role].get_by_text(f"Sent for day 1: {action}").wait_for(timeout=TIMEOUT)
+        facilitator.get_by_role("button", name="Close the day now").click()
+        facilitator.get_by_role("heading", name="Day 2 of 2").wait_for(timeout=TIMEOUT)
+        teams["azerbaijan"].get_by_role("button", name="propose talks").click()
+        teams["azerbaijan"].get_by_text("Sent for day 2: propose talks").wait_for(timeout=TIMEOUT)
+        before = facilitator.locator(".lines").all_inner_texts()
+        for proc in [process, *children]:  # the laptop dies: no chance to clean up
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(proc.pid).kill()
+        process.wait(timeout=10)
+        psutil.wait_procs(children, timeout=10)
+    finally:
+        stop_tree(process, children)
+    again = start_dashboard(
+        scenario,
+        port,
+        tmp_path / "again.log",
+        "--ensemble-worlds",
+        "100",
+        "--resume",
+        str(room.folder),
+    )
+    children = server_tree(again)
+    try:
+        assert served(tmp_path / "again.log", port, tmp_path).key == room.key  # same links
+        for page in [facilitator, *teams.values()]:
+            page.reload()
+        facilitator.get_by_role("heading", name="Day 2 of 2").wait_for(timeout=TIMEOUT)
+        expect(facilitator.locator(".lines")).to_have_count(len(before), timeout=TIMEOUT)
+        assert facilitator.locator(".lines").all_inner_texts() == before  # nothing lost
+        azerbaijan = teams["azerbaijan"]  # its browser still plays it, its move still sent
+        azerbaijan.get_by_text("Your move for day 2: propose talks").wait_for(timeout=TIMEOUT)
+        expect(_inbox(azerbaijan)).to_contain_text("We will not accept this line.")
+        for role in ("armenia", "russia", "csto"):
+            teams[role].get_by_role("button", name="hold", exact=True).click()
+        for page in [facilitator, *teams.values()]:
+            page.get_by_text("The crisis ended in:").wait_for(timeout=60_000)
+        facilitator.get_by_text("entrench").first.wait_for(timeout=TIMEOUT)
+        timeline = facilitator.get_by_text("Timeline: the moves and what was said")
+        timeline.wait_for(timeout=TIMEOUT)
+        facilitator.get_by_role("cell", name=re.compile("We will not accept this line")).wait_for()
+        facilitator.screenshot(path=shots / "debrief.png")
+    finally:
+        stop_tree(again, children)
