@@ -221,10 +221,13 @@ class Game:
             Choice(action, action.info.targets_sector) for action in actions_for(self.kind(role))
         ]
 
+    def perception(self, role: str):
+        """Return the role's actor's view of the world now (its late and noisy estimates)."""
+        return self.model.actors[self._role(role)].perceive()
+
     def view(self, role: str) -> list[tuple[str, str]]:
         """Return what the role's actor sees now, as (label, value) lines in plain words."""
-        actor = self.model.actors[self._role(role)]
-        view = actor.perceive()
+        view = self.perception(role)
         lines = []
         for name, label in _VIEW_LABELS.items():
             if not hasattr(view, name):

@@ -25,8 +25,8 @@ from mesa.visualization.utils import update_counter
 from sim.catalogue import plots as catalogue
 from sim.errors import UserError
 from sim.spec.loading import load_scenario
-from sim.teach.dashboard.drawing import draw_border_map, draw_gauges
-from sim.teach.dashboard.model import DashboardModel, model_params
+from sim.teach.dashboard.drawing import draw_border_map, draw_gauges, figure_png
+from sim.teach.dashboard.model import DashboardModel, model_params, settings_in_words
 from sim.teach.dashboard.pages import (
     RESULTS_ROOT,
     SCENARIO_FILE,
@@ -41,17 +41,21 @@ ENSEMBLE_WORLDS = int(os.environ.get("CRISIS_SIM_ENSEMBLE_WORLDS", "2000"))
 
 # -- the dashboard of one world ------------------------------------------------------------
 @solara.component
-def BorderMap(model: DashboardModel):
-    """Show the schematic map of the border sectors."""
-    update_counter.get()
-    solara.FigureMatplotlib(draw_border_map(model.world, model.spec, day=model.day), format="png")
+def Situation(model: DashboardModel):
+    """Show the world: the border map across the page, the gauges and the log below it.
 
-
-@solara.component
-def Gauges(model: DashboardModel):
-    """Show the escalation rung, public alarm and the cost of defiance."""
+    Laid out here rather than in SolaraViz's grid of movable cards, whose fixed cells
+    cut the map to a thumbnail: at 1280×720 the map fills the main area, for a projector.
+    """
     update_counter.get()
-    solara.FigureMatplotlib(draw_gauges(model.world, model.spec), format="png")
+    map_png = figure_png(draw_border_map(model.world, model.spec, day=model.day))
+    solara.Image(map_png, width="100%", classes=["situation-map"])
+    with solara.Columns([3, 2]):
+        with solara.Column():
+            solara.Image(figure_png(draw_gauges(model.world, model.spec)), width="100%")
+            with solara.Card("This world's settings (the sliders' values)"):
+                Lines(settings_in_words(model.spec), "The scenario declares no ranges.")
+        EventLog(model)
 
 
 @solara.component
@@ -127,7 +131,9 @@ def Home():
     """Show one world, step by step, of a scenario chosen from the served file's folder."""
     chosen, set_chosen = solara.use_state(str(Path(SCENARIO_FILE).resolve()))
     scenario = solara.use_memo(lambda: load_scenario(chosen).scenario, [chosen])
-    model = solara.use_memo(lambda: DashboardModel(chosen), [chosen])
+    # A reactive model of our own: SolaraViz steps and resets it, and the page below,
+    # which reads it, redraws with it.
+    model = solara.use_memo(lambda: solara.reactive(DashboardModel(chosen)), [chosen])
     labels = {label: path for path, label in SCENARIO_CHOICES.items()}
     with solara.Sidebar(), solara.Card("Scenario"):
         solara.Select(
@@ -140,11 +146,13 @@ def Home():
             Para(scenario.description.strip())
     SolaraViz(
         model,
-        components=[(BorderMap, 0), (Gauges, 0), (EventLog, 0), (Ensemble, 0)],
+        components=[],  # the controls only: the world is drawn below, across the page
         model_params=model_params(chosen, scenario),
         name=f"crisis-sim: {scenario.title}",
         play_interval=400,
     ).key(chosen)  # a new scenario: new settings, a new world
+    Situation(model.value)
+    Ensemble(model.value)
 
 
 @solara.component

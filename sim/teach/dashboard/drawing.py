@@ -9,7 +9,9 @@ tested without a browser. Sized and coloured for a classroom projector; the colo
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -23,7 +25,6 @@ ADVANCE = "#d55e00"  # vermilion: Azerbaijani advance
 GUARDS = "#56b4e9"  # sky blue: NSS border guards
 ARMY = "#0072b2"  # blue: regular army
 PATRON = "#7b3294"  # purple: the patron's troops (Russian in May 2021)
-FORCE_NAMES = {0: "nobody", 1: "border guards", 2: "army"}
 
 
 def _label(name: str, width: int) -> str:
@@ -31,128 +32,186 @@ def _label(name: str, width: int) -> str:
     return as_written("\n".join(textwrap.wrap(short, width)) or " ")
 
 
+@dataclass(frozen=True)
+class MapState:
+    """What a map shows of the border: the world as it is, or as one government sees it.
+
+    Fields a viewer does not see are None and are left off the map. ``estimate`` marks
+    depths that are estimates (Yerevan's reports come late and with error, May 2021).
+    """
+
+    depth_km: np.ndarray  # (k,)
+    entrenched: np.ndarray | None = None  # (k,) bool
+    defender_force: np.ndarray | None = None  # (k,) FORCE_RANK
+    patron_presence: np.ndarray | None = None  # (k,) bool
+    estimate: bool = False
+    viewer: str | None = None  # whose picture it is (None: the world as it is)
+
+    @classmethod
+    def of_world(cls, world: WorldState, index: int = 0) -> MapState:
+        """Return the map of world ``index`` as it is."""
+        return cls(
+            world.depth_km[index],
+            world.entrenched[index],
+            world.defender_force[index],
+            world.patron_presence[index],
+        )
+
+    @classmethod
+    def of_view(cls, view, viewer: str, estimate: bool) -> MapState | None:
+        """Return the map a government's view holds (its first world), or None if no map.
+
+        An outside capital sees only the total depth: it has no map.
+        """
+        if not hasattr(view, "depth_km"):
+            return None
+
+        def seen(name: str) -> np.ndarray | None:
+            return np.asarray(getattr(view, name))[0] if hasattr(view, name) else None
+
+        force = seen("defender_force")
+        return cls(
+            np.asarray(view.depth_km)[0],
+            seen("entrenched"),
+            force if force is not None else seen("own_force"),
+            seen("patron_presence"),
+            estimate,
+            viewer,
+        )
+
+
 def draw_border_map(
     world: WorldState, scenario: Scenario, index: int = 0, day: float | None = None
 ) -> Figure:
-    """Draw the border as a schematic: one band per sector, the advance into Armenia.
+    """Draw world ``index`` of ``world`` as it is (see :func:`draw_map`)."""
+    return draw_map(MapState.of_world(world, index), scenario, day)
 
-    The pre-crisis line runs across the middle, Azerbaijan above and Armenia below. In
-    each sector a bar goes down from the line as far as Azerbaijani forces have
-    advanced (the dotted frame is as far as the terrain allows, hatched when they have
-    dug in); a square on the Armenian side says who holds it (border guards or army)
-    and a diamond marks Russian troops on the line.
+
+def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> Figure:
+    """Draw the border as a schematic: one band per sector, the advance into the defender.
+
+    The pre-crisis line runs across the middle, the attacker above and the defender
+    below. In each sector a bar goes down from the line as far as the attacker's forces
+    have advanced (the dotted frame is as far as the terrain allows, hatched when they
+    have dug in); a square on the defender's side says who holds it (border guards or
+    army) and a diamond marks the patron's troops on the line. An estimate is drawn
+    pale, its depths written "≈", and the title says whose estimate it is. Sized for a
+    projector at the back of a room: 16:9, labels of 14-20 pt at 1280 px across.
     """
     sectors = list(scenario.sectors.values())
     k = len(sectors)
-    depth = world.depth_km[index]
-    figure = Figure(figsize=(10, 5.6), dpi=DPI)
+    depth = state.depth_km
+    figure = Figure(figsize=(12.8, 6.4), dpi=100)
     axes = figure.add_subplot()
     deepest = max(float(max(s.max_advance_km for s in sectors)), 0.1)
     axes.set_xlim(-0.5, k - 0.5)
-    axes.set_ylim(-deepest * 1.45, deepest * 0.55)
-    axes.axhline(0, color=INK, lw=2.5)
+    axes.set_ylim(-deepest * 1.55, deepest * 0.6)
+    axes.axhline(0, color=INK, lw=3)
     cast = scenario.cast
     attacker, defender = (
         cast.label(cast.state(Role.ATTACKER)),
         cast.label(cast.state(Role.DEFENDER)),
     )
-    axes.text(
-        -0.45, deepest * 0.45, attacker.upper(), fontsize=11, fontweight="bold", color=INK, va="top"
-    )
-    axes.text(
-        -0.45,
-        -deepest * 1.4,
-        defender.upper(),
-        fontsize=11,
-        fontweight="bold",
-        color=INK,
-        va="bottom",
-    )
-    axes.text(-0.45, 0.03 * deepest, "pre-crisis line", va="bottom", fontsize=9, color="#4b5563")
-    width = 0.5
-    width_chars = max(6, int(60 / k))
+    big = {"fontsize": 18, "fontweight": "bold", "color": INK}
+    axes.text(-0.45, deepest * 0.55, attacker.upper(), va="top", **big)
+    axes.text(-0.45, -deepest * 1.5, defender.upper(), va="bottom", **big)
+    axes.text(-0.45, 0.03 * deepest, "pre-crisis line", va="bottom", fontsize=13, color="#4b5563")
+    width = 0.56
+    width_chars = max(8, int(72 / k))
+    approx = "≈ " if state.estimate else ""
     for column, sector in enumerate(sectors):
         room = float(sector.max_advance_km)
         axes.add_patch(
-            Rectangle((column - width / 2, -room), width, room, fill=False, ls=":", ec="#9ca3af")
+            Rectangle(
+                (column - width / 2, -room), width, room, fill=False, ls=":", lw=1.5, ec="#9ca3af"
+            )
         )
         km = float(depth[column])
+        dug_in = state.entrenched is not None and bool(state.entrenched[column])
         if km > 0:
             axes.add_patch(
                 Rectangle(
-                    (column - width / 2, -km),
+                    (column - width / 2, -min(km, room)),
                     width,
-                    km,
+                    min(km, room),
                     color=ADVANCE,
-                    alpha=0.85,
-                    hatch="//" if bool(world.entrenched[index, column]) else None,
+                    alpha=0.45 if state.estimate else 0.85,
+                    hatch="//" if dug_in else None,
                     gid="advance",
                 )
             )
         axes.text(
             column,
-            -km - 0.04 * deepest,
-            f"{km:.1f} km",
+            -min(max(km, 0.0), room) - 0.05 * deepest,
+            f"{approx}{max(km, 0.0):.1f} km",
             ha="center",
             va="top",
-            fontsize=10,
+            fontsize=18,
+            fontweight="bold",
             color=ADVANCE if km > 0 else "#6b7280",
             gid="depth",
         )
-        force = int(world.defender_force[index, column])
+        force = 0 if state.defender_force is None else int(state.defender_force[column])
         if force:
             axes.plot(
                 column,
-                -room - 0.18 * deepest,
+                -room - 0.28 * deepest,
                 "s",
-                ms=14,
+                ms=22,
                 color=ARMY if force >= 2 else GUARDS,
                 gid=f"force-{force}",
             )
-        if bool(world.patron_presence[index, column]):
-            axes.plot(column + width / 2 + 0.08, 0, "D", ms=13, color=PATRON, gid="patron")
-            axes.text(
-                column + width / 2 + 0.08,
-                0.12 * deepest,
-                "RU",
-                ha="center",
-                fontsize=9,
-                color=PATRON,
-                fontweight="bold",
-            )
+        if state.patron_presence is not None and bool(state.patron_presence[column]):
+            axes.plot(column + width / 2 + 0.08, 0, "D", ms=18, color=PATRON, gid="patron")
         axes.text(
             column,
-            deepest * 0.2,
+            deepest * 0.25,
             _label(sector.name, width_chars),
             ha="center",
             va="center",
-            fontsize=9 if k <= 8 else 7,
+            fontsize=16 if k <= 6 else 12,
+            fontweight="bold",
             color=INK,
         )
     patron = scenario.cast.label(scenario.cast.state(Role.PATRON))
     legend = [
         Rectangle((0, 0), 1, 1, color=ADVANCE, label=f"{attacker}'s advance"),
         Rectangle((0, 0), 1, 1, fill=False, ls=":", ec="#9ca3af", label="as far as terrain allows"),
-        axes.plot([], [], "s", color=GUARDS, ms=10, label="NSS border guards")[0],
-        axes.plot([], [], "s", color=ARMY, ms=10, label="army")[0],
-        axes.plot([], [], "D", color=PATRON, ms=9, label=f"{patron} troops")[0],
     ]
-    axes.legend(handles=legend, loc="lower right", fontsize=8, frameon=False, ncols=2)
+    if state.defender_force is not None:
+        legend += [
+            axes.plot([], [], "s", color=GUARDS, ms=14, label="border guards")[0],
+            axes.plot([], [], "s", color=ARMY, ms=14, label="army")[0],
+        ]
+    if state.patron_presence is not None:
+        legend.append(axes.plot([], [], "D", color=PATRON, ms=12, label=f"{patron}'s troops")[0])
+    axes.legend(handles=legend, loc="lower right", fontsize=13, frameon=False, ncols=2)
     axes.set_xticks([])
     axes.set_yticks([])
     for side in axes.spines.values():
         side.set_visible(False)
     when = f"Day {day:g}: " if day is not None else ""
+    total = float(np.clip(depth, 0.0, None).sum())
+    whose = f"{state.viewer}'s estimate, late and uncertain: " if state.estimate else ""
     figure.suptitle(
-        f"{when}{float(world.total_depth_km[index]):.1f} km past the pre-crisis line in all",
-        x=0.02,
+        f"{when}{whose}{approx}{total:.1f} km past the line in all",
+        x=0.01,
         ha="left",
-        fontsize=14,
+        fontsize=20,
         fontweight="bold",
         color=INK,
     )
     figure.tight_layout()
     return figure
+
+
+def figure_png(figure: Figure) -> bytes:
+    """Return ``figure`` as PNG bytes, for an image that scales to its page's width."""
+    import io
+
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
 
 
 def draw_gauges(world: WorldState, scenario: Scenario, index: int = 0) -> Figure:

@@ -75,6 +75,34 @@ def _policy_settings(scenario: Scenario, settings: dict[str, Any]) -> dict[str, 
     return plain
 
 
+def setting_label(path: str, scenario: Scenario) -> str:
+    """Return a setting's name in words: ``dynamics.advance_step_km`` is "advance step, km".
+
+    An actor's setting leads with the actor's name ("Russia: influence"); the unit, if
+    the name ends in one, follows a comma.
+    """
+    parts = path.split(".")
+    words = parts[-1]
+    for unit in ("km", "ticks", "days"):
+        if words.endswith(f"_{unit}") and not words.endswith(f"_per_{unit}"):
+            words = f"{words.removesuffix(f'_{unit}')}, {unit}"
+    words = words.replace("_", " ")
+    if parts[0] == "actors" and len(parts) > 2:
+        actor = parts[2] if parts[1] == "third_parties" else parts[1]
+        return f"{scenario.cast.label(actor)}: {words}"
+    if parts[0] == "sectors" and len(parts) > 2:
+        return f"{scenario.sectors[parts[1]].name}: {words}"
+    return words[0].upper() + words[1:]
+
+
+def settings_in_words(scenario: Scenario) -> list[str]:
+    """Return each declared uncertainty of ``scenario`` in words with its value now."""
+    return [
+        f"{setting_label(path, scenario)}: {_current(scenario, path):.3g}"
+        for path in scenario.uncertainties
+    ]
+
+
 def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any]:
     """Return SolaraViz's settings for a scenario: menus for policies, sliders for ranges."""
     params: dict[str, Any] = {
@@ -89,7 +117,7 @@ def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any
             "type": "Select",
             "value": current,
             "values": choices,
-            "label": f"{name} policy",
+            "label": f"{scenario.cast.label(name)}: policy",
         }
     for path, (low, high) in scenario.uncertainties.items():
         value = _current(scenario, path)
@@ -99,7 +127,7 @@ def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any
             "min": low,
             "max": high,
             "step": (high - low) / 50,
-            "label": path,
+            "label": setting_label(path, scenario),
         }
     params.update(_policy_params(scenario))
     return params
@@ -125,7 +153,7 @@ def _policy_params(scenario: Scenario) -> dict[str, Any]:
         if actor not in scenario.cast.states or not param or path in scenario.uncertainties:
             continue
         policy = scenario.actors.spec(actor).policy
-        label = f"{actor} ({policy}): {param.replace('_', ' ')}"
+        label = f"{setting_label(path, scenario)} ({policy})"
         key = f"{POLICY_PREFIX}{actor}.{policy}.{param}"
         if found.kind == "boolean":
             controls[key] = {"type": "Checkbox", "value": bool(found.value), "label": label}

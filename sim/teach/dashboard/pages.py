@@ -23,10 +23,11 @@ from pathlib import Path
 
 import solara
 
-from sim.catalogue.roles import TEAM_ROLE_ORDER
+from sim.catalogue.roles import TEAM_ROLE_ORDER, Role
 from sim.errors import UserError
 from sim.spec.schema import FACILITATOR_EVENTS
 from sim.teach.dashboard.access import qr_svg, query_value
+from sim.teach.dashboard.drawing import MapState, draw_map, figure_png
 from sim.teach.dashboard.room import Room
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
 from sim.teach.game import Choice, Debrief, GameError
@@ -93,6 +94,25 @@ def _date(day: int) -> str:
 
 def _name(role: str) -> str:
     return role.replace("_", " ").title() if role != "csto" else "CSTO"
+
+
+def SituationMap(role: str | None = None) -> None:
+    """Show the border map: the world as it is, or as ``role``'s government perceives it.
+
+    The defender's depths are its estimates (late and noisy), drawn pale and marked "≈";
+    an outside power, which sees only the total, gets no map.
+    """
+    game = ROOM.game
+    if role is None:
+        state = MapState.of_world(game.model.world)
+    else:
+        kind = game.kind(role)
+        name = ROOM.scenario.cast.label(role)
+        state = MapState.of_view(game.perception(role), name, kind is Role.DEFENDER)
+        if state is None:
+            return
+    figure = draw_map(state, ROOM.scenario, day=game.day + 1)
+    solara.Image(figure_png(figure), width="100%", classes=["situation-map"])
 
 
 def Countdown():
@@ -275,6 +295,7 @@ def FacilitatorDesk(key: str):
                 solara.Info(message)
         else:
             Heading(f"Day {game.day + 1} of {game.days}: {_date(game.day)}", 2)
+            SituationMap()
             waiting = game.waiting_for()
             Grid(
                 ["team", "browser", "this day"],
@@ -570,6 +591,7 @@ def TeamDesk(role: str, session: str, version: int):
     day = shown_day.current = game.day
     Heading(f"Day {day + 1} of {game.days}: {_date(day)}", 2)
     Countdown()
+    SituationMap(role)
     Grid(["what we see", ""], [[label, value] for label, value in game.view(role)])
     # Conditional messages sit in columns that are always there, so the buttons keep
     # their place (and their widgets) from one render to the next: a click that lands
