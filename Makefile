@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$c" 2>/dev/null || echo "$$c"; break; fi; done)
 
-.PHONY: demo test quick fuzz lint format bench docs validation clean browser
+.PHONY: demo test quick fuzz lint format bench docs validation screenshots clean browser
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -100,6 +100,12 @@ validation: $(VENV)/.installed
 	for plot in region rejections pair conclusions; do \
 	  cp results/calibration-baseline/plots/$$plot.png docs/img/calibration-$$plot.png; done
 	cp results/directions/directions.png docs/img/directions.png
+
+# The workshop guide's pictures (docs/workshop.md): the classroom browser tests, which
+# photograph every page at 1280x720, write them into docs/img/workshop/ (about 2 minutes).
+screenshots: $(VENV)/.installed browser
+	CRISIS_SIM_SCREENSHOTS=$(CURDIR)/docs/img/workshop $(BIN)/python -m pytest -q \
+	  -p no:cacheprovider tests/test_classroom.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -4,7 +4,7 @@ Issue 18's tests: the facilitator's key and the teams' codes, messages that reac
 their addressee and the facilitator, an accepted ceasefire proposal, the facilitator's
 injects, and a server killed with SIGKILL mid-game, resumed and played to its debrief.
 Every page is photographed at 1280×720: into each test's temporary folder, or into
-``$CRISIS_SIM_SCREENSHOTS`` (``make screenshots`` sets it to docs/images/workshop).
+``$CRISIS_SIM_SCREENSHOTS`` (``make screenshots`` sets it to docs/img/workshop).
 """
 
 from __future__ import annotations
@@ -213,7 +213,10 @@ def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, br
     facilitator.get_by_text("False reports of clashes spread in Armenia").first.wait_for(
         timeout=TIMEOUT
     )
-    teams["armenia"].screenshot(path=shots / "team-armenia.png")
+    armenia = teams["armenia"]
+    armenia.get_by_role("heading", name="Day 2 of 3").wait_for(timeout=TIMEOUT)
+    armenia.get_by_role("heading", name="Armenia", exact=True).scroll_into_view_if_needed()
+    armenia.screenshot(path=shots / "team-armenia.png")
 
 
 def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
@@ -225,12 +228,16 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
     home = browsers(room.url + "/", "home")
     home.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
     home.screenshot(path=shots / "dashboard.png")
-    facilitator.get_by_text("Join links for the teams").click()
-    facilitator.get_by_role(
-        "cell", name=room.join_link("armenia").replace("127.0.0.1", "localhost")
-    ).wait_for(timeout=TIMEOUT)
+    facilitator.locator(".situation-map").wait_for(timeout=TIMEOUT)
     facilitator.screenshot(path=shots / "facilitator-start.png")
-    for name in ("dashboard", "join-sheet", "facilitator-start"):
+    facilitator.get_by_text("Join links for the teams").click()
+    link = facilitator.get_by_role(
+        "cell", name=room.join_link("armenia").replace("127.0.0.1", "localhost")
+    )
+    link.wait_for(timeout=TIMEOUT)
+    link.scroll_into_view_if_needed()
+    facilitator.screenshot(path=shots / "facilitator-join-links.png")
+    for name in ("dashboard", "join-sheet", "facilitator-start", "facilitator-join-links"):
         with (shots / f"{name}.png").open("rb") as image:
             header = image.read(24)
         assert header[:8] == b"\x89PNG\r\n\x1a\n"

@@ -168,3 +168,24 @@ def test_two_players_take_turns_and_bad_roles_are_refused(tmp_path):
     refused = _play(tmp_path, "", "--as", "yerevan")
     assert refused.returncode == 2
     assert "Roles in baseline-may-2021" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_team_s_news_holds_only_what_its_government_would_know():
+    """Issue 18: each team's feed is what its government would know, not the world's log."""
+    scenario = load_scenario(SCENARIOS / "workshop-sev-lake.yaml").scenario
+    game = Game(scenario, ["csto", "united_states"], seed=1)
+    game.play_to_end()
+    log = [event.sentence for event in game.log]
+    armenia, russia = game.news_for("armenia"), game.news_for("russia")
+    assert any("False reports" in line for line in log)  # the facilitator's log says so
+    assert not any("False reports" in line for line in armenia + russia)
+    advances = [e for e in game.log if e.action == "advance"]
+    assert advances and not any("advanced" in line for line in armenia)  # Yerevan's map
+    assert any("advanced" in line for line in russia)  # Moscow watches the ground
+    words = [e for e in game.log if e.action == "justify"]
+    assert words and all(e.as_news in armenia for e in words)  # public, without the why
+    assert not any("(the move needs a public explanation)" in line for line in armenia)
+    own = [e.sentence for e in game.log if e.actor == "armenia"]
+    csto = game.news_for("csto")
+    assert all(line in armenia for line in own if "(" in line)  # its own, with reasons
+    assert len(csto) < len(log)

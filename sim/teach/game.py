@@ -34,7 +34,7 @@ import pandas as pd
 from sim.catalogue import measures as catalogue
 from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.catalogue.roles import Role
-from sim.core.actions import Action, actions_for
+from sim.core.actions import Action, Rung, actions_for
 from sim.core.model import CrisisModel
 from sim.core.world import AllianceState, Decision, Talks
 from sim.errors import UserError
@@ -158,6 +158,11 @@ _CODES = {
     "state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
 }
 _HOURS = {"ticks_since_contact", "ticks_since_appeal", "ticks_in_state"}
+# Who knows of what (Game.known_to): the sides and the patron see the fighting.
+_WITNESSES = (Role.ATTACKER, Role.DEFENDER, Role.PATRON)
+_FIGHTING = {"first shot", "exchange of fire", "sustained fighting", "casualties"}
+_FALSE_REPORTS = {"rumour", "false reports"}
+_ACTION_BY_LABEL = {action.label: action for action in Action}
 
 
 class Game:
@@ -256,6 +261,50 @@ class Game:
         if isinstance(value, np.bool_ | bool):
             return "yes" if value else "no"
         return f"{float(value):.2f}"
+
+    def known_to(self, event: Event, role: str) -> bool:
+        """Whether ``role``'s government would know of ``event`` (its team's news feed).
+
+        Words are public: statements, appeals, calls, offers, visits. Fire is known to
+        those who exchange it or watch the ground: the two sides and the patron, whose
+        troops are in the region. A move on the ground is seen by the patron, and by the
+        attacker when the defender makes it (Baku watched Armenia's positions); the
+        defender learns of the attacker's moves from its own late, noisy reports (its
+        map), not from the feed. That reports of clashes were false is known to nobody
+        playing: only the facilitator's log says so.
+        """
+        kind = self.kind(role)
+        if event.actor == role:
+            return True
+        if event.action in _FALSE_REPORTS:
+            return False
+        witnesses = kind in _WITNESSES
+        if event.kind == "state":
+            return witnesses if event.action in _FIGHTING else True
+        if event.kind == "inject":
+            if event.action == "advance order":
+                return kind in (Role.ATTACKER, Role.PATRON)
+            return witnesses if event.action == "clash" else True
+        action = _ACTION_BY_LABEL.get(event.action)
+        if action is None:
+            return True
+        if action.info.rung >= Rung.USE_OF_FORCE:
+            return witnesses
+        if action.info.targets_sector or action.info.rung >= Rung.DISPLAY_OF_FORCE:
+            mover = self.kind(event.actor) if event.actor in self.model.actors else None
+            return kind is Role.PATRON or (kind is Role.ATTACKER and mover is Role.DEFENDER)
+        return True
+
+    def news_for(self, role: str) -> list[str]:
+        """Return what ``role``'s government would know has happened, oldest first.
+
+        Its own moves come with its reasons; of others' it learns what, not why.
+        """
+        return [
+            event.sentence if event.actor == role else event.as_news
+            for event in self.log
+            if self.known_to(event, role)
+        ]
 
     def waiting_for(self) -> list[str]:
         """Return the teams that have not chosen for the day."""

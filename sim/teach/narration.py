@@ -79,6 +79,11 @@ class Event:
     sentence: str
     kind: str
 
+    @property
+    def as_news(self) -> str:
+        """The sentence without its reason: what others learn of it, not why it was done."""
+        return f"{stamp(self.date)} — {self.text}"
+
 
 def stamp(date: dt.datetime) -> str:
     """Return a situation-report time stamp, e.g. ``"12 May, 06:00"``."""

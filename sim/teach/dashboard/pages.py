@@ -635,6 +635,8 @@ def TeamDesk(role: str, session: str, version: int):
         elif kind == "error" and said_on == day:  # an old refusal is no longer news
             solara.Error(text)
     Inbox(role, session, version)
+    with solara.Card("What we know has happened (newest first)"):
+        Lines(list(reversed(game.news_for(role))), "Nothing yet.", ["news"])
     ours = [m for m in game.moves if m.role == role and m.action.name != "HOLD"]
     with solara.Card("Our moves so far"):
         Lines(
