@@ -147,3 +147,48 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+@contextlib.contextmanager
+def browser_pages(chromium_browser, folder: Path, viewport: dict):
+    """Yield ``open_(url, name)``: a page in a browser context of its own (one laptop).
+
+    Each page collects its script errors in ``page.errors``; on leaving, each is
+    photographed into ``folder`` (how it ended, for a failure's post-mortem) and closed.
+    """
+    opened = []
+
+    def open_(url: str, name: str):
+        context = chromium_browser.new_context(viewport=viewport)
+        page = context.new_page()
+        opened.append((name, context, page))
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.errors = errors
+        return page
+
+    try:
+        yield open_
+    finally:
+        for name, context, page in opened:
+            with contextlib.suppress(Exception):
+                page.screenshot(path=folder / f"{name}-end.png", full_page=True)
+            context.close()
+
+
+def free_every_team(facilitator, teams: list[str], timeout: float) -> None:
+    """Free each team a browser holds, from the facilitator's page, and wait until it shows.
+
+    Teams keep their browsers from one game to the next; a test's browsers are new. The
+    table of teams is one piece of the page (its buttons arrive separately), so it says
+    which teams to free.
+    """
+    from playwright.sync_api import expect
+
+    for team in teams:
+        row = facilitator.get_by_role("row", name=re.compile(rf"^{team} "))
+        row.wait_for(timeout=timeout)
+        if "not joined yet" not in row.inner_text():
+            facilitator.get_by_role("button", name=f"Free {team}").click(timeout=timeout)
+        expect(row).to_contain_text("not joined yet", timeout=timeout)

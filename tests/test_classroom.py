@@ -20,7 +20,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from conftest import SCENARIOS
-from dashboards import Served, free_port, served, server_tree, start_dashboard, stop_tree
+from dashboards import (
+    Served,
+    browser_pages,
+    free_every_team,
+    free_port,
+    served,
+    server_tree,
+    start_dashboard,
+    stop_tree,
+)
 
 pytestmark = pytest.mark.slow  # real servers and browsers
 
@@ -64,23 +73,8 @@ def shots(tmp_path) -> Path:
 @pytest.fixture
 def browsers(chromium_browser, tmp_path):
     """Open a page in a browser context of its own (a laptop of the class)."""
-    opened = []
-
-    def open_(url: str, name: str, context=None):
-        context = context or chromium_browser.new_context(viewport=VIEWPORT)
-        page = context.new_page()
-        opened.append((name, context, page))
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(url)
-        page.errors = errors
-        return page
-
-    yield open_
-    for name, context, page in opened:  # how each page ended, for a failure's post-mortem
-        with contextlib.suppress(Exception):
-            page.screenshot(path=tmp_path / f"{name}-end.png")
-        context.close()
+    with browser_pages(chromium_browser, tmp_path, VIEWPORT) as open_:
+        yield open_
 
 
 def _new_game(room: Served, browsers, days: int = 3):
@@ -91,10 +85,7 @@ def _new_game(room: Served, browsers, days: int = 3):
     with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
         facilitator.get_by_role("button", name="Start a new game").click(timeout=2000)
     facilitator.get_by_role("heading", name=f"Day 1 of {days}").wait_for(timeout=TIMEOUT)
-    free = facilitator.get_by_role("button", name=re.compile(r"^Free "))
-    while left := free.count():
-        free.first.click()
-        expect(free).to_have_count(left - 1, timeout=TIMEOUT)
+    free_every_team(facilitator, TEAMS, TIMEOUT)
     return facilitator
 
 

@@ -21,6 +21,8 @@ from playwright.sync_api import expect
 
 from conftest import SCENARIOS, run_cli
 from dashboards import (
+    browser_pages,
+    free_every_team,
     free_port,
     port_is_free,
     served,
@@ -61,25 +63,16 @@ def server(tmp_path_factory):
 @pytest.fixture
 def open_page(chromium_browser, tmp_path):
     """Open a page in its own browser context (its own session), closed after the test."""
-    opened = []
+    with browser_pages(chromium_browser, tmp_path, {"width": 1400, "height": 1000}) as open_:
 
-    def open_(url, name):
-        context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        opened.append((name, context, page))
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(url)
-        page.errors = errors
-        page.shot = lambda label: page.screenshot(
-            path=tmp_path / f"{name}-{label}.png", full_page=True
-        )
-        return page
+        def open_with_shots(url, name):
+            page = open_(url, name)
+            page.shot = lambda label: page.screenshot(
+                path=tmp_path / f"{name}-{label}.png", full_page=True
+            )
+            return page
 
-    yield open_
-    for name, context, page in opened:  # how each page ended, for a failure's post-mortem
-        page.screenshot(path=tmp_path / f"{name}-end.png", full_page=True)
-        context.close()
+        yield open_with_shots
 
 
 def _fresh_game(server, open_page):
@@ -91,11 +84,7 @@ def _fresh_game(server, open_page):
     with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
         confirm.click(timeout=2000)
     facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
-    # Teams keep their browsers for a new round; this test's browsers are new ones.
-    free = facilitator.get_by_role("button", name=re.compile(r"^Free "))
-    while left := free.count():
-        free.first.click()
-        expect(free).to_have_count(left - 1, timeout=TIMEOUT)
+    free_every_team(facilitator, TEAMS, TIMEOUT)
     return facilitator
 
 

@@ -186,6 +186,36 @@ def Timeline(role: str | None = None) -> None:
         Grid(["day", "moves", "what was said"], rows)
 
 
+def use_attempt():
+    """Return ``(attempt, said)``: ``attempt(action)`` runs it and keeps what it said.
+
+    ``action`` returns a sentence for the user, or raises GameError with the refusal;
+    :func:`Said` shows the last of either.
+    """
+    said = solara.use_reactive(("", ""))  # (kind, text)
+
+    def attempt(action) -> None:
+        try:
+            said.set(("ok", action()))
+        except GameError as error:
+            said.set(("error", str(error)))
+
+    return attempt, said
+
+
+def Said(said) -> None:
+    """Show what the last attempt said: its success, or its refusal.
+
+    In a column that is always there, so the buttons above keep their place when it shows.
+    """
+    kind, words = said.value
+    with solara.Column():
+        if kind == "ok":
+            solara.Success(words)
+        elif kind == "error":
+            solara.Error(words)
+
+
 # -- the facilitator ---------------------------------------------------------------------
 @solara.component
 def KeyGate(given: str | None, on_key):
@@ -370,18 +400,15 @@ def NewsDesk(teams: list[str]):
     """Send a news item to every team or some, as a tabletop exercise's inject."""
     text = solara.use_reactive("")
     to = solara.use_reactive(list(teams))
-    said = solara.use_reactive(("", ""))  # (kind, text)
+    attempt, said = use_attempt()
 
-    def send() -> None:
-        try:
-            audience = None if set(to.value) >= set(teams) else list(to.value)
-            if audience == []:
-                raise GameError("Choose at least one team to send the news to.")
-            ROOM.news(text.value, audience)
-            said.set(("ok", "News sent."))
-            text.set("")
-        except GameError as error:
-            said.set(("error", str(error)))
+    def send() -> str:
+        audience = None if set(to.value) >= set(teams) else list(to.value)
+        if audience == []:
+            raise GameError("Choose at least one team to send the news to.")
+        ROOM.news(text.value, audience)
+        text.set("")
+        return "News sent."
 
     with solara.Card("Send news to the teams (an inject)"):
         solara.InputTextArea(
@@ -390,13 +417,8 @@ def NewsDesk(teams: list[str]):
             continuous_update=True,
         )
         solara.SelectMultiple("to", values=to, all_values=list(teams))
-        solara.Button("Send news", on_click=send, color="primary")
-        kind, words = said.value
-        with solara.Column():
-            if kind == "ok":
-                solara.Success(words)
-            elif kind == "error":
-                solara.Error(words)
+        solara.Button("Send news", on_click=lambda: attempt(send), color="primary")
+        Said(said)
 
 
 @solara.component
@@ -406,13 +428,7 @@ def EventDesk(version: int):
     speakers = list(ROOM.scenario.actors.third_parties)
     event = solara.use_reactive(next(iter(labels)))
     speaker = solara.use_reactive(speakers[0] if speakers else None)
-    said = solara.use_reactive(("", ""))
-
-    def attempt(action) -> None:
-        try:
-            said.set(("ok", action()))
-        except GameError as error:
-            said.set(("error", str(error)))
+    attempt, said = use_attempt()
 
     def fire() -> str:
         kind = labels[event.value]
@@ -437,12 +453,7 @@ def EventDesk(version: int):
             if speakers:
                 solara.Select("speaker (a statement)", value=speaker, values=speakers)
             solara.Button("Fire the event today", on_click=lambda: attempt(fire), outlined=True)
-        kind, words = said.value
-        with solara.Column():
-            if kind == "ok":
-                solara.Success(words)
-            elif kind == "error":
-                solara.Error(words)
+        Said(said)
 
 
 @solara.component
@@ -512,11 +523,7 @@ def TeamPage():
             # Claimed on opening only: a page the facilitator freed does not take its team
             # back by itself, so that the facilitator can give it to another browser.
             if role in ROOM.claims:
-                solara.Warning(
-                    f"{role} is already played from another browser. This page shows the "
-                    "game but cannot move; ask the facilitator to free the team if that is "
-                    "wrong."
-                )
+                solara.Warning(ROOM.held_elsewhere(role))
             else:
                 solara.Info(f"Nobody plays {role} from a browser now.")
                 solara.Button(
@@ -652,16 +659,10 @@ def Inbox(role: str, session: str, version: int):
     to = solara.use_reactive(others[0] if others else EVERYONE)
     text = solara.use_reactive("")
     kind = solara.use_reactive(ProposalKind.CEASEFIRE.label)
-    said = solara.use_reactive(("", ""))
+    attempt, said = use_attempt()
     labels = {k.label: k for k in ProposalKind}
     sectors = list(game.sector_names.values())
     sector = solara.use_reactive(sectors[0])
-
-    def attempt(action) -> None:
-        try:
-            said.set(("ok", action()))
-        except GameError as error:
-            said.set(("error", str(error)))
 
     def send_message() -> str:
         ROOM.send(role, session, to.value, text.value)
@@ -710,9 +711,4 @@ def Inbox(role: str, session: str, version: int):
             "A proposal goes to the team chosen above, with the message as its note. If it "
             "is accepted, it is both teams' move for today."
         )
-        kind_said, words = said.value
-        with solara.Column():
-            if kind_said == "ok":
-                solara.Success(words)
-            elif kind_said == "error":
-                solara.Error(words)
+        Said(said)

@@ -319,13 +319,15 @@ class Room:
             if holder is None:
                 self._apply({"kind": "claim", "role": role, "browser": browser_id(session)})
                 return None
-            if holder != browser_id(session):
-                return (
-                    f"{role} is already played from another browser. This page shows the "
-                    "game but cannot move; ask the facilitator to free the team if that is "
-                    "wrong."
-                )
-            return None
+            return self.held_elsewhere(role) if holder != browser_id(session) else None
+
+    @staticmethod
+    def held_elsewhere(role: str) -> str:
+        """Return what a page is told when another browser plays its team."""
+        return (
+            f"{role} is already played from another browser. This page shows the game but "
+            "cannot move; ask the facilitator to free the team if that is wrong."
+        )
 
     def _player(self, role: str, session: str) -> Game:
         game = self._game()
