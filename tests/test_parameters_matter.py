@@ -31,6 +31,9 @@ LABELS = {"name", "title", "description", "start_date", "sectors.*.name"}
 #: Fields that declare what an analysis may vary (sweeps, sensitivity, EMA) and must
 #: leave a plain run unchanged: checked below, and by tests/test_sweep.py.
 ANALYSIS_ONLY = {"uncertainties", "levers"}
+#: The workshop facilitator's prepared injects: released by hand in a game, never by a
+#: run (checked below; tests/test_negotiation.py releases them).
+WORKSHOP_ONLY = {"workshop_injects"}
 #: Who plays each role: names for tables and sentences, and the ids that key each
 #: actor's policy and random streams. tests/test_roles.py renames a whole cast.
 CASTING = {"cast"}
@@ -135,7 +138,9 @@ def _get(scenario: Scenario, path: tuple):
 
 
 SCENARIO_FIELDS = [
-    (p, i) for p, i in scenario_fields() if not _label(p) and p[0] not in ANALYSIS_ONLY | CASTING
+    (p, i)
+    for p, i in scenario_fields()
+    if not _label(p) and p[0] not in ANALYSIS_ONLY | WORKSHOP_ONLY | CASTING
 ]
 
 
@@ -245,4 +250,10 @@ def test_declared_ranges_change_nothing_in_a_run(exercise_data, exercise_fingerp
     data = copy.deepcopy(exercise_data)
     data["uncertainties"] = {"dynamics.advance_step_km": [0.2, 1.5]}
     data["levers"] = {"actors.russia.policy": ["broker", "protector"]}
+    assert fingerprint(make_scenario(data)) == exercise_fingerprint
+
+
+def test_a_workshop_s_prepared_injects_change_nothing_in_a_run(exercise_data, exercise_fingerprint):
+    data = copy.deepcopy(exercise_data)
+    data["workshop_injects"] = [{"title": "Reports of clashes", "news": "…", "event": "rumour"}]
     assert fingerprint(make_scenario(data)) == exercise_fingerprint

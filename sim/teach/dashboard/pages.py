@@ -92,10 +92,6 @@ def _date(day: int) -> str:
     return (start + dt.timedelta(days=day)).strftime("%-d %B %Y")
 
 
-def _name(role: str) -> str:
-    return role.replace("_", " ").title() if role != "csto" else "CSTO"
-
-
 def SituationMap(role: str | None = None) -> None:
     """Show the border map: the world as it is, or as ``role``'s government perceives it.
 
@@ -473,7 +469,7 @@ def JoinSheet():
         cards.append(
             '<div class="join-card" style="display:inline-block; width:300px; margin:12px; '
             'padding:12px; border:1px dashed #888; break-inside:avoid; text-align:center">'
-            f"<h2>{html.escape(_name(role))}</h2>{qr_svg(link)}"
+            f"<h2>{html.escape(ROOM.scenario.cast.label(role))}</h2>{qr_svg(link)}"
             f'<p style="font-family:monospace; word-break:break-all">{html.escape(link)}</p>'
             f"<p>code: <strong>{html.escape(ROOM.access.codes[role])}</strong></p></div>"
         )
@@ -503,7 +499,7 @@ def TeamPage():
     solara.use_effect(take_role_once, [game is None, entitled])
     solara.Title(f"crisis-sim: {role}")
     with solara.Column(style={"max-width": "1000px", "margin": "auto"}):
-        Heading(_name(role))
+        Heading(ROOM.scenario.cast.label(role))
         if game is None:
             solara.Info("The game has not started yet: this page will update when it does.")
             if not entitled:
