@@ -220,6 +220,7 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
     home.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
     home.screenshot(path=shots / "dashboard.png")
     facilitator.locator(".situation-map").wait_for(timeout=TIMEOUT)
+    facilitator.get_by_role("heading", level=1).first.scroll_into_view_if_needed()
     facilitator.screenshot(path=shots / "facilitator-start.png")
     facilitator.get_by_text("Join links for the teams").click()
     link = facilitator.get_by_role(
