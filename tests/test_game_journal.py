@@ -15,7 +15,7 @@ from sim.errors import UserError
 from sim.teach.dashboard.journal import JOURNAL
 from sim.teach.dashboard.room import Room
 
-from conftest import SCENARIOS
+from conftest import SCENARIOS, run_cli
 
 TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
 
@@ -101,3 +101,19 @@ def test_a_folder_that_is_not_a_game_is_refused_and_one_is_never_overwritten(sce
     Room.create(scenario, tmp_path / "game")
     with pytest.raises(UserError, match="already exists"):
         Room.create(scenario, tmp_path / "game")
+
+
+@pytest.mark.slow  # the command line, end to end
+def test_the_command_refuses_a_folder_to_resume_with_the_fix(scenario, tmp_path):
+    (tmp_path / "empty").mkdir()
+    folder = tmp_path / "game"
+    Room.create(scenario, folder).start(TEAMS)
+    other = tmp_path / "other.yaml"
+    other.write_text(scenario.read_text().replace("horizon_days: 3", "horizon_days: 5"))
+    for target, file, said in (
+        (tmp_path / "empty", scenario, "holds no game journal"),
+        (folder, other, "written for another version of the scenario"),
+    ):
+        result = run_cli(tmp_path, "dashboard", str(file), "--resume", str(target))
+        assert result.returncode == 2, result.stderr
+        assert said in result.stderr and "Traceback" not in result.stderr
