@@ -179,6 +179,8 @@ def test_a_team_s_news_holds_only_what_its_government_would_know():
     armenia, russia = game.news_for("armenia"), game.news_for("russia")
     assert any("False reports" in line for line in log)  # the facilitator's log says so
     assert not any("False reports" in line for line in armenia + russia)
+    assert any("Reports of clashes and wounded spread in Armenia" in line for line in armenia)
+    assert not any("Reports of clashes" in line for line in russia)
     advances = [e for e in game.log if e.action == "advance"]
     assert advances and not any("advanced" in line for line in armenia)  # Yerevan's map
     assert any("advanced" in line for line in russia)  # Moscow watches the ground

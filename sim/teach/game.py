@@ -41,7 +41,7 @@ from sim.errors import UserError
 from sim.policies.base import Policy
 from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
 from sim.spec.schema import FACILITATOR_EVENTS, Inject, InjectKind, Scenario
-from sim.teach.narration import Event, tick_events
+from sim.teach.narration import Event, stamp, tick_events
 
 
 class GameError(UserError):
@@ -270,14 +270,15 @@ class Game:
         troops are in the region. A move on the ground is seen by the patron, and by the
         attacker when the defender makes it (Baku watched Armenia's positions); the
         defender learns of the attacker's moves from its own late, noisy reports (its
-        map), not from the feed. That reports of clashes were false is known to nobody
-        playing: only the facilitator's log says so.
+        map), not from the feed. Reports of clashes reach the defender's feed as
+        reports; that they were false is known to nobody playing: only the
+        facilitator's log says so.
         """
         kind = self.kind(role)
         if event.actor == role:
             return True
-        if event.action in _FALSE_REPORTS:
-            return False
+        if event.action in _FALSE_REPORTS:  # the defender hears them, not that they are false
+            return kind is Role.DEFENDER
         witnesses = kind in _WITNESSES
         if event.kind == "state":
             return witnesses if event.action in _FIGHTING else True
@@ -300,11 +301,17 @@ class Game:
 
         Its own moves come with its reasons; of others' it learns what, not why.
         """
-        return [
-            event.sentence if event.actor == role else event.as_news
-            for event in self.log
-            if self.known_to(event, role)
-        ]
+        lines = []
+        for event in self.log:
+            if not self.known_to(event, role):
+                continue
+            if event.action in _FALSE_REPORTS:
+                where = self.scenario.cast.label(self.scenario.cast.state(Role.DEFENDER))
+                text = f"Reports of clashes and wounded spread in {where}; none is confirmed"
+                lines.append(f"{stamp(event.date)} — {text}")
+            else:
+                lines.append(event.sentence if event.actor == role else event.as_news)
+        return lines
 
     def waiting_for(self) -> list[str]:
         """Return the teams that have not chosen for the day."""
