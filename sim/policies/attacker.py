@@ -17,7 +17,7 @@ from sim.core.actions import Action
 from sim.core.perception import AttackerView
 from sim.core.rowwise import row_any, row_argmax, row_sum
 from sim.core.world import Decision, Talks
-from sim.policies.base import Draw, Params, Policy, Rule, chance, with_defaults
+from sim.policies.base import Draw, Params, Policy, Rule, chance, no_ceasefire_yet, with_defaults
 
 _REASONS = (
     "nothing calls for action",
@@ -196,7 +196,7 @@ class _Advancer(Policy):
                     chance(
                         draw,
                         "offer_ceasefire",
-                        halted & view.fired_upon & ~view.ceasefire & ~view.ceasefire_offered,
+                        halted & view.fired_upon & no_ceasefire_yet(view),
                         p.ceasefire_offer_probability,
                     ),
                     Action.OFFER_CEASEFIRE,

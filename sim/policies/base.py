@@ -60,6 +60,20 @@ def chance(
     return where & (draw(stream) < probability)
 
 
+def no_ceasefire_yet(view) -> np.ndarray:
+    """Where no ceasefire holds and none is on offer: where one may be offered."""
+    return ~view.ceasefire & ~view.ceasefire_offered
+
+
+def broker_would_offer(view) -> np.ndarray:
+    """Where an outside broker offers a ceasefire: fire is exchanged and none is in hand.
+
+    The patron's and the outside powers' rule (Karabakh, October 2020: Russia, France
+    and the United States each brokered one).
+    """
+    return (view.clash_intensity > 0) & no_ceasefire_yet(view)
+
+
 #: From this many worlds, ``first_match`` assigns by index (found once) rather than by
 #: mask (scanned four times): 4.3 ms a tick against 1.2 at 100,000 worlds, while for a
 #: handful of worlds the index costs more than it saves.

@@ -18,7 +18,7 @@ from sim.core.actions import Action
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import Decision, Talks
-from sim.policies.base import Draw, Params, Policy, Rule, chance, with_defaults
+from sim.policies.base import Draw, Params, Policy, Rule, chance, no_ceasefire_yet, with_defaults
 
 _REASONS = (
     "nothing calls for action",
@@ -211,7 +211,7 @@ class _Defender(Policy):
                     chance(
                         draw,
                         "offer_ceasefire",
-                        view.fired_upon & ~view.ceasefire & ~view.ceasefire_offered,
+                        view.fired_upon & no_ceasefire_yet(view),
                         p.ceasefire_offer_probability,
                     ),
                     Action.OFFER_CEASEFIRE,

@@ -17,7 +17,16 @@ from sim.core.actions import Action, is_one_of
 from sim.core.perception import PatronView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import NEVER, Decision
-from sim.policies.base import Draw, Params, Policy, Rule, chance, every, with_defaults
+from sim.policies.base import (
+    Draw,
+    Params,
+    Policy,
+    Rule,
+    broker_would_offer,
+    chance,
+    every,
+    with_defaults,
+)
 
 _REASONS = (
     "nothing calls for action",
@@ -121,7 +130,7 @@ class _Patron(Policy):
                     chance(
                         draw,
                         "ceasefire",
-                        (view.clash_intensity > 0) & ~view.ceasefire & ~view.ceasefire_offered,
+                        broker_would_offer(view),
                         p.ceasefire_probability,
                     ),
                     Action.OFFER_CEASEFIRE,

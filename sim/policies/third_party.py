@@ -11,7 +11,7 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import ThirdPartyView
 from sim.core.world import NEVER, Decision
-from sim.policies.base import Draw, Params, Policy, Rule, chance, every
+from sim.policies.base import Draw, Params, Policy, Rule, broker_would_offer, chance, every
 
 
 class VoiceParams(Params):
@@ -98,7 +98,7 @@ class Statements(_Voice):
                     chance(
                         draw,
                         "ceasefire",
-                        (view.clash_intensity > 0) & ~view.ceasefire & ~view.ceasefire_offered,
+                        broker_would_offer(view),
                         self.params.ceasefire_probability,
                     ),
                     Action.OFFER_CEASEFIRE,
