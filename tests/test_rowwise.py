@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -23,6 +23,7 @@ def tables(dtype, elements, max_columns=10):
 
 
 @given(tables(np.float64, st.floats(0, 1e6, allow_nan=False, allow_subnormal=False)))
+@example(np.array([[-0.0, -0.0], [-0.0, 2.0]]))  # numpy's sum starts from +0.0
 def test_row_sum_is_numpys_sum_bit_for_bit(a):
     assert row_sum(a).tobytes() == a.sum(axis=1).tobytes()
 
@@ -56,6 +57,8 @@ def _large(a: np.ndarray) -> np.ndarray:
 
 @settings(max_examples=30, deadline=None)
 @given(tables(np.float64, VALUES, max_columns=7))
+@example(np.array([[-0.0]]))  # numpy's sum starts from +0.0: the sign of zero is lost
+@example(np.array([[-0.0, -0.0, 1.5], [0.0, -0.0, -0.0]]))
 def test_large_blocks_reduce_compiled_with_numpy_s_bits(a):
     big = _large(a)
     assert kernels_for(len(big)) is not None, "numba is a dependency: the kernels must load"

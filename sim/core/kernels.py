@@ -69,11 +69,14 @@ def uniform_per_slot(
 
 @njit(cache=True, nogil=True)
 def row_sum(a: np.ndarray) -> np.ndarray:
-    """``a.sum(axis=1)`` added left to right, as numpy does for fewer than eight columns."""
+    """``a.sum(axis=1)`` added left to right, as numpy does for fewer than eight columns.
+
+    From +0.0, as numpy's reduction starts: a row of -0.0 sums to +0.0 there too.
+    """
     out = np.empty(a.shape[0], a.dtype)
     for row in range(a.shape[0]):
-        total = a[row, 0]
-        for column in range(1, a.shape[1]):
+        total = a.dtype.type(0.0)
+        for column in range(a.shape[1]):
             total += a[row, column]
         out[row] = total
     return out

@@ -29,7 +29,7 @@ def row_sum(a: np.ndarray) -> np.ndarray:
     compiled = kernels_for(a.shape[0])
     if compiled is not None:
         return compiled.row_sum(a)
-    total = a[:, 0].copy()
+    total = a[:, 0] + 0.0  # from +0.0, as numpy's reduction starts (-0.0 sums to +0.0)
     for j in range(1, k):
         total += a[:, j]
     return total
