@@ -190,5 +190,7 @@ def free_every_team(facilitator, teams: list[str], timeout: float) -> None:
         row = facilitator.get_by_role("row", name=re.compile(rf"^{team} "))
         row.wait_for(timeout=timeout)
         if "not joined yet" not in row.inner_text():
-            facilitator.get_by_role("button", name=f"Free {team}").click(timeout=timeout)
+            # .first: while the row of buttons redraws, the old and the new may both be
+            # there for a moment; either frees the same team.
+            facilitator.get_by_role("button", name=f"Free {team}").first.click(timeout=timeout)
         expect(row).to_contain_text("not joined yet", timeout=timeout)
