@@ -93,19 +93,19 @@ class Room:
     @classmethod
     def create(cls, scenario_file: str | Path, folder: Path, debrief_worlds: int = DEBRIEF_WORLDS):
         """Return a room whose changes are journaled in the new folder ``folder``."""
-        scenario = load_scenario(scenario_file).scenario
-        journal = GameJournal.create(folder, str(scenario_file), scenario_hash(scenario))
-        room = cls(scenario_file, debrief_worlds, journal=journal)
+        room = cls(scenario_file, debrief_worlds)
+        room.journal = GameJournal.create(folder, str(scenario_file), scenario_hash(room.scenario))
         room.access.save(folder)
         return room
 
     @classmethod
     def resume(cls, scenario_file: str | Path, folder: Path, debrief_worlds: int = DEBRIEF_WORLDS):
         """Return the room of ``folder`` as its journal left it (raises UserError if foreign)."""
-        scenario = load_scenario(scenario_file).scenario
-        journal, records = GameJournal.reopen(folder, str(scenario_file), scenario_hash(scenario))
-        roles = [*scenario.cast.states, *scenario.actors.third_parties]
-        room = cls(scenario_file, debrief_worlds, Access.load(folder, roles), journal)
+        room = cls(scenario_file, debrief_worlds)
+        room.journal, records = GameJournal.reopen(
+            folder, str(scenario_file), scenario_hash(room.scenario)
+        )
+        room.access = Access.load(folder, room.roles)
         room._replaying = True
         try:
             for record in records:
