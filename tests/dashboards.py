@@ -56,12 +56,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def short_scenario(folder: Path) -> Path:
-    """Write a two-day variant of the baseline into ``folder``; return its path."""
+def short_scenario(folder: Path, days: int = 2) -> Path:
+    """Write a variant of the baseline ``days`` long into ``folder``; return its path."""
     scenario = folder / "short.yaml"
+    words = {1: "one", 2: "two", 3: "three"}.get(days, str(days))
     scenario.write_text(
         f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\n"
-        'title: "Sev Lake, two days"\nhorizon_days: 2\n'
+        f'title: "Sev Lake, {words} days"\nhorizon_days: {days}\n'
     )
     return scenario
 

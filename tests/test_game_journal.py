@@ -15,17 +15,15 @@ from sim.errors import UserError
 from sim.teach.dashboard.journal import JOURNAL
 from sim.teach.dashboard.room import Room
 
-from conftest import SCENARIOS, run_cli
+from conftest import run_cli
+from dashboards import short_scenario
 
 TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
 
 
 @pytest.fixture
 def scenario(tmp_path):
-    short = tmp_path / "short.yaml"
-    short.write_text(
-        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\nhorizon_days: 3\n"
-    )
+    short = short_scenario(tmp_path, days=3)
     return short
 
 

@@ -14,16 +14,14 @@ from sim.teach.game import GameError
 from sim.teach.negotiation import MAX_LENGTH, Channel
 
 from conftest import SCENARIOS
+from dashboards import short_scenario
 
 TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
 
 
 @pytest.fixture
 def room(tmp_path):
-    short = tmp_path / "short.yaml"
-    short.write_text(
-        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\nhorizon_days: 3\n"
-    )
+    short = short_scenario(tmp_path, days=3)
     room = Room(short, debrief_worlds=50)
     room.start(TEAMS)
     for role in TEAMS:

@@ -10,17 +10,14 @@ import pytest
 from sim.teach.dashboard.room import Room, browser_id
 from sim.teach.game import GameError
 
-from conftest import SCENARIOS
+from dashboards import short_scenario
 
 TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
 
 
 @pytest.fixture
 def room(tmp_path):
-    short = tmp_path / "short.yaml"
-    short.write_text(
-        f"extends: {SCENARIOS / 'baseline-may-2021.yaml'}\nname: short\nhorizon_days: 2\n"
-    )
+    short = short_scenario(tmp_path, days=2)
     return Room(short, debrief_worlds=50)
 
 
