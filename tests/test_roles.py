@@ -18,7 +18,7 @@ import pytest
 
 from sim.core.model import CrisisModel
 from sim.errors import ScenarioError
-from sim.teach.narration import tick_events
+from sim.readers.narration import tick_events
 
 from conftest import make_scenario
 

@@ -2,10 +2,10 @@
 
 Three classes are *absorbing*: a world that reaches one stops changing (war, alliance
 intervention, Russian interposition; the resolver's conditions for each are in
-:meth:`sim.core.world.Resolver.resolve`). The others classify, at the horizon, the worlds
+:meth:`sim.core.resolver.Resolver.resolve`). The others classify, at the horizon, the worlds
 still running: a contained clash if a shot was fired, a frozen gain if Azerbaijani forces
 still hold ground, a negotiated withdrawal if they went back, no incursion if they never
-crossed (:meth:`sim.core.world.Resolver.finish`). docs/model.md, section 7.8, gives the case's
+crossed (:meth:`sim.core.resolver.Resolver.finish`). docs/model.md, section 7.10, gives the case's
 reading of each; in May 2021 the record ends as a frozen gain under talks.
 """
 
@@ -42,7 +42,7 @@ class OutcomeClass:
         absorbing: whether a world that reaches it stops changing.
         colour: its colour in every plot and report (a hex colour).
         rule: why a world ends in it, in words, with ``{placeholders}`` that
-            :func:`sim.teach.narration.outcome_values` fills from the world's outcome row.
+            :func:`sim.readers.phrases.outcome_values` fills from the world's outcome row.
     """
 
     outcome: Outcome
@@ -127,5 +127,5 @@ OUTCOME_NAMES: list[str] = [entry.name for entry in CATALOGUE]
 ABSORBING: frozenset[Outcome] = frozenset(e.outcome for e in CATALOGUE if e.absorbing)
 #: Each class's colour, by name.
 OUTCOME_COLOURS: dict[str, str] = {entry.name: entry.colour for entry in CATALOGUE}
-#: Why a world ends in each class, in words with placeholders (docs/model.md, 7.8).
+#: Why a world ends in each class, in words with placeholders (docs/model.md, 7.10).
 OUTCOME_RULES: dict[Outcome, str] = {entry.outcome: entry.rule for entry in CATALOGUE}

@@ -17,28 +17,10 @@ import numpy as np
 
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
+from sim.core.border import Border
 from sim.core.rng import CounterRNG
-from sim.core.world import NEVER, WorldState, held_ambiguity, resistance_by_force
+from sim.core.world import NEVER, WorldState
 from sim.spec.schema import Scenario
-
-
-@dataclass(slots=True, frozen=True)
-class Border:
-    """What every actor knows of the border: fixed per scenario, shape (k,)."""
-
-    terrain_value: np.ndarray
-    ambiguity: np.ndarray
-    max_advance_km: np.ndarray
-
-    @classmethod
-    def of(cls, scenario: Scenario) -> Border:
-        """Return the border of a scenario."""
-        sectors = list(scenario.sectors.values())
-        return cls(
-            terrain_value=np.array([s.terrain_value for s in sectors]),
-            ambiguity=np.array([s.ambiguity for s in sectors]),
-            max_advance_km=np.array([s.max_advance_km for s in sectors]),
-        )
 
 
 @functools.cache
@@ -151,16 +133,17 @@ class ThirdPartyView(View):
 class Perceiver:
     """Builds each actor's view of all worlds, with its noise and lag."""
 
-    def __init__(self, scenario: Scenario, rng: CounterRNG, worlds: int) -> None:
+    def __init__(
+        self, scenario: Scenario, rng: CounterRNG, worlds: int, border: Border | None = None
+    ) -> None:
         self.scenario = scenario
         self.rng = rng
-        self.border = Border.of(scenario)
-        dyn = scenario.dynamics
-        self._resistance_by_force = resistance_by_force(dyn)
+        self.border = Border.of(scenario) if border is None else border
         lag = scenario.perception.defender_lag_ticks
         # Yerevan's news is ``lag`` ticks old: a ring of past depths, written in place.
-        held = np.array([sector.held_km for sector in scenario.sectors.values()])
-        self._past_depths = np.tile(held, (lag + 1, worlds, 1))  # known before the crisis
+        self._past_depths = np.tile(
+            self.border.held_km, (lag + 1, worlds, 1)
+        )  # known before the crisis
         self._newest = 0
         self._contact_tick = np.full(worlds, NEVER, np.int32)
         self._last: dict[str, np.ndarray] = {}
@@ -203,7 +186,7 @@ class Perceiver:
             **self._base(tick),
             depth_km=w.depth_km,
             defender_force=w.defender_force,
-            resistance=self._resistance_by_force[w.defender_force],
+            resistance=self.border.resistance[w.defender_force],
             patron_presence=w.patron_presence,
             entrenched=w.entrenched,
             cost_of_defiance=w.cost_of_defiance + error,
@@ -259,10 +242,6 @@ class Perceiver:
 
     def alliance(self, w: WorldState, tick: int) -> AllianceView:
         """Build the alliance's view."""
-        taken = w.total_depth_km > 0
-        clarity = np.where(
-            taken, 1.0 - held_ambiguity(w.depth_km, self.border.ambiguity, w.total_depth_km), 0.0
-        )
         appealed = w.appeal_alliance_tick != NEVER
         return AllianceView(
             **self._base(tick),
@@ -273,7 +252,7 @@ class Perceiver:
                 w.alliance_state_tick == NEVER, 0, tick - w.alliance_state_tick
             ),
             depth_km=w.depth_km,
-            attack_clarity=clarity,
+            attack_clarity=self.border.clarity(w.depth_km, w.total_depth_km),
             patron_backs_defender=w.patron_backs_defender,
             members_consenting=w.member_consent,
         )

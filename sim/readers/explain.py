@@ -33,8 +33,9 @@ from sim.catalogue.outcomes import ABSORBING, OUTCOME_NAMES, Outcome
 from sim.core.actions import Rung
 from sim.errors import UserError
 from sim.folders.runfolder import RunFolder, RunFolderError, open_run
+from sim.readers.narration import Event, tick_events
+from sim.readers.phrases import outcome_reason, stamp
 from sim.spec.schema import Scenario
-from sim.teach.narration import Event, outcome_reason, stamp, tick_events
 
 #: The columns of worlds.parquet a typical world is chosen on: the catalogue's measures that
 #: place a world among others (as the game's debrief does), and the day the world ended.
@@ -54,7 +55,7 @@ class WorldStory:
             to the end of the tick) plus ``date``: total depth, rung, alarm, rumour, cost
             of defiance, clash intensity, talks, CSTO state, and each actor's action and
             target sector.
-        events: what happened, in order (see :class:`sim.teach.narration.Event`).
+        events: what happened, in order (see :class:`sim.readers.narration.Event`).
         outcome: the replayed outcome row, equal to the run's row for this world.
         typical_of: the outcome class this world was chosen to represent, if it was.
     """
@@ -407,7 +408,7 @@ def narrate(story: WorldStory) -> str:
             "The classes are checked in order: war, alliance intervention and Russian "
             "interposition after every tick (a world that reaches one stops changing); at "
             "the horizon, a contained clash if any shot was fired, then a frozen gain, a "
-            "negotiated withdrawal, or no incursion (docs/model.md, section 7.8).",
+            "negotiated withdrawal, or no incursion (docs/model.md, section 7.10).",
             "",
             f"Measures, as the run recorded them: {_measures_line(row)}",
         ]

@@ -40,8 +40,9 @@ from sim.core.world import AllianceState, Decision, Talks
 from sim.errors import UserError
 from sim.policies.base import Policy
 from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
+from sim.readers.narration import Event, tick_events
+from sim.readers.phrases import stamp
 from sim.spec.schema import FACILITATOR_EVENTS, Inject, InjectKind, Scenario
-from sim.teach.narration import Event, stamp, tick_events
 
 
 class GameError(UserError):
@@ -396,10 +397,8 @@ class Game:
                 kind=chosen,
                 actor=actor if chosen is InjectKind.THIRD_PARTY_STATEMENT else None,
             )
-            index = len(self.scenario.injects) + len(self.fired)
             self.fired.append(event)
-            tick = self.model.tick  # the open day's first tick
-            self.model.resolver.injects_by_tick.setdefault(tick, []).append((index, event))
+            self.model.schedule(event, tick=self.model.tick)  # the open day's first tick
             return event
 
     def advance_day(self) -> list[Event]:
