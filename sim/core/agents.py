@@ -16,10 +16,10 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import View
 from sim.core.world import Decision
-from sim.policies.base import Policy
 
 if TYPE_CHECKING:
     from sim.core.model import CrisisModel
+    from sim.policies.base import Policy  # an agent holds a policy; policies read core
 
 
 class CrisisActor(mesa.Agent):
