@@ -204,3 +204,24 @@ def test_a_role_and_its_state_cannot_both_give_the_policy(baseline_data):
         make_scenario(data)
     messages = [problem.message for problem in raised.value.problems]
     assert "both actors.defender and actors.armenia give the defender's policy" in messages
+
+
+def test_every_field_of_every_view_has_a_label_for_the_players():
+    # The game shows a government every labelled field of its view: a field added to a
+    # view without a label would silently not be shown.
+    from dataclasses import fields
+
+    from sim.core import perception
+
+    base = {f.name for f in fields(perception.View)}
+    for view in (
+        perception.AttackerView,
+        perception.DefenderView,
+        perception.PatronView,
+        perception.AllianceView,
+        perception.ThirdPartyView,
+    ):
+        unlabelled = [
+            f.name for f in fields(view) if f.name not in base and "label" not in f.metadata
+        ]
+        assert not unlabelled, f"{view.__name__}: {unlabelled}"

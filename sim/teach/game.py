@@ -23,6 +23,7 @@ game's world in the distribution of thousands of simulated ones (:meth:`Game.deb
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +37,12 @@ from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, Rung, actions_for
 from sim.core.model import CrisisModel
-from sim.core.world import AllianceState, Decision, Talks
+from sim.core.world import FORCE_RANK, AllianceState, Decision, Talks
 from sim.errors import UserError
 from sim.policies.base import Policy
 from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
 from sim.readers.narration import Event, tick_events
-from sim.readers.phrases import stamp
+from sim.readers.phrases import stamp, with_cast_names
 from sim.spec.schema import FACILITATOR_EVENTS, Inject, InjectKind, Scenario
 
 
@@ -120,39 +121,8 @@ class Debrief:
     worlds: int
 
 
-_VIEW_LABELS = {
-    "depth_km": "advance past the line, km",
-    "defender_force": "Armenian forces on the line",
-    "own_force": "our forces on the line",
-    "resistance": "resistance we would meet (share of a step stopped)",
-    "patron_presence": "Russian troops on the line",
-    "entrenched": "our positions dug in",
-    "cost_of_defiance": "cost of defiance (pressure to stop)",
-    "attention": "international attention (0-1)",
-    "fired_upon": "fired upon last period",
-    "talks": "talks",
-    "alarm": "public alarm (0-1)",
-    "rumour": "rumours circulating (0-1)",
-    "statement_made": "official statement made",
-    "appealed_alliance": "appealed to the CSTO",
-    "appealed_patron": "appealed to Russia",
-    "appealed_west": "appealed to the West",
-    "alliance_state": "CSTO response",
-    "clash_intensity": "clash intensity (0-1)",
-    "appealed_to_patron": "Armenia appealed to Russia",
-    "appealed_to_alliance": "Armenia appealed to the CSTO",
-    "ticks_since_contact": "hours since the advance began",
-    "appeal_received": "Armenia's appeal received",
-    "ticks_since_appeal": "hours since the appeal",
-    "state": "our response so far",
-    "ticks_in_state": "hours at this stage",
-    "attack_clarity": "how clear it is an attack took place (0-1)",
-    "patron_backs_defender": "Russia backs Armenia",
-    "members_consenting": "members consenting to collective measures",
-    "total_depth_km": "advance past the line, km (total)",
-    "appealed_to_west": "Armenia appealed to the West",
-}
-_FORCES = {0: "none", 1: "border guards", 2: "army", 3: "army and border guards"}
+#: How a sector's force reads, by FORCE_RANK.
+_FORCES = {rank: kind.value.replace("_", " ") for kind, rank in FORCE_RANK.items()}
 _CODES = {
     "talks": {t.value: t.name.lower() for t in Talks},
     "alliance_state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
@@ -234,12 +204,14 @@ class Game:
     def view(self, role: str) -> list[tuple[str, str]]:
         """Return what the role's actor sees now, as (label, value) lines in plain words."""
         view = self.perception(role)
-        lines = []
-        for name, label in _VIEW_LABELS.items():
-            if not hasattr(view, name):
-                continue
-            lines.append((label, self._value(name, np.asarray(getattr(view, name))[0])))
-        return lines
+        return [
+            (
+                with_cast_names(f.metadata["label"], self.scenario),
+                self._value(f.name, np.asarray(getattr(view, f.name))[0]),
+            )
+            for f in dataclasses.fields(view)
+            if "label" in f.metadata
+        ]
 
     def _value(self, name: str, value: Any) -> str:
         if name == "members_consenting":
@@ -253,7 +225,7 @@ class Game:
                 f"{self.sector_names[sid]} {self._value(name, v)}"
                 for sid, v in zip(self.sector_ids, value, strict=True)
             )
-        if name in ("defender_force", "own_force"):
+        if name in ("defender_force", "own_force"):  # FORCE_RANK
             return _FORCES[int(value)]
         if name in _CODES:
             return _CODES[name][int(value)].replace("_", " ")
@@ -426,12 +398,8 @@ class Game:
 
     def _default_decision(self, role: str, policy: Policy) -> Decision:
         """Return what ``policy`` decides for ``role`` now: the actor's view, its draws."""
-        model = self.model
-
-        def draw(purpose: str, slots: int | None = None) -> np.ndarray:
-            return model.draws.uniform(f"policy.{role}.{purpose}", model.tick, slots)
-
-        return policy.decide(model.actors[role].perceive(), draw)
+        actor = self.model.actors[role]
+        return policy.decide(actor.perceive(), actor.draw)
 
     def suggestion(self, role: str) -> tuple[Move, str]:
         """Return the move the role's default policy would make now, and its reason.
