@@ -17,23 +17,34 @@ from sim.core.actions import Action
 from sim.core.perception import AttackerView
 from sim.core.rowwise import row_any, row_argmax, row_sum
 from sim.core.world import Decision, Talks
-from sim.policies.base import Draw, Params, Policy, Rule, chance, no_ceasefire_yet, with_defaults
-
-_REASONS = (
-    "nothing calls for action",
-    "returning fire",
-    "cost of defiance past the withdrawal line",
-    "cost of defiance far past the withdrawal line",
-    "resistance looks weak and the target depth is not reached",
-    "advance blocked by strong defenders: firing to force the way",
-    "the move needs a public explanation",
-    "talks would fix the gains",
-    "digging in the gains once the cost rises",
-    "rhetoric to raise the stakes",
-    "defenders too strong to push past without fire: attacking under fire",
-    "a ceasefire on offer would keep the gains",
-    "halted and under fire: offering a ceasefire",
+from sim.policies.base import (
+    Draw,
+    Params,
+    Policy,
+    Reason,
+    Rule,
+    chance,
+    no_ceasefire_yet,
+    with_defaults,
 )
+
+
+class AdvanceReason(Reason):
+    """Why Baku acts as it does (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    RETURNING_FIRE = "returning fire"
+    PAST_WITHDRAWAL_LINE = "cost of defiance past the withdrawal line"
+    FAR_PAST_WITHDRAWAL_LINE = "cost of defiance far past the withdrawal line"
+    RESISTANCE_WEAK = "resistance looks weak and the target depth is not reached"
+    FORCING_THE_WAY = "advance blocked by strong defenders: firing to force the way"
+    EXPLAINING = "the move needs a public explanation"
+    TALKS_FIX_GAINS = "talks would fix the gains"
+    DIGGING_IN = "digging in the gains once the cost rises"
+    RAISING_STAKES = "rhetoric to raise the stakes"
+    ASSAULTING = "defenders too strong to push past without fire: attacking under fire"
+    CEASEFIRE_KEEPS_GAINS = "a ceasefire on offer would keep the gains"
+    OFFERING_CEASEFIRE = "halted and under fire: offering a ceasefire"
 
 
 class AdvanceParams(Params):
@@ -131,7 +142,7 @@ class _Advancer(Policy):
     """The shared rule: return fire, pull back, push where weak, explain, talk, dig in."""
 
     actors: ClassVar = (Role.ATTACKER,)
-    reasons: ClassVar = _REASONS
+    reasons: ClassVar = AdvanceReason.texts()
     Params: ClassVar = AdvanceParams
 
     def decide(self, view: AttackerView, draw: Draw) -> Decision:
@@ -176,13 +187,17 @@ class _Advancer(Policy):
                 Rule(
                     view.fired_upon & (u < p.return_fire_probability),
                     Action.ATTACKER_FIRE,
-                    _REASONS[1],
+                    AdvanceReason.RETURNING_FIRE,
                 ),
-                Rule(holding & (cost >= 2 * p.withdraw_cost), Action.WITHDRAW_FULL, _REASONS[3]),
+                Rule(
+                    holding & (cost >= 2 * p.withdraw_cost),
+                    Action.WITHDRAW_FULL,
+                    AdvanceReason.FAR_PAST_WITHDRAWAL_LINE,
+                ),
                 Rule(
                     holding & (cost >= p.withdraw_cost),
                     Action.WITHDRAW_PARTIAL,
-                    _REASONS[2],
+                    AdvanceReason.PAST_WITHDRAWAL_LINE,
                     deepest,
                 ),
                 Rule(
@@ -190,7 +205,7 @@ class _Advancer(Policy):
                         draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability
                     ),
                     Action.ACCEPT_CEASEFIRE,
-                    _REASONS[11],
+                    AdvanceReason.CEASEFIRE_KEEPS_GAINS,
                 ),
                 Rule(
                     chance(
@@ -200,12 +215,12 @@ class _Advancer(Policy):
                         p.ceasefire_offer_probability,
                     ),
                     Action.OFFER_CEASEFIRE,
-                    _REASONS[12],
+                    AdvanceReason.OFFERING_CEASEFIRE,
                 ),
                 Rule(
                     unchecked & wanted_blocked & (draw("assault") < p.assault_probability),
                     Action.ASSAULT,
-                    _REASONS[10],
+                    AdvanceReason.ASSAULTING,
                     wanted,
                 ),
                 Rule(
@@ -213,34 +228,38 @@ class _Advancer(Policy):
                     & wanted_blocked
                     & (draw("blocked") < p.fire_when_blocked_probability),
                     Action.ATTACKER_FIRE,
-                    _REASONS[5],
+                    AdvanceReason.FORCING_THE_WAY,
                     wanted,
                 ),
                 Rule(
                     unchecked & can_advance & (u < p.advance_probability),
                     Action.ADVANCE,
-                    _REASONS[4],
+                    AdvanceReason.RESISTANCE_WEAK,
                     target,
                 ),
                 Rule(
                     holding & (view.attention > 0.2) & (draw("justify") < p.justify_probability),
                     Action.JUSTIFY,
-                    _REASONS[6],
+                    AdvanceReason.EXPLAINING,
                 ),
                 Rule(
                     halted & (view.talks == 0) & (draw("talks") < p.talks_probability),
                     Action.PROPOSE_TALKS,
-                    _REASONS[7],
+                    AdvanceReason.TALKS_FIX_GAINS,
                 ),
                 Rule(
                     halted
                     & ~view.entrenched[np.arange(worlds), deepest]
                     & (draw("entrench") < p.entrench_probability),
                     Action.ENTRENCH,
-                    _REASONS[8],
+                    AdvanceReason.DIGGING_IN,
                     deepest,
                 ),
-                Rule(draw("rhetoric") < p.rhetoric_probability, Action.RHETORIC, _REASONS[9]),
+                Rule(
+                    draw("rhetoric") < p.rhetoric_probability,
+                    Action.RHETORIC,
+                    AdvanceReason.RAISING_STAKES,
+                ),
             ],
         )
 

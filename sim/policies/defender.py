@@ -18,23 +18,34 @@ from sim.core.actions import Action
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import Decision, Talks
-from sim.policies.base import Draw, Params, Policy, Rule, chance, no_ceasefire_yet, with_defaults
-
-_REASONS = (
-    "nothing calls for action",
-    "returning fire",
-    "the advance went past the line we defend",
-    "retaking ground the army can reach",
-    "a threatened sector needs more forces",
-    "the public needs official word",
-    "an attack on a member state: appealing to the CSTO",
-    "invoking the bilateral treaty with Russia",
-    "stopping the advance on the spot by talking",
-    "raising the cost of staying put abroad",
-    "a ceasefire on offer stops the fire",
-    "under fire: proposing a ceasefire",
-    "in talks, and the public can bear it: accepting the line for now",
+from sim.policies.base import (
+    Draw,
+    Params,
+    Policy,
+    Reason,
+    Rule,
+    chance,
+    no_ceasefire_yet,
+    with_defaults,
 )
+
+
+class DefenceReason(Reason):
+    """Why Yerevan acts as it does (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    RETURNING_FIRE = "returning fire"
+    PAST_THE_LINE = "the advance went past the line we defend"
+    RETAKING_GROUND = "retaking ground the army can reach"
+    REINFORCING = "a threatened sector needs more forces"
+    PUBLIC_NEEDS_WORD = "the public needs official word"
+    APPEALING_TO_ALLIANCE = "an attack on a member state: appealing to the CSTO"
+    INVOKING_TREATY = "invoking the bilateral treaty with Russia"
+    TALKING_ON_THE_SPOT = "stopping the advance on the spot by talking"
+    RAISING_COST_ABROAD = "raising the cost of staying put abroad"
+    CEASEFIRE_STOPS_FIRE = "a ceasefire on offer stops the fire"
+    PROPOSING_CEASEFIRE = "under fire: proposing a ceasefire"
+    ACCEPTING_LINE = "in talks, and the public can bear it: accepting the line for now"
 
 
 class DefenceParams(Params):
@@ -161,7 +172,7 @@ class _Defender(Policy):
     """The shared rule, in priority order."""
 
     actors: ClassVar = (Role.DEFENDER,)
-    reasons: ClassVar = _REASONS
+    reasons: ClassVar = DefenceReason.texts()
     Params: ClassVar = DefenceParams
 
     def decide(self, view: DefenderView, draw: Draw) -> Decision:
@@ -198,14 +209,14 @@ class _Defender(Policy):
                 Rule(
                     view.fired_upon & (u < p.return_fire_probability),
                     Action.DEFENDER_FIRE,
-                    _REASONS[1],
+                    DefenceReason.RETURNING_FIRE,
                 ),
                 Rule(
                     chance(
                         draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability
                     ),
                     Action.ACCEPT_CEASEFIRE,
-                    _REASONS[10],
+                    DefenceReason.CEASEFIRE_STOPS_FIRE,
                 ),
                 Rule(
                     chance(
@@ -215,12 +226,12 @@ class _Defender(Policy):
                         p.ceasefire_offer_probability,
                     ),
                     Action.OFFER_CEASEFIRE,
-                    _REASONS[11],
+                    DefenceReason.PROPOSING_CEASEFIRE,
                 ),
                 Rule(
                     ~view.ceasefire & (deepest_km > p.fire_depth_km) & (u < fire_chance),
                     Action.DEFENDER_FIRE,
-                    _REASONS[2],
+                    DefenceReason.PAST_THE_LINE,
                     deepest,
                 ),
                 Rule(
@@ -229,22 +240,27 @@ class _Defender(Policy):
                     & (force_there >= 2)  # the army is there
                     & (draw("counter") < p.counter_attack_probability),
                     Action.COUNTER_ATTACK,
-                    _REASONS[3],
+                    DefenceReason.RETAKING_GROUND,
                     deepest,
                 ),
-                Rule(reinforces & wants_army, Action.SEND_ARMY, _REASONS[4], deepest),
-                Rule(reinforces & ~wants_army, Action.SEND_BORDER_GUARDS, _REASONS[4], deepest),
+                Rule(reinforces & wants_army, Action.SEND_ARMY, DefenceReason.REINFORCING, deepest),
+                Rule(
+                    reinforces & ~wants_army,
+                    Action.SEND_BORDER_GUARDS,
+                    DefenceReason.REINFORCING,
+                    deepest,
+                ),
                 Rule(
                     ~view.statement_made
                     & (view.alarm >= p.statement_alarm)
                     & (draw("statement") < p.statement_probability),
                     Action.OFFICIAL_STATEMENT,
-                    _REASONS[5],
+                    DefenceReason.PUBLIC_NEEDS_WORD,
                 ),
                 Rule(
                     ~view.appealed_alliance & appeal_due & (draw("appeal") < appeal_chance),
                     Action.APPEAL_ALLIANCE,
-                    _REASONS[6],
+                    DefenceReason.APPEALING_TO_ALLIANCE,
                 ),
                 Rule(
                     view.appealed_alliance
@@ -252,7 +268,7 @@ class _Defender(Policy):
                     # The stream keeps its first name: renamed, every world would move.
                     & (draw("appeal_russia") < p.appeal_patron_probability),
                     Action.APPEAL_PATRON,
-                    _REASONS[7],
+                    DefenceReason.INVOKING_TREATY,
                 ),
                 Rule(
                     view.appealed_alliance
@@ -260,15 +276,15 @@ class _Defender(Policy):
                     & (total > 0.1)
                     & (draw("talks") < talks_chance),
                     Action.LOCAL_TALKS,
-                    _REASONS[8],
+                    DefenceReason.TALKING_ON_THE_SPOT,
                 ),
-                Rule(concedes, Action.ACCEPT_LINE, _REASONS[12]),
+                Rule(concedes, Action.ACCEPT_LINE, DefenceReason.ACCEPTING_LINE),
                 Rule(
                     ~view.appealed_west
                     & (total > p.appeal_depth_km)
                     & (draw("appeal_west") < p.appeal_west_probability),
                     Action.APPEAL_WEST,
-                    _REASONS[9],
+                    DefenceReason.RAISING_COST_ABROAD,
                 ),
             ],
         )
