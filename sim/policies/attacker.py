@@ -243,7 +243,7 @@ class _Advancer(Policy):
                     AdvanceReason.EXPLAINING,
                 ),
                 Rule(
-                    halted & (view.talks == 0) & (draw("talks") < p.talks_probability),
+                    halted & (view.talks == Talks.NONE) & (draw("talks") < p.talks_probability),
                     Action.PROPOSE_TALKS,
                     AdvanceReason.TALKS_FIX_GAINS,
                 ),

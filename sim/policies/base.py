@@ -187,6 +187,15 @@ def policies_for(kind: Role) -> dict[str, type[Policy]]:
     return {name: cls for (k, name), cls in sorted(REGISTRY.items()) if k == kind}
 
 
+#: Hours in a day (the calendar's, not a coefficient): a day of the scenario into ticks.
+HOURS_PER_DAY = 24
+
+
+def tick_of_day(day: float, tick_hours: int) -> int:
+    """Return the tick during which ``day`` (days from the start) falls (as a scenario's)."""
+    return int(day * HOURS_PER_DAY // tick_hours)
+
+
 def every(ticks_per_day: float, days: float) -> int:
     """Return a whole number of ticks (at least one) for a span of days."""
     return max(1, round(days * ticks_per_day))

@@ -17,7 +17,7 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
-from sim.core.world import Decision, Talks
+from sim.core.world import FORCE_RANK, Decision, Talks
 from sim.policies.base import (
     Draw,
     Params,
@@ -28,6 +28,12 @@ from sim.policies.base import (
     no_ceasefire_yet,
     with_defaults,
 )
+from sim.spec.schema import ForceKind
+
+#: Force levels as ``own_force`` holds them (FORCE_RANK; 0: nobody). The army stands
+#: in a sector whose level is ARMY or above (the army with border guards).
+BORDER_GUARDS = FORCE_RANK[ForceKind.BORDER_GUARDS]
+ARMY = FORCE_RANK[ForceKind.ARMY]
 
 
 class DefenceReason(Reason):
@@ -189,7 +195,7 @@ class _Defender(Policy):
         wants_army = np.full(worlds, p.send_army) | (view.alarm > p.alarm_army_at)
         reinforces = (
             (deepest_km > 0.1)
-            & (force_there < np.where(wants_army, 2, 1))
+            & (force_there < np.where(wants_army, ARMY, BORDER_GUARDS))
             & (draw("reinforce") < p.reinforce_probability)
         )
         u = draw("choice")
@@ -237,7 +243,7 @@ class _Defender(Policy):
                 Rule(
                     ~view.ceasefire
                     & (deepest_km > p.fire_depth_km)
-                    & (force_there >= 2)  # the army is there
+                    & (force_there >= ARMY)  # the army is there, alone or with guards
                     & (draw("counter") < p.counter_attack_probability),
                     Action.COUNTER_ATTACK,
                     DefenceReason.RETAKING_GROUND,
@@ -272,7 +278,7 @@ class _Defender(Policy):
                 ),
                 Rule(
                     view.appealed_alliance
-                    & (view.talks == 0)
+                    & (view.talks == Talks.NONE)
                     & (total > 0.1)
                     & (draw("talks") < talks_chance),
                     Action.LOCAL_TALKS,

@@ -16,7 +16,7 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
 from sim.core.perception import PatronView
 from sim.core.rowwise import row_argmax, row_sum
-from sim.core.world import NEVER, Decision
+from sim.core.world import NEVER, Decision, Talks
 from sim.policies.base import (
     Draw,
     Params,
@@ -151,7 +151,7 @@ class _Patron(Policy):
                 ),
                 Rule(
                     mediation_due
-                    & (view.talks < 2)
+                    & (view.talks < Talks.MEDIATED)  # none yet, or local only
                     & (total > 0)
                     & (draw("mediate") < p.response_probability),
                     Action.OFFER_MEDIATION,

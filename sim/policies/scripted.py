@@ -9,7 +9,7 @@ from pydantic import Field
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, actions_for
 from sim.core.world import Decision
-from sim.policies.base import Draw, Params, Policy, Reason
+from sim.policies.base import Draw, Params, Policy, Reason, tick_of_day
 from sim.spec.schema import Strict
 
 ALIASES = {"fire": ("ATTACKER_FIRE", "DEFENDER_FIRE"), "statement": ("ALLIANCE_STATEMENT",)}
@@ -127,8 +127,7 @@ class Scripted(Policy):
         for move in self.params.timeline:
             action = resolve_action(move.action, self.context.kind)
             sector = sector_ids.index(move.sector) if move.sector in sector_ids else -1
-            tick = int(move.day * 24 // self.context.tick_hours)
-            self._by_tick[tick] = (action, sector)
+            self._by_tick[tick_of_day(move.day, self.context.tick_hours)] = (action, sector)
 
     def decide(self, view: Any, draw: Draw) -> Decision:
         """Take this tick's scripted move in every world, or hold."""
