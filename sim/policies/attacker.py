@@ -7,6 +7,7 @@ side, Russian troops on the line, and the cost of defiance as Baku reads it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -138,38 +139,87 @@ class AdvanceParams(Params):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Aim:
+    """Where Baku would push, per world: sector indices and masks of shape (R,)."""
+
+    wanted: np.ndarray  # the reachable sector it values most
+    wanted_blocked: np.ndarray  # defenders too strong to push past without fire hold it
+    target: np.ndarray  # the best sector it can push into without fire (worth - resistance)
+    can_advance: np.ndarray  # some reachable sector is held weakly enough to push into
+    deepest: np.ndarray  # the sector it went deepest into: to pull back from, or dig in
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where Baku stands, per world: its gains and what the cost of defiance allows."""
+
+    holding: np.ndarray  # it holds ground
+    cost: np.ndarray  # the cost of defiance, as it reads it
+    halted: np.ndarray  # it holds ground and the cost has stopped the advance
+    unchecked: np.ndarray  # nothing stops a step forward
+
+
 class _Advancer(Policy):
-    """The shared rule: return fire, pull back, push where weak, explain, talk, dig in."""
+    """The shared rule: return fire, pull back, answer ceasefires, push, then consolidate."""
 
     actors: ClassVar = (Role.ATTACKER,)
     reasons: ClassVar = AdvanceReason.texts()
     Params: ClassVar = AdvanceParams
 
     def decide(self, view: AttackerView, draw: Draw) -> Decision:
-        """Choose per world by the shared priority list."""
+        """Choose per world by the shared priority list: the first rule that holds decides."""
+        aim = self.aim(view, draw)
+        standing = self.standing(view, draw)
+        u = draw("choice")  # one draw for returning fire and for a step forward
+        return self.first_match(
+            view.worlds,
+            [
+                self.return_fire(view, u),
+                *self.pull_back(standing, aim),
+                *self.answer_ceasefires(view, standing, draw),
+                *self.push(standing, aim, u, draw),
+                *self.consolidate(view, standing, aim, draw),
+            ],
+        )
+
+    def aim(self, view: AttackerView, draw: Draw) -> Aim:
+        """Find the sector Baku most wants, and the best one it can push into without fire.
+
+        A sector is reachable while ground is left to take in it and no Russian troops
+        stand there; its worth is terrain and an arguable map line, plus a little chance.
+        """
         p = self.params
-        worlds, k = view.depth_km.shape
+        worlds, sectors = view.depth_km.shape
         border = view.border
-        resistance = view.resistance
-        reachable = (border.max_advance_km[None, :] - view.depth_km > 0.05) & ~view.patron_presence
+        room = border.max_advance_km[None, :] - view.depth_km
+        reachable = (room > 0.05) & ~view.patron_presence
         worth = (
             p.terrain_weight * border.terrain_value[None, :]
             + p.ambiguity_weight * border.ambiguity[None, :]
-            + 0.05 * draw("sector", slots=k)
+            + 0.05 * draw("sector", slots=sectors)
         )
-        # The sector Baku most wants, and the best one it can push into at acceptable cost.
         wanted = row_argmax(np.where(reachable, worth, -np.inf))
-        too_strong = resistance > p.max_resistance + 1e-9
-        wanted_blocked = row_any(reachable) & too_strong[np.arange(worlds), wanted]
+        too_strong = view.resistance > p.max_resistance + 1e-9
         open_ground = reachable & ~too_strong
-        target = row_argmax(np.where(open_ground, worth - resistance, -np.inf))
-        can_advance = row_any(open_ground)
-        deepest = row_argmax(view.depth_km)
+        return Aim(
+            wanted=wanted,
+            wanted_blocked=row_any(reachable) & too_strong[np.arange(worlds), wanted],
+            target=row_argmax(np.where(open_ground, worth - view.resistance, -np.inf)),
+            can_advance=row_any(open_ground),
+            deepest=row_argmax(view.depth_km),
+        )
+
+    def standing(self, view: AttackerView, draw: Draw) -> Standing:
+        """Read the gains against the target and the cost of defiance against the halt line.
+
+        An agreement binds: no new step forward once the sides have agreed a line. A
+        ceasefire binds too, unless this Baku presses on through it.
+        """
+        p = self.params
         total = row_sum(view.depth_km)
         holding = total > 0
         cost = view.cost_of_defiance
-        # An agreement binds: no new step forward once the sides have agreed a line.
-        # A ceasefire binds too, unless this Baku presses on through it.
         presses_on = chance(draw, "breach", view.ceasefire, p.ceasefire_breach_probability)
         keeps_ceasefire = view.ceasefire & ~presses_on
         unchecked = (
@@ -179,89 +229,114 @@ class _Advancer(Policy):
             & (view.talks != Talks.AGREEMENT)
             & ~keeps_ceasefire
         )
-        halted = holding & (cost >= p.halt_cost)
-        u = draw("choice")
-        return self.first_match(
-            worlds,
-            [
-                Rule(
-                    view.fired_upon & (u < p.return_fire_probability),
-                    Action.ATTACKER_FIRE,
-                    AdvanceReason.RETURNING_FIRE,
-                ),
-                Rule(
-                    holding & (cost >= 2 * p.withdraw_cost),
-                    Action.WITHDRAW_FULL,
-                    AdvanceReason.FAR_PAST_WITHDRAWAL_LINE,
-                ),
-                Rule(
-                    holding & (cost >= p.withdraw_cost),
-                    Action.WITHDRAW_PARTIAL,
-                    AdvanceReason.PAST_WITHDRAWAL_LINE,
-                    deepest,
-                ),
-                Rule(
-                    chance(
-                        draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability
-                    ),
-                    Action.ACCEPT_CEASEFIRE,
-                    AdvanceReason.CEASEFIRE_KEEPS_GAINS,
-                ),
-                Rule(
-                    chance(
-                        draw,
-                        "offer_ceasefire",
-                        halted & view.fired_upon & no_ceasefire_yet(view),
-                        p.ceasefire_offer_probability,
-                    ),
-                    Action.OFFER_CEASEFIRE,
-                    AdvanceReason.OFFERING_CEASEFIRE,
-                ),
-                Rule(
-                    unchecked & wanted_blocked & (draw("assault") < p.assault_probability),
-                    Action.ASSAULT,
-                    AdvanceReason.ASSAULTING,
-                    wanted,
-                ),
-                Rule(
-                    unchecked
-                    & wanted_blocked
-                    & (draw("blocked") < p.fire_when_blocked_probability),
-                    Action.ATTACKER_FIRE,
-                    AdvanceReason.FORCING_THE_WAY,
-                    wanted,
-                ),
-                Rule(
-                    unchecked & can_advance & (u < p.advance_probability),
-                    Action.ADVANCE,
-                    AdvanceReason.RESISTANCE_WEAK,
-                    target,
-                ),
-                Rule(
-                    holding & (view.attention > 0.2) & (draw("justify") < p.justify_probability),
-                    Action.JUSTIFY,
-                    AdvanceReason.EXPLAINING,
-                ),
-                Rule(
-                    halted & (view.talks == Talks.NONE) & (draw("talks") < p.talks_probability),
-                    Action.PROPOSE_TALKS,
-                    AdvanceReason.TALKS_FIX_GAINS,
-                ),
-                Rule(
-                    halted
-                    & ~view.entrenched[np.arange(worlds), deepest]
-                    & (draw("entrench") < p.entrench_probability),
-                    Action.ENTRENCH,
-                    AdvanceReason.DIGGING_IN,
-                    deepest,
-                ),
-                Rule(
-                    draw("rhetoric") < p.rhetoric_probability,
-                    Action.RHETORIC,
-                    AdvanceReason.RAISING_STAKES,
-                ),
-            ],
+        return Standing(
+            holding=holding, cost=cost, halted=holding & (cost >= p.halt_cost), unchecked=unchecked
         )
+
+    def return_fire(self, view: AttackerView, u: np.ndarray) -> Rule:
+        """Fire back where Armenia fired last tick."""
+        return Rule(
+            view.fired_upon & (u < self.params.return_fire_probability),
+            Action.ATTACKER_FIRE,
+            AdvanceReason.RETURNING_FIRE,
+        )
+
+    def pull_back(self, standing: Standing, aim: Aim) -> list[Rule]:
+        """Withdraw once the cost passes the withdrawal line: all the way far past it."""
+        p = self.params
+        holding, cost = standing.holding, standing.cost
+        return [
+            Rule(
+                holding & (cost >= 2 * p.withdraw_cost),
+                Action.WITHDRAW_FULL,
+                AdvanceReason.FAR_PAST_WITHDRAWAL_LINE,
+            ),
+            Rule(
+                holding & (cost >= p.withdraw_cost),
+                Action.WITHDRAW_PARTIAL,
+                AdvanceReason.PAST_WITHDRAWAL_LINE,
+                aim.deepest,
+            ),
+        ]
+
+    def answer_ceasefires(self, view: AttackerView, standing: Standing, draw: Draw) -> list[Rule]:
+        """Accept a ceasefire on offer (it keeps the gains); halted and under fire, offer one."""
+        p = self.params
+        under_fire = standing.halted & view.fired_upon & no_ceasefire_yet(view)
+        return [
+            Rule(
+                chance(draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability),
+                Action.ACCEPT_CEASEFIRE,
+                AdvanceReason.CEASEFIRE_KEEPS_GAINS,
+            ),
+            Rule(
+                chance(draw, "offer_ceasefire", under_fire, p.ceasefire_offer_probability),
+                Action.OFFER_CEASEFIRE,
+                AdvanceReason.OFFERING_CEASEFIRE,
+            ),
+        ]
+
+    def push(self, standing: Standing, aim: Aim, u: np.ndarray, draw: Draw) -> list[Rule]:
+        """While unchecked, attack or fire where it is blocked, else step into open ground.
+
+        Blocked: defenders too strong to push past without fire hold the sector most wanted.
+        """
+        p = self.params
+        blocked = standing.unchecked & aim.wanted_blocked
+        return [
+            Rule(
+                blocked & (draw("assault") < p.assault_probability),
+                Action.ASSAULT,
+                AdvanceReason.ASSAULTING,
+                aim.wanted,
+            ),
+            Rule(
+                blocked & (draw("blocked") < p.fire_when_blocked_probability),
+                Action.ATTACKER_FIRE,
+                AdvanceReason.FORCING_THE_WAY,
+                aim.wanted,
+            ),
+            Rule(
+                standing.unchecked & aim.can_advance & (u < p.advance_probability),
+                Action.ADVANCE,
+                AdvanceReason.RESISTANCE_WEAK,
+                aim.target,
+            ),
+        ]
+
+    def consolidate(
+        self, view: AttackerView, standing: Standing, aim: Aim, draw: Draw
+    ) -> list[Rule]:
+        """Explain the move while watched; once halted, talk or dig in; raise the stakes."""
+        p = self.params
+        dug_in = view.entrenched[np.arange(view.worlds), aim.deepest]
+        return [
+            Rule(
+                standing.holding
+                & (view.attention > 0.2)
+                & (draw("justify") < p.justify_probability),
+                Action.JUSTIFY,
+                AdvanceReason.EXPLAINING,
+            ),
+            Rule(
+                standing.halted
+                & (view.talks == Talks.NONE)
+                & (draw("talks") < p.talks_probability),
+                Action.PROPOSE_TALKS,
+                AdvanceReason.TALKS_FIX_GAINS,
+            ),
+            Rule(
+                standing.halted & ~dug_in & (draw("entrench") < p.entrench_probability),
+                Action.ENTRENCH,
+                AdvanceReason.DIGGING_IN,
+                aim.deepest,
+            ),
+            Rule(
+                draw("rhetoric") < p.rhetoric_probability,
+                Action.RHETORIC,
+                AdvanceReason.RAISING_STAKES,
+            ),
+        ]
 
 
 class Prober(_Advancer):
