@@ -84,11 +84,32 @@ class AdvanceParams(Params):
         le=3.0,
         description="How much an ambiguous map line (an argument ready to hand) draws it.",
     )
+    chance_weight: float = Field(
+        0.05,
+        ge=0.0,
+        le=3.0,
+        description="How much chance draws it: each sector's worth gains a uniform draw "
+        "on [0, 1) times this, so sectors of near-equal worth take turns.",
+    )
+    min_room_km: float = Field(
+        0.05,
+        ge=0.0,
+        le=5.0,
+        description="Ground left to take in a sector (short of its max_advance_km) at or "
+        "below which Baku counts it as taken and pushes there no more, km.",
+    )
     halt_cost: float = Field(
         0.35, ge=0.0, le=5.0, description="Cost of defiance at which the advance stops."
     )
     withdraw_cost: float = Field(
         1.2, ge=0.0, le=10.0, description="Cost of defiance at which forces pull back."
+    )
+    full_withdrawal_ratio: float = Field(
+        2.0,
+        ge=1.0,
+        le=10.0,
+        description="Cost of defiance, as a multiple of withdraw_cost, at which forces pull "
+        "back all the way rather than from the deepest sector.",
     )
     return_fire_probability: float = Field(
         0.3, ge=0.0, le=1.0, description="Chance of firing back in a tick after Armenia fired."
@@ -104,8 +125,14 @@ class AdvanceParams(Params):
         0.3,
         ge=0.0,
         le=1.0,
-        description="Chance per tick, while attention is high, of explaining the move "
-        "(no agreed border, the maps, the spring weather).",
+        description="Chance per tick, while attention is above justify_attention, of "
+        "explaining the move (no agreed border, the maps, the spring weather).",
+    )
+    justify_attention: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="International attention above which the move needs explaining.",
     )
     talks_probability: float = Field(
         0.1, ge=0.0, le=1.0, description="Chance per tick, once halted, of proposing talks."
@@ -193,11 +220,11 @@ class _Advancer(Policy):
         worlds, sectors = view.depth_km.shape
         border = view.border
         room = border.max_advance_km[None, :] - view.depth_km
-        reachable = (room > 0.05) & ~view.patron_presence
+        reachable = (room > p.min_room_km) & ~view.patron_presence
         worth = (
             p.terrain_weight * border.terrain_value[None, :]
             + p.ambiguity_weight * border.ambiguity[None, :]
-            + 0.05 * draw("sector", slots=sectors)
+            + p.chance_weight * draw("sector", slots=sectors)
         )
         wanted = row_argmax(np.where(reachable, worth, -np.inf))
         too_strong = view.resistance > p.max_resistance + 1e-9
@@ -247,7 +274,7 @@ class _Advancer(Policy):
         holding, cost = standing.holding, standing.cost
         return [
             Rule(
-                holding & (cost >= 2 * p.withdraw_cost),
+                holding & (cost >= p.full_withdrawal_ratio * p.withdraw_cost),
                 Action.WITHDRAW_FULL,
                 AdvanceReason.FAR_PAST_WITHDRAWAL_LINE,
             ),
@@ -313,7 +340,7 @@ class _Advancer(Policy):
         return [
             Rule(
                 standing.holding
-                & (view.attention > 0.2)
+                & (view.attention > p.justify_attention)
                 & (draw("justify") < p.justify_probability),
                 Action.JUSTIFY,
                 AdvanceReason.EXPLAINING,
