@@ -227,7 +227,7 @@ class _Advancer(Policy):
             + p.chance_weight * draw("sector", slots=sectors)
         )
         wanted = row_argmax(np.where(reachable, worth, -np.inf))
-        too_strong = view.resistance > p.max_resistance + 1e-9
+        too_strong = view.resistance > p.max_resistance
         open_ground = reachable & ~too_strong
         return Aim(
             wanted=wanted,
