@@ -72,8 +72,15 @@ class ConsensusParams(AllianceParams):
         0.05,
         ge=0.0,
         le=1.0,
-        description="Chance per tick, after a statement and with most members consenting, of "
-        "a fact-finding mission.",
+        description="Chance per tick, after a statement and with more than "
+        "mission_consent_share of members consenting, of a fact-finding mission.",
+    )
+    mission_consent_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of members that must consent, more than this, for a "
+        "fact-finding mission (0.5: a majority; 1: never).",
     )
     measures_probability: float = Field(
         0.5,
@@ -100,7 +107,8 @@ class Consensus(_Alliance):
         """Climb the ladder one rung per tick at most."""
         p = self.params
         all_consent = row_all(view.members_consenting)
-        majority_consent = 2 * row_count(view.members_consenting) > view.members_consenting.shape[1]
+        members = view.members_consenting.shape[1]
+        enough_consent = row_count(view.members_consenting) > p.mission_consent_share * members
         u = draw("choice")
         return self.first_match(
             view.worlds,
@@ -116,7 +124,7 @@ class Consensus(_Alliance):
                 self._speak(view, draw),
                 Rule(
                     (view.state == AllianceState.STATEMENT)
-                    & majority_consent
+                    & enough_consent
                     & (draw("mission") < p.fact_finding_probability),
                     Action.FACT_FINDING,
                     AllianceReason.SENDING_MISSION,

@@ -115,6 +115,13 @@ class DefenceParams(Params):
         le=1.0,
         description="Chance per tick of sending forces to an advanced-on sector held weakly.",
     )
+    reinforce_depth_km: float = Field(
+        0.1,
+        ge=0.0,
+        le=20.0,
+        description="Reported advance in the deepest sector past which it counts as "
+        "advanced on, and needs forces if held weakly, km.",
+    )
     send_army: bool = Field(
         False,
         description="Reinforce with regular army (true) or NSS border guards (false, as in 2021).",
@@ -156,6 +163,13 @@ class DefenceParams(Params):
     )
     talks_probability: float = Field(
         0.3, ge=0.0, le=1.0, description="Chance per tick of proposing local talks once appealed."
+    )
+    talks_depth_km: float = Field(
+        0.1,
+        ge=0.0,
+        le=20.0,
+        description="Reported total advance past which there is ground to negotiate over: "
+        "local talks, and accepting the new line, wait for more, km.",
     )
     appeal_west_probability: float = Field(
         0.1, ge=0.0, le=1.0, description="Chance per tick of appealing to Western capitals."
@@ -306,7 +320,7 @@ class _Defender(Policy):
         p = self.params
         sent = np.where(pressed.wants_army, ARMY, BORDER_GUARDS)
         reinforces = (
-            (threat.deepest_km > 0.1)
+            (threat.deepest_km > p.reinforce_depth_km)
             & (threat.force_there < sent)
             & (draw("reinforce") < p.reinforce_probability)
         )
@@ -357,7 +371,7 @@ class _Defender(Policy):
         self, view: DefenderView, threat: Threat, pressed: Pressed, draw: Draw
     ) -> list[Rule]:
         """Once appealed, propose local talks; in talks, perhaps accept the line for now."""
-        held = threat.total > 0.1
+        held = threat.total > self.params.talks_depth_km
         in_talks = (view.talks == Talks.LOCAL) | (view.talks == Talks.MEDIATED)
         return [
             Rule(
