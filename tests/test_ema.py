@@ -14,11 +14,25 @@ from sim.spec.loading import load_scenario
 
 from conftest import SCENARIOS
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)  # "ipyparallel not installed"
-    from ema_workbench import SequentialEvaluator, perform_experiments
-
 MEASURES = ["p_frozen_gain", "p_negotiated_withdrawal", "mean_max_rung"]
+
+
+def _ema():
+    """EMA, imported when a test needs it rather than when the module is collected.
+
+    It takes a second or more to import, which every run of the suite paid, even one
+    that deselects these tests (make quick, and each worker of a parallel run).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "ipyparallel not installed"
+        import ema_workbench
+    return ema_workbench
+
+
+def _perform(model, **options):
+    """EMA's perform_experiments, one experiment after another in this process."""
+    ema = _ema()
+    return ema.perform_experiments(model, evaluator=ema.SequentialEvaluator(model), **options)
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +52,7 @@ def test_uncertainties_levers_and_outcomes_come_from_the_scenario(baseline):
 
 def test_experiments_equal_the_sweeps_points(baseline):
     model = ema_model(baseline, worlds=80, measures=MEASURES)
-    experiments, outcomes = perform_experiments(
-        model, scenarios=2, policies=2, evaluator=SequentialEvaluator(model)
-    )
+    experiments, outcomes = _perform(model, scenarios=2, policies=2)
     assert len(experiments) == 4
     paths = list(baseline.uncertainties) + list(baseline.levers)
     names = [ema_name(path) for path in paths]
@@ -69,11 +81,10 @@ def test_an_unknown_measure_is_refused(baseline):
 def discovery(baseline):
     """Experiments over the baseline's uncertainties and levers, seeded, through the adapter."""
     model = ema_model(baseline, worlds=30, measures=MEASURES)
-    experiments, outcomes = perform_experiments(
+    experiments, outcomes = _perform(
         model,
         scenarios=12,
         policies=4,
-        evaluator=SequentialEvaluator(model),
         uncertainty_sampling_kwargs={"rng": 1},
         lever_sampling_kwargs={"rng": 2},
     )
@@ -125,10 +136,8 @@ def test_cart_and_feature_scoring_read_the_levers(discovery, baseline):
 
 
 def test_a_lever_value_outside_its_options_is_refused(baseline):
-    from ema_workbench import Sample
-
     model = ema_model(baseline, worlds=10, measures=MEASURES)
-    odd = Sample(
+    odd = _ema().Sample(
         "odd",
         actors__russia__policy="gatekeeper",  # a real policy, but not among the lever's options
         actors__armenia__policy="restraint",
@@ -137,8 +146,6 @@ def test_a_lever_value_outside_its_options_is_refused(baseline):
     from ema_workbench.util.ema_exceptions import EMAError  # a BaseException, in EMA 3.0
 
     with pytest.raises(EMAError) as caught:
-        perform_experiments(
-            model, scenarios=1, policies=[odd], evaluator=SequentialEvaluator(model)
-        )
+        _perform(model, scenarios=1, policies=[odd])
     assert "UserError: EMA experiment: lever actors__russia__policy" in str(caught.value)
     assert "= 'gatekeeper' is not one of its options (broker, protector)" in str(caught.value)

@@ -12,6 +12,7 @@ is in :mod:`sim.cli.shared`. They are registered here, so that no group imports 
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 import typer
@@ -32,25 +33,45 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+
+def _reflowed(doc: str | None) -> str:
+    r"""Return a command's docstring with each paragraph on one line, for rich to wrap.
+
+    Typer keeps a docstring's line breaks, and they are the source's, not the terminal's:
+    in 80 columns a paragraph broke both where rich wrapped it and where the source did.
+    Click's markers keep their meaning: a paragraph that starts with ``\b`` keeps its
+    lines, and ``\f`` ends the help.
+    """
+    text = inspect.cleandoc(doc or "").partition("\f")[0]
+    return "\n\n".join(
+        paragraph if paragraph.startswith("\b") else " ".join(paragraph.split())
+        for paragraph in text.split("\n\n")
+    )
+
+
+def _command(callback, name: str | None = None) -> None:
+    app.command(name, help=_reflowed(callback.__doc__))(callback)
+
+
 # The order of --help, which starts with what a newcomer does first.
-app.command()(reading.validate)
-app.command()(running.run)
-app.command()(experiments.sweep)
-app.command()(experiments.sensitivity)
-app.command()(teaching.play)
-app.command("check-patterns")(experiments.check_patterns_command)
-app.command()(experiments.calibrate)
-app.command("check-directions")(experiments.check_directions_command)
-app.command()(experiments.cases)
-app.command()(running.rerun)
-app.command()(teaching.briefs)
-app.command()(teaching.dashboard)
-app.command()(running.plot)
-app.command()(reading.policies)
-app.command()(reading.parameters)
-app.command()(reading.report)
-app.command()(reading.explain)
-app.command()(reading.compare)
+_command(reading.validate)
+_command(running.run)
+_command(experiments.sweep)
+_command(experiments.sensitivity)
+_command(teaching.play)
+_command(experiments.check_patterns_command, "check-patterns")
+_command(experiments.calibrate)
+_command(experiments.check_directions_command, "check-directions")
+_command(experiments.cases)
+_command(running.rerun)
+_command(teaching.briefs)
+_command(teaching.dashboard)
+_command(running.plot)
+_command(reading.policies)
+_command(reading.parameters)
+_command(reading.report)
+_command(reading.explain)
+_command(reading.compare)
 
 #: The line for a Ctrl-C that no command reported itself (see main).
 INTERRUPTED = "interrupted: crisis-sim was stopped before it wrote anything."
