@@ -294,7 +294,7 @@ def test_narration_has_a_header_days_and_the_outcome_with_its_reason(exercise_ru
     assert len(re.findall(r"^State by \d\d:\d\d: highest rung \d", text, re.M)) >= len(days)
     ending = text.split("## Outcome: war", 1)[1]
     assert "3 ticks in a row" in ending  # the exercise's war_ticks
-    assert f"casualties {row['casualties_defender']} Armenian" in ending
+    assert f"casualties {row['casualties_defender']} on Armenia's side" in ending
 
 
 def test_quiet_days_are_one_line(baseline_run_dir):

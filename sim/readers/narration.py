@@ -358,7 +358,7 @@ def describe_tick(
         sector = sector_names[index] if 0 <= index < len(sector_names) else None
         reasons = actor.policy.reasons
         code = int(decision.reason[world])
-        reason = reasons[code] if 0 <= code < len(reasons) else None
+        reason = with_cast_names(reasons[code], scenario) if 0 <= code < len(reasons) else None
         phrase = ACTION_PHRASES.get(action, action.label + (" in {sector}" if sector else ""))
         phrase = with_cast_names(phrase, scenario).replace("{sector}", sector or "a sector")
         text = f"{actor_name(name, scenario)} {phrase}"

@@ -14,7 +14,7 @@ import datetime as dt
 import numpy as np
 
 from sim.catalogue.outcomes import OUTCOME_RULES, Outcome
-from sim.catalogue.roles import PRINCIPAL_ROLES, Role
+from sim.catalogue.roles import Role, name_roles
 from sim.core.actions import Action
 from sim.core.world import AllianceState, Talks
 from sim.spec.schema import InjectKind, Scenario
@@ -34,17 +34,8 @@ def tick_end(scenario: Scenario, tick: int) -> tuple[float, dt.datetime]:
 
 # -- who is who ---------------------------------------------------------------------------
 def with_cast_names(text: str, scenario: Scenario) -> str:
-    """Put the cast's names in a phrase: ``{attacker}`` is a label, ``{Attacker}`` a subject.
-
-    Plain replacement, not ``str.format``: a phrase may already hold a sector's or a
-    speaker's name from the scenario file, braces and all.
-    """
-    cast = scenario.cast
-    for role in PRINCIPAL_ROLES:
-        casting = cast.casting(role)
-        text = text.replace(f"{{{role.value}}}", casting.label)
-        text = text.replace(f"{{{role.value.capitalize()}}}", casting.subject)
-    return text
+    """Put the scenario's cast in a phrase (:func:`sim.catalogue.roles.name_roles`)."""
+    return name_roles(text, scenario.cast)
 
 
 def actor_name(actor: str, scenario: Scenario) -> str:
@@ -158,4 +149,4 @@ def outcome_values(scenario: Scenario, row: dict) -> dict[str, object]:
 
 def outcome_reason(scenario: Scenario, outcome: Outcome, row: dict) -> str:
     """Return why a world with this outcome row was classified as ``outcome``."""
-    return OUTCOME_RULES[outcome].format(**outcome_values(scenario, row))
+    return with_cast_names(OUTCOME_RULES[outcome], scenario).format(**outcome_values(scenario, row))

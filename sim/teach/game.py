@@ -419,7 +419,7 @@ class Game:
                 Action(int(decision.action[0])),
                 self.sector_ids[index] if index >= 0 else None,
             )
-            return move, policy.reasons[int(decision.reason[0])]
+            return move, with_cast_names(policy.reasons[int(decision.reason[0])], self.scenario)
 
     def _consult_defaults(self, first: bool, day: int) -> None:
         """Ask each team's default policy what it would do now (same view, same draws)."""
@@ -432,7 +432,9 @@ class Game:
             sector_index = int(decision.sector[0])
             would_sector = self.sector_ids[sector_index] if sector_index >= 0 else None
             if (would, would_sector) != (move.action, move.sector):
-                reason = self.defaults[role].reasons[int(decision.reason[0])]
+                reason = with_cast_names(
+                    self.defaults[role].reasons[int(decision.reason[0])], self.scenario
+                )
                 default_move = Move(role, day, would, would_sector)
                 self.divergences.append(
                     Divergence(
@@ -506,7 +508,9 @@ class Game:
         game = self.outcome()
         ensemble = run_ensemble(self.scenario, worlds=worlds, seed=self.seed).outcomes
         rows = []
-        for measure in catalogue.typical():  # the numbers that place a world among others
+        cast = self.scenario.cast
+        # The numbers that place a world among others, named by the game's cast.
+        for measure in (m.named(cast) for m in catalogue.typical()):
             values = ensemble[measure.column].to_numpy(dtype=float)
             mine = float(game[measure.column])
             below = float((values < mine).mean() + 0.5 * (values == mine).mean())
