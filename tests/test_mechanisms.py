@@ -362,3 +362,16 @@ def test_docs_model_md_numbers_its_submodels_in_the_resolver_s_order():
     named = [(int(number), title) for number, title in headings][: len(SUBMODELS)]
     assert [number for number, _ in named] == list(range(1, len(SUBMODELS) + 1))
     assert [title.lower() for _, title in named] == [s.name.lower() for s in SUBMODELS]
+
+
+def test_an_advance_order_keeps_the_total_depth_true_at_once(scenario):
+    lake = _sector(scenario, "lake")
+    setting = _setting(scenario, inject__0=[0.0, 0.0, 0.99])
+    setting.injects_by_tick = {}
+    order = Inject(day=0, kind=InjectKind.ADVANCE_ORDER, sector="lake", probability=0.5)
+    setting.schedule(order, 4)
+    w = WorldState.initial(scenario, WORLDS)
+    facts = _facts(w, setting, tick=4)
+    injects(w, facts, setting)
+    assert w.total_depth_km.tolist() == w.depth_km.sum(axis=1).tolist()
+    assert w.depth_km[:, lake].tolist()[2] == 0.0 and w.total_depth_km[0] > 0

@@ -29,6 +29,7 @@ def injects(w: WorldState, facts: TickFacts, setting: Setting) -> None:
         if inject.kind is InjectKind.ADVANCE_ORDER:
             sector = np.full(n, setting.border.sector_index(inject.sector), np.int8)
             facts.new_km += advance(w, setting, happens, sector)
+            w.update_total_depth()  # never stale between submodels
         elif inject.kind is InjectKind.RUMOUR:
             w.rumour = np.where(happens, np.minimum(1.0, w.rumour + inject.strength), w.rumour)
         elif inject.kind is InjectKind.OFFICIAL_STATEMENT:
