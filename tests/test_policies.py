@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from sim.catalogue.roles import MAY_2021, Role
-from sim.core.actions import CATALOGUE, Action
+from sim.core.actions import CATALOGUE, Action, actions_for
 from sim.core.model import CrisisModel
 from sim.core.perception import View
+from sim.core.rowwise import row_all
 from sim.core.world import Decision
 from sim.policies import REGISTRY
 
@@ -39,6 +40,53 @@ def _scenario_with(exercise_data: dict, kind: Role, name: str, params: dict | No
 
 def _actor_name(kind: Role) -> str:
     return "critic" if kind is Role.THIRD_PARTY else MAY_2021[kind].state
+
+
+def _acting_params(kind: Role, name: str) -> dict:
+    """Return parameters under which the policy acts: a scripted actor needs a move."""
+    if name != "scripted":
+        return {}
+    action = next(a for a in actions_for(kind) if a is not Action.HOLD)
+    move = {"day": 1.5, "action": action.name.lower()}
+    if action.info.targets_sector:
+        move["sector"] = "lake"
+    return {"timeline": [move]}
+
+
+#: Forced draws: every one 0 (each chance taken), or just under 1 (no chance taken).
+EVERY_CHANCE, NO_CHANCE = 0.0, float(np.nextafter(1.0, 0.0))
+
+
+def _watch(scenario, kind: Role, forced: float | None = None, worlds: int = 60) -> list:
+    """Run the scenario and return each tick's (view, decision) of the actor of ``kind``.
+
+    With ``forced``, every draw its policy makes is that number (the other actors and
+    the world draw as always): a policy's chances are then all taken, or none.
+    """
+    model = CrisisModel(scenario, worlds=worlds)
+    policy = model.actors[_actor_name(kind)].policy
+    decide, seen = policy.decide, []
+
+    def watched(view, draw):
+        if forced is not None:
+
+            def draw(purpose: str, slots: int | None = None) -> np.ndarray:
+                return np.full(view.worlds if slots is None else (view.worlds, slots), forced)
+
+        decision = decide(view, draw)
+        seen.append((view, decision))  # the actor then holds where a world has ended
+        return decision
+
+    policy.decide = watched
+    model.run()
+    return seen
+
+
+def _same_choices(one: list, other: list) -> bool:
+    return len(one) == len(other) and all(
+        np.array_equal(a.action, b.action) and np.array_equal(a.sector, b.sector)
+        for (_, a), (_, b) in zip(one, other, strict=True)
+    )
 
 
 @pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
@@ -91,9 +139,15 @@ def test_decisions_are_valid(key, cls, exercise_data):
 @pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
 def test_same_seed_same_choices_and_classifier_is_honest(key, cls, exercise_data):
     kind, name = key
-    scenario = _scenario_with(exercise_data, kind, name)
+    scenario = _scenario_with(exercise_data, kind, name, _acting_params(kind, name))
     assert fingerprint(scenario, worlds=60) == fingerprint(scenario, worlds=60)
-    if cls.classifier["stochastic"]:
+    # A stochastic policy's own draws move its choices: with every chance taken it
+    # chooses otherwise than with none. A deterministic one draws nothing that matters.
+    every_chance = _watch(scenario, kind, EVERY_CHANCE, worlds=20)
+    no_chance = _watch(scenario, kind, NO_CHANCE, worlds=20)
+    stochastic = cls.classifier["stochastic"]
+    assert _same_choices(every_chance, no_chance) != stochastic, f"{name}: stochastic={stochastic}"
+    if stochastic:
         return
     # A deterministic policy makes the same choices whatever the seed of the world.
     choices = []
@@ -105,6 +159,70 @@ def test_same_seed_same_choices_and_classifier_is_honest(key, cls, exercise_data
             actions.append(model.actors[_actor_name(kind)].last_decision.action.copy())
         choices.append(np.array(actions))
     assert np.array_equal(*choices)
+
+
+def _fires_first(seen: list) -> bool:
+    fire = (Action.DEFENDER_FIRE, Action.COUNTER_ATTACK)
+    return any((np.isin(d.action, fire) & ~v.fired_upon).any() for v, d in seen)
+
+
+def _takes(action: Action):
+    return lambda seen: any((d.action == action).any() for _, d in seen)
+
+
+def _acts_without_consensus(seen: list) -> bool:
+    measures = Action.COLLECTIVE_MEASURES
+    return any(((d.action == measures) & ~row_all(v.members_consenting)).any() for v, d in seen)
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """A classifier entry as a fact about a run's views and decisions."""
+
+    happens: object  # (view, decision) per tick -> whether the behaviour happened
+    claimed: object  # the entry's value -> whether it says the behaviour happens
+    possible: object = None  # for a "never" claim, what must happen for it to mean much
+
+
+#: What each classifier entry says a policy does or never does. ``reads`` names what a
+#: rule reads in words ("appeals", "consent"), not view fields: documentation only.
+CLAIMS = {
+    "fires_first": Claim(_fires_first, lambda value: value),
+    "uses_force": Claim(_takes(Action.DEFEND_ALLY), lambda value: value),
+    "needs_consensus": Claim(
+        _acts_without_consensus,
+        lambda value: not value,
+        possible=_takes(Action.COLLECTIVE_MEASURES),
+    ),
+    "side": Claim(_takes(Action.BACK_ATTACKER), lambda value: value == "attacker"),
+}
+
+
+WATCHED = 60  # worlds: enough for a rare claimed move (a protector's force past 3 km) to show
+
+
+@pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
+def test_what_a_classifier_says_a_policy_does_it_does(key, cls, exercise_data):
+    # A claim that the policy does something is shown with every chance it has taken
+    # (its draws forced to 0); a claim that it never does is checked both so and with
+    # its own draws, in the exercise, where every mechanism is active.
+    kind, name = key
+    claims = {k: v for k, v in cls.classifier.items() if k not in ("stochastic", "reads")}
+    assert set(claims) <= set(CLAIMS), "a classifier entry that nothing checks"
+    if not claims:
+        return
+    scenario = _scenario_with(exercise_data, kind, name, _acting_params(kind, name))
+    every_chance = _watch(scenario, kind, EVERY_CHANCE, worlds=WATCHED)
+    own_draws = _watch(scenario, kind, worlds=WATCHED)
+    for entry, value in claims.items():
+        claim = CLAIMS[entry]
+        if claim.claimed(value):
+            assert claim.happens(every_chance), f"{name} claims {entry}={value!r}: never seen"
+        else:
+            for seen in (every_chance, own_draws):
+                assert not claim.happens(seen), f"{name} claims {entry}={value!r}: broken"
+            if claim.possible is not None:
+                assert claim.possible(every_chance), f"{name}: {entry} is never put to the test"
 
 
 def test_views_are_read_only_and_hold_no_world(exercise_data):
