@@ -2,16 +2,21 @@
 
 One generic test runs over every policy: documented, typed parameters with defaults in
 range, an honest classifier, and decisions that are valid, deterministic under a seed
-and built only from the actor's own view.
+and built only from the actor's own view. Their source hides no number: every number
+that decides behaviour is a named parameter, and every reason is named.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
+import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import BaseModel
 
 from sim.catalogue.roles import MAY_2021, Role
 from sim.core.actions import CATALOGUE, Action, actions_for
@@ -21,10 +26,11 @@ from sim.core.rowwise import row_all
 from sim.core.world import Decision
 from sim.policies import REGISTRY
 
-from conftest import fingerprint, make_scenario
+from conftest import ROOT, fingerprint, make_scenario
 
 CASES = sorted(REGISTRY.items())
 IDS = [f"{kind.value}-{name}" for (kind, name), _ in CASES]
+POLICY_FILES = sorted((ROOT / "sim" / "policies").glob("*.py"))
 
 
 def _scenario_with(exercise_data: dict, kind: Role, name: str, params: dict | None = None):
@@ -223,6 +229,69 @@ def test_what_a_classifier_says_a_policy_does_it_does(key, cls, exercise_data):
                 assert not claim.happens(seen), f"{name} claims {entry}={value!r}: broken"
             if claim.possible is not None:
                 assert claim.possible(every_chance), f"{name}: {entry} is never put to the test"
+
+
+#: Named numbers in sim/policies/ that decide no behaviour, and why.
+NOT_BEHAVIOUR = {
+    "BY_INDEX_FROM": "a speed switch: first_match finds the same worlds either way",
+    "HOURS_PER_DAY": "the calendar's: a scenario's days into ticks",
+}
+
+
+def _declarations(path: Path, tree: ast.Module) -> set[int]:
+    """Return the ids of the nodes that declare parameters or name a constant above.
+
+    A parameter's default and range are numbers by nature: the parameter models' bodies
+    (pydantic models, with Field(default, ge=, le=)) and with_defaults(...) calls.
+    """
+    module = importlib.import_module(f"sim.policies.{path.stem}")
+    declared: set[int] = set()
+    for node in ast.walk(tree):
+        value = getattr(module, node.name, None) if isinstance(node, ast.ClassDef) else None
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if (
+            (isinstance(value, type) and issubclass(value, BaseModel))
+            or (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "with_defaults")
+            or (targets and all(getattr(t, "id", None) in NOT_BEHAVIOUR for t in targets))
+        ):
+            declared.update(id(inner) for inner in ast.walk(node))
+    return declared
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda path: path.name)
+def test_every_number_that_decides_a_policy_s_behaviour_is_a_named_parameter(path):
+    # As tests/test_world.py asks of the resolve and perceive phases (issue 23): a rate,
+    # threshold or weight written as a number in a rule is one that `crisis-sim
+    # parameters`, sweeps, sensitivity runs and tests/test_parameters_matter.py cannot
+    # see. It belongs in the policy's parameters, with a range and a meaning. Only
+    # identities are left: 0 and 1 (none, all; -1 is "no sector").
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    declared = _declarations(path, tree)
+    hidden = [
+        f"line {node.lineno}: {node.value!r}"
+        for node in sorted(ast.walk(tree), key=lambda node: getattr(node, "lineno", 0))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+        and node.value not in (0, 1)
+        and id(node) not in declared
+    ]
+    assert not hidden, f"{path.name} hides numbers: " + ", ".join(hidden)
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda path: path.name)
+def test_rules_name_their_reasons(path):
+    # A reason is a member of the policy's Reason enum, never a place in a list
+    # (reasons[11]) nor a bare code written into a decision.
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            named = getattr(node.value, "id", None) or getattr(node.value, "attr", None)
+            assert named not in ("reasons", "_REASONS"), f"line {node.lineno}: a reason by index"
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                written = target.value if isinstance(target, ast.Subscript) else target
+                assert getattr(written, "attr", None) != "reason", f"line {node.lineno}: a code"
 
 
 def test_views_are_read_only_and_hold_no_world(exercise_data):
