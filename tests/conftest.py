@@ -31,6 +31,45 @@ def run_cli(cwd: Path, *args: str, timeout: int = 120) -> subprocess.CompletedPr
     )
 
 
+def run_main(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess:
+    """Run ``crisis-sim ARGS`` in this process, in ``cwd``, and return what it printed.
+
+    The same ``main`` as the console script, its exit status and its two streams, without
+    the second or more that a new interpreter spends importing; for tests of a command's
+    messages. ``run_cli`` is for what needs a real process (signals, a clean import).
+    What ``main`` changes in the process (the working folder, SIGINT's handler, the
+    unraisable hook) is put back.
+    """
+    import contextlib
+    import io
+    import os
+    import signal
+
+    from sim import interrupts
+    from sim.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv, here = sys.argv, os.getcwd()
+    handler, hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    sys.argv = ["crisis-sim", *map(str, args)]
+    code = 0
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else int(done.code is not None)
+    finally:
+        os.chdir(here)
+        sys.argv = argv
+        signal.signal(signal.SIGINT, handler)
+        sys.unraisablehook = hook
+        interrupts._interrupted = False
+    return subprocess.CompletedProcess(
+        ["crisis-sim", *map(str, args)], code, out.getvalue(), err.getvalue()
+    )
+
+
 def read_yaml(path: Path) -> dict:
     """Return a YAML file as plain Python data."""
     return _plain(YAML(typ="safe", pure=True).load(path.read_text()))

@@ -17,7 +17,7 @@ from sim.readers.patterns import PATTERNS, check_patterns, load_patterns, patter
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, run_main
 
 WORLDS = 20
 
@@ -159,7 +159,7 @@ PATTERNS = (
 
 def test_another_crisiss_patterns_come_from_a_file(tmp_path, baseline_run_dir):
     (tmp_path / "mine.py").write_text(SHALLOW)
-    result = run_cli(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "mine.py")
+    result = run_main(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "mine.py")
     assert result.returncode == 0, result.stderr
     assert "shallow" in result.stdout and "alarm_spike" not in result.stdout
     table = check_patterns(baseline_run_dir, load_patterns(tmp_path / "mine.py"))
@@ -184,13 +184,13 @@ def test_another_crisiss_patterns_come_from_a_file(tmp_path, baseline_run_dir):
 )
 def test_a_broken_patterns_file_is_explained(tmp_path, baseline_run_dir, text, message):
     (tmp_path / "broken.py").write_text(text)
-    result = run_cli(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "broken.py")
+    result = run_main(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "broken.py")
     assert result.returncode == 2, result.stdout
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_missing_patterns_file_is_explained(tmp_path, baseline_run_dir):
-    result = run_cli(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "gone.py")
+    result = run_main(tmp_path, "check-patterns", str(baseline_run_dir), "--patterns", "gone.py")
     assert result.returncode == 2
     assert "Cannot read the patterns file gone.py" in result.stderr
 

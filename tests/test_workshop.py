@@ -10,7 +10,7 @@ import pytest
 from sim.core.actions import CATALOGUE, actions_for
 from sim.teach.workshop import ROLES, brief_body, brief_kind, brief_page, brief_role, write_briefs
 
-from conftest import run_cli
+from conftest import run_main
 
 
 class _Text(HTMLParser):
@@ -97,14 +97,14 @@ def test_briefs_are_written_whole_and_never_over_something_else(tmp_path):
 
 
 def test_the_briefs_command_writes_them_and_refuses_a_bad_role(tmp_path):
-    done = run_cli(tmp_path, "briefs", "--role", "armenia", "--role", "france")
+    done = run_main(tmp_path, "briefs", "--role", "armenia", "--role", "france")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "results" / "briefs").iterdir()) == [
         "armenia.html",
         "france.html",
         "index.html",
     ]
-    refused = run_cli(tmp_path, "briefs", "--role", "../etc", "--out", str(tmp_path / "x"))
+    refused = run_main(tmp_path, "briefs", "--role", "../etc", "--out", str(tmp_path / "x"))
     assert refused.returncode == 2
     assert "not a role" in refused.stderr and "Traceback" not in refused.stderr
     assert not (tmp_path / "x").exists()
