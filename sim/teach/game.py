@@ -23,11 +23,10 @@ game's world in the distribution of thousands of simulated ones (:meth:`Game.deb
 from __future__ import annotations
 
 import copy
-import dataclasses
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -37,13 +36,14 @@ from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, Rung, actions_for
 from sim.core.model import CrisisModel
-from sim.core.world import FORCE_RANK, AllianceState, Decision, Talks
+from sim.core.world import Decision
 from sim.errors import UserError
 from sim.policies.base import Policy
 from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
 from sim.readers.narration import Event, tick_events
 from sim.readers.phrases import stamp, with_cast_names
 from sim.spec.schema import FACILITATOR_EVENTS, Inject, InjectKind, Scenario
+from sim.teach.views import view_lines
 
 
 class GameError(UserError):
@@ -121,14 +121,6 @@ class Debrief:
     worlds: int
 
 
-#: How a sector's force reads, by FORCE_RANK.
-_FORCES = {rank: kind.value.replace("_", " ") for kind, rank in FORCE_RANK.items()}
-_CODES = {
-    "talks": {t.value: t.name.lower() for t in Talks},
-    "alliance_state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
-    "state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
-}
-_HOURS = {"ticks_since_contact", "ticks_since_appeal", "ticks_in_state"}
 # Who knows of what (Game.known_to): the sides and the patron see the fighting.
 _WITNESSES = (Role.ATTACKER, Role.DEFENDER, Role.PATRON)
 _FIGHTING = {"first shot", "exchange of fire", "sustained fighting", "casualties"}
@@ -203,37 +195,7 @@ class Game:
 
     def view(self, role: str) -> list[tuple[str, str]]:
         """Return what the role's actor sees now, as (label, value) lines in plain words."""
-        view = self.perception(role)
-        return [
-            (
-                with_cast_names(f.metadata["label"], self.scenario),
-                self._value(f.name, np.asarray(getattr(view, f.name))[0]),
-            )
-            for f in dataclasses.fields(view)
-            if "label" in f.metadata
-        ]
-
-    def _value(self, name: str, value: Any) -> str:
-        if name == "members_consenting":
-            members = list(self.scenario.alliance_members)
-            agreed = [m for m, yes in zip(members, value, strict=True) if yes]
-            return f"{len(agreed)} of {len(members)}" + (
-                f" ({', '.join(agreed)})" if agreed else ""
-            )
-        if np.ndim(value) == 1:  # one value per sector
-            return "; ".join(
-                f"{self.sector_names[sid]} {self._value(name, v)}"
-                for sid, v in zip(self.sector_ids, value, strict=True)
-            )
-        if name in ("defender_force", "own_force"):  # FORCE_RANK
-            return _FORCES[int(value)]
-        if name in _CODES:
-            return _CODES[name][int(value)].replace("_", " ")
-        if name in _HOURS:
-            return "-" if value < 0 else f"{int(value) * self.scenario.tick_hours}"
-        if isinstance(value, np.bool_ | bool):
-            return "yes" if value else "no"
-        return f"{float(value):.2f}"
+        return view_lines(self.perception(role), self.scenario)
 
     def known_to(self, event: Event, role: str) -> bool:
         """Whether ``role``'s government would know of ``event`` (its team's news feed).
