@@ -58,6 +58,6 @@ MECHANISM_CODE = [
 def test_every_coefficient_of_a_mechanism_is_a_named_parameter(code):
     # A rate, weight, threshold or cap written as a number in the resolve or perceive
     # phase is one `crisis-sim parameters`, sweeps and tests/test_parameters_matter.py
-    # cannot see (issue 15 found 17): it belongs in Dynamics (sim/spec/schema.py).
+    # cannot see (issue 15 found 17): it belongs in Dynamics (sim/spec/dynamics.py).
     # Only identities are left: 0 and 1 (nothing, everything; a level's cap).
     assert _numbers_in(code) <= {0, 1}

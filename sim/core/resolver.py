@@ -3,7 +3,7 @@
 The resolver runs the submodels of :data:`sim.core.mechanisms.SUBMODELS` in their
 order, on every world at once: nothing loops over worlds, so a tick is a fixed number of
 array operations whatever R is. Every coefficient a submodel uses is a field of the
-scenario's ``dynamics`` (sim/spec/schema.py), so that sweeps, sensitivity analyses and
+scenario's ``dynamics`` (sim/spec/dynamics.py), so that sweeps, sensitivity analyses and
 ``crisis-sim parameters`` see it; the only numbers written in the submodels are 0 and 1
 (tests/test_world.py checks).
 """

@@ -9,7 +9,7 @@ reading the tick's decisions and the facts earlier submodels wrote
 ``make docs`` writes docs/model.md's process overview from it.
 
 Adding a mechanism is one new module here, its coefficients in the schema
-(``sim/spec/schema.py``, ``Dynamics``), the facts it hands on in ``TickFacts``, and its
+(``sim/spec/dynamics.py``, ``Dynamics``), the facts it hands on in ``TickFacts``, and its
 line in :data:`SUBMODELS` (docs/architecture.md has a worked example).
 """
 
