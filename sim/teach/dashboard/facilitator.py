@@ -27,7 +27,7 @@ from sim.teach.dashboard.pages import (
     use_room,
 )
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
-from sim.teach.game import GameError
+from sim.teach.game import Debrief, GameError
 from sim.teach.negotiation import MAX_LENGTH
 
 
@@ -83,9 +83,9 @@ def FacilitatorDesk(key: str):
         if game is None:
             SetupDesk(key)
             return
-        NewGameButton()
+        NewGameButton(room.version)
         if game.finished:
-            FinishedDesk()
+            FinishedDesk(room.debrief, room.version)
         else:
             PlayDesk(room.version)
         with solara.Card("Every channel: messages, statements, proposals, news (newest first)"):
@@ -126,8 +126,12 @@ def SetupDesk(key: str):
 
 
 @solara.component
-def NewGameButton():
-    """Offer a new game with the same teams; during play, only after a confirmation."""
+def NewGameButton(version: int):
+    """Offer a new game with the same teams; during play, only after a confirmation.
+
+    ``version`` is the room's: a component redraws only when its arguments or its own
+    state change, and the dialog says the day the game is on.
+    """
     room = workshop_room()
     game = room.game
     confirming = solara.use_reactive(False)  # the "drop the game under way?" dialog
@@ -151,13 +155,17 @@ def NewGameButton():
 
 
 @solara.component
-def FinishedDesk():
-    """After the game: the debrief, and saving the game as a results folder."""
+def FinishedDesk(debrief: Debrief | None, version: int):
+    """After the game: the debrief, and saving the game as a results folder.
+
+    The debrief and the room's version are arguments, so that the desk redraws when the
+    debrief is ready (a component redraws only when its arguments or its state change).
+    """
     room = workshop_room()
     game = room.game
     message, set_message = solara.use_state("")
     Heading(f"The game is over after day {game.day}.", 2)
-    DebriefView(room.debrief)
+    DebriefView(debrief)
 
     def save() -> None:
         from sim.folders.results import default_run_dir
