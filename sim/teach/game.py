@@ -179,14 +179,14 @@ class Game:
         """Whether the world has reached its horizon or an absorbing outcome."""
         return not self.model.running
 
-    def kind(self, role: str) -> Role:
-        """Return the actor kind a role plays."""
-        return self.model.actors[self._role(role)].role
+    def role_of(self, state: str) -> Role:
+        """Return the role (attacker, defender...) that ``state`` plays, a team's or not."""
+        return self.model.actors[self._role(state)].role
 
     def choices(self, role: str) -> list[Choice]:
         """Return the actions the role may take, in catalogue order."""
         return [
-            Choice(action, action.info.targets_sector) for action in actions_for(self.kind(role))
+            Choice(action, action.info.targets_sector) for action in actions_for(self.role_of(role))
         ]
 
     def perception(self, role: str):
@@ -209,7 +209,7 @@ class Game:
         reports; that they were false is known to nobody playing: only the
         facilitator's log says so.
         """
-        kind = self.kind(role)
+        kind = self.role_of(role)
         if event.actor == role:
             return True
         if event.action in _FALSE_REPORTS:  # the defender hears them, not that they are false
@@ -227,7 +227,7 @@ class Game:
         if action.info.rung >= Rung.USE_OF_FORCE:
             return witnesses
         if action.info.targets_sector or action.info.rung >= Rung.DISPLAY_OF_FORCE:
-            mover = self.kind(event.actor) if event.actor in self.model.actors else None
+            mover = self.role_of(event.actor) if event.actor in self.model.actors else None
             return kind is Role.PATRON or (kind is Role.ATTACKER and mover is Role.DEFENDER)
         return True
 
@@ -281,7 +281,7 @@ class Game:
                     f"The move for day {day + 1} came after that day closed; it is now day "
                     f"{self.day + 1}. Choose again for this day."
                 )
-            kind = self.kind(role)
+            kind = self.role_of(role)
             chosen = resolve_action(action, kind)
             if chosen is None:
                 names = ", ".join(c.name for c in self.choices(role))

@@ -81,7 +81,7 @@ def SituationMap(role: str | None = None) -> None:
     if role is None:
         state = MapState.of_world(game.model.world)
     else:
-        kind = game.kind(role)
+        kind = game.role_of(role)
         name = room.scenario.cast.label(role)
         state = MapState.of_view(game.perception(role), name, kind is Role.DEFENDER)
         if state is None:

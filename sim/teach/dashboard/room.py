@@ -193,7 +193,7 @@ class Room:
         if post.channel is Channel.ANSWER and post.accepted:
             proposal = self.posts[post.answers]
             for role, proposer in ((proposal.sender, True), (post.sender, False)):
-                action = proposal.kind.move(self._game().kind(role), proposer)
+                action = proposal.kind.move(self._game().role_of(role), proposer)
                 sector = proposal.sector if action.info.targets_sector else None
                 self._game().submit(role, action.name.lower(), sector, day=post.day)
                 self.agreed[role] = proposal.number
@@ -375,7 +375,7 @@ class Room:
                 names = ", ".join(k.value for k in ProposalKind)
                 raise GameError(f"{kind!r} is not a proposal. Choose: {names}.") from None
             for team, proposer in ((role, True), (to, False)):
-                if chosen.move(game.kind(team), proposer) is None:
+                if chosen.move(game.role_of(team), proposer) is None:
                     raise GameError(
                         f"{team} has no move for {chosen.label}: propose it between teams "
                         "that can act on it (a ceasefire: the two sides or an outside power; "
