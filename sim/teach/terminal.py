@@ -129,7 +129,7 @@ def _show_debrief(game: Game, debrief: Debrief, console: Console) -> None:
         console.print("\n[bold]Where you did not do what your government's policy would:[/bold]")
         for d in debrief.divergences:
             console.print(
-                f"  day {d.day + 1}, {d.role}: you chose {d.chosen}; the policy would have "
+                f"  day {d.day + 1}, {d.team}: you chose {d.chosen}; the policy would have "
                 f"chosen {d.default} ({escape(d.default_reason)})",
                 highlight=False,
             )

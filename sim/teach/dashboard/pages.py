@@ -132,12 +132,12 @@ def DebriefView(debrief: Debrief | None, role: str | None = None):
             ["simulated worlds ended in", "share"],
             [[r.outcome.replace("_", " "), f"{r.share:.1%}"] for r in debrief.shares.itertuples()],
         )
-        shown = [d for d in debrief.divergences if role in (None, d.role)]
+        shown = [d for d in debrief.divergences if role in (None, d.team)]
         if shown:
             Para("Where teams did not do what their government's usual policy would have done:")
             Grid(
                 ["day", "team", "chose", "the policy would have chosen", "because"],
-                [[str(d.day + 1), d.role, d.chosen, d.default, d.default_reason] for d in shown],
+                [[str(d.day + 1), d.team, d.chosen, d.default, d.default_reason] for d in shown],
             )
         else:
             solara.Text("Every team did what its government's usual policy would have done.")
@@ -153,7 +153,7 @@ def Timeline(role: str | None = None) -> None:
     rows = []
     for day in range(game.day + (0 if game.finished else 1)):
         moves = [
-            f"{m.role}: {m.text(game.sector_names)}"
+            f"{m.team}: {m.text(game.sector_names)}"
             for m in game.moves
             if m.day == day and m.action.name != "HOLD"
         ]

@@ -192,7 +192,7 @@ def TeamDesk(role: str, session: str, version: int):
     Inbox(role, session, version)
     with solara.Card("What we know has happened (newest first)"):
         Lines(list(reversed(game.news_for(role))), "Nothing yet.", ["news"])
-    ours = [m for m in game.moves if m.role == role and m.action.name != "HOLD"]
+    ours = [m for m in game.moves if m.team == role and m.action.name != "HOLD"]
     with solara.Card("Our moves so far"):
         Lines(
             [f"Day {m.day + 1}: {m.text(game.sector_names)}" for m in reversed(ours)], "None yet."
