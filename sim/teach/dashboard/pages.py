@@ -70,20 +70,20 @@ def date_of_day(day: int) -> str:
     return (start + dt.timedelta(days=day)).strftime("%-d %B %Y")
 
 
-def SituationMap(role: str | None = None) -> None:
-    """Show the border map: the world as it is, or as ``role``'s government perceives it.
+def SituationMap(team: str | None = None) -> None:
+    """Show the border map: the world as it is, or as ``team``'s government perceives it.
 
     The defender's depths are its estimates (late and noisy), drawn pale and marked "≈";
     an outside power, which sees only the total, gets no map.
     """
     room = workshop_room()
     game = room.game
-    if role is None:
+    if team is None:
         state = MapState.of_world(game.model.world)
     else:
-        kind = game.role_of(role)
-        name = room.scenario.cast.label(role)
-        state = MapState.of_view(game.perception(role), name, kind is Role.DEFENDER)
+        name = room.scenario.cast.label(team)
+        defender = game.role_of(team) is Role.DEFENDER
+        state = MapState.of_view(game.perception(team), name, defender)
         if state is None:
             return
     figure = draw_map(state, room.scenario, day=game.day + 1)
@@ -105,7 +105,7 @@ def Countdown():
 
 
 @solara.component
-def DebriefView(debrief: Debrief | None, role: str | None = None):
+def DebriefView(debrief: Debrief | None, team: str | None = None):
     """Show the game's world against the ensemble (a team sees only its own departures).
 
     The debrief is an argument, not read from the room: a component re-renders only when
@@ -132,7 +132,7 @@ def DebriefView(debrief: Debrief | None, role: str | None = None):
             ["simulated worlds ended in", "share"],
             [[r.outcome.replace("_", " "), f"{r.share:.1%}"] for r in debrief.shares.itertuples()],
         )
-        shown = [d for d in debrief.divergences if role in (None, d.team)]
+        shown = [d for d in debrief.divergences if team in (None, d.team)]
         if shown:
             Para("Where teams did not do what their government's usual policy would have done:")
             Grid(
@@ -141,11 +141,14 @@ def DebriefView(debrief: Debrief | None, role: str | None = None):
             )
         else:
             solara.Text("Every team did what its government's usual policy would have done.")
-    Timeline(role)
+    Timeline(team)
 
 
-def Timeline(role: str | None = None) -> None:
-    """Show the game day by day: the teams' moves beside what was said that day."""
+def Timeline(team: str | None = None) -> None:
+    """Show the game day by day: the teams' moves beside what was said that day.
+
+    ``team``: what that team was told (None: the facilitator, everything).
+    """
     room = workshop_room()
     game = room.game
     if game is None:
@@ -157,7 +160,7 @@ def Timeline(role: str | None = None) -> None:
             for m in game.moves
             if m.day == day and m.action.name != "HOLD"
         ]
-        said = [p.line() for p in room.feed(role) if p.day == day]
+        said = [p.line() for p in room.feed(team) if p.day == day]
         rows.append([str(day + 1), "; ".join(moves) or "all held", "\n".join(said) or "-"])
     with solara.Card("Timeline: the moves and what was said, day by day"):
         Grid(["day", "moves", "what was said"], rows)
