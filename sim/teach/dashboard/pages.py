@@ -3,13 +3,14 @@
 - ``/game?key=…``: the facilitator. Without the key it only asks for it. Starts a game,
   hands out the teams' join links (and a sheet of QR codes), watches who has moved,
   sends news, reads every channel, closes the days, debriefs.
-- ``/team/ROLE?code=…``: a team. Without its code it shows the public state of the game
-  and asks for the code; with it, the team's view, its moves, its inbox, messages and
-  proposals to the other teams.
+- ``/team/STATE?code=…``: a team, named by the id of the state it plays
+  (``/team/armenia``). Without its code it shows the public state of the game and asks
+  for the code; with it, the team's view, its moves, its inbox, messages and proposals
+  to the other teams.
 - ``/sheet?key=…``: one card per team with its join link as a QR code, to print.
 
 The pages themselves are in :mod:`sim.teach.dashboard.facilitator` (``/game``,
-``/sheet``) and :mod:`sim.teach.dashboard.team` (``/team/ROLE``). The room
+``/sheet``) and :mod:`sim.teach.dashboard.team` (``/team/STATE``). The room
 (:class:`~sim.teach.dashboard.room.Room`) is the game's one copy, shared by all pages
 and opened when the first of them asks for it
 (:func:`~sim.teach.dashboard.config.workshop_room`); with ``crisis-sim dashboard`` it

@@ -1,4 +1,6 @@
-"""A team's page, ``/team/ROLE?code=…``: its government's view, its moves and its talks.
+"""A team's page, ``/team/STATE?code=…``: its government's view, its moves and its talks.
+
+STATE is the id of the state the team plays (``/team/armenia``, ``/team/csto``).
 
 Without its code the page shows the public state of the game and asks for the code;
 with it, the team's view, its moves, its inbox, and messages and proposals to the other
