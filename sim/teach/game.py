@@ -87,7 +87,7 @@ class Choice:
 class Move:
     """A team's move for one day."""
 
-    role: str
+    team: str
     day: int
     action: Action
     sector: str | None = None
@@ -102,7 +102,7 @@ class Move:
 class Divergence:
     """A day on which a team did something its default policy would not have done."""
 
-    role: str
+    team: str
     day: int
     chosen: str
     default: str
@@ -133,8 +133,8 @@ class Game:
 
     Args:
         scenario: the scenario to play.
-        teams: the roles the teams play (actor names: ``armenia``, ``azerbaijan``,
-            ``russia``, ``csto`` or a third party's name).
+        teams: the states the teams play (state ids: ``armenia``, ``azerbaijan``,
+            ``russia``, ``csto`` or a third party's id).
         seed: the seed of the world's random numbers (default: the scenario's).
     """
 
@@ -151,9 +151,9 @@ class Game:
             )
         self.teams = list(teams)
         self.defaults: dict[str, Policy] = {}
-        for role in self.teams:
-            actor = self.model.actors[role]
-            self.defaults[role] = actor.policy
+        for team in self.teams:
+            actor = self.model.actors[team]
+            self.defaults[team] = actor.policy
             actor.policy = TeamPolicy(ScriptedParams(), actor.policy.context)
             actor.policy.reset(1)
         self.ticks_per_day = max(1, round(24 / scenario.tick_hours))
@@ -179,26 +179,26 @@ class Game:
         """Whether the world has reached its horizon or an absorbing outcome."""
         return not self.model.running
 
-    def kind(self, role: str) -> Role:
-        """Return the actor kind a role plays."""
-        return self.model.actors[self._role(role)].role
+    def role_of(self, state: str) -> Role:
+        """Return the role (attacker, defender...) that ``state`` plays, a team's or not."""
+        return self.model.actors[self._state(state)].role
 
-    def choices(self, role: str) -> list[Choice]:
-        """Return the actions the role may take, in catalogue order."""
+    def choices(self, team: str) -> list[Choice]:
+        """Return the actions the team's government may take, in catalogue order."""
         return [
-            Choice(action, action.info.targets_sector) for action in actions_for(self.kind(role))
+            Choice(action, action.info.targets_sector) for action in actions_for(self.role_of(team))
         ]
 
-    def perception(self, role: str):
-        """Return the role's actor's view of the world now (its late and noisy estimates)."""
-        return self.model.actors[self._role(role)].perceive()
+    def perception(self, team: str):
+        """Return how the team's government sees the world now (late and noisy estimates)."""
+        return self.model.actors[self._state(team)].perceive()
 
-    def view(self, role: str) -> list[tuple[str, str]]:
-        """Return what the role's actor sees now, as (label, value) lines in plain words."""
-        return view_lines(self.perception(role), self.scenario)
+    def view(self, team: str) -> list[tuple[str, str]]:
+        """Return what the team's government sees now, as (label, value) lines in plain words."""
+        return view_lines(self.perception(team), self.scenario)
 
-    def known_to(self, event: Event, role: str) -> bool:
-        """Whether ``role``'s government would know of ``event`` (its team's news feed).
+    def known_to(self, event: Event, team: str) -> bool:
+        """Whether ``team``'s government would know of ``event`` (the team's news feed).
 
         Words are public: statements, appeals, calls, offers, visits. Fire is known to
         those who exchange it or watch the ground: the two sides and the patron, whose
@@ -209,17 +209,17 @@ class Game:
         reports; that they were false is known to nobody playing: only the
         facilitator's log says so.
         """
-        kind = self.kind(role)
-        if event.actor == role:
+        role = self.role_of(team)
+        if event.actor == team:
             return True
         if event.action in _FALSE_REPORTS:  # the defender hears them, not that they are false
-            return kind is Role.DEFENDER
-        witnesses = kind in _WITNESSES
+            return role is Role.DEFENDER
+        witnesses = role in _WITNESSES
         if event.kind == "state":
             return witnesses if event.action in _FIGHTING else True
         if event.kind == "inject":
             if event.action == "advance order":
-                return kind in (Role.ATTACKER, Role.PATRON)
+                return role in (Role.ATTACKER, Role.PATRON)
             return witnesses if event.action == "clash" else True
         action = _ACTION_BY_LABEL.get(event.action)
         if action is None:
@@ -227,53 +227,53 @@ class Game:
         if action.info.rung >= Rung.USE_OF_FORCE:
             return witnesses
         if action.info.targets_sector or action.info.rung >= Rung.DISPLAY_OF_FORCE:
-            mover = self.kind(event.actor) if event.actor in self.model.actors else None
-            return kind is Role.PATRON or (kind is Role.ATTACKER and mover is Role.DEFENDER)
+            mover = self.role_of(event.actor) if event.actor in self.model.actors else None
+            return role is Role.PATRON or (role is Role.ATTACKER and mover is Role.DEFENDER)
         return True
 
-    def news_for(self, role: str) -> list[str]:
-        """Return what ``role``'s government would know has happened, oldest first.
+    def news_for(self, team: str) -> list[str]:
+        """Return what ``team``'s government would know has happened, oldest first.
 
         Its own moves come with its reasons; of others' it learns what, not why.
         """
         lines = []
         for event in self.log:
-            if not self.known_to(event, role):
+            if not self.known_to(event, team):
                 continue
             if event.action in _FALSE_REPORTS:
                 where = self.scenario.cast.label(self.scenario.cast.state(Role.DEFENDER))
                 text = f"Reports of clashes and wounded spread in {where}; none is confirmed"
                 lines.append(f"{stamp(event.date)} — {text}")
             else:
-                lines.append(event.sentence if event.actor == role else event.as_news)
+                lines.append(event.sentence if event.actor == team else event.as_news)
         return lines
 
     def waiting_for(self) -> list[str]:
         """Return the teams that have not chosen for the day."""
-        return [role for role in self.teams if role not in self.pending]
+        return [team for team in self.teams if team not in self.pending]
 
     # -- moves and days -----------------------------------------------------------------
-    def _role(self, role: str) -> str:
-        if role not in self.model.actors:
+    def _state(self, state: str) -> str:
+        if state not in self.model.actors:
             raise GameError(
-                f"{role!r} is not a role in this game. Roles: {', '.join(self.model.actors)}."
+                f"{state!r} is not a role in this game. Roles: {', '.join(self.model.actors)}."
             )
-        return role
+        return state
 
     def submit(
-        self, role: str, action: str, sector: str | None = None, day: int | None = None
+        self, team: str, action: str, sector: str | None = None, day: int | None = None
     ) -> Move:
-        """Record ``role``'s move for the day (a later move that day replaces it).
+        """Record ``team``'s move for the day (a later move that day replaces it).
 
         Args:
-            role: the team's role.
+            team: the team, named by the state it plays (``armenia``...).
             action: the action's name (``send_border_guards``, ``appeal_alliance``...).
             sector: the sector's id or name, for actions aimed at a sector.
             day: the day the team chose for; a move for a day already played is refused.
         """
         with self.lock:
-            if self._role(role) not in self.teams:
-                raise GameError(f"{role} is played by its policy in this game, not by a team.")
+            if self._state(team) not in self.teams:
+                raise GameError(f"{team} is played by its policy in this game, not by a team.")
             if self.finished:
                 raise GameError("The game is over: no more moves.")
             if day is not None and day != self.day:
@@ -281,16 +281,15 @@ class Game:
                     f"The move for day {day + 1} came after that day closed; it is now day "
                     f"{self.day + 1}. Choose again for this day."
                 )
-            kind = self.kind(role)
-            chosen = resolve_action(action, kind)
+            chosen = resolve_action(action, self.role_of(team))
             if chosen is None:
-                names = ", ".join(c.name for c in self.choices(role))
-                raise GameError(f"{action!r} is not an action {role} can take. Choose: {names}.")
+                names = ", ".join(c.name for c in self.choices(team))
+                raise GameError(f"{action!r} is not an action {team} can take. Choose: {names}.")
             target = None
             if chosen.info.targets_sector:
                 target = self._sector(sector, chosen)
-            move = Move(role, self.day, chosen, target)
-            self.pending[role] = move
+            move = Move(team, self.day, chosen, target)
+            self.pending[team] = move
             return move
 
     def _sector(self, sector: str | None, action: Action) -> str:
@@ -345,11 +344,11 @@ class Game:
                 raise GameError("The game is over.")
             day = self.day
             first_tick = self.model.tick
-            for role in self.teams:
-                move = self.pending.pop(role, None) or Move(role, day, Action.HOLD)
+            for team in self.teams:
+                move = self.pending.pop(team, None) or Move(team, day, Action.HOLD)
                 self.moves.append(move)
                 sector = self.sector_ids.index(move.sector) if move.sector else -1
-                self.model.actors[role].policy.play(first_tick, move.action, sector)
+                self.model.actors[team].policy.play(first_tick, move.action, sector)
             events: list[Event] = []
             while self.model.running and self.model.tick < first_tick + self.ticks_per_day:
                 self._consult_defaults(first=self.model.tick == first_tick, day=day)
@@ -358,25 +357,25 @@ class Game:
             self.log += events
             return events
 
-    def _default_decision(self, role: str, policy: Policy) -> Decision:
-        """Return what ``policy`` decides for ``role`` now: the actor's view, its draws."""
-        actor = self.model.actors[role]
+    def _default_decision(self, team: str, policy: Policy) -> Decision:
+        """Return what ``policy`` decides for ``team`` now: its government's view and draws."""
+        actor = self.model.actors[team]
         return policy.decide(actor.perceive(), actor.draw)
 
-    def suggestion(self, role: str) -> tuple[Move, str]:
-        """Return the move the role's default policy would make now, and its reason.
+    def suggestion(self, team: str) -> tuple[Move, str]:
+        """Return the move the team's default policy would make now, and its reason.
 
         Asked of a copy, so asking changes nothing: a team that always takes the
         suggestion plays the simulated world (with one tick a day, exactly).
         """
         with self.lock:
-            if self._role(role) not in self.teams:
-                raise GameError(f"{role} is played by its policy in this game, not by a team.")
-            policy = copy.deepcopy(self.defaults[role])
-            decision = self._default_decision(role, policy)
+            if self._state(team) not in self.teams:
+                raise GameError(f"{team} is played by its policy in this game, not by a team.")
+            policy = copy.deepcopy(self.defaults[team])
+            decision = self._default_decision(team, policy)
             index = int(decision.sector[0])
             move = Move(
-                role,
+                team,
                 self.day,
                 Action(int(decision.action[0])),
                 self.sector_ids[index] if index >= 0 else None,
@@ -385,22 +384,22 @@ class Game:
 
     def _consult_defaults(self, first: bool, day: int) -> None:
         """Ask each team's default policy what it would do now (same view, same draws)."""
-        for role in self.teams:
-            decision = self._default_decision(role, self.defaults[role])
+        for team in self.teams:
+            decision = self._default_decision(team, self.defaults[team])
             if not first:
                 continue
-            move = self.moves[-len(self.teams) + self.teams.index(role)]
+            move = self.moves[-len(self.teams) + self.teams.index(team)]
             would = Action(int(decision.action[0]))
             sector_index = int(decision.sector[0])
             would_sector = self.sector_ids[sector_index] if sector_index >= 0 else None
             if (would, would_sector) != (move.action, move.sector):
                 reason = with_cast_names(
-                    self.defaults[role].reasons[int(decision.reason[0])], self.scenario
+                    self.defaults[team].reasons[int(decision.reason[0])], self.scenario
                 )
-                default_move = Move(role, day, would, would_sector)
+                default_move = Move(team, day, would, would_sector)
                 self.divergences.append(
                     Divergence(
-                        role,
+                        team,
                         day,
                         move.text(self.sector_names),
                         default_move.text(self.sector_names),
@@ -421,7 +420,7 @@ class Game:
         return self.model.outcomes().iloc[0]
 
     def record(self) -> Scenario:
-        """Return the scenario as played: each team's role scripted with its moves."""
+        """Return the scenario as played: each team's state scripted with its moves."""
         from sim.spec.validation import validate_data
 
         data = self.scenario.model_dump(mode="json", exclude_none=True)
@@ -431,20 +430,20 @@ class Game:
         data["injects"] = data.get("injects", []) + [
             event.model_dump(mode="json", exclude_none=True) for event in self.fired
         ]
-        for role in self.teams:
+        for team in self.teams:
             timeline = [
                 {"day": m.day, "action": m.action.name.lower(), "sector": m.sector}
                 for m in self.moves
-                if m.role == role and m.action is not Action.HOLD
+                if m.team == team and m.action is not Action.HOLD
             ]
             for move in timeline:
                 if move["sector"] is None:
                     del move["sector"]
             spec = {"policy": "scripted", "params": {"timeline": timeline}}
-            if role in data["actors"]:
-                data["actors"][role] = {**data["actors"][role], **spec}
+            if team in data["actors"]:
+                data["actors"][team] = {**data["actors"][team], **spec}
             else:
-                data["actors"]["third_parties"][role].update(spec)
+                data["actors"]["third_parties"][team].update(spec)
         return validate_data(data, Path(f"<{self.scenario.name} as played>"))
 
     def save(self, out: Path, replace: bool = False) -> Path:

@@ -5,8 +5,9 @@
   gauges of the escalation rung, public alarm and the cost of defiance, a running event
   log in plain words, and a button that runs an ensemble of the current settings and
   shows its plots.
-- ``/game?key=…``: the facilitator's page; ``/team/ROLE?code=…``: a team's page;
-  ``/sheet?key=…``: the teams' join links to print. These are the workshop's pages
+- ``/game?key=…``: the facilitator's page; ``/team/STATE?code=…``: the page of the team
+  playing the state STATE (``/team/armenia``); ``/sheet?key=…``: the teams' join links
+  to print. These are the workshop's pages
   (:mod:`sim.teach.dashboard.facilitator`, :mod:`sim.teach.dashboard.team`).
 
 ``crisis-sim dashboard FILE`` serves it (on 127.0.0.1 unless ``--host`` says otherwise).

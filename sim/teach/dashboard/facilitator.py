@@ -104,12 +104,12 @@ def SetupDesk(key: str):
     chosen, set_chosen = solara.use_state(teams)
     message, set_message = solara.use_state("")
     Para("Choose the governments the teams will play, then start.")
-    for role in [*teams, *outside]:
+    for state in [*teams, *outside]:
         solara.Checkbox(
-            label=role,
-            value=role in chosen,
-            on_value=lambda on, r=role: set_chosen(
-                [x for x in chosen if x != r] + ([r] if on else [])
+            label=state,
+            value=state in chosen,
+            on_value=lambda on, s=state: set_chosen(
+                [x for x in chosen if x != s] + ([s] if on else [])
             ),
         )
 
@@ -198,17 +198,17 @@ def PlayDesk(version: int):
         ["team", "browser", "this day"],
         [
             [
-                role,
-                "joined" if role in room.claims else "not joined yet",
-                "waiting" if role in waiting else "has moved ✓",
+                team,
+                "joined" if team in room.claims else "not joined yet",
+                "waiting" if team in waiting else "has moved ✓",
             ]
-            for role in game.teams
+            for team in game.teams
         ],
     )
     # Rows that are always there (empty or not) keep the buttons below in place.
     with solara.Row():
-        for role in [role for role in game.teams if role in room.claims]:
-            solara.Button(f"Free {role}", on_click=lambda r=role: room.release(r), outlined=True)
+        for team in [team for team in game.teams if team in room.claims]:
+            solara.Button(f"Free {team}", on_click=lambda t=team: room.release(t), outlined=True)
     with solara.Row():
         Countdown()
 
@@ -236,8 +236,11 @@ def PlayDesk(version: int):
 
 
 @solara.component
-def JoinLinks(key: str, roles: list[str]):
-    """Show each team's join link with its code, and the printable sheet of QR codes."""
+def JoinLinks(key: str, teams: list[str]):
+    """Show each team's join link with its code, and the printable sheet of QR codes.
+
+    ``teams``: the game's teams, or before it starts the states teams may play.
+    """
     room = workshop_room()
     with solara.Details(summary="Join links for the teams (each with its team's code)"):
         Para(
@@ -248,11 +251,11 @@ def JoinLinks(key: str, roles: list[str]):
             ["team", "code", "join link"],
             [
                 [
-                    r,
-                    room.access.codes[r],
-                    room.access.join_link(workshop_config().base_url, r),
+                    team,
+                    room.access.codes[team],
+                    room.access.join_link(workshop_config().base_url, team),
                 ]
-                for r in roles
+                for team in teams
             ],
         )
         sheet = f"/sheet?key={html.escape(key)}"
@@ -337,16 +340,16 @@ def JoinSheet():
         Heading("The sheet of join links needs the facilitator's key")
         Para("Open it from the facilitator's page.")
         return
-    roles = room.game.teams if room.game else list(room.access.codes)
+    teams = room.game.teams if room.game else list(room.access.codes)
     cards = []
-    for role in roles:
-        link = room.access.join_link(workshop_config().base_url, role)
+    for team in teams:
+        link = room.access.join_link(workshop_config().base_url, team)
         cards.append(
             '<div class="join-card" style="display:inline-block; width:300px; margin:12px; '
             'padding:12px; border:1px dashed #888; break-inside:avoid; text-align:center">'
-            f"<h2>{html.escape(room.scenario.cast.label(role))}</h2>{qr_svg(link)}"
+            f"<h2>{html.escape(room.scenario.cast.label(team))}</h2>{qr_svg(link)}"
             f'<p style="font-family:monospace; word-break:break-all">{html.escape(link)}</p>'
-            f"<p>code: <strong>{html.escape(room.access.codes[role])}</strong></p></div>"
+            f"<p>code: <strong>{html.escape(room.access.codes[team])}</strong></p></div>"
         )
     Heading(f"{room.scenario.title}: join links")
     solara.HTML(tag="div", unsafe_innerHTML="".join(cards))

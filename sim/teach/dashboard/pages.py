@@ -3,13 +3,14 @@
 - ``/game?key=…``: the facilitator. Without the key it only asks for it. Starts a game,
   hands out the teams' join links (and a sheet of QR codes), watches who has moved,
   sends news, reads every channel, closes the days, debriefs.
-- ``/team/ROLE?code=…``: a team. Without its code it shows the public state of the game
-  and asks for the code; with it, the team's view, its moves, its inbox, messages and
-  proposals to the other teams.
+- ``/team/STATE?code=…``: a team, named by the id of the state it plays
+  (``/team/armenia``). Without its code it shows the public state of the game and asks
+  for the code; with it, the team's view, its moves, its inbox, messages and proposals
+  to the other teams.
 - ``/sheet?key=…``: one card per team with its join link as a QR code, to print.
 
 The pages themselves are in :mod:`sim.teach.dashboard.facilitator` (``/game``,
-``/sheet``) and :mod:`sim.teach.dashboard.team` (``/team/ROLE``). The room
+``/sheet``) and :mod:`sim.teach.dashboard.team` (``/team/STATE``). The room
 (:class:`~sim.teach.dashboard.room.Room`) is the game's one copy, shared by all pages
 and opened when the first of them asks for it
 (:func:`~sim.teach.dashboard.config.workshop_room`); with ``crisis-sim dashboard`` it
@@ -70,20 +71,20 @@ def date_of_day(day: int) -> str:
     return (start + dt.timedelta(days=day)).strftime("%-d %B %Y")
 
 
-def SituationMap(role: str | None = None) -> None:
-    """Show the border map: the world as it is, or as ``role``'s government perceives it.
+def SituationMap(team: str | None = None) -> None:
+    """Show the border map: the world as it is, or as ``team``'s government perceives it.
 
     The defender's depths are its estimates (late and noisy), drawn pale and marked "≈";
     an outside power, which sees only the total, gets no map.
     """
     room = workshop_room()
     game = room.game
-    if role is None:
+    if team is None:
         state = MapState.of_world(game.model.world)
     else:
-        kind = game.kind(role)
-        name = room.scenario.cast.label(role)
-        state = MapState.of_view(game.perception(role), name, kind is Role.DEFENDER)
+        name = room.scenario.cast.label(team)
+        defender = game.role_of(team) is Role.DEFENDER
+        state = MapState.of_view(game.perception(team), name, defender)
         if state is None:
             return
     figure = draw_map(state, room.scenario, day=game.day + 1)
@@ -105,7 +106,7 @@ def Countdown():
 
 
 @solara.component
-def DebriefView(debrief: Debrief | None, role: str | None = None):
+def DebriefView(debrief: Debrief | None, team: str | None = None):
     """Show the game's world against the ensemble (a team sees only its own departures).
 
     The debrief is an argument, not read from the room: a component re-renders only when
@@ -132,20 +133,23 @@ def DebriefView(debrief: Debrief | None, role: str | None = None):
             ["simulated worlds ended in", "share"],
             [[r.outcome.replace("_", " "), f"{r.share:.1%}"] for r in debrief.shares.itertuples()],
         )
-        shown = [d for d in debrief.divergences if role in (None, d.role)]
+        shown = [d for d in debrief.divergences if team in (None, d.team)]
         if shown:
             Para("Where teams did not do what their government's usual policy would have done:")
             Grid(
                 ["day", "team", "chose", "the policy would have chosen", "because"],
-                [[str(d.day + 1), d.role, d.chosen, d.default, d.default_reason] for d in shown],
+                [[str(d.day + 1), d.team, d.chosen, d.default, d.default_reason] for d in shown],
             )
         else:
             solara.Text("Every team did what its government's usual policy would have done.")
-    Timeline(role)
+    Timeline(team)
 
 
-def Timeline(role: str | None = None) -> None:
-    """Show the game day by day: the teams' moves beside what was said that day."""
+def Timeline(team: str | None = None) -> None:
+    """Show the game day by day: the teams' moves beside what was said that day.
+
+    ``team``: what that team was told (None: the facilitator, everything).
+    """
     room = workshop_room()
     game = room.game
     if game is None:
@@ -153,11 +157,11 @@ def Timeline(role: str | None = None) -> None:
     rows = []
     for day in range(game.day + (0 if game.finished else 1)):
         moves = [
-            f"{m.role}: {m.text(game.sector_names)}"
+            f"{m.team}: {m.text(game.sector_names)}"
             for m in game.moves
             if m.day == day and m.action.name != "HOLD"
         ]
-        said = [p.line() for p in room.feed(role) if p.day == day]
+        said = [p.line() for p in room.feed(team) if p.day == day]
         rows.append([str(day + 1), "; ".join(moves) or "all held", "\n".join(said) or "-"])
     with solara.Card("Timeline: the moves and what was said, day by day"):
         Grid(["day", "moves", "what was said"], rows)

@@ -1,4 +1,6 @@
-"""A team's page, ``/team/ROLE?code=…``: its government's view, its moves and its talks.
+"""A team's page, ``/team/STATE?code=…``: its government's view, its moves and its talks.
+
+STATE is the id of the state the team plays (``/team/armenia``, ``/team/csto``).
 
 Without its code the page shows the public state of the game and asks for the code;
 with it, the team's view, its moves, its inbox, and messages and proposals to the other
@@ -32,59 +34,59 @@ def TeamPage():
     room = workshop_room()
     use_room(ticking=True)
     router = solara.use_router()
-    role = router.path.rstrip("/").split("/")[-1]
+    team = router.path.rstrip("/").split("/")[-1]
     code, set_code = solara.use_state(query_value(router.search, "code"))
     session = solara.get_session_id()  # the browser: its cookie outlives a server restart
     game = room.game
-    entitled = room.access.opens(role, code)
+    entitled = room.access.opens(team, code)
 
-    def take_role_once():
+    def take_team_once():
         # A page with the team's code claims the team for its browser when it opens (or
         # when the first game starts). The claim stays when the tab closes: only the
         # facilitator frees a team, so a reload or a resumed server finds it still here.
-        if entitled and game is not None and role in game.teams and role not in room.claims:
-            room.claim(role, session, code)
+        if entitled and game is not None and team in game.teams and team not in room.claims:
+            room.claim(team, session, code)
 
-    solara.use_effect(take_role_once, [game is None, entitled])
-    solara.Title(f"crisis-sim: {role}")
+    solara.use_effect(take_team_once, [game is None, entitled])
+    solara.Title(f"crisis-sim: {team}")
     with solara.Column(style={"max-width": "1000px", "margin": "auto"}):
-        Heading(room.scenario.cast.label(role))
+        Heading(room.scenario.cast.label(team))
         if game is None:
             solara.Info("The game has not started yet: this page will update when it does.")
             if not entitled:
-                CodeGate(role, code, set_code)
+                CodeGate(team, code, set_code)
             return
-        if role not in game.teams:
+        if team not in game.teams:
             solara.Error(
-                f"{role!r} is not a team in this game. Teams: {', '.join(game.teams)}. "
+                f"{team!r} is not a team in this game. Teams: {', '.join(game.teams)}. "
                 "Open one of their pages, e.g. /team/" + game.teams[0] + "."
             )
             return
         if not entitled:
-            PublicView(role)
-            CodeGate(role, code, set_code)
+            PublicView(team)
+            CodeGate(team, code, set_code)
             return
-        if not room.holds(role, session):
+        if not room.holds(team, session):
             # Claimed on opening only: a page the facilitator freed does not take its team
             # back by itself, so that the facilitator can give it to another browser.
-            if role in room.claims:
-                solara.Warning(room.held_elsewhere(role))
+            if team in room.claims:
+                solara.Warning(room.held_elsewhere(team))
             else:
-                solara.Info(f"Nobody plays {role} from a browser now.")
+                solara.Info(f"Nobody plays {team} from a browser now.")
                 solara.Button(
-                    f"Play {role} from this browser",
-                    on_click=lambda: room.claim(role, session, code),
+                    f"Play {team} from this browser",
+                    on_click=lambda: room.claim(team, session, code),
                     color="primary",
                 )
-            PublicView(role)
+            PublicView(team)
             return
         # The room's version as an argument: a component redraws only when its arguments
         # or its own state change, and the game behind these has moved on.
-        TeamDesk(role, session, room.version)
+        TeamDesk(team, session, room.version)
 
 
 @solara.component
-def CodeGate(role: str, given: str | None, on_code):
+def CodeGate(team: str, given: str | None, on_code):
     """Ask for the team's code (the join link carries it)."""
     room = workshop_room()
     typed = solara.use_reactive("")
@@ -92,12 +94,12 @@ def CodeGate(role: str, given: str | None, on_code):
 
     def check() -> None:
         code = typed.value.strip()
-        if room.access.opens(role, code):
+        if room.access.opens(team, code):
             on_code(code)
         else:
             wrong.set(True)
 
-    with solara.Card(f"Play {role}: your team's code"):
+    with solara.Card(f"Play {team}: your team's code"):
         Para(
             "This page shows the game but cannot move without your team's code. Open the "
             "join link the facilitator gave you, or type the code here."
@@ -106,10 +108,10 @@ def CodeGate(role: str, given: str | None, on_code):
         solara.Button("Join", on_click=check, color="primary")
         with solara.Column():
             if wrong.value:
-                solara.Error(f"That is not {role}'s code.")
+                solara.Error(f"That is not {team}'s code.")
 
 
-def PublicView(role: str) -> None:
+def PublicView(team: str) -> None:
     """Show what anyone may see: the day, the countdown, public statements and news."""
     room = workshop_room()
     game = room.game
@@ -125,7 +127,7 @@ def PublicView(role: str) -> None:
 
 
 @solara.component
-def TeamDesk(role: str, session: str, version: int):
+def TeamDesk(team: str, session: str, version: int):
     """Show a team's page: its view, its move, its inbox, its messages and proposals."""
     room = workshop_room()
     sector, set_sector = solara.use_state(None)
@@ -136,25 +138,25 @@ def TeamDesk(role: str, session: str, version: int):
     chosen_sector = solara.use_ref(None)
     chosen_sector.current = sector
     feedback, set_feedback = solara.use_state((-1, "", ""))  # (day, kind, text)
-    brief = solara.use_memo(lambda: brief_body(role), [role])  # the package's own text
+    brief = solara.use_memo(lambda: brief_body(team), [team])  # the package's own text
     game = room.game
     if game.finished:
-        DebriefView(room.debrief, role)
+        DebriefView(room.debrief, team)
         return
     with solara.Details(summary="Our brief (what we know, want and fear)"):
         solara.HTML(unsafe_innerHTML=brief, classes=["brief"])
     day = shown_day.current = game.day
     Heading(f"Day {day + 1} of {game.days}: {date_of_day(day)}", 2)
     Countdown()
-    SituationMap(role)
-    Grid(["what we see", ""], [[label, value] for label, value in game.view(role)])
+    SituationMap(team)
+    Grid(["what we see", ""], [[label, value] for label, value in game.view(team)])
     # Conditional messages sit in columns that are always there, so the buttons keep
     # their place (and their widgets) from one render to the next: a click that lands
     # while the page redraws still reaches its button.
-    pending = game.pending.get(role)
+    pending = game.pending.get(team)
     with solara.Column():
         if pending is not None:
-            fixed = " (agreed with another team)" if role in room.agreed else ""
+            fixed = " (agreed with another team)" if team in room.agreed else ""
             solara.Success(
                 f"Your move for day {day + 1}: {pending.text(game.sector_names)}{fixed}. "
                 + ("" if fixed else "You may change it until the day closes.")
@@ -169,13 +171,13 @@ def TeamDesk(role: str, session: str, version: int):
             if choice.needs_sector and chosen is None:
                 raise GameError(f"{choice.label} is aimed at a sector: choose one first.")
             aimed = chosen if choice.needs_sector else None
-            done = room.submit(role, session, choice.name, aimed, shown)
+            done = room.submit(team, session, choice.name, aimed, shown)
             set_feedback((shown, "ok", f"Sent for day {shown + 1}: {done}."))
         except GameError as error:
             set_feedback((shown, "error", str(error)))
 
     with solara.Row(style={"flex-wrap": "wrap"}):
-        for choice in game.choices(role):
+        for choice in game.choices(team):
             solara.Button(
                 choice.label,
                 on_click=lambda c=choice: send(c),
@@ -189,10 +191,10 @@ def TeamDesk(role: str, session: str, version: int):
             solara.Success(text)
         elif kind == "error" and said_on == day:  # an old refusal is no longer news
             solara.Error(text)
-    Inbox(role, session, version)
+    Inbox(team, session, version)
     with solara.Card("What we know has happened (newest first)"):
-        Lines(list(reversed(game.news_for(role))), "Nothing yet.", ["news"])
-    ours = [m for m in game.moves if m.role == role and m.action.name != "HOLD"]
+        Lines(list(reversed(game.news_for(team))), "Nothing yet.", ["news"])
+    ours = [m for m in game.moves if m.team == team and m.action.name != "HOLD"]
     with solara.Card("Our moves so far"):
         Lines(
             [f"Day {m.day + 1}: {m.text(game.sector_names)}" for m in reversed(ours)], "None yet."
@@ -200,11 +202,11 @@ def TeamDesk(role: str, session: str, version: int):
 
 
 @solara.component
-def Inbox(role: str, session: str, version: int):
+def Inbox(team: str, session: str, version: int):
     """Show a team's inbox and outbox: proposals to answer, messages, statements, news."""
     room = workshop_room()
     game = room.game
-    others = [t for t in game.teams if t != role]
+    others = [t for t in game.teams if t != team]
     to = solara.use_reactive(others[0] if others else EVERYONE)
     text = solara.use_reactive("")
     kind = solara.use_reactive(ProposalKind.CEASEFIRE.label)
@@ -214,36 +216,36 @@ def Inbox(role: str, session: str, version: int):
     sector = solara.use_reactive(sectors[0])
 
     def send_message() -> str:
-        room.send(role, session, to.value, text.value)
+        room.send(team, session, to.value, text.value)
         text.set("")
         return "Sent to everyone." if to.value == EVERYONE else f"Sent to {to.value}."
 
     def propose() -> str:
         chosen = labels[kind.value]
         aimed = sector.value if chosen is ProposalKind.PULL_BACK else None
-        room.propose(role, session, to.value, chosen.value, aimed, text.value)
+        room.propose(team, session, to.value, chosen.value, aimed, text.value)
         text.set("")
         return f"Proposed {chosen.label} to {to.value}."
 
     with solara.Card("Inbox: proposals, messages, statements and news"):
-        for proposal in room.open_proposals(role):
+        for proposal in room.open_proposals(team):
             with solara.Row(style={"align-items": "center"}):
                 Para(proposal.line(), strong=f"Proposal {proposal.number + 1}:")
                 solara.Button(
                     f"Accept proposal {proposal.number + 1}",
                     on_click=lambda n=proposal.number: attempt(
-                        lambda: room.answer(role, session, n, True).line()
+                        lambda: room.answer(team, session, n, True).line()
                     ),
                     color="success",
                 )
                 solara.Button(
                     f"Reject proposal {proposal.number + 1}",
                     on_click=lambda n=proposal.number: attempt(
-                        lambda: room.answer(role, session, n, False).line()
+                        lambda: room.answer(team, session, n, False).line()
                     ),
                     outlined=True,
                 )
-        Lines([p.line() for p in reversed(room.feed(role))], "Nothing yet.", ["inbox"])
+        Lines([p.line() for p in reversed(room.feed(team))], "Nothing yet.", ["inbox"])
     with solara.Card("Write to another team, or to everyone"):
         solara.Select("to", value=to, values=[*others, EVERYONE])
         solara.InputTextArea(
