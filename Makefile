@@ -33,12 +33,16 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed lint browser
 	$(BIN)/python -m pytest
 
-# The developers' loop, at most a minute: the unit and contract tests (everything not
-# marked slow: no browser, no command line end to end, no worker processes) and a small
-# fuzz (300 mutated files, 3 run as ensembles, 3 through the command line).
+# The developers' loop, at most a minute on two cores: the unit and contract tests
+# (everything not marked slow: no browser, no command line end to end, no worker
+# processes, no comparisons of many ensembles) in one process per core (pytest-xdist,
+# each module whole in one process, so that its fixtures are built once), and a small
+# fuzz: 100 mutated files (3 run as ensembles, 3 through the command line) and 50
+# examples of each Hypothesis fuzz test.
 quick: $(VENV)/.installed
-	CRISIS_SIM_FUZZ_CASES=300 CRISIS_SIM_FUZZ_RUNS=3 CRISIS_SIM_FUZZ_CLI=3 \
-	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
+	CRISIS_SIM_FUZZ_CASES=100 CRISIS_SIM_FUZZ_RUNS=3 CRISIS_SIM_FUZZ_CLI=3 \
+	CRISIS_SIM_FUZZ_EXAMPLES=50 \
+	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider -n auto --dist loadfile
 
 # A longer fuzzing session than make test's (10,000 files, a fixed seed): CASES mutated
 # scenario files from a new seed each time (SEED=N repeats one), RUNS of them run as

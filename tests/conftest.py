@@ -7,13 +7,16 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from ruamel.yaml import YAML
 
-from sim.core.model import CrisisModel
-from sim.spec.schema import Scenario
-from sim.spec.validation import validate_data
+if TYPE_CHECKING:
+    from sim.spec.schema import Scenario
+
+# The model and the schema are imported where they are used: a parallel run's first
+# process, which only hands tests to the others, then never loads Mesa.
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -85,11 +88,15 @@ def _plain(value):
 
 def make_scenario(data: dict) -> Scenario:
     """Validate scenario data given as a mapping."""
+    from sim.spec.validation import validate_data
+
     return validate_data(copy.deepcopy(data), Path("<test>"))
 
 
 def fingerprint(scenario: Scenario, worlds: int | None = None) -> str:
     """Hash every output of a run: outcomes, per-tick aggregates and sampled histories."""
+    from sim.core.model import CrisisModel
+
     model = CrisisModel(scenario, worlds=worlds).run()
     digest = hashlib.sha256()
     outcomes = model.outcomes()

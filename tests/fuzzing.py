@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,14 @@ from typing import Any
 from ruamel.yaml import YAML
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def examples(default: int) -> int:
+    """Examples for a Hypothesis fuzz test: ``default``, or CRISIS_SIM_FUZZ_EXAMPLES.
+
+    ``make quick`` runs fewer, ``make fuzz`` more; ``make test`` runs each test's own.
+    """
+    return int(os.environ.get("CRISIS_SIM_FUZZ_EXAMPLES", default))
 
 
 @dataclass(frozen=True)

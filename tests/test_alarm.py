@@ -18,6 +18,8 @@ from conftest import SCENARIOS
 
 WORLDS = 2000
 
+pytestmark = pytest.mark.slow  # three to six ensembles of 2,000 worlds a test
+
 
 @pytest.fixture(scope="module")
 def scenarios():

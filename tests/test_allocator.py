@@ -24,6 +24,7 @@ WORLDS = 20_000
 pytestmark = pytest.mark.skipif(allocator.glibc() is None, reason="glibc's allocator only")
 
 
+@pytest.mark.slow  # three child processes, each running 20,000 worlds
 @pytest.mark.parametrize("pinned", [False, True], ids=["plain process", "Dask's nanny"])
 def test_a_chunk_s_ticks_reuse_their_arrays_memory(pinned):
     reused = measure(WORLDS, reused=True, pinned=pinned)["fresh_bytes_per_world"]

@@ -54,6 +54,7 @@ def test_scores_are_those_of_the_record_s_class():
     assert never["log_score"] == pytest.approx(math.log(2 * len(outcomes)))  # floored share
 
 
+@pytest.mark.slow  # eight ensembles: each case scored, then run
 def test_the_cases_table_matches_the_cases_own_runs():
     cases = load_cases(CASES)
     table = score_cases(cases, worlds=300, seed=5).set_index("case")

@@ -77,6 +77,7 @@ def test_only_absorbing_classes_end_a_world_before_the_horizon():
     assert set(np.unique(model.world.outcome[early])) <= ABSORBING
 
 
+@pytest.mark.slow  # a run folder, its plots and its report
 def test_a_new_fan_chart_is_one_entry_and_reaches_the_folder_and_the_report(
     tmp_path, monkeypatch, baseline_run_dir
 ):
@@ -118,6 +119,7 @@ def test_every_measure_is_declared_once_and_born_in_the_worlds_table(baseline_ru
     assert list(QUANTILES) == sorted(QUANTILES) and 0.5 in QUANTILES
 
 
+@pytest.mark.slow  # every output: EMA, a comparison, the report
 def test_a_new_measure_is_one_entry_and_reaches_every_output(
     tmp_path, monkeypatch, baseline_run_dir
 ):

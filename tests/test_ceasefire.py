@@ -46,6 +46,7 @@ KEPT = {
 }
 
 
+@pytest.mark.slow  # three ensembles compared
 def test_a_brokered_ceasefire_holds_only_once_both_governments_accept(karabakh):
     kept = KEPT
     accepted = _run(karabakh, **BROKER, **kept)
@@ -60,6 +61,7 @@ def test_a_brokered_ceasefire_holds_only_once_both_governments_accept(karabakh):
     assert (accepted["outcome"] == "war").mean() < (nobody["outcome"] == "war").mean() - 0.3
 
 
+@pytest.mark.slow  # two ensembles compared
 def test_pressing_on_through_a_ceasefire_breaks_it(karabakh):
     kept = _run(karabakh, **BROKER, **KEPT)
     presses_on = {**KEPT, "actors.azerbaijan.params.ceasefire_breach_probability": 0.5}

@@ -95,6 +95,7 @@ def test_readme_python_example_runs(monkeypatch, capsys):
     assert "frozen_gain" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # the README's 10,000 worlds
 def test_readme_run_output_matches_a_real_run():
     """The outcome table shown in the README is what the baseline really gives."""
     from sim.run.ensemble import run_ensemble

@@ -16,6 +16,8 @@ from conftest import SCENARIOS
 
 MEASURES = ["p_frozen_gain", "p_negotiated_withdrawal", "mean_max_rung"]
 
+pytestmark = pytest.mark.slow  # EMA alone takes two seconds to import
+
 
 def _ema():
     """EMA, imported when a test needs it rather than when the module is collected.
@@ -93,7 +95,6 @@ def discovery(baseline):
 
 # EMA 3.0 writes a lever's options into a float table: pandas 2 warns, pandas 3 refuses
 # (hence the ema extra's pandas<3).
-@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Setting an item of incompatible dtype:FutureWarning")
 def test_prim_inspects_a_box_that_restricts_a_lever(discovery, baseline):
     import matplotlib
@@ -121,7 +122,6 @@ def test_prim_inspects_a_box_that_restricts_a_lever(discovery, baseline):
     assert 0 < stats["coverage"] <= 1 and 0 < stats["density"] <= 1
 
 
-@pytest.mark.slow
 def test_cart_and_feature_scoring_read_the_levers(discovery, baseline):
     from ema_workbench.analysis import cart, feature_scoring
 

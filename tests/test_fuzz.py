@@ -25,7 +25,7 @@ from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 from sim.spec.validation import validate_data
 
-from fuzzing import SCENARIOS, Case, case
+from fuzzing import SCENARIOS, Case, case, examples
 
 CASES = int(os.environ.get("CRISIS_SIM_FUZZ_CASES", "10000"))
 SEED = int(os.environ.get("CRISIS_SIM_FUZZ_SEED", "20210512"))
@@ -204,7 +204,7 @@ _PATHS = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=st.lists(st.tuples(_PATHS, _VALUES), min_size=1, max_size=4))
 def test_any_data_validates_or_raises_a_scenario_error(baseline_data, changes):
     import copy

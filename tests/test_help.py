@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from functools import cache
 from itertools import pairwise
 
 import pytest
@@ -23,6 +24,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 COMMANDS = [command.name or command.callback.__name__ for command in app.registered_commands]
 
 
+@cache  # each command's help is read by several tests
 def _help(*args: str) -> str:
     result = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": str(WIDTH)})
     assert result.exit_code == 0, result.output

@@ -41,6 +41,7 @@ def test_the_prior_is_the_shared_base_s_and_fits_every_case(cases):
     assert all(low < high for low, high in prior.values())
 
 
+@pytest.mark.slow  # two calibrations: 32 ensembles
 def test_every_set_runs_every_case_and_leaving_one_out_reads_the_same_sets(cases):
     result = run_joint_calibration(CASES, cases, sets=4, worlds=40, seed=2)
     table = result.table

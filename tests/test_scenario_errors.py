@@ -20,6 +20,7 @@ from sim.spec.loading import load_scenario
 from sim.spec.schema import Scenario
 
 from conftest import SCENARIOS, read_yaml
+from fuzzing import examples
 
 # Line numbers in the tests below count lines of this text (1-based); a line appended
 # to it is line 16.
@@ -600,7 +601,7 @@ def fuzz_dir(tmp_path_factory):
 
 
 @settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -50,6 +50,7 @@ def test_ground_held_at_the_start_is_there_from_the_first_tick(baseline):
     assert np.allclose(view.depth_km[:, column], 2.0, rtol=0.5)
 
 
+@pytest.mark.slow  # ensembles compared, with the fact and without
 def test_ground_held_at_the_start_brings_the_appeal_earlier(baseline):
     held = copy.deepcopy(baseline)
     held["sectors"]["sev_lake"]["held_km"] = 2.0
@@ -68,6 +69,7 @@ def test_ground_held_beyond_the_terrain_s_reach_is_refused(baseline):
     assert "lower held_km" in problem.hint
 
 
+@pytest.mark.slow
 def test_an_attack_that_opens_with_fire_fires_on_day_zero_in_every_world(baseline):
     data = copy.deepcopy(baseline)
     data["injects"] = [*data.get("injects", []), {"day": 0, "kind": "clash", "magnitude": 0.9}]
@@ -96,6 +98,7 @@ def _held_by(baseline: dict, force: str) -> CrisisModel:
 SEV_LAKE = 0  # the baseline's first sector
 
 
+@pytest.mark.slow
 def test_army_and_border_guards_side_by_side_resist_as_the_army_and_clash_sooner(baseline):
     """Tavush-Tovuz, July 2020: army positions behind a border-guard line. The army's
     resistance holds the sector; either force can start an incident, so in every world
@@ -109,6 +112,7 @@ def test_army_and_border_guards_side_by_side_resist_as_the_army_and_clash_sooner
     assert (first_both < first_army).mean() > 0.01
 
 
+@pytest.mark.slow
 def test_a_patron_tied_down_elsewhere_interposes_less(baseline):
     protector = read_yaml(SCENARIOS / "response-protector-russia.yaml")
     data = copy.deepcopy(baseline)
@@ -120,6 +124,7 @@ def test_a_patron_tied_down_elsewhere_interposes_less(baseline):
     assert _share(tied, "patron_interposition") < _share(free, "patron_interposition") - 0.1
 
 
+@pytest.mark.slow
 def test_an_alliance_cannot_act_against_its_own_member(baseline):
     credible = read_yaml(SCENARIOS / "response-credible-csto.yaml")
     data = copy.deepcopy(baseline)
@@ -152,6 +157,7 @@ def _members(**interests: float) -> dict:
     return {name: {**values, **interests} for name, values in MAY_2021_MEMBERS.items()}
 
 
+@pytest.mark.slow
 def test_on_undisputed_ground_members_ties_to_the_attacker_hold_the_consensus_back(baseline):
     # Issue 17: members consented from map clarity alone, so on undisputed ground the
     # consensus CSTO took collective measures in nearly every world; in the record of
@@ -164,6 +170,7 @@ def test_on_undisputed_ground_members_ties_to_the_attacker_hold_the_consensus_ba
     assert _share(_outcomes(tied), "alliance_intervention") == 0.0
 
 
+@pytest.mark.slow
 def test_the_patron_s_line_of_restraint_weighs_on_members_that_heed_it(baseline):
     clear = _undisputed(baseline)
     heeding = copy.deepcopy(clear)
@@ -172,6 +179,7 @@ def test_the_patron_s_line_of_restraint_weighs_on_members_that_heed_it(baseline)
     assert _share(after, "alliance_intervention") < _share(before, "alliance_intervention") - 0.3
 
 
+@pytest.mark.slow
 def test_ties_to_the_defender_and_the_member_s_own_situation_move_consent_both_ways(baseline):
     data = copy.deepcopy(baseline)  # Sev Lake: clarity 0.45, below every member's need
     friends = copy.deepcopy(data)

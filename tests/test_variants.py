@@ -12,6 +12,8 @@ from conftest import SCENARIOS
 
 WORLDS = 1500
 
+pytestmark = pytest.mark.slow  # an ensemble a variant, beside the baseline's
+
 
 def _run(name: str) -> pd.DataFrame:
     return run_ensemble(load_scenario(SCENARIOS / f"{name}.yaml").scenario, worlds=WORLDS).outcomes
