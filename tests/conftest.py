@@ -139,6 +139,42 @@ def baseline_run_dir(tmp_path_factory) -> Path:
     return write_run(result, out, source=loaded.source, plots=False)
 
 
+#: Modules whose tests start browsers, servers or worker processes, or signal real runs at
+#: set moments. In a parallel run they are one unit of work (see below).
+HEAVY_MODULES = {
+    "test_calibration.py",  # calibrations on every engine
+    "test_classroom.py",  # servers and browsers
+    "test_dashboard.py",  # a server and a browser
+    "test_engines.py",  # worker processes and Dask clusters
+    "test_interrupts.py",  # Ctrl-C at set moments, on worker processes
+    "test_report.py",  # a browser
+    "test_resume.py",  # runs killed at chosen moments
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist's ``--dist loadfile``: each module whole, the heavy ones as one.
+
+    ``make quick`` and ``make test`` run one worker per core, each module whole in one
+    worker, so that its module fixtures are built once. The modules of
+    :data:`HEAVY_MODULES` are one unit: one worker runs them one after another, so that
+    no two of them compete for the two cores, and the other worker's tests take one core
+    between them. (pytest-xdist's own ``--dist loadgroup`` would say this with marks, but
+    it groups nothing under pytest 9.2: pytest-xdist issue 1386.)
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class HeavyTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return "heavy modules" if Path(module).name in HEAVY_MODULES else module
+
+    return HeavyTogether(config, log)
+
+
 #: Chromium's switches for tests on a machine without network: without the background
 #: networking ones it retries refused connections (updates, sync, field trials) and hangs.
 CHROMIUM_ARGS = [

@@ -52,11 +52,17 @@ def test_every_world_of_the_exercise_alone_equals_it_in_the_batch(exercise_data)
         pd.testing.assert_frame_equal(mine, theirs)
 
 
+@pytest.fixture(scope="module")
+def exercise_whole(exercise_data):
+    """The exercise's 120 worlds in one chunk, for each chunk size to be compared with."""
+    scenario = make_scenario(exercise_data)
+    return scenario, run_ensemble(scenario, worlds=120, chunk_size=10_000)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("chunk_size", [1, 37, 10_000])
-def test_chunk_size_changes_nothing(exercise_data, chunk_size):
-    scenario = make_scenario(exercise_data)
-    whole = run_ensemble(scenario, worlds=120, chunk_size=10_000)
+def test_chunk_size_changes_nothing(exercise_whole, chunk_size):
+    scenario, whole = exercise_whole
     split = run_ensemble(scenario, worlds=120, chunk_size=chunk_size)
     assert outcome_hash(split.outcomes) == outcome_hash(whole.outcomes)
     tables_whole = per_tick_tables(whole.recorder, scenario.tick_hours)
