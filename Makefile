@@ -44,7 +44,7 @@ quick: $(VENV)/.installed
 	CRISIS_SIM_FUZZ_EXAMPLES=50 \
 	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider -n auto --dist loadfile
 
-# A longer fuzzing session than make test's (10,000 files, a fixed seed): CASES mutated
+# A longer fuzzing session than make test's (2,000 files, a fixed seed): CASES mutated
 # scenario files from a new seed each time (SEED=N repeats one), RUNS of them run as
 # ensembles, CLI of them through the command line. A failure names the case and seed.
 fuzz: $(VENV)/.installed
