@@ -9,6 +9,7 @@ and every actor's view carries it, so each fact of the set-up is computed once h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -24,12 +25,22 @@ FORCE_RANK = {
 }
 
 
+def _force_table(*by_rank: Any) -> np.ndarray:
+    """Return a table by FORCE_RANK: (4,), or (R, 4) where a value is a column of worlds."""
+    columns = [value for value in by_rank if isinstance(value, np.ndarray)]
+    if not columns:
+        return np.array(by_rank)
+    worlds = len(columns[0])
+    return np.stack([np.broadcast_to(np.asarray(v, float), (worlds,)) for v in by_rank], axis=1)
+
+
 def resistance_by_force(dyn: Dynamics) -> np.ndarray:
     """Return the share of an advance step each force (by FORCE_RANK) stops.
 
     The army's resistance holds a sector it shares with border guards.
     """
-    return np.array([0.0, dyn.resistance_border_guards, dyn.resistance_army, dyn.resistance_army])
+    guards, army = dyn.resistance_border_guards, dyn.resistance_army
+    return _force_table(0.0, guards, army, army)
 
 
 def incident_by_force(dyn: Dynamics) -> np.ndarray:
@@ -38,7 +49,7 @@ def incident_by_force(dyn: Dynamics) -> np.ndarray:
     Army and border guards side by side are two chances, not one.
     """
     guards, army = dyn.incident_probability_border_guards, dyn.incident_probability_army
-    return np.array([0.0, guards, army, 1.0 - (1.0 - guards) * (1.0 - army)])
+    return _force_table(0.0, guards, army, 1.0 - (1.0 - guards) * (1.0 - army))
 
 
 def held_ambiguity(
@@ -72,7 +83,8 @@ class Border:
         held_km: (k,) ground the attacker held before the crisis began.
         defender_force: (k,) int8 FORCE_RANK of who holds each sector at the start.
         patron_presence: (k,) bool: the patron's troops stand there at the start.
-        resistance: (4,) the share of a step each force stops (by FORCE_RANK).
+        resistance: (4,) the share of a step each force stops (by FORCE_RANK); (R, 4) in
+            a block whose worlds differ in it (sim.core.columns), as ``incident``.
         incident: (4,) the chance per tick each force starts an incident (by FORCE_RANK).
     """
 
@@ -101,6 +113,25 @@ class Border:
             resistance=resistance_by_force(scenario.dynamics),
             incident=incident_by_force(scenario.dynamics),
         )
+
+    @staticmethod
+    def by_force(
+        table: np.ndarray,
+        force: np.ndarray,
+        rows: np.ndarray | None = None,
+        cols: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Look up each world's force in a force table (``resistance`` or ``incident``).
+
+        ``force`` is (R, k); with ``rows`` and ``cols``, only those cells, one per row.
+        """
+        if rows is not None:
+            force = force[rows, cols]
+        if table.ndim == 1:
+            return table[force]
+        if rows is None:
+            rows = np.arange(len(table))[:, None]
+        return table[rows, force]
 
     def clarity(self, depth_km: np.ndarray, total: np.ndarray) -> np.ndarray:
         """Return how clear the attack is in each world (see :func:`attack_clarity`)."""

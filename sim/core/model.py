@@ -54,7 +54,15 @@ class _ScenarioSeed(Enum):
 SCENARIO_SEED = _ScenarioSeed.SCENARIO_SEED
 
 #: CrisisModel's own keywords; any other keyword is a scenario field by dotted path.
-MODEL_KEYWORDS = ("scenario", "worlds", "first_world", "seed", "sample_stride", "collect")
+MODEL_KEYWORDS = (
+    "scenario",
+    "worlds",
+    "first_world",
+    "seed",
+    "sample_stride",
+    "collect",
+    "world_ids",
+)
 
 
 def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
@@ -91,12 +99,15 @@ class CrisisModel(mesa.Model):
             more; ``None``: the scenario's ``worlds``).
         first_world: the index of the first world; worlds are ``first_world ...
             first_world + worlds - 1`` and their random numbers are keyed by these indices.
+        world_ids: the worlds' indices, one per world, in place of ``worlds`` and
+            ``first_world``: a block of parameter sets repeats each set's indices
+            (:mod:`sim.run.sets`), so that a set's worlds draw as they would alone.
         seed: the seed of every random draw. Omitted (:data:`SCENARIO_SEED`): the
             scenario's seed; ``None``: fresh entropy, as in Mesa (so ``mesa.batch_run``'s
             ``rng=[None] * 3`` gives three different worlds); an integer: that seed. The
             seed used is ``self.seed`` and the model reporter ``seed``.
         sample_stride: keep full histories of worlds whose index is a multiple of this
-            (default: about ``scenario.trajectory_sample`` worlds of the block).
+            (default: about ``scenario.trajectory_sample`` worlds of the block; 0: none).
         collect: collect the model reporters after every tick (Mesa's DataCollector).
             An ensemble's chunks turn it off: their recorder keeps exact aggregates, and
             the reporters' means cost a tenth of a small run.
@@ -119,6 +130,7 @@ class CrisisModel(mesa.Model):
         seed: int | _ScenarioSeed | None = SCENARIO_SEED,
         sample_stride: int | None = None,
         collect: bool = True,
+        world_ids: np.ndarray | None = None,
         **overrides: Any,
     ) -> None:
         _refuse_scenario_field(scenario)
@@ -131,8 +143,12 @@ class CrisisModel(mesa.Model):
         self.spec = scenario
         self.seed = seed
         self.collect = collect
-        self.n_worlds = scenario.worlds if worlds is None else int(worlds)
-        self.world_ids = np.arange(first_world, first_world + self.n_worlds, dtype=np.int64)
+        if world_ids is not None:
+            self.world_ids = np.asarray(world_ids, dtype=np.int64)
+            self.n_worlds = len(self.world_ids)
+        else:
+            self.n_worlds = scenario.worlds if worlds is None else int(worlds)
+            self.world_ids = np.arange(first_world, first_world + self.n_worlds, dtype=np.int64)
         self.draws = CounterRNG(seed, self.world_ids)
         self.tick = 0
         self.ticks = scenario.ticks

@@ -19,6 +19,7 @@ import numpy as np
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
 from sim.core.border import Border
+from sim.core.columns import per_world
 from sim.core.rng import CounterRNG
 from sim.core.world import NEVER, WorldState
 from sim.spec.schema import Scenario
@@ -213,7 +214,7 @@ class Perceiver:
             **self._base(tick),
             depth_km=w.depth_km,
             defender_force=w.defender_force,
-            resistance=self.border.resistance[w.defender_force],
+            resistance=self.border.by_force(self.border.resistance, w.defender_force),
             patron_presence=w.patron_presence,
             entrenched=w.entrenched,
             cost_of_defiance=w.cost_of_defiance + error,
@@ -230,7 +231,9 @@ class Perceiver:
         """Build the defender's view (Yerevan's, in May 2021)."""
         noise = self.scenario.perception.defender_depth_noise
         k = w.depth_km.shape[1]
-        error = 1.0 + noise * self.rng.symmetric(f"perceive.{self._defender}", tick, slots=k)
+        error = 1.0 + per_world(noise) * self.rng.symmetric(
+            f"perceive.{self._defender}", tick, slots=k
+        )
         return DefenderView(
             **self._base(tick),
             depth_km=self._lagged_depths() * error,

@@ -62,7 +62,7 @@ class Setting:
     interests: np.ndarray
     members_have_interests: bool
     members_stream: str
-    offer_ticks: int
+    offer_ticks: int | np.ndarray
     injects_by_tick: dict[int, list[tuple[int, Inject]]]
 
     @classmethod
@@ -100,9 +100,7 @@ class Setting:
             members_have_interests=bool(interests.any() or heeds_restraint.any()),
             # The members' noise stream is named by the alliance ("csto.members" in May 2021).
             members_stream=f"{alliance}.members",
-            offer_ticks=max(
-                1, int(np.ceil(scenario.dynamics.ceasefire_offer_days * scenario.ticks_per_day))
-            ),
+            offer_ticks=_whole_ticks(scenario.dynamics.ceasefire_offer_days, scenario),
             injects_by_tick={},
         )
         for inject in scenario.injects:
@@ -122,3 +120,9 @@ class Setting:
     def due(self, tick: int) -> list[tuple[int, Inject]]:
         """Return the injects scheduled for ``tick``, with their indices."""
         return self.injects_by_tick.get(tick, [])
+
+
+def _whole_ticks(days: float | np.ndarray, scenario: Scenario) -> int | np.ndarray:
+    """Return a span of days as whole ticks, rounded up, at least one (per world in a block)."""
+    ticks = np.maximum(1, np.ceil(days * scenario.ticks_per_day))
+    return ticks.astype(np.int64) if isinstance(days, np.ndarray) else int(ticks)

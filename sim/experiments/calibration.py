@@ -75,8 +75,17 @@ def evaluate_patterns(
     """
     from sim.run.ensemble import run_ensemble
 
-    patterns = load_patterns(patterns_file)
     outcomes = run_ensemble(with_overrides(scenario, overrides), worlds=worlds, seed=seed).outcomes
+    return measure_patterns(outcomes, patterns_file)
+
+
+def measure_patterns(outcomes: pd.DataFrame, patterns_file: str | None = None) -> dict[str, float]:
+    """Return one set's outcome measures and the share of its worlds where each pattern holds.
+
+    The measure of a calibration's sets (:func:`sim.run.sets.run_sets`); see
+    :func:`evaluate_patterns` for ``patterns_file``.
+    """
+    patterns = load_patterns(patterns_file)
     held = pattern_table(outcomes, patterns)
     found = summarise(outcomes)
     for pattern in patterns:
@@ -152,7 +161,7 @@ def run_calibration(
         seed,
         engine,
         progress,
-        evaluate=partial(evaluate_patterns, patterns_file=patterns_file),
+        measure=partial(measure_patterns, patterns_file=patterns_file),
     )
     table["accepted"] = accepted(table)
     return Calibration(

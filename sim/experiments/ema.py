@@ -28,7 +28,7 @@ analyst's own policy with another value is refused with a message naming the lev
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sim.catalogue.measures import measure_names
@@ -83,22 +83,59 @@ class ScenarioFunction:
     """The callable EMA runs: keyword parameters in, one ensemble's measures out.
 
     A module-level class (not a closure), so EMA's multiprocessing evaluator can pickle it.
+    :class:`sim.experiments.ema_blocks.BlockEvaluator` runs all the experiments first, as
+    the worlds of a few blocks, and leaves their measures here (:meth:`prepare`); a call
+    then returns the prepared measures, the same numbers a call alone computes.
     """
 
     scenario: Scenario
     worlds: int
     seed: int
+    _prepared: dict[str, dict[str, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __call__(self, **values: Any) -> dict[str, float]:
         """Run the ensemble at ``values`` (by EMA name) and return every measure."""
         from sim.experiments.sweep import evaluate_point
 
-        overrides = {
+        overrides = self.overrides(values)
+        prepared = self._prepared.pop(_key(overrides), None)
+        if prepared is not None:
+            return prepared
+        self.check_levers(overrides)
+        return evaluate_point(self.scenario, overrides, self.worlds, self.seed)
+
+    def overrides(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Return an experiment's values (by EMA name) as dotted-path overrides."""
+        return {
             path_of(name): value.item() if hasattr(value, "item") else value
             for name, value in values.items()
         }
-        self.check_levers(overrides)
-        return evaluate_point(self.scenario, overrides, self.worlds, self.seed)
+
+    def prepare(self, experiments: list[dict[str, Any]], engine=None, progress=False) -> None:
+        """Run ``experiments`` (values by EMA name) together; keep each one's measures."""
+        from sim.catalogue.measures import summarise
+        from sim.run.sets import run_sets
+
+        sets = [self.overrides(values) for values in experiments]
+        for overrides in sets:
+            self.check_levers(overrides)
+        found = run_sets(
+            self.scenario,
+            sets,
+            self.worlds,
+            self.seed,
+            summarise,
+            engine,
+            progress,
+            label="EMA experiment {number}",
+        )
+        self._prepared.update((_key(o), measures) for o, measures in zip(sets, found, strict=True))
+
+    def forget(self) -> None:
+        """Drop the measures prepared and not asked for."""
+        self._prepared.clear()
 
     def check_levers(self, overrides: dict[str, Any]) -> None:
         """Refuse a lever value that is not among the options the scenario declares.
@@ -117,6 +154,10 @@ class ScenarioFunction:
                     f"options, or add {overrides[path]!r} to the lever's list in the "
                     "scenario file and build the model again."
                 )
+
+
+def _key(overrides: dict[str, Any]) -> str:
+    return repr(sorted(overrides.items()))
 
 
 def ema_model(

@@ -27,19 +27,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.catalogue.roles import PRINCIPAL_ROLES, path_by_state
-from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.experiments.calibration import MAJORITY, accepted_region
 from sim.experiments.cases import Case
-from sim.experiments.sweep import sample_design
+from sim.experiments.sweep import point_overrides, sample_design
 from sim.readers.patterns import load_patterns, pattern_table
 from sim.run.engine import Engine, InProcess
+from sim.run.sets import run_sets
 from sim.spec.parameters import parameter
 from sim.spec.schema import Scenario
 from sim.spec.yaml_source import read_yaml
@@ -95,38 +96,54 @@ def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[fl
     return prior
 
 
-def evaluate_cases(
-    scenarios: list[Scenario],
-    patterns_files: list[str],
-    outcomes_of_record: list[str],
-    overrides: dict[str, Any],
+def measure_case(
+    outcomes: pd.DataFrame, key: str, patterns_file: str, record: str
+) -> dict[str, float | bool]:
+    """Return one set's fit to one case: its record's share, and its patterns together.
+
+    The measure of a case's sets (:func:`sim.run.sets.run_sets`); module-level with plain
+    arguments, so that every engine's workers can run it.
+    """
+    held = pattern_table(outcomes, load_patterns(patterns_file))
+    shares = outcomes["outcome"].value_counts(normalize=True)
+    found: dict[str, float | bool] = {
+        f"{key}:record_share": float(shares.get(record, 0.0)),
+        f"{key}:record_modal": bool(shares.get(record, 0.0) >= shares.max()),
+        f"{key}:patterns_together": float(held.all(axis=1).mean()),
+    }
+    found[f"{key}:accepted"] = bool((held.mean() > MAJORITY).all()) and found[f"{key}:record_modal"]
+    return found
+
+
+def evaluate_sets(
+    cases: list[Case],
+    sets: list[dict[str, Any]],
     worlds: int,
     seed: int | None,
-) -> dict[str, float]:
-    """Run one parameter set in every case; return each case's pattern and record shares.
+    engine: Engine,
+    progress: bool = False,
+) -> list[dict[str, float | bool]]:
+    """Run every parameter set (by role path) in every case; return each set's measures.
 
-    ``overrides`` are by role path; each case receives them by its own states. Module-level
-    with plain arguments, so that every engine's workers can run it.
+    Each case runs all the sets as the worlds of one block (:mod:`sim.run.sets`), with
+    the overrides by its own states.
     """
-    from sim.run.ensemble import run_ensemble
-
-    found: dict[str, float] = {}
-    for scenario, patterns_file, record in zip(
-        scenarios, patterns_files, outcomes_of_record, strict=True
-    ):
-        own = {state_path(path, scenario): value for path, value in overrides.items()}
-        outcomes = run_ensemble(
-            with_overrides(scenario, own), worlds=worlds, seed=seed or scenario.seed
-        ).outcomes
-        held = pattern_table(outcomes, load_patterns(patterns_file))
-        key = scenario.name
-        shares = outcomes["outcome"].value_counts(normalize=True)
-        found[f"{key}:record_share"] = float(shares.get(record, 0.0))
-        found[f"{key}:record_modal"] = bool(shares.get(record, 0.0) >= shares.max())
-        found[f"{key}:patterns_together"] = float(held.all(axis=1).mean())
-        found[f"{key}:accepted"] = (
-            bool((held.mean() > MAJORITY).all()) and found[f"{key}:record_modal"]
+    found: list[dict[str, float | bool]] = [{} for _ in sets]
+    for case in cases:
+        scenario = case.scenario
+        measure = partial(
+            measure_case,
+            key=scenario.name,
+            patterns_file=str((case.folder / "patterns.py").resolve()),
+            record=case.record.outcome,
         )
+        own = [{state_path(path, scenario): v for path, v in s.items()} for s in sets]
+        label = f"Set {{number}} in case {case.key}"
+        measures = run_sets(
+            scenario, own, worlds, seed or scenario.seed, measure, engine, progress, label=label
+        )
+        for row, measured in zip(found, measures, strict=True):
+            row.update(measured)
     return found
 
 
@@ -220,8 +237,6 @@ def run_joint_calibration(
     previous round's accepted sets (module docstring); it stops early, with the rounds
     made, when a round accepts fewer than two sets.
     """
-    from sim.experiments.sweep import evaluate_design
-
     if sets < 2:
         raise UserError(f"A calibration needs at least 2 parameter sets (got --sets {sets}).")
     if rounds < 1:
@@ -240,16 +255,16 @@ def run_joint_calibration(
             sets,
             design_seed + number - 1,
         )
-        table = evaluate_design(  # the design by the first case's states: it checks each set
-            first,
-            design,
+        design = design.rename(columns={path: role_path(path, first) for path in design.columns})
+        measures = evaluate_sets(
+            cases,
+            point_overrides(design),
             worlds,
             seed,
             InProcess() if engine is None else engine,
             progress,
-            evaluate=_EvaluateCases(cases),
         )
-        table = table.rename(columns={path: role_path(path, first) for path in design.columns})
+        table = pd.concat([design, pd.DataFrame(measures)], axis=1)
         table.insert(0, "round", number)
         table["accepted"] = accepted_in(table, cases)
         tables.append(table)
@@ -264,20 +279,6 @@ def run_joint_calibration(
     result.table = pd.concat(tables, ignore_index=True)
     result.timings = {"simulate_s": round(time.perf_counter() - started, 3)}
     return result
-
-
-class _EvaluateCases:
-    """``evaluate_design``'s measure of one set: every case, by role path (picklable)."""
-
-    def __init__(self, cases: list[Case]) -> None:
-        self.first = cases[0].scenario  # the design's paths are by its states
-        self.scenarios = [case.scenario for case in cases]
-        self.patterns = [str((case.folder / "patterns.py").resolve()) for case in cases]
-        self.records = [case.record.outcome for case in cases]
-
-    def __call__(self, scenario, overrides, worlds, seed) -> dict[str, float]:
-        by_role = {role_path(path, self.first): value for path, value in overrides.items()}
-        return evaluate_cases(self.scenarios, self.patterns, self.records, by_role, worlds, seed)
 
 
 def write_joint_calibration(

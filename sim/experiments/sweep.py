@@ -8,8 +8,10 @@ with the same seed (common random numbers), so two points differ by their parame
 not by luck: differences between neighbouring points are far less noisy than between
 independent runs.
 
-Points are independent, so they are spread over the same engines as an ensemble's
-chunks (:meth:`sim.run.engine.Engine.map`); each point's ensemble runs whole in one worker.
+The points run as the worlds of a few blocks (:func:`sim.run.sets.run_sets`): the
+points that differ only in numbers share one block, each world carrying its point's
+values, and the blocks' chunks of whole points spread over the same engines as an
+ensemble's chunks. A point's worlds are those of its ensemble run alone, bit for bit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
-from tqdm import tqdm
 
 from sim.catalogue.measures import OUTCOME_NAMES, summarise
 from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.run.engine import Engine, InProcess
+from sim.run.sets import Measure, blocks_of, run_sets
 from sim.spec.parameters import BOOLEAN, INTEGER, Parameter, parameter
 from sim.spec.schema import Scenario
 
@@ -186,14 +187,11 @@ def evaluate_point(
 
 def check_points(scenario: Scenario, design: pd.DataFrame) -> None:
     """Validate every point's scenario before any world runs; raise on the first bad one."""
-    for number, overrides in enumerate(point_overrides(design)):
-        try:
-            with_overrides(scenario, overrides)
-        except UserError as error:
-            shown = ", ".join(f"{k}={v}" for k, v in overrides.items())
-            raise UserError(
-                f"Point {number} of the design ({shown}) is not valid: {error}"
-            ) from None
+    blocks_of(scenario, point_overrides(design), label=POINT)
+
+
+#: How a refused point is named: "Point 3 of the design (path=value, ...) is not valid".
+POINT = "Point {number} of the design"
 
 
 def evaluate_design(
@@ -203,31 +201,30 @@ def evaluate_design(
     seed: int | None = None,
     engine: Engine | None = None,
     progress: bool = False,
-    evaluate: Callable[..., dict[str, float]] = evaluate_point,
+    measure: Measure = summarise,
 ) -> pd.DataFrame:
     """Run every point of ``design``; return the design with one column per measure.
 
-    ``evaluate(scenario, overrides, worlds, seed)`` measures one point (by default the
-    outcome measures of :func:`evaluate_point`; calibration adds the case's patterns).
-    It must be a module-level function (or a ``functools.partial`` of one), so the process
-    and Dask engines can send it. ``engine`` (default: this process) runs the points,
-    each point's ensemble whole in one worker.
+    ``measure(outcomes)`` measures one point's worlds (by default the outcome measures of
+    :func:`sim.catalogue.measures.summarise`; calibration adds the case's patterns). It
+    must be a module-level function (or a ``functools.partial`` of one), so the process
+    and Dask engines can send it. ``engine`` (default: this process) runs the blocks'
+    chunks; the table is the same on every engine.
     """
     if worlds < 1:
         raise UserError(f"Each point needs at least 1 world (got --worlds {worlds}).")
-    engine = InProcess() if engine is None else engine
     seed = scenario.seed if seed is None else seed
-    check_points(scenario, design)
-    tasks = [(scenario, overrides, worlds, seed) for overrides in point_overrides(design)]
-    results: dict[int, dict[str, float]] = {}
-    with tqdm(
-        total=len(tasks), unit=" points", delay=1.0, disable=not progress, leave=False
-    ) as bar:
-        for index, measures in engine.map(evaluate, tasks, engine.workers_for()):
-            results[index] = measures
-            bar.update(1)
-    measures = pd.DataFrame([results[i] for i in range(len(tasks))])
-    return pd.concat([design.reset_index(drop=True), measures], axis=1)
+    found = run_sets(
+        scenario,
+        point_overrides(design),
+        worlds,
+        seed,
+        measure,
+        InProcess() if engine is None else engine,
+        progress,
+        label=POINT,
+    )
+    return pd.concat([design.reset_index(drop=True), pd.DataFrame(found)], axis=1)
 
 
 @dataclass

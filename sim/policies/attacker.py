@@ -15,6 +15,7 @@ from pydantic import Field
 
 from sim.catalogue.roles import Role
 from sim.core.actions import Action
+from sim.core.columns import per_world
 from sim.core.perception import AttackerView
 from sim.core.rowwise import row_any, row_argmax, row_sum
 from sim.core.world import Decision, Talks
@@ -220,14 +221,14 @@ class _Advancer(Policy):
         worlds, sectors = view.depth_km.shape
         border = view.border
         room = border.max_advance_km[None, :] - view.depth_km
-        reachable = (room > p.min_room_km) & ~view.patron_presence
+        reachable = (room > per_world(p.min_room_km)) & ~view.patron_presence
         worth = (
-            p.terrain_weight * border.terrain_value[None, :]
-            + p.ambiguity_weight * border.ambiguity[None, :]
-            + p.chance_weight * draw("sector", slots=sectors)
+            per_world(p.terrain_weight) * border.terrain_value[None, :]
+            + per_world(p.ambiguity_weight) * border.ambiguity[None, :]
+            + per_world(p.chance_weight) * draw("sector", slots=sectors)
         )
         wanted = row_argmax(np.where(reachable, worth, -np.inf))
-        too_strong = view.resistance > p.max_resistance
+        too_strong = view.resistance > per_world(p.max_resistance)
         open_ground = reachable & ~too_strong
         return Aim(
             wanted=wanted,

@@ -196,6 +196,11 @@ def tick_of_day(day: float, tick_hours: int) -> int:
     return int(day * HOURS_PER_DAY // tick_hours)
 
 
-def every(ticks_per_day: float, days: float) -> int:
-    """Return a whole number of ticks (at least one) for a span of days."""
+def every(ticks_per_day: float, days: float | np.ndarray) -> int | np.ndarray:
+    """Return a whole number of ticks (at least one) for a span of days.
+
+    Per world where ``days`` is a column of a block of parameter sets (sim.core.columns).
+    """
+    if isinstance(days, np.ndarray):
+        return np.maximum(1, np.round(days * ticks_per_day)).astype(np.int64)
     return max(1, round(days * ticks_per_day))

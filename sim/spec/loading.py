@@ -61,6 +61,10 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 def build_policy(actor_name: str, kind: Role, spec: ActorSpec, scenario: Scenario) -> Policy:
     """Instantiate an actor's policy from its (validated) spec."""
     cls = REGISTRY[(kind, spec.policy)]
-    params = cls.Params.model_validate(spec.params)
+    # In a block of parameter sets (sim.core.columns) a parameter may be an array, one
+    # value per world: each set was validated alone, so only the plain values are here.
+    columns = {key: value for key, value in spec.params.items() if hasattr(value, "shape")}
+    plain = {key: value for key, value in spec.params.items() if key not in columns}
+    params = cls.Params.model_validate(plain).model_copy(update=columns)
     context = PolicyContext(actor_name, kind, tuple(scenario.sectors), scenario.tick_hours)
     return cls(params, context)

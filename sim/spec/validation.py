@@ -178,6 +178,8 @@ def _check_declared_ranges(scenario: Scenario, file: Path, locations: dict) -> l
     A range is checked against what the scenario file itself would accept at that path,
     so no sample drawn from it can fail validation halfway through a sweep.
     """
+    if not scenario.uncertainties and not scenario.levers:
+        return []  # nothing declared: no parameter table to build (most of a check's cost)
     known = scenario_parameters(scenario)
     problems: list[Problem] = []
     declared = [

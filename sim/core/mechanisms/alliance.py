@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.actions import Action
+from sim.core.columns import per_world
 from sim.core.facts import TickFacts
 from sim.core.setting import Setting
 from sim.core.world import AllianceState, WorldState
@@ -68,7 +69,7 @@ def members_consent(w: WorldState, facts: TickFacts, setting: Setting) -> None:
         w.member_consent[:] = False  # other draw shifts)
         return
     clarity = setting.border.clarity(w.depth_km, w.total_depth_km)
-    noise = setting.scenario.perception.alliance_clarity_noise * setting.rng.symmetric(
+    noise = per_world(setting.scenario.perception.alliance_clarity_noise) * setting.rng.symmetric(
         setting.members_stream, facts.tick, slots=len(setting.clarity_needed)
     )
     reading = (

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.core.actions import STEPS_FORWARD, Action, is_one_of
 from sim.core.border import FORCE_RANK
+from sim.core.columns import any_world, of_worlds
 from sim.core.facts import TickFacts
 from sim.core.setting import Setting
 from sim.core.world import WorldState
@@ -30,10 +31,11 @@ def advance(w: WorldState, setting: Setting, mask: np.ndarray, sector: np.ndarra
     if rows.size == 0:
         return gained
     cols = sector[rows].astype(np.intp)
-    resistance = setting.border.resistance[w.defender_force[rows, cols]]
+    resistance = setting.border.by_force(setting.border.resistance, w.defender_force, rows, cols)
     blocked = w.patron_presence[rows, cols]
     room = setting.border.max_advance_km[cols] - w.depth_km[rows, cols]
-    step = np.where(blocked, 0.0, setting.dyn.advance_step_km * (1.0 - resistance))
+    step_km = of_worlds(setting.dyn.advance_step_km, rows)
+    step = np.where(blocked, 0.0, step_km * (1.0 - resistance))
     step = np.clip(np.minimum(step, room), 0.0, None)
     w.depth_km[rows, cols] += step
     gained[rows] = step
@@ -48,7 +50,7 @@ def patron_forces_arrive(setting: Setting, tick: int, worlds: int) -> np.ndarray
     stream of its own, made only when the share is above 0.
     """
     elsewhere = setting.patron_committed_elsewhere
-    if elsewhere == 0.0:  # no draw: a free patron's worlds stay as they were
+    if not any_world(elsewhere != 0.0):  # no draw: a free patron's worlds stay as they were
         return np.ones(worlds, bool)
     return setting.rng.uniform(setting.patron_elsewhere_stream, tick) >= elsewhere
 
@@ -60,7 +62,8 @@ def ground(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     rows = np.flatnonzero((attacker.action == Action.ENTRENCH) & (attacker.sector >= 0))
     w.entrenched[rows, attacker.sector[rows]] = True
     rows = np.flatnonzero((attacker.action == Action.WITHDRAW_PARTIAL) & (attacker.sector >= 0))
-    w.depth_km[rows, attacker.sector[rows]] *= 1.0 - setting.dyn.partial_withdrawal_share
+    kept = 1.0 - of_worlds(setting.dyn.partial_withdrawal_share, rows)
+    w.depth_km[rows, attacker.sector[rows]] *= kept
     full = attacker.action == Action.WITHDRAW_FULL
     w.depth_km[full] = 0.0
     w.entrenched[full] = False
@@ -76,7 +79,8 @@ def ground(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     facts.counter_attack = (defender.action == Action.COUNTER_ATTACK) & (defender.sector >= 0)
     rows = np.flatnonzero(facts.counter_attack)
     cols = defender.sector[rows]
-    w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - setting.dyn.advance_step_km)
+    step_km = of_worlds(setting.dyn.advance_step_km, rows)
+    w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - step_km)
     facts.patron_arrives = patron_forces_arrive(setting, facts.tick, len(w.outcome))
     for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ALLY):
         sent = (patron.action == action) & (patron.sector >= 0) & facts.patron_arrives

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.actions import STEPS_FORWARD, Action, is_one_of
+from sim.core.columns import of_worlds, per_world
 from sim.core.facts import TickFacts
 from sim.core.setting import Setting
 from sim.core.world import NEVER, Talks, WorldState
@@ -62,7 +63,7 @@ def negotiate(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     agreed = talking & (setting.rng.uniform("talks", tick) < p_agree) & (w.total_depth_km > 0)
     facts.pullback_agreed = agreed
     w.talks = np.where(agreed, Talks.AGREEMENT, w.talks).astype(np.int8)
-    w.depth_km[agreed] *= 1.0 - dyn.agreement_pullback_share
+    w.depth_km[agreed] *= per_world(1.0 - of_worlds(dyn.agreement_pullback_share, agreed))
     w.update_total_depth()
     w.entrenched[agreed] = False
     if (defender.action == Action.ACCEPT_LINE).any():

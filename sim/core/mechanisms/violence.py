@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.actions import Action
+from sim.core.columns import any_world, of_worlds, per_world
 from sim.core.facts import TickFacts
 from sim.core.rowwise import row_any
 from sim.core.setting import Setting
@@ -51,10 +52,10 @@ def incident_probability(w: WorldState, setting: Setting, in_contact: np.ndarray
     ``in_contact`` is (R, k): where an advance stands, forces face each other.
     """
     dyn = setting.dyn
-    p = setting.border.incident[w.defender_force] * in_contact
-    if dyn.incident_entrenched_multiplier != 1.0:  # dug in, face to face for good
-        p = p * np.where(w.entrenched, dyn.incident_entrenched_multiplier, 1.0)
-    if dyn.incident_alarm_gain != 0.0:  # nervous troops on a frightened border
+    p = setting.border.by_force(setting.border.incident, w.defender_force) * in_contact
+    if any_world(dyn.incident_entrenched_multiplier != 1.0):  # dug in, face to face for good
+        p = p * np.where(w.entrenched, per_world(dyn.incident_entrenched_multiplier), 1.0)
+    if any_world(dyn.incident_alarm_gain != 0.0):  # nervous troops on a frightened border
         p = p * (1.0 + dyn.incident_alarm_gain * w.alarm)[:, None]
     if w.ceasefire.any():  # a ceasefire quiets the line; it does not silence it
         p = p * np.where(w.ceasefire, dyn.ceasefire_incidents, 1.0)[:, None]
@@ -80,7 +81,7 @@ def violence(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     fire(w, defends, dyn.patron_force_fire_multiplier * escalation, tick)
     burning = w.clash_intensity > dyn.clash_ends_below
     if burning.any():
-        lam = dyn.casualties_per_tick * w.clash_intensity[burning]
+        lam = of_worlds(dyn.casualties_per_tick, burning) * w.clash_intensity[burning]
         for side, stream in (
             (w.casualties_defender, "casualties.am"),
             (w.casualties_attacker, "casualties.az"),

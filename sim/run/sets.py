@@ -1,0 +1,272 @@
+"""Many parameter sets at the price of one ensemble: the sets as the worlds of one block.
+
+A sweep's points, a calibration's sets, a sensitivity sample and the EMA Workbench's
+experiments are each a small ensemble of one scenario with a few values changed.
+:func:`run_sets` runs them together: the sets that share a structure (the same policies,
+sectors, switches and horizon; :mod:`sim.core.columns`) form one block, whose worlds
+carry their set's values as columns, and the block is cut into chunks of whole sets that
+run on any engine like an ensemble's chunks. Set ``s``'s worlds keep their indices
+``0 ... W-1`` in the block, so they draw the same random numbers as when the set runs
+alone (``crisis-sim run FILE --set ... --seed S``) and come out the same, bit for bit,
+however the sets are grouped or chunked, on every engine.
+
+Each finished set is measured at once (``measure``: its outcome table to a dict of
+numbers), in the worker when the chunk holds the whole set, and its worlds dropped: a
+calibration of thousands of sets never holds more than the chunks in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim.core.columns import column_dtype, varies_by_world, with_columns
+from sim.core.model import CrisisModel, with_overrides
+from sim.errors import UserError
+from sim.interrupts import raise_if_interrupted
+from sim.run.allocator import arrays_reused
+from sim.run.engine import Engine, EngineKind, InProcess
+from sim.spec.parameters import scenario_parameters
+from sim.spec.schema import Scenario
+
+#: Worlds simulated at once in a chunk of sets (an ensemble's default chunk).
+SETS_CHUNK = 50_000
+
+Measure = Callable[[pd.DataFrame], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Block:
+    """Parameter sets of one structure, to run as the worlds of one block.
+
+    Attributes:
+        scenario: the sets' shared scenario: the base with their structural values.
+        numbers: (S,) each set's position in the caller's list.
+        columns: per varied path, (S,) each set's value.
+    """
+
+    scenario: Scenario
+    numbers: np.ndarray
+    columns: dict[str, np.ndarray]
+
+    @property
+    def sets(self) -> int:
+        """The number of parameter sets in the block."""
+        return len(self.numbers)
+
+    def scenario_of(self, set_of_world: np.ndarray) -> Scenario:
+        """Return the block's scenario with each world's values, for worlds of these sets."""
+        if not self.columns:
+            return self.scenario
+        return with_columns(
+            self.scenario, {path: values[set_of_world] for path, values in self.columns.items()}
+        )
+
+
+def _is_column(path: str, overrides: dict[str, Any], known: dict) -> bool:
+    """Whether ``path`` of one set's ``overrides`` can be a column of its block."""
+    if path not in known or not varies_by_world(known[path]):
+        return False
+    actor, params, _ = path.partition(".params.")
+    return not (params and f"{actor}.policy" in overrides)  # a new policy's parameter
+
+
+def blocks_of(
+    scenario: Scenario, sets: Sequence[dict[str, Any]], label: str = "Set {number}"
+) -> list[Block]:
+    """Group parameter sets (dotted-path overrides of ``scenario``) into blocks.
+
+    Every set is validated as a scenario of its own before any world runs, so a bad set
+    is refused with the scenario's own message, as ``"Set N (path=value, ...) is not
+    valid: ..."`` (``label`` formats the first words). Sets that differ only in numbers
+    that can be columns share a block.
+    """
+    known = scenario_parameters(scenario)
+    # The declarations of what experiments may vary are checked once, with the scenario:
+    # no set changes them, and checking them is most of a validation's cost.
+    bare = scenario.model_copy(update={"uncertainties": {}, "levers": {}})
+    groups: dict[str, list[int]] = {}
+    structure: dict[str, dict[str, Any]] = {}
+    for number, overrides in enumerate(sets):
+        try:
+            with_overrides(bare, overrides)
+        except UserError as error:
+            raise _invalid(label, number, overrides, error) from None
+        fixed = {p: v for p, v in overrides.items() if not _is_column(p, overrides, known)}
+        key = repr(sorted(fixed.items()))
+        groups.setdefault(key, []).append(number)
+        structure[key] = fixed
+    blocks = []
+    for key, numbers in groups.items():
+        shared = with_overrides(scenario, structure[key]) if structure[key] else scenario
+        own = scenario_parameters(shared) if structure[key] else known
+        paths = sorted({p for n in numbers for p in sets[n] if p not in structure[key]})
+        columns = {
+            path: np.array(
+                [own[path].check(sets[n].get(path, own[path].value), path) for n in numbers],
+                dtype=column_dtype(own[path]),
+            )
+            for path in paths
+        }
+        blocks.append(Block(shared, np.array(numbers, dtype=np.int64), columns))
+    return blocks
+
+
+def _invalid(label: str, number: int, overrides: dict[str, Any], error: UserError) -> UserError:
+    shown = ", ".join(f"{k}={v}" for k, v in overrides.items())
+    return UserError(f"{label.format(number=number)} ({shown}) is not valid: {error}")
+
+
+@dataclass(frozen=True)
+class SetsChunk:
+    """Worlds ``first ... first + size - 1`` of each of the block's sets ``start ... stop - 1``."""
+
+    start: int
+    stop: int
+    first: int
+    size: int
+
+    @property
+    def worlds(self) -> int:
+        """The worlds the chunk simulates."""
+        return (self.stop - self.start) * self.size
+
+
+def chunks_of_sets(sets: int, worlds: int, chunk_size: int) -> list[SetsChunk]:
+    """Cut ``sets`` sets of ``worlds`` worlds into chunks of at most ``chunk_size`` worlds.
+
+    Whole sets where a set fits a chunk, so that a worker measures the sets it ran;
+    otherwise each set alone, in chunks of its worlds.
+    """
+    if worlds <= chunk_size:
+        per_chunk = max(1, chunk_size // worlds)
+        return [
+            SetsChunk(start, min(start + per_chunk, sets), 0, worlds)
+            for start in range(0, sets, per_chunk)
+        ]
+    return [
+        SetsChunk(s, s + 1, first, min(chunk_size, worlds - first))
+        for s in range(sets)
+        for first in range(0, worlds, chunk_size)
+    ]
+
+
+def default_sets_chunk(worlds: int, engine: Engine) -> int:
+    """Return the worlds a chunk of sets holds unless told: an ensemble's chunk.
+
+    At most 50,000; on worker engines, small enough for four chunks per worker.
+    """
+    if engine.kind is EngineKind.INPROCESS:
+        return SETS_CHUNK
+    return max(1, min(SETS_CHUNK, -(-worlds // (4 * engine.workers_for(worlds)))))
+
+
+def simulate_sets(
+    block: Block, chunk: SetsChunk, worlds: int, seed: int, measure: Measure | None
+) -> dict[int, Any]:
+    """Run a chunk of a block; return, by set (its place in the block), what it produced.
+
+    For a set whose worlds are all in the chunk, its measures (or, with ``measure``
+    None, its outcome table); for part of a set, that part's outcome table.
+    """
+    with arrays_reused():  # on a Dask worker, whose allocator the nanny pinned
+        sets = chunk.stop - chunk.start
+        set_of_world = np.repeat(np.arange(chunk.start, chunk.stop), chunk.size)
+        world_ids = np.tile(np.arange(chunk.first, chunk.first + chunk.size), sets)
+        model = CrisisModel(
+            block.scenario_of(set_of_world),
+            seed=seed,
+            world_ids=world_ids,
+            sample_stride=0,
+            collect=False,
+        )
+        model.run()
+        outcomes = model.outcomes()
+    whole = chunk.size == worlds and measure is not None
+    produced = {}
+    for offset, s in enumerate(range(chunk.start, chunk.stop)):
+        part = outcomes.iloc[offset * chunk.size : (offset + 1) * chunk.size]
+        produced[s] = measure(part.reset_index(drop=True)) if whole else part
+    return produced
+
+
+def run_sets(
+    scenario: Scenario,
+    sets: Sequence[dict[str, Any]],
+    worlds: int,
+    seed: int | None = None,
+    measure: Measure | None = None,
+    engine: Engine | None = None,
+    progress: bool = False,
+    chunk_size: int | None = None,
+    label: str = "Set {number}",
+) -> list[Any]:
+    """Run each parameter set's ensemble of ``worlds`` worlds; return each set's result.
+
+    A set's result is ``measure(outcomes)`` of its worlds, or its outcome table when
+    ``measure`` is None; results come in the order of ``sets``. ``measure`` must be a
+    module-level function (or a picklable object) for the process and Dask engines.
+    The worlds, the measures and their order do not depend on the engine, the chunk size
+    or which sets run together (module docstring).
+    """
+    if worlds < 1:
+        raise UserError(f"Each set needs at least 1 world (got --worlds {worlds}).")
+    if chunk_size is not None and chunk_size < 1:
+        raise UserError(f"The chunk size must be at least 1 (got {chunk_size}).")
+    engine = InProcess() if engine is None else engine
+    seed = scenario.seed if seed is None else seed
+    blocks = blocks_of(scenario, sets, label)
+    if chunk_size is None:
+        chunk_size = default_sets_chunk(len(sets) * worlds, engine)
+    tasks = [
+        (block, chunk, worlds, seed, measure)
+        for block in blocks
+        for chunk in chunks_of_sets(block.sets, worlds, chunk_size)
+    ]
+    results: dict[int, Any] = {}
+    parts: dict[int, list[pd.DataFrame]] = {}
+    with tqdm(
+        total=len(sets) * worlds,
+        unit=" worlds",
+        unit_scale=True,
+        delay=1.0,
+        disable=not progress,
+        desc=f"{scenario.name}: {len(sets):,} sets",
+        leave=False,
+    ) as bar:
+        finishing = _finished(tasks, engine)
+        with contextlib.closing(finishing):
+            for (block, chunk, *_), produced in finishing:
+                for s, result in produced.items():
+                    number = int(block.numbers[s])
+                    if chunk.size == worlds and measure is not None:
+                        results[number] = result
+                        continue
+                    parts.setdefault(number, []).append(result)
+                    if sum(len(p) for p in parts[number]) == worlds:
+                        table = pd.concat(parts.pop(number), ignore_index=True)
+                        table = table.sort_values("world", ignore_index=True)
+                        results[number] = table if measure is None else measure(table)
+                bar.update(chunk.worlds)
+                raise_if_interrupted()
+    del bar
+    raise_if_interrupted()
+    return [results[number] for number in range(len(sets))]
+
+
+def _finished(tasks: list[tuple], engine: Engine) -> Iterator[tuple[tuple, dict[int, Any]]]:
+    """Yield ``(task, result)`` as each chunk finishes, on ``engine``."""
+    if engine.kind is EngineKind.INPROCESS:
+        for task in tasks:
+            yield task, simulate_sets(*task)
+        return
+    workers = min(engine.workers_for(), len(tasks)) if tasks else 1
+    with contextlib.closing(engine.map(simulate_sets, tasks, workers)) as done:
+        for index, result in done:
+            yield tasks[index], result
