@@ -115,7 +115,7 @@ def test_a_calibration_measures_the_same_patterns_as_check_patterns(baseline):
     overrides = {path: row[path] for path in result.parameters}
     again = evaluate_patterns(baseline, overrides, 60, 11)
     for column in [*PATTERN_COLUMNS, "pattern_all", "p_frozen_gain"]:
-        assert row[column] == pytest.approx(again[column]), column
+        assert row[column] == again[column], column  # the set's worlds, bit for bit
     assert result.table["accepted"].tolist() == accepted(result.table).tolist()
 
 

@@ -15,6 +15,7 @@ from sim.experiments.directions import (
     DIRECTIONS,
     Direction,
     check_directions,
+    compare_at,
     lever_paths,
     load_variants,
     spread_sets,
@@ -65,6 +66,16 @@ def test_the_variants_lever_is_kept_when_a_calibrated_set_is_applied(baseline, v
         "dynamics.rumour_per_km",
     }
     assert lever_paths(baseline, variants["advance-army-line"]) == set()
+
+
+def test_each_sets_checks_are_those_of_the_set_alone(baseline, variants, accepted_sets):
+    chosen = accepted_sets.head(2)
+    table = check_directions(baseline, variants, chosen, worlds=60)
+    for number, values in enumerate(chosen[list(baseline.uncertainties)].to_dict("records")):
+        overrides = {k: v.item() if hasattr(v, "item") else v for k, v in values.items()}
+        alone = pd.DataFrame(compare_at(baseline, variants, overrides, 60, baseline.seed))
+        together = table[table["set"] == number].drop(columns="set").reset_index(drop=True)
+        pd.testing.assert_frame_equal(together, alone, check_exact=True)
 
 
 def test_a_direction_that_fails_at_one_set_is_reported():

@@ -149,3 +149,40 @@ def test_a_lever_value_outside_its_options_is_refused(baseline):
         _perform(model, scenarios=1, policies=[odd])
     assert "UserError: EMA experiment: lever actors__russia__policy" in str(caught.value)
     assert "= 'gatekeeper' is not one of its options (broker, protector)" in str(caught.value)
+
+
+def test_the_block_evaluator_gives_each_experiment_its_ensemble_alone(baseline):
+    from sim.experiments.ema_blocks import BlockEvaluator
+    from sim.run.engine import Processes
+
+    model = ema_model(baseline, worlds=60, measures=MEASURES)
+    options = dict(
+        scenarios=6,
+        policies=2,
+        uncertainty_sampling_kwargs={"rng": 1},
+        lever_sampling_kwargs={"rng": 2},
+    )
+    experiments, one_by_one = _perform(model, **options)
+    with BlockEvaluator(model, engine=Processes(workers=2)) as evaluator:
+        blocked, together = _ema().perform_experiments(model, evaluator=evaluator, **options)
+    assert model.function._prepared == {}  # every prepared experiment was asked for
+    names = [ema_name(path) for path in [*baseline.uncertainties, *baseline.levers]]
+    assert blocked[names].equals(experiments[names])  # EMA numbers its samples anew
+    for measure in MEASURES:
+        assert np.array_equal(together[measure], one_by_one[measure]), measure
+
+
+def test_the_block_evaluator_refuses_a_lever_value_before_any_world_runs(baseline):
+    from sim.experiments.ema_blocks import BlockEvaluator
+
+    model = ema_model(baseline, worlds=10, measures=MEASURES)
+    odd = _ema().Sample(
+        "odd",
+        actors__russia__policy="gatekeeper",
+        actors__armenia__policy="restraint",
+        sectors__sev_lake__defender_force="army",
+    )
+    with pytest.raises(UserError, match="lever actors__russia__policy"):
+        _ema().perform_experiments(
+            model, scenarios=1, policies=[odd], evaluator=BlockEvaluator(model)
+        )

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from sim.catalogue.measures import world_measure
 from sim.core.model import with_overrides
@@ -138,24 +137,31 @@ def compare_at(
     rows = []
     for direction in directions:
         variant = variants[direction.variant]
-        levers = lever_paths(baseline, variant)
-        kept = {k: v for k, v in overrides.items() if k not in levers}
+        kept = _kept(overrides, lever_paths(baseline, variant))
         moved = run_ensemble(with_overrides(variant, kept), worlds=worlds, seed=seed).outcomes
-        before, after = direction.compute(base), direction.compute(moved)
-        rows.append(
-            {
-                "variant": direction.variant,
-                "lever": direction.lever,
-                "reading": direction.reading,
-                "measure": direction.measure,
-                "expected": direction.expected,
-                "baseline": before,
-                "with_lever": after,
-                "difference": after - before,
-                "as_expected": bool(np.sign(after - before) == direction.sign),
-            }
-        )
+        rows.append(_compared(direction, base, moved))
     return rows
+
+
+def _kept(overrides: dict[str, Any], levers: set[str]) -> dict[str, Any]:
+    """Return a set's values less the variant's own lever."""
+    return {k: v for k, v in overrides.items() if k not in levers}
+
+
+def _compared(direction: Direction, base: pd.DataFrame, moved: pd.DataFrame) -> dict[str, Any]:
+    """Return one direction's row: its measure under the baseline and with the lever."""
+    before, after = direction.compute(base), direction.compute(moved)
+    return {
+        "variant": direction.variant,
+        "lever": direction.lever,
+        "reading": direction.reading,
+        "measure": direction.measure,
+        "expected": direction.expected,
+        "baseline": before,
+        "with_lever": after,
+        "difference": after - before,
+        "as_expected": bool(np.sign(after - before) == direction.sign),
+    }
 
 
 def load_variants(
@@ -213,18 +219,26 @@ def check_directions(
         )
     if len(sets) == 0:
         raise _nothing_accepted()
+    from sim.run.sets import run_sets
+
     seed = baseline.seed if seed is None else seed
     paths = list(baseline.uncertainties)
-    rows = []
-    for number, values in tqdm(
-        list(enumerate(sets[paths].to_dict(orient="records"))),
-        unit=" sets",
-        disable=not progress,
-        leave=False,
-    ):
-        overrides = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
-        for row in compare_at(baseline, variants, overrides, worlds, seed, directions):
-            rows.append({"set": number, **row})
+    chosen = [
+        {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+        for values in sets[paths].to_dict(orient="records")
+    ]
+    # Every set of the baseline, then of each variant, as the worlds of one block each.
+    base = run_sets(baseline, chosen, worlds, seed, progress=progress)
+    moved = {}
+    for name in dict.fromkeys(direction.variant for direction in directions):
+        levers = lever_paths(baseline, variants[name])
+        kept = [_kept(overrides, levers) for overrides in chosen]
+        moved[name] = run_sets(variants[name], kept, worlds, seed, progress=progress)
+    rows = [
+        {"set": number, **_compared(direction, base[number], moved[direction.variant][number])}
+        for number in range(len(chosen))
+        for direction in directions
+    ]
     return pd.DataFrame(rows)
 
 

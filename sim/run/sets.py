@@ -88,18 +88,19 @@ def blocks_of(
     that can be columns share a block.
     """
     known = scenario_parameters(scenario)
-    # The declarations of what experiments may vary are checked once, with the scenario:
-    # no set changes them, and checking them is most of a validation's cost.
+    # The declarations of what experiments may vary (uncertainties, levers) depend on the
+    # structure alone: checked with a block's first set, not with every set (they are most
+    # of a validation's cost).
     bare = scenario.model_copy(update={"uncertainties": {}, "levers": {}})
     groups: dict[str, list[int]] = {}
     structure: dict[str, dict[str, Any]] = {}
     for number, overrides in enumerate(sets):
-        try:
-            with_overrides(bare, overrides)
-        except UserError as error:
-            raise _invalid(label, number, overrides, error) from None
         fixed = {p: v for p, v in overrides.items() if not _is_column(p, overrides, known)}
         key = repr(sorted(fixed.items()))
+        try:  # in full for the first set of each structure: the declarations follow it
+            with_overrides(bare if key in groups else scenario, overrides)
+        except UserError as error:
+            raise _invalid(label, number, overrides, error) from None
         groups.setdefault(key, []).append(number)
         structure[key] = fixed
     blocks = []
