@@ -87,6 +87,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/batch_run.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/sets.py
 	$(BIN)/python bench/ema.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/joint.py

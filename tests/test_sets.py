@@ -90,6 +90,28 @@ def test_sets_split_across_chunks_and_whole_sets_give_the_same_measures():
     assert [(c.start, c.stop) for c in chunks_of_sets(5, WORLDS, 150)] == [(0, 2), (2, 4), (4, 5)]
 
 
+def test_a_chunk_that_retires_its_ended_worlds_gives_the_same_worlds(monkeypatch):
+    # Karabakh 2020 ends in war within days in most worlds: a block retires its ended
+    # worlds and starts the rest again; each set must still be its ensemble alone.
+    from sim.run import sets as module
+
+    scenario = load_scenario(ROOT / "scenarios/cases/karabakh-2020/scenario.yaml").scenario
+    started = []
+
+    class Counted(module.CrisisModel):
+        def __init__(self, *args, **kwargs):
+            started.append(len(kwargs["world_ids"]))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(module, "RETIRE_FROM", 1)
+    monkeypatch.setattr(module, "CrisisModel", Counted)
+    sets = every_column_moved(scenario, 3, seed=2)
+    together = run_sets(scenario, sets, WORLDS, SEED)
+    assert len(started) > 1 and started[0] == 3 * WORLDS and started[1] <= 3 * WORLDS / 4
+    for overrides, worlds in zip(sets, together, strict=True):
+        pd.testing.assert_frame_equal(worlds, alone(scenario, overrides), check_exact=True)
+
+
 def test_structural_values_split_blocks_and_numbers_share_one():
     scenario = load_scenario(ROOT / "scenarios/baseline-may-2021.yaml").scenario
     sets = [
