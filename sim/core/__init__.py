@@ -8,6 +8,8 @@
 - :mod:`sim.core.facts`: what one tick's submodels did (``TickFacts``), for later ones
   and for narration;
 - :mod:`sim.core.setting`: what the submodels read of a scenario, computed once;
+- :mod:`sim.core.columns`: a scenario's numbers as columns, one value per world, for a
+  block of parameter sets;
 - :mod:`sim.core.resolver`: the resolve phase, running ``SUBMODELS`` in order;
 - :mod:`sim.core.perception`: what each actor sees (noisy, delayed views);
 - :mod:`sim.core.rng`: counter-based random numbers keyed by (seed, world, tick, stream);
