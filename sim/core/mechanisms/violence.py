@@ -80,14 +80,18 @@ def violence(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     defends = (patron.action == Action.DEFEND_ALLY) & facts.patron_arrives
     fire(w, defends, dyn.patron_force_fire_multiplier * escalation, tick)
     burning = w.clash_intensity > dyn.clash_ends_below
-    if burning.any():
-        lam = of_worlds(dyn.casualties_per_tick, burning) * w.clash_intensity[burning]
+    # Casualties are drawn only where a world still runs: an ended world is restored after
+    # the tick, and its draws are its own (keyed), so skipping them changes nothing but
+    # time (at war, the inverse Poisson CDF was most of a block's tick).
+    counted = burning & w.active
+    if counted.any():
+        lam = of_worlds(dyn.casualties_per_tick, counted) * w.clash_intensity[counted]
         for side, stream in (
             (w.casualties_defender, "casualties.am"),
             (w.casualties_attacker, "casualties.az"),
         ):
-            u = rng.uniform(stream, tick)[burning]
-            side[burning] += poisson_quantile(u, lam).astype(np.int32)
+            u = rng.uniform(stream, tick)[counted]
+            side[counted] += poisson_quantile(u, lam).astype(np.int32)
     w.clash_intensity = np.where(burning, w.clash_intensity, 0.0)
     w.fighting_ticks = np.where(
         w.clash_intensity >= setting.scenario.thresholds.war_intensity, w.fighting_ticks + 1, 0
