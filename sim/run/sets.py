@@ -179,11 +179,11 @@ def _simulated(
 
     A world that has ended is frozen (the resolver restores it every tick), so its row
     is final. An ensemble of one set skips to the horizon once all its worlds have
-    ended; a block of many sets would step on for its last few worlds. So once three
-    worlds in four have ended, before half the horizon, the ended worlds' rows are kept
-    and the others start again from the first tick, alone: a world's history depends
-    only on its index, its values and the seed, never on the worlds beside it, so it
-    comes out the same, and the rerun ticks cost less than the ended worlds would.
+    ended; a block of many sets would step on for its last few worlds. So once enough
+    worlds have ended early enough (:func:`_worth_retiring`), the ended worlds' rows
+    are kept and the others start again from the first tick, alone: a world's history
+    depends only on its index, its values and the seed, never on the worlds beside it,
+    so it comes out the same, and the rerun ticks cost less than the ended worlds would.
     """
     order = np.arange(len(world_ids))
     pieces: list[tuple[np.ndarray, pd.DataFrame]] = []
@@ -198,8 +198,7 @@ def _simulated(
         retire = len(world_ids) >= RETIRE_FROM
         while model.running:
             model.step()
-            early = retire and model.running and model.tick <= model.ticks // 2
-            if early and 4 * np.count_nonzero(model.world.active) <= len(world_ids):
+            if retire and model.running and _worth_retiring(model):
                 break
         outcomes = model.outcomes()
         if not model.running:
@@ -214,6 +213,17 @@ def _simulated(
     return rows.iloc[np.argsort(np.concatenate([o for o, _ in pieces]), kind="stable")].reset_index(
         drop=True
     )
+
+
+def _worth_retiring(model: CrisisModel) -> bool:
+    """Whether restarting a model's running worlds alone saves twice what it costs.
+
+    It costs their ticks so far again; it saves the ended worlds' remaining ticks. At
+    least half the worlds must have ended (a new model has a fixed price too).
+    """
+    running = np.count_nonzero(model.world.active) / len(model.world_ids)
+    tick, ticks = model.tick, model.ticks
+    return running <= 0.5 and (1.0 - running) * (ticks - tick) > 2.0 * running * tick
 
 
 def simulate_sets(
