@@ -107,7 +107,7 @@ def test_a_chunk_that_retires_its_ended_worlds_gives_the_same_worlds(monkeypatch
     monkeypatch.setattr(module, "CrisisModel", Counted)
     sets = every_column_moved(scenario, 3, seed=2)
     together = run_sets(scenario, sets, WORLDS, SEED)
-    assert len(started) > 1 and started[0] == 3 * WORLDS and started[1] <= 3 * WORLDS / 4
+    assert len(started) > 1 and started[0] == 3 * WORLDS and started[1] <= 3 * WORLDS / 2
     for overrides, worlds in zip(sets, together, strict=True):
         pd.testing.assert_frame_equal(worlds, alone(scenario, overrides), check_exact=True)
 
