@@ -162,7 +162,27 @@ def policy_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
-GENERATED = {"docs/scenarios.md": scenario_reference, "docs/policies.md": policy_reference}
+def process_overview() -> str:
+    """Return the resolve phase's submodels, in their order, for docs/model.md section 3."""
+    from sim.core.mechanisms import SUBMODELS
+
+    lines = [
+        "| section | submodel | module | what it does | facts it hands on |",
+        "|---|---|---|---|---|",
+    ]
+    for number, submodel in enumerate(SUBMODELS, start=1):
+        facts = ", ".join(f"`{fact}`" for fact in submodel.writes) or "(none)"
+        lines.append(
+            f"| 7.{number} | {submodel.name} | `{submodel.module}` | {submodel.title} | {facts} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {
+    "docs/scenarios.md": scenario_reference,
+    "docs/policies.md": policy_reference,
+    "docs/model.md": process_overview,
+}
 
 
 def splice(text: str, generated: str) -> str:

@@ -23,9 +23,9 @@ from sim.catalogue.outcomes import (
 from sim.catalogue.roles import Role
 from sim.core.model import CrisisModel
 from sim.folders.runfolder import open_run, read_manifest
+from sim.readers.phrases import outcome_reason
 from sim.run.record import CATEGORIES, STATUS_STATES
 from sim.spec.loading import load_scenario
-from sim.teach.narration import outcome_reason
 
 from conftest import SCENARIOS, make_scenario
 
@@ -177,8 +177,8 @@ def test_each_principal_role_has_one_agent_and_the_may_2021_casting_has_its_brie
 
 
 def test_a_cast_s_names_reach_the_narration_and_the_report(baseline_data):
+    from sim.readers.phrases import actor_name
     from sim.readers.report import actor_rows
-    from sim.teach.narration import actor_name
 
     data = copy.deepcopy(baseline_data)
     data["cast"] = {

@@ -13,8 +13,8 @@ import pytest
 
 from sim.core.actions import Action
 from sim.core.model import CrisisModel, with_overrides
+from sim.readers.narration import tick_events
 from sim.spec.loading import load_scenario
-from sim.teach.narration import tick_events
 
 from conftest import ROOT
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from sim.core.model import CrisisModel
 from sim.spec.loading import load_scenario
 from sim.teach.dashboard.model import DashboardModel, model_params
 
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
 BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
 
@@ -58,3 +61,19 @@ def test_a_policy_s_slider_applies_only_while_that_policy_is_chosen():
     switched = DashboardModel(BASELINE, **moved, **{"actors.azerbaijan.policy": "maximalist"})
     assert switched.spec.actors.azerbaijan.policy == "maximalist"
     assert switched.spec.actors.azerbaijan.params.get("target_depth_km", 8.0) == 8.0
+
+
+@pytest.mark.slow  # a fresh interpreter imports the dashboard
+def test_importing_the_dashboard_opens_no_game_room():
+    # The plain dashboard (`/`) must not build a workshop room, with its keys, codes and
+    # debrief ensemble: the room opens when a workshop page first asks for it.
+    code = (
+        "import gc, sim.teach.dashboard.app\n"
+        "from sim.teach.dashboard.room import Room\n"
+        "print(sum(isinstance(o, Room) for o in gc.get_objects()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"

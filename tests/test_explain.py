@@ -1,4 +1,4 @@
-"""Narrated worlds: `crisis-sim explain`, sim.readers.explain and sim.teach.narration.
+"""Narrated worlds: `crisis-sim explain`, sim.readers.explain and sim.readers.narration.
 
 A narrated world is a replay, so the tests check the replay against what the run
 recorded (outcome rows, sampled histories, the days of first shots and talks), that the
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.catalogue.outcomes import OUTCOME_CLASSES
+from sim.catalogue.outcomes import OUTCOME_CLASSES, OUTCOME_RULES
 from sim.core.actions import Action
 from sim.core.model import CrisisModel
 from sim.core.world import AllianceState
@@ -33,16 +33,11 @@ from sim.readers.explain import (
     typical_story,
     typical_world,
 )
+from sim.readers.narration import tick_events
+from sim.readers.phrases import ACTION_PHRASES, ALLIANCE_STAGES, INJECT_PHRASES
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 from sim.spec.schema import InjectKind
-from sim.teach.narration import (
-    ACTION_PHRASES,
-    ALLIANCE_STAGES,
-    INJECT_PHRASES,
-    OUTCOME_RULES,
-    tick_events,
-)
 
 from conftest import EXERCISE, run_cli, run_main
 
@@ -299,7 +294,7 @@ def test_narration_has_a_header_days_and_the_outcome_with_its_reason(exercise_ru
     assert len(re.findall(r"^State by \d\d:\d\d: highest rung \d", text, re.M)) >= len(days)
     ending = text.split("## Outcome: war", 1)[1]
     assert "3 ticks in a row" in ending  # the exercise's war_ticks
-    assert f"casualties {row['casualties_defender']} Armenian" in ending
+    assert f"casualties {row['casualties_defender']} on Armenia's side" in ending
 
 
 def test_quiet_days_are_one_line(baseline_run_dir):

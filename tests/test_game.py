@@ -32,7 +32,7 @@ def test_teams_that_always_hold_leave_the_others_to_their_policies(baseline):
     assert game.day == game.days and game.finished
     assert [m.action for m in game.moves] == [Action.HOLD] * (2 * game.days)
     # Holding differs from Armenia's restraint (it makes a statement, appeals...):
-    assert any(d.role == "armenia" and d.chosen == "hold" for d in game.divergences)
+    assert any(d.team == "armenia" and d.chosen == "hold" for d in game.divergences)
 
 
 def test_teams_that_take_their_policys_suggestion_play_the_simulated_world(baseline):
@@ -115,7 +115,7 @@ def test_the_debrief_places_the_game_in_the_ensemble(baseline):
     assert debrief.percentiles["percentile"].between(0, 100).all()
     assert debrief.shares["share"].sum() == pytest.approx(1.0)
     first = debrief.divergences[0]
-    assert (first.role, first.day, first.chosen) == ("armenia", 0, "fire")
+    assert (first.team, first.day, first.chosen) == ("armenia", 0, "fire")
 
 
 def test_no_moves_after_the_end(baseline):

@@ -13,7 +13,7 @@ import pytest
 
 from sim.errors import UserError
 from sim.teach.dashboard.journal import JOURNAL
-from sim.teach.dashboard.room import Room
+from sim.teach.dashboard.room import Room, browser_id
 
 from conftest import run_cli
 from dashboards import short_scenario
@@ -83,6 +83,49 @@ def test_a_line_torn_by_a_crash_is_dropped_and_the_game_goes_on(scenario, tmp_pa
     assert "armenia" in again.game.pending
     lines = (folder / JOURNAL).read_text().splitlines()
     assert all(json.loads(line) for line in lines)
+
+
+def test_a_journal_keeps_its_format_when_the_code_is_renamed(scenario, tmp_path):
+    """Records name a team under "role", as journals did before the code said "team"."""
+    folder = tmp_path / "game"
+    Room.create(scenario, folder, debrief_worlds=20)
+    talks = {"day": 0, "text": "", "kind": "talks"}
+    earlier = [
+        {"kind": "start", "teams": TEAMS, "seed": None},
+        {"kind": "claim", "role": "armenia", "browser": browser_id("browser-armenia")},
+        {"kind": "claim", "role": "csto", "browser": browser_id("browser-csto")},
+        {"kind": "release", "role": "csto"},
+        {"kind": "move", "role": "russia", "day": 0, "action": "phone_both", "sector": None},
+        {
+            "kind": "post",
+            "post": {"number": 0, "channel": "proposal", "sender": "azerbaijan", "to": ["armenia"]}
+            | talks,
+        },
+        {
+            "kind": "post",
+            "post": {"number": 1, "channel": "answer", "sender": "armenia", "to": ["azerbaijan"]}
+            | talks
+            | {"answers": 0, "accepted": True},
+        },
+    ]
+    with (folder / JOURNAL).open("a") as journal:
+        journal.writelines(json.dumps(record) + "\n" for record in earlier)
+    resumed = Room.resume(scenario, folder, debrief_worlds=20)
+    assert resumed.claims == {"armenia": browser_id("browser-armenia")}
+    assert {team: move.action.name for team, move in resumed.game.pending.items()} == {
+        "russia": "PHONE_BOTH",
+        "azerbaijan": "PROPOSE_TALKS",
+        "armenia": "LOCAL_TALKS",
+    }
+    assert resumed.agreed == {"azerbaijan": 0, "armenia": 0}
+    resumed.claim("csto", "browser-csto", resumed.access.codes["csto"])
+    resumed.submit("csto", "browser-csto", "consultations", None, day=0)
+    written = [json.loads(line) for line in (folder / JOURNAL).read_text().splitlines()]
+    assert written[-3:-1] == [
+        {"kind": "claim", "role": "csto", "browser": browser_id("browser-csto")},
+        {"kind": "move", "role": "csto", "day": 0, "action": "consultations", "sector": None},
+    ]
+    assert written[-1] == {"kind": "close", "day": 0}  # every team has moved
 
 
 def test_a_folder_of_another_scenario_version_is_refused(scenario, tmp_path):

@@ -39,6 +39,15 @@ WORKSHOP_ONLY = {"workshop_injects"}
 CASTING = {"cast"}
 #: Fields that only size or sample the output and change it in a known way.
 BIG_RANGE = 100
+#: Policy parameters whose rule the exercise never reaches under that policy: for each,
+#: the setting of the same actor under which it is reached, and why the exercise is not.
+REACHED_WITH: dict[tuple[Role, str, str], tuple[dict, str]] = {
+    (Role.ATTACKER, "cautious", "full_withdrawal_ratio"): (
+        {"withdraw_cost": 0.3},
+        "the cautious Baku's small gains keep the cost of defiance it reads below 0.45, "
+        "short of the exercise's withdraw_cost (0.8): it never pulls back at all",
+    ),
+}
 
 
 def _bounds(info) -> tuple[float | None, float | None]:
@@ -227,13 +236,16 @@ def test_policy_parameter_changes_output(kind, policy, field, exercise_data):
     inherited = {
         k: v for k, v in (slot.get("params") or {}).items() if k in cls.Params.model_fields
     }
-    slot["policy"], slot["params"] = policy, inherited
-    reference = _policy_reference(kind, policy, data)
+    settings, _why = REACHED_WITH.get((kind, policy, field), ({}, ""))
+    slot["policy"], slot["params"] = policy, {**inherited, **settings}
+    reference = (
+        fingerprint(make_scenario(data)) if settings else _policy_reference(kind, policy, data)
+    )
     info = cls.Params.model_fields[field]
     if field == "timeline":
         candidates = [_example_timeline(kind)]
     else:
-        current = cls.Params.model_validate(inherited).__getattribute__(field)
+        current = cls.Params.model_validate(slot["params"]).__getattribute__(field)
         candidates = [moved(info, current, +1), moved(info, current, -1)]
     path = (
         "actors",
@@ -244,6 +256,27 @@ def test_policy_parameter_changes_output(kind, policy, field, exercise_data):
     assert _changes_output(data, path, candidates, reference), (
         f"{kind.value}/{policy}.{field} moved to any of {candidates!r} changed nothing"
     )
+
+
+@pytest.mark.parametrize("case", sorted(REACHED_WITH), ids=lambda c: "-".join(map(str, c)))
+def test_a_rule_reached_only_with_a_setting_is_not_reached_without_it(case, exercise_data):
+    # Else the entry is stale: the exercise reaches the rule itself, and needs no help.
+    kind, policy, field = case
+    data = copy.deepcopy(exercise_data)
+    slot = _actor_slot(data, kind)
+    cls = REGISTRY[(kind, policy)]
+    params = {k: v for k, v in (slot.get("params") or {}).items() if k in cls.Params.model_fields}
+    slot["policy"], slot["params"] = policy, params
+    current = cls.Params.model_validate(params).__getattribute__(field)
+    info = cls.Params.model_fields[field]
+    candidates = [moved(info, current, +1), moved(info, current, -1)]
+    path = (
+        "actors",
+        *(("third_parties", "critic") if kind is Role.THIRD_PARTY else (MAY_2021[kind].state,)),
+        "params",
+        field,
+    )
+    assert not _changes_output(data, path, candidates, fingerprint(make_scenario(data)))
 
 
 def test_declared_ranges_change_nothing_in_a_run(exercise_data, exercise_fingerprint):

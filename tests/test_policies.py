@@ -2,28 +2,35 @@
 
 One generic test runs over every policy: documented, typed parameters with defaults in
 range, an honest classifier, and decisions that are valid, deterministic under a seed
-and built only from the actor's own view.
+and built only from the actor's own view. Their source hides no number: every number
+that decides behaviour is a named parameter, and every reason is named.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
+import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import BaseModel
 
 from sim.catalogue.roles import MAY_2021, Role
-from sim.core.actions import CATALOGUE, Action
+from sim.core.actions import CATALOGUE, Action, actions_for
 from sim.core.model import CrisisModel
 from sim.core.perception import View
+from sim.core.rowwise import row_all
 from sim.core.world import Decision
 from sim.policies import REGISTRY
 
-from conftest import fingerprint, make_scenario
+from conftest import ROOT, fingerprint, make_scenario
 
 CASES = sorted(REGISTRY.items())
 IDS = [f"{kind.value}-{name}" for (kind, name), _ in CASES]
+POLICY_FILES = sorted((ROOT / "sim" / "policies").glob("*.py"))
 
 
 def _scenario_with(exercise_data: dict, kind: Role, name: str, params: dict | None = None):
@@ -39,6 +46,53 @@ def _scenario_with(exercise_data: dict, kind: Role, name: str, params: dict | No
 
 def _actor_name(kind: Role) -> str:
     return "critic" if kind is Role.THIRD_PARTY else MAY_2021[kind].state
+
+
+def _acting_params(kind: Role, name: str) -> dict:
+    """Return parameters under which the policy acts: a scripted actor needs a move."""
+    if name != "scripted":
+        return {}
+    action = next(a for a in actions_for(kind) if a is not Action.HOLD)
+    move = {"day": 1.5, "action": action.name.lower()}
+    if action.info.targets_sector:
+        move["sector"] = "lake"
+    return {"timeline": [move]}
+
+
+#: Forced draws: every one 0 (each chance taken), or just under 1 (no chance taken).
+EVERY_CHANCE, NO_CHANCE = 0.0, float(np.nextafter(1.0, 0.0))
+
+
+def _watch(scenario, kind: Role, forced: float | None = None, worlds: int = 60) -> list:
+    """Run the scenario and return each tick's (view, decision) of the actor of ``kind``.
+
+    With ``forced``, every draw its policy makes is that number (the other actors and
+    the world draw as always): a policy's chances are then all taken, or none.
+    """
+    model = CrisisModel(scenario, worlds=worlds)
+    policy = model.actors[_actor_name(kind)].policy
+    decide, seen = policy.decide, []
+
+    def watched(view, draw):
+        if forced is not None:
+
+            def draw(purpose: str, slots: int | None = None) -> np.ndarray:
+                return np.full(view.worlds if slots is None else (view.worlds, slots), forced)
+
+        decision = decide(view, draw)
+        seen.append((view, decision))  # the actor then holds where a world has ended
+        return decision
+
+    policy.decide = watched
+    model.run()
+    return seen
+
+
+def _same_choices(one: list, other: list) -> bool:
+    return len(one) == len(other) and all(
+        np.array_equal(a.action, b.action) and np.array_equal(a.sector, b.sector)
+        for (_, a), (_, b) in zip(one, other, strict=True)
+    )
 
 
 @pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
@@ -91,9 +145,15 @@ def test_decisions_are_valid(key, cls, exercise_data):
 @pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
 def test_same_seed_same_choices_and_classifier_is_honest(key, cls, exercise_data):
     kind, name = key
-    scenario = _scenario_with(exercise_data, kind, name)
+    scenario = _scenario_with(exercise_data, kind, name, _acting_params(kind, name))
     assert fingerprint(scenario, worlds=60) == fingerprint(scenario, worlds=60)
-    if cls.classifier["stochastic"]:
+    # A stochastic policy's own draws move its choices: with every chance taken it
+    # chooses otherwise than with none. A deterministic one draws nothing that matters.
+    every_chance = _watch(scenario, kind, EVERY_CHANCE, worlds=20)
+    no_chance = _watch(scenario, kind, NO_CHANCE, worlds=20)
+    stochastic = cls.classifier["stochastic"]
+    assert _same_choices(every_chance, no_chance) != stochastic, f"{name}: stochastic={stochastic}"
+    if stochastic:
         return
     # A deterministic policy makes the same choices whatever the seed of the world.
     choices = []
@@ -105,6 +165,133 @@ def test_same_seed_same_choices_and_classifier_is_honest(key, cls, exercise_data
             actions.append(model.actors[_actor_name(kind)].last_decision.action.copy())
         choices.append(np.array(actions))
     assert np.array_equal(*choices)
+
+
+def _fires_first(seen: list) -> bool:
+    fire = (Action.DEFENDER_FIRE, Action.COUNTER_ATTACK)
+    return any((np.isin(d.action, fire) & ~v.fired_upon).any() for v, d in seen)
+
+
+def _takes(action: Action):
+    return lambda seen: any((d.action == action).any() for _, d in seen)
+
+
+def _acts_without_consensus(seen: list) -> bool:
+    measures = Action.COLLECTIVE_MEASURES
+    return any(((d.action == measures) & ~row_all(v.members_consenting)).any() for v, d in seen)
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """A classifier entry as a fact about a run's views and decisions."""
+
+    happens: object  # (view, decision) per tick -> whether the behaviour happened
+    claimed: object  # the entry's value -> whether it says the behaviour happens
+    possible: object = None  # for a "never" claim, what must happen for it to mean much
+
+
+#: What each classifier entry says a policy does or never does. ``reads`` names what a
+#: rule reads in words ("appeals", "consent"), not view fields: documentation only.
+CLAIMS = {
+    "fires_first": Claim(_fires_first, lambda value: value),
+    "uses_force": Claim(_takes(Action.DEFEND_ALLY), lambda value: value),
+    "needs_consensus": Claim(
+        _acts_without_consensus,
+        lambda value: not value,
+        possible=_takes(Action.COLLECTIVE_MEASURES),
+    ),
+    "side": Claim(_takes(Action.BACK_ATTACKER), lambda value: value == "attacker"),
+}
+
+
+WATCHED = 60  # worlds: enough for a rare claimed move (a protector's force past 3 km) to show
+
+
+@pytest.mark.parametrize(("key", "cls"), CASES, ids=IDS)
+def test_what_a_classifier_says_a_policy_does_it_does(key, cls, exercise_data):
+    # A claim that the policy does something is shown with every chance it has taken
+    # (its draws forced to 0); a claim that it never does is checked both so and with
+    # its own draws, in the exercise, where every mechanism is active.
+    kind, name = key
+    claims = {k: v for k, v in cls.classifier.items() if k not in ("stochastic", "reads")}
+    assert set(claims) <= set(CLAIMS), "a classifier entry that nothing checks"
+    if not claims:
+        return
+    scenario = _scenario_with(exercise_data, kind, name, _acting_params(kind, name))
+    every_chance = _watch(scenario, kind, EVERY_CHANCE, worlds=WATCHED)
+    own_draws = _watch(scenario, kind, worlds=WATCHED)
+    for entry, value in claims.items():
+        claim = CLAIMS[entry]
+        if claim.claimed(value):
+            assert claim.happens(every_chance), f"{name} claims {entry}={value!r}: never seen"
+        else:
+            for seen in (every_chance, own_draws):
+                assert not claim.happens(seen), f"{name} claims {entry}={value!r}: broken"
+            if claim.possible is not None:
+                assert claim.possible(every_chance), f"{name}: {entry} is never put to the test"
+
+
+#: Named numbers in sim/policies/ that decide no behaviour, and why.
+NOT_BEHAVIOUR = {
+    "BY_INDEX_FROM": "a speed switch: first_match finds the same worlds either way",
+    "HOURS_PER_DAY": "the calendar's: a scenario's days into ticks",
+}
+
+
+def _declarations(path: Path, tree: ast.Module) -> set[int]:
+    """Return the ids of the nodes that declare parameters or name a constant above.
+
+    A parameter's default and range are numbers by nature: the parameter models' bodies
+    (pydantic models, with Field(default, ge=, le=)) and with_defaults(...) calls.
+    """
+    module = importlib.import_module(f"sim.policies.{path.stem}")
+    declared: set[int] = set()
+    for node in ast.walk(tree):
+        value = getattr(module, node.name, None) if isinstance(node, ast.ClassDef) else None
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if (
+            (isinstance(value, type) and issubclass(value, BaseModel))
+            or (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "with_defaults")
+            or (targets and all(getattr(t, "id", None) in NOT_BEHAVIOUR for t in targets))
+        ):
+            declared.update(id(inner) for inner in ast.walk(node))
+    return declared
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda path: path.name)
+def test_every_number_that_decides_a_policy_s_behaviour_is_a_named_parameter(path):
+    # As tests/test_world.py asks of the resolve and perceive phases (issue 23): a rate,
+    # threshold or weight written as a number in a rule is one that `crisis-sim
+    # parameters`, sweeps, sensitivity runs and tests/test_parameters_matter.py cannot
+    # see. It belongs in the policy's parameters, with a range and a meaning. Only
+    # identities are left: 0 and 1 (none, all; -1 is "no sector").
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    declared = _declarations(path, tree)
+    hidden = [
+        f"line {node.lineno}: {node.value!r}"
+        for node in sorted(ast.walk(tree), key=lambda node: getattr(node, "lineno", 0))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+        and node.value not in (0, 1)
+        and id(node) not in declared
+    ]
+    assert not hidden, f"{path.name} hides numbers: " + ", ".join(hidden)
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda path: path.name)
+def test_rules_name_their_reasons(path):
+    # A reason is a member of the policy's Reason enum, never a place in a list
+    # (reasons[11]) nor a bare code written into a decision.
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            named = getattr(node.value, "id", None) or getattr(node.value, "attr", None)
+            assert named not in ("reasons", "_REASONS"), f"line {node.lineno}: a reason by index"
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                written = target.value if isinstance(target, ast.Subscript) else target
+                assert getattr(written, "attr", None) != "reason", f"line {node.lineno}: a code"
 
 
 def test_views_are_read_only_and_hold_no_world(exercise_data):

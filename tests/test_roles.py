@@ -18,7 +18,7 @@ import pytest
 
 from sim.core.model import CrisisModel
 from sim.errors import ScenarioError
-from sim.teach.narration import tick_events
+from sim.readers.narration import tick_events
 
 from conftest import make_scenario
 
@@ -204,3 +204,71 @@ def test_a_role_and_its_state_cannot_both_give_the_policy(baseline_data):
         make_scenario(data)
     messages = [problem.message for problem in raised.value.problems]
     assert "both actors.defender and actors.armenia give the defender's policy" in messages
+
+
+def test_every_field_of_every_view_has_a_label_for_the_players():
+    # The game shows a government every labelled field of its view: a field added to a
+    # view without a label would silently not be shown.
+    from dataclasses import fields
+
+    from sim.core import perception
+
+    base = {f.name for f in fields(perception.View)}
+    for view in (
+        perception.AttackerView,
+        perception.DefenderView,
+        perception.PatronView,
+        perception.AllianceView,
+        perception.ThirdPartyView,
+    ):
+        unlabelled = [
+            f.name for f in fields(view) if f.name not in base and "label" not in f.metadata
+        ]
+        assert not unlabelled, f"{view.__name__}: {unlabelled}"
+
+
+#: What a report, a narrated world or a debrief of another crisis must not say.
+MAY_2021_WORDS = re.compile(
+    r"Armenia|Azerbaijan|Russia|CSTO|Baku|Yerevan|Moscow|Pashinyan|Aliyev", re.IGNORECASE
+)
+
+
+def _fictional(baseline_data: dict) -> dict:
+    """The baseline's mechanics, every role cast with a state of no real crisis."""
+    data = copy.deepcopy(baseline_data)
+    data["title"] = "Northland and Southland: a border crisis"
+    data["description"] = "A made-up crisis, to check that the outputs speak its names."
+    data["cast"] = {
+        "attacker": {"state": "northland"},
+        "defender": {"state": "southland"},
+        "patron": {"state": "bigland"},
+        "alliance": {"state": "pact", "name": "Mountain Pact", "subject": "The Pact"},
+    }
+    actors = data["actors"]
+    for old, new in (("azerbaijan", "northland"), ("armenia", "southland")):
+        actors[new] = actors.pop(old)
+    actors["bigland"], actors["pact"] = actors.pop("russia"), actors.pop("csto")
+    data["alliance_members"] = {
+        "eastland": {"clarity_needed": 0.6, "follows_patron": 0.4},
+        "westland": {"clarity_needed": 0.7, "follows_patron": 0.2},
+    }
+    data["levers"], data["uncertainties"] = {}, {}
+    return data
+
+
+@pytest.mark.slow  # a run written to a folder, its report, a world replayed
+def test_a_report_and_a_story_of_another_cast_name_no_state_of_may_2021(baseline_data, tmp_path):
+    from sim.folders.results import write_run
+    from sim.folders.runfolder import open_run
+    from sim.readers.explain import narrate, replay_world
+    from sim.readers.report import render_report
+    from sim.run.ensemble import run_ensemble
+
+    scenario = make_scenario(_fictional(baseline_data))
+    folder = write_run(run_ensemble(scenario, worlds=300, seed=2), tmp_path / "run")
+    html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", render_report(open_run(folder)))
+    assert "Southland" in html and "Mountain Pact" in html
+    assert not MAY_2021_WORDS.findall(html), sorted(set(MAY_2021_WORDS.findall(html)))
+    story = " ".join(narrate(replay_world(folder, world)) for world in range(12))
+    assert "Southland" in story
+    assert not MAY_2021_WORDS.findall(story), sorted(set(MAY_2021_WORDS.findall(story)))

@@ -100,7 +100,7 @@ def test_the_day_closes_when_every_team_has_moved(room):
     assert room.game.day == 0 and room.game.waiting_for() == ["csto"]
     room.submit("csto", "tab-csto", "consultations", None, day=0)
     assert room.game.day == 1
-    assert [m.action.name for m in room.game.moves if m.role == "csto"] == ["CONSULTATIONS"]
+    assert [m.action.name for m in room.game.moves if m.team == "csto"] == ["CONSULTATIONS"]
 
 
 def test_the_facilitator_can_hold_the_day_open_for_discussion(room):

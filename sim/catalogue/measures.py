@@ -18,13 +18,14 @@ finite number of worlds: the counts are kept beside them so intervals can be dra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import numpy as np
 import pandas as pd
 
 from sim.catalogue.outcomes import OUTCOME_NAMES
+from sim.catalogue.roles import CastLike, name_roles
 
 #: The quantiles every table of a distribution gives (per-tick tables, comparisons, reports).
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -131,6 +132,23 @@ class WorldMeasure:
         """Return a value to the measure's decimals, e.g. ``2.31``."""
         return f"{value:.{self.decimals}f}"
 
+    def named(self, cast: CastLike | None) -> WorldMeasure:
+        """Return this measure with its words naming the cast's states (``{defender}``...).
+
+        ``cast`` is the scenario's (a folder's ``RunFolder.cast``); None names the roles
+        themselves ("the defender"), for runs of different casts side by side.
+        """
+        summary = self.summary
+        if summary is not None:
+            summary = replace(summary, words=name_roles(summary.words, cast))
+        return replace(
+            self,
+            label=name_roles(self.label, cast),
+            long_label=name_roles(self.long_label, cast),
+            event=name_roles(self.event, cast),
+            summary=summary,
+        )
+
 
 _LATER, _SOONER = "later", "sooner"
 
@@ -177,20 +195,20 @@ WORLD_MEASURES: tuple[WorldMeasure, ...] = (
     WorldMeasure(
         "peak_alarm",
         "peak public alarm",
-        "Peak Armenian public alarm (0-1)",
+        "Peak public alarm in {defender} (0-1)",
         "",
         2,
         Escalation.MORE,
         "higher",
         "lower",
-        summary=Summary("mean_peak_alarm", "mean peak Armenian public alarm (0-1)"),
+        summary=Summary("mean_peak_alarm", "mean peak public alarm in {defender} (0-1)"),
         typical=True,
         plotted=True,
     ),
     WorldMeasure(
         "final_alarm",
         "public alarm at the end",
-        "Armenian public alarm at the end (0-1)",
+        "Public alarm in {defender} at the end (0-1)",
         "",
         2,
         Escalation.MORE,
@@ -200,8 +218,8 @@ WORLD_MEASURES: tuple[WorldMeasure, ...] = (
     ),
     WorldMeasure(
         "casualties_defender",
-        "Armenian casualties",
-        "Armenian casualties (killed and wounded)",
+        "{defender}'s casualties",
+        "{defender}'s casualties (killed and wounded)",
         "",
         2,
         Escalation.MORE,
@@ -211,8 +229,8 @@ WORLD_MEASURES: tuple[WorldMeasure, ...] = (
     ),
     WorldMeasure(
         "casualties_attacker",
-        "Azerbaijani casualties",
-        "Azerbaijani casualties (killed and wounded)",
+        "{attacker}'s casualties",
+        "{attacker}'s casualties (killed and wounded)",
         "",
         2,
         Escalation.MORE,
@@ -262,26 +280,26 @@ WORLD_MEASURES: tuple[WorldMeasure, ...] = (
     ),
     WorldMeasure(
         "statement_day",
-        "days to Armenia's statement",
-        "Days to Armenia's official statement",
+        "days to {defender}'s statement",
+        "Days to {defender}'s official statement",
         "days",
         1,
         Escalation.NEITHER,
         _LATER,
         _SOONER,
-        event="Armenia made its official statement",
+        event="{defender} made its official statement",
     ),
     WorldMeasure(
         "appeal_day",
-        "days to the appeal to the CSTO",
-        "Days to Armenia's appeal to the CSTO",
+        "days to the appeal to the {alliance}",
+        "Days to {defender}'s appeal to the {alliance}",
         "days",
         1,
         Escalation.LESS,
         _LATER,
         _SOONER,
-        event="Armenia appealed to the CSTO",
-        summary=Summary("p_alliance_appeal", "share of worlds where Armenia appealed"),
+        event="{defender} appealed to the {alliance}",
+        summary=Summary("p_alliance_appeal", "share of worlds where {defender} appealed"),
     ),
 )
 
@@ -357,11 +375,11 @@ def measure_names() -> list[str]:
     return [share_name(o) for o in OUTCOME_NAMES] + [m.summary.name for m in summarised()]
 
 
-def describe(name: str) -> str:
-    """Return a summary's meaning in words (for plot labels and tables)."""
+def describe(name: str, cast: CastLike | None = None) -> str:
+    """Return a summary's meaning in words (for plot labels and tables), named by ``cast``."""
     for measure in summarised():
         if measure.summary.name == name:
-            return measure.summary.words
+            return name_roles(measure.summary.words, cast)
     if name.startswith("p_") and name[2:] in OUTCOME_NAMES:
         return f"share of worlds ending in {name[2:].replace('_', ' ')}"
     raise KeyError(name)

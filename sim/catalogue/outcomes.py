@@ -2,10 +2,10 @@
 
 Three classes are *absorbing*: a world that reaches one stops changing (war, alliance
 intervention, Russian interposition; the resolver's conditions for each are in
-:meth:`sim.core.world.Resolver.resolve`). The others classify, at the horizon, the worlds
+:meth:`sim.core.resolver.Resolver.resolve`). The others classify, at the horizon, the worlds
 still running: a contained clash if a shot was fired, a frozen gain if Azerbaijani forces
 still hold ground, a negotiated withdrawal if they went back, no incursion if they never
-crossed (:meth:`sim.core.world.Resolver.finish`). docs/model.md, section 7.8, gives the case's
+crossed (:meth:`sim.core.resolver.Resolver.finish`). docs/model.md, section 7.10, gives the case's
 reading of each; in May 2021 the record ends as a frozen gain under talks.
 """
 
@@ -42,7 +42,8 @@ class OutcomeClass:
         absorbing: whether a world that reaches it stops changing.
         colour: its colour in every plot and report (a hex colour).
         rule: why a world ends in it, in words, with ``{placeholders}`` that
-            :func:`sim.teach.narration.outcome_values` fills from the world's outcome row.
+            :func:`sim.readers.phrases.outcome_values` fills from the world's outcome row,
+            and roles (``{attacker}``) that the cast names (``sim.catalogue.roles``).
     """
 
     outcome: Outcome
@@ -75,13 +76,13 @@ CATALOGUE: tuple[OutcomeClass, ...] = (
         Outcome.ALLIANCE_INTERVENTION,
         absorbing=True,
         colour="#b45309",
-        rule="the CSTO took collective measures under the security treaty",
+        rule="the {alliance} took collective measures under the security treaty",
     ),
     OutcomeClass(
         Outcome.PATRON_INTERPOSITION,
         absorbing=True,
         colour="#6d28d9",
-        rule="Russian troops stood in a sector where an Azerbaijani advance stood",
+        rule="{patron}'s troops stood in a sector where {attacker}'s advance stood",
     ),
     OutcomeClass(
         Outcome.CLASH_CONTAINED,
@@ -97,7 +98,7 @@ CATALOGUE: tuple[OutcomeClass, ...] = (
         absorbing=False,
         colour="#2563eb",
         rule=(
-            "no shot was fired and Azerbaijani forces still held {final_depth_km:.2f} km at "
+            "no shot was fired and {attacker}'s forces still held {final_depth_km:.2f} km at "
             "the horizon, more than the {withdrawn_below_km:g} km that counts as gone back"
         ),
     ),
@@ -108,14 +109,14 @@ CATALOGUE: tuple[OutcomeClass, ...] = (
         rule=(
             "no shot was fired, and the advance, at most {max_depth_km:.2f} km, was down to "
             "{final_depth_km:.2f} km at the horizon: at most the {withdrawn_below_km:g} km "
-            "that counts as gone back, by agreement or by Baku's own withdrawal"
+            "that counts as gone back, by agreement or by {attacker}'s own withdrawal"
         ),
     ),
     OutcomeClass(
         Outcome.NO_INCURSION,
         absorbing=False,
         colour="#6b7280",
-        rule="Azerbaijani forces never crossed the pre-crisis line",
+        rule="{attacker}'s forces never crossed the pre-crisis line",
     ),
 )
 
@@ -127,5 +128,5 @@ OUTCOME_NAMES: list[str] = [entry.name for entry in CATALOGUE]
 ABSORBING: frozenset[Outcome] = frozenset(e.outcome for e in CATALOGUE if e.absorbing)
 #: Each class's colour, by name.
 OUTCOME_COLOURS: dict[str, str] = {entry.name: entry.colour for entry in CATALOGUE}
-#: Why a world ends in each class, in words with placeholders (docs/model.md, 7.8).
+#: Why a world ends in each class, in words with placeholders (docs/model.md, 7.10).
 OUTCOME_RULES: dict[Outcome, str] = {entry.outcome: entry.rule for entry in CATALOGUE}

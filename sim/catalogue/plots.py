@@ -8,7 +8,9 @@ its ensemble button. A fan chart of another per-tick measure is one more entry h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from sim.catalogue.roles import CastLike, name_roles
 
 _FAN = "across worlds: 5-95% and 25-75% bands, median and mean."
 
@@ -39,6 +41,15 @@ class RunPlot:
         """Return the file name in ``plots/``."""
         return f"{self.name}.png"
 
+    def named(self, cast: CastLike | None) -> RunPlot:
+        """Return this plot with its words naming the cast's states (``{defender}``...)."""
+        return replace(
+            self,
+            title=name_roles(self.title, cast),
+            caption=name_roles(self.caption, cast),
+            axis=name_roles(self.axis, cast),
+        )
+
 
 RUN_PLOTS: tuple[RunPlot, ...] = (
     RunPlot(
@@ -62,10 +73,10 @@ RUN_PLOTS: tuple[RunPlot, ...] = (
     ),
     RunPlot(
         "fan_alarm",
-        "Armenian public alarm",
-        f"Armenian public alarm {_FAN}",
+        "Public alarm in {defender}",
+        f"Public alarm in {{defender}} {_FAN}",
         measure="alarm",
-        axis="Armenian public alarm (0-1)",
+        axis="public alarm in {defender} (0-1)",
     ),
     RunPlot(
         "rung_heatmap",

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 
 class Role(StrEnum):
@@ -96,6 +97,43 @@ def path_by_state(path: str, states: Mapping[str, str]) -> str:
     if len(parts) > 1 and parts[0] == "actors" and parts[1] in states:
         return ".".join(["actors", states[parts[1]], *parts[2:]])
     return path
+
+
+class CastLike(Protocol):
+    """Anything that says who plays each role (the scenario's ``Cast``)."""
+
+    def casting(self, role: Role) -> Casting: ...  # noqa: D102
+
+
+#: How prose names a role when no cast is known (a comparison of differently cast runs).
+GENERIC: dict[Role, tuple[str, str]] = {
+    Role.ATTACKER: ("the attacker", "The attacker"),
+    Role.DEFENDER: ("the defender", "The defender"),
+    Role.PATRON: ("the patron", "The patron"),
+    Role.ALLIANCE: ("alliance", "The alliance"),  # prose writes "the {alliance}"
+}
+
+
+def name_roles(text: str, cast: CastLike | None) -> str:
+    """Put a cast's names in prose: ``{defender}`` is a label, ``{Defender}`` a subject.
+
+    The catalogue's labels, narration's phrases and the outcome rules speak of roles, so
+    a report of another crisis names its own states (``{defender}'s casualties`` is
+    "Kyrgyzstan's casualties" in the Kyrgyz-Tajik case). With no cast, the roles' own
+    words (``the defender's casualties``). Plain replacement, not ``str.format``: a
+    phrase may already hold a sector's or a speaker's name, braces and all.
+    """
+    if "{" not in text:
+        return text
+    for role in PRINCIPAL_ROLES:
+        if cast is None:
+            label, subject = GENERIC[role]
+        else:
+            casting = cast.casting(role)
+            label, subject = casting.label, casting.subject
+        text = text.replace(f"{{{role.value}}}", label)
+        text = text.replace(f"{{{role.value.capitalize()}}}", subject)
+    return text
 
 
 def label_of_id(state: str) -> str:

@@ -4,10 +4,11 @@ Every error a user can fix ends in one clear paragraph and exit status 2, never 
 traceback; a Ctrl-C ends in one line and exit status 130.
 
 The commands live by group: :mod:`sim.cli.running` (run, rerun, plot),
-:mod:`sim.cli.experiments` (sweep, sensitivity, calibrate, check-patterns,
-check-directions), :mod:`sim.cli.reading` (validate, policies, parameters, report,
-explain, compare) and :mod:`sim.cli.teaching` (play, briefs, dashboard); what they share
-is in :mod:`sim.cli.shared`. They are registered here, so that no group imports the app.
+:mod:`sim.cli.experiments` (sweep, sensitivity), :mod:`sim.cli.calibrating` (calibrate),
+:mod:`sim.cli.checking` (check-patterns, check-directions, cases), :mod:`sim.cli.reading`
+(validate, policies, parameters, report, explain, compare) and :mod:`sim.cli.teaching`
+(play, briefs, dashboard); what they share is in :mod:`sim.cli.shared`. They are
+registered here, so that no group imports the app.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from sim.cli import experiments, reading, running, teaching
+from sim.cli import calibrating, checking, experiments, reading, running, teaching
 from sim.cli.shared import Interrupted, err
 from sim.errors import UserError
 from sim.interrupts import remember_interrupts
@@ -59,10 +60,10 @@ _command(running.run)
 _command(experiments.sweep)
 _command(experiments.sensitivity)
 _command(teaching.play)
-_command(experiments.check_patterns_command, "check-patterns")
-_command(experiments.calibrate)
-_command(experiments.check_directions_command, "check-directions")
-_command(experiments.cases)
+_command(checking.check_patterns_command, "check-patterns")
+_command(calibrating.calibrate)
+_command(checking.check_directions_command, "check-directions")
+_command(checking.cases)
 _command(running.rerun)
 _command(teaching.briefs)
 _command(teaching.dashboard)

@@ -16,10 +16,10 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import View
 from sim.core.world import Decision
-from sim.policies.base import Policy
 
 if TYPE_CHECKING:
     from sim.core.model import CrisisModel
+    from sim.policies.base import Policy  # an agent holds a policy; policies read core
 
 
 class CrisisActor(mesa.Agent):
@@ -39,14 +39,19 @@ class CrisisActor(mesa.Agent):
         model = self.model
         return getattr(model.perceiver, self.role.value)(model.world, model.tick)
 
+    def draw(self, purpose: str, slots: int | None = None) -> np.ndarray:
+        """Return this tick's draws of the actor's policy for ``purpose``, in every world.
+
+        The stream is ``policy.<actor>.<purpose>`` (``policy.azerbaijan.choice`` in May
+        2021), so a policy's numbers are its own whatever order the actors decide in.
+        """
+        model = self.model
+        return model.draws.uniform(f"policy.{self.name}.{purpose}", model.tick, slots)
+
     def decide(self, view: View) -> Decision:
         """Phase 2: the policy's choice in every world (hold where a world has ended)."""
         model = self.model
-
-        def draw(purpose: str, slots: int | None = None) -> np.ndarray:
-            return model.draws.uniform(f"policy.{self.name}.{purpose}", model.tick, slots)
-
-        decision = self.policy.decide(view, draw)
+        decision = self.policy.decide(view, self.draw)
         ended = ~model.world.active
         if ended.any():
             decision.action[ended] = Action.HOLD

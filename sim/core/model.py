@@ -26,15 +26,18 @@ import pandas as pd
 from sim.catalogue.outcomes import OUTCOME_CLASSES, Outcome
 from sim.catalogue.roles import Role
 from sim.core.agents import AGENT_CLASSES, CrisisActor, ThirdParty
+from sim.core.border import Border
+from sim.core.facts import ResolvedTick, TickFacts
 from sim.core.perception import Perceiver
+from sim.core.resolver import Resolver
 from sim.core.rng import CounterRNG
-from sim.core.world import NEVER, Resolver, WorldState
+from sim.core.world import NEVER, WorldState
 from sim.errors import UserError, clip
 from sim.run.record import Recorder, outcome_table
 from sim.run.record import sample_stride as sample_stride_for
 from sim.spec.loading import build_policy, load_scenario
 from sim.spec.parameters import Parameter, parameter, scenario_parameters
-from sim.spec.schema import Scenario
+from sim.spec.schema import Inject, Scenario
 from sim.spec.validation import validate_data
 
 
@@ -133,8 +136,9 @@ class CrisisModel(mesa.Model):
         self.draws = CounterRNG(seed, self.world_ids)
         self.tick = 0
         self.ticks = scenario.ticks
-        self.world = WorldState.initial(scenario, self.n_worlds)
-        self.perceiver = Perceiver(scenario, self.draws, self.n_worlds)
+        self.border = Border.of(scenario)
+        self.world = WorldState.initial(scenario, self.n_worlds, self.border)
+        self.perceiver = Perceiver(scenario, self.draws, self.n_worlds, self.border)
         self.actors: dict[str, CrisisActor] = {}
         for role, cls in AGENT_CLASSES.items():
             state = scenario.cast.state(role)
@@ -143,7 +147,11 @@ class CrisisModel(mesa.Model):
         for name, spec in scenario.actors.third_parties.items():
             policy = build_policy(name, Role.THIRD_PARTY, spec, scenario)
             self.actors[name] = ThirdParty(self, name, policy)
-        self.resolver = Resolver(scenario, self.draws, list(scenario.actors.third_parties))
+        self.resolver = Resolver(scenario, self.draws, self.border)
+        #: The facts of the last tick resolved (None before the first): what the submodels
+        #: did that the world state does not keep (sim.core.facts).
+        self.facts: TickFacts | None = None
+        self._kept_ticks: list[ResolvedTick] | None = None
         if sample_stride is None:
             sample_stride = sample_stride_for(self.n_worlds, scenario.trajectory_sample)
         self.recorder = Recorder(self.ticks, self.world_ids, sample_stride)
@@ -189,7 +197,12 @@ class CrisisModel(mesa.Model):
         decisions = {
             actor.name: actor.decide(view) for actor, view in zip(self.agents, views, strict=True)
         }
-        self.resolver.resolve(self.world, decisions, self.tick)
+        if self._kept_ticks is None:
+            self.facts = self.resolver.resolve(self.world, decisions, self.tick)
+        else:
+            before = self.world.copy()
+            self.facts = self.resolver.resolve(self.world, decisions, self.tick)
+            self._kept_ticks.append(ResolvedTick(self.facts.kept(), before, self.world.copy()))
         self.perceiver.observe(
             self.world, self.tick, {name: d.action for name, d in decisions.items()}
         )
@@ -202,6 +215,40 @@ class CrisisModel(mesa.Model):
             self.running = self._skip_to_horizon()
         if self.collect:
             self.datacollector.collect(self)  # after the horizon's classification, if any
+
+    def schedule(self, inject: Inject, tick: int | None = None) -> int:
+        """Schedule an event into the running worlds; return its index in the schedule.
+
+        ``tick`` defaults to the first tick of the inject's ``day``. It happens in each
+        world with the inject's probability, drawn from a stream of its own
+        (``inject.<index>``), so it shifts no other draw. A workshop's facilitator fires
+        events this way (sim.teach.game).
+        """
+        tick = self.spec.tick_of_day(inject.day) if tick is None else tick
+        if tick < self.tick:
+            raise ValueError(f"tick {tick} has been resolved already (the model is at {self.tick})")
+        return self.resolver.schedule(inject, tick)
+
+    def keep_ticks(self) -> None:
+        """Keep, from the next tick on, each resolved tick: the world before and after, the facts.
+
+        Meant for small models (narration copies each tick's state of every world): see
+        :meth:`take_ticks`. Calling it again changes nothing.
+        """
+        if self._kept_ticks is None:
+            self._kept_ticks = []
+
+    @property
+    def keeps_ticks(self) -> bool:
+        """Whether the model keeps each resolved tick (:meth:`keep_ticks`)."""
+        return self._kept_ticks is not None
+
+    def take_ticks(self) -> list[ResolvedTick]:
+        """Return the ticks kept since the last call (see :meth:`keep_ticks`), oldest first."""
+        if self._kept_ticks is None:
+            return []
+        taken, self._kept_ticks = self._kept_ticks, []
+        return taken
 
     def _skip_to_horizon(self) -> bool:
         """Every world has ended: record the frozen remainder without stepping actors."""

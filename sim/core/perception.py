@@ -11,34 +11,27 @@ their attention. Views are built for all worlds at once.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
+from sim.core.border import Border
 from sim.core.rng import CounterRNG
-from sim.core.world import NEVER, WorldState, held_ambiguity, resistance_by_force
+from sim.core.world import NEVER, WorldState
 from sim.spec.schema import Scenario
 
 
-@dataclass(slots=True, frozen=True)
-class Border:
-    """What every actor knows of the border: fixed per scenario, shape (k,)."""
+def seen(label: str) -> Any:
+    """Declare a field of a view with its label for a player: what the government sees.
 
-    terrain_value: np.ndarray
-    ambiguity: np.ndarray
-    max_advance_km: np.ndarray
-
-    @classmethod
-    def of(cls, scenario: Scenario) -> Border:
-        """Return the border of a scenario."""
-        sectors = list(scenario.sectors.values())
-        return cls(
-            terrain_value=np.array([s.terrain_value for s in sectors]),
-            ambiguity=np.array([s.ambiguity for s in sectors]),
-            max_advance_km=np.array([s.max_advance_km for s in sectors]),
-        )
+    Labels speak of roles (``{defender}``, ``{patron}``...), filled with the cast's names
+    (``sim.readers.phrases.with_cast_names``); the game shows every labelled field, and a
+    test checks that every field of every view has one.
+    """
+    return field(metadata={"label": label})
 
 
 @functools.cache
@@ -74,93 +67,110 @@ class View:
 class AttackerView(View):
     """Baku's view: its own positions exactly, the cost of defiance with error."""
 
-    depth_km: np.ndarray  # (R, k)
-    defender_force: np.ndarray  # (R, k) 0 none, 1 border guards, 2 army
-    resistance: np.ndarray  # (R, k) share of an advance step the defenders would stop
-    patron_presence: np.ndarray  # (R, k)
-    entrenched: np.ndarray  # (R, k)
-    cost_of_defiance: np.ndarray  # as Baku reads it
-    attention: np.ndarray
-    fired_upon: np.ndarray  # Armenia fired or counter-attacked last tick
-    talks: np.ndarray
-    ceasefire: np.ndarray  # a ceasefire holds
-    ceasefire_offered: np.ndarray  # an offer of one is open and Baku has not accepted it
+    depth_km: np.ndarray = seen("advance past the line, km")  # (R, k)
+    defender_force: np.ndarray = seen("{defender}'s forces on the line")  # (R, k) FORCE_RANK
+    resistance: np.ndarray = seen("resistance we would meet (share of a step stopped)")  # (R, k)
+    patron_presence: np.ndarray = seen("{patron}'s troops on the line")  # (R, k)
+    entrenched: np.ndarray = seen("our positions dug in")  # (R, k)
+    cost_of_defiance: np.ndarray = seen("cost of defiance (pressure to stop)")  # as Baku reads it
+    attention: np.ndarray = seen("international attention (0-1)")
+    fired_upon: np.ndarray = seen(
+        "fired upon last period"
+    )  # Armenia fired or counter-attacked last tick
+    talks: np.ndarray = seen("talks")
+    ceasefire: np.ndarray = seen("ceasefire holds")  # a ceasefire holds
+    ceasefire_offered: np.ndarray = seen(
+        "ceasefire on offer"
+    )  # an offer of one is open and Baku has not accepted it
 
 
 @dataclass(slots=True, frozen=True)
 class DefenderView(View):
     """Yerevan's view: the advance late and with error, its public's alarm."""
 
-    depth_km: np.ndarray  # (R, k) lagged and noisy
-    own_force: np.ndarray  # (R, k)
-    alarm: np.ndarray
-    rumour: np.ndarray
-    fired_upon: np.ndarray  # Azerbaijan fired last tick, or an incident
-    casualties: np.ndarray  # its own killed and wounded since the start
-    statement_made: np.ndarray
-    appealed_alliance: np.ndarray
-    appealed_patron: np.ndarray
-    appealed_west: np.ndarray
-    talks: np.ndarray
-    alliance_state: np.ndarray
-    ceasefire: np.ndarray  # a ceasefire holds
-    ceasefire_offered: np.ndarray  # an offer of one is open and Yerevan has not accepted it
+    depth_km: np.ndarray = seen("advance past the line, km")  # (R, k) lagged and noisy
+    own_force: np.ndarray = seen("our forces on the line")  # (R, k)
+    alarm: np.ndarray = seen("public alarm (0-1)")
+    rumour: np.ndarray = seen("rumours circulating (0-1)")
+    fired_upon: np.ndarray = seen(
+        "fired upon last period"
+    )  # Azerbaijan fired last tick, or an incident
+    casualties: np.ndarray = seen(
+        "our casualties so far"
+    )  # its own killed and wounded since the start
+    statement_made: np.ndarray = seen("official statement made")
+    appealed_alliance: np.ndarray = seen("appealed to the {alliance}")
+    appealed_patron: np.ndarray = seen("appealed to {patron}")
+    appealed_west: np.ndarray = seen("appealed to the West")
+    talks: np.ndarray = seen("talks")
+    alliance_state: np.ndarray = seen("{alliance} response")
+    ceasefire: np.ndarray = seen("ceasefire holds")  # a ceasefire holds
+    ceasefire_offered: np.ndarray = seen(
+        "ceasefire on offer"
+    )  # an offer of one is open and Yerevan has not accepted it
 
 
 @dataclass(slots=True, frozen=True)
 class PatronView(View):
     """Moscow's view: the ground as it is (its troops are in the region) and the appeals."""
 
-    depth_km: np.ndarray  # (R, k)
-    patron_presence: np.ndarray  # (R, k)
-    clash_intensity: np.ndarray
-    appealed_to_patron: np.ndarray
-    appealed_to_alliance: np.ndarray
-    ticks_since_contact: np.ndarray  # ticks since the advance began (-1: none yet)
-    talks: np.ndarray
-    ceasefire: np.ndarray  # a ceasefire holds
-    ceasefire_offered: np.ndarray  # an offer of one is open
+    depth_km: np.ndarray = seen("advance past the line, km")  # (R, k)
+    patron_presence: np.ndarray = seen("our troops on the line")  # (R, k)
+    clash_intensity: np.ndarray = seen("clash intensity (0-1)")
+    appealed_to_patron: np.ndarray = seen("{defender} appealed to us")
+    appealed_to_alliance: np.ndarray = seen("{defender} appealed to the {alliance}")
+    ticks_since_contact: np.ndarray = seen(
+        "hours since the advance began"
+    )  # ticks since the advance began (-1: none yet)
+    talks: np.ndarray = seen("talks")
+    ceasefire: np.ndarray = seen("ceasefire holds")  # a ceasefire holds
+    ceasefire_offered: np.ndarray = seen("ceasefire on offer")  # an offer of one is open
 
 
 @dataclass(slots=True, frozen=True)
 class AllianceView(View):
     """The alliance's view: the appeal, how clear the attack is, where Russia stands."""
 
-    appeal_received: np.ndarray
-    ticks_since_appeal: np.ndarray  # -1 where no appeal
-    state: np.ndarray
-    ticks_in_state: np.ndarray
-    depth_km: np.ndarray  # (R, k)
-    attack_clarity: np.ndarray  # 1 - ambiguity of the ground taken; 0 where none taken
-    patron_backs_defender: np.ndarray
-    members_consenting: np.ndarray  # (R, m) each member's stance this tick
+    appeal_received: np.ndarray = seen("{defender}'s appeal received")
+    ticks_since_appeal: np.ndarray = seen("hours since the appeal")  # -1 where no appeal
+    state: np.ndarray = seen("our response so far")
+    ticks_in_state: np.ndarray = seen("hours at this stage")
+    depth_km: np.ndarray = seen("advance past the line, km")  # (R, k)
+    attack_clarity: np.ndarray = seen(
+        "how clear it is an attack took place (0-1)"
+    )  # 1 - ambiguity of the ground taken; 0 where none taken
+    patron_backs_defender: np.ndarray = seen("{patron} backs {defender}")
+    members_consenting: np.ndarray = seen(
+        "members consenting to collective measures"
+    )  # (R, m) each member's stance this tick
 
 
 @dataclass(slots=True, frozen=True)
 class ThirdPartyView(View):
     """An outside capital's view: what draws its attention."""
 
-    attention: np.ndarray
-    total_depth_km: np.ndarray
-    clash_intensity: np.ndarray
-    appealed_to_west: np.ndarray
-    ceasefire: np.ndarray  # a ceasefire holds
-    ceasefire_offered: np.ndarray  # an offer of one is open
+    attention: np.ndarray = seen("international attention (0-1)")
+    total_depth_km: np.ndarray = seen("advance past the line, km (total)")
+    clash_intensity: np.ndarray = seen("clash intensity (0-1)")
+    appealed_to_west: np.ndarray = seen("{defender} appealed to the West")
+    ceasefire: np.ndarray = seen("ceasefire holds")  # a ceasefire holds
+    ceasefire_offered: np.ndarray = seen("ceasefire on offer")  # an offer of one is open
 
 
 class Perceiver:
     """Builds each actor's view of all worlds, with its noise and lag."""
 
-    def __init__(self, scenario: Scenario, rng: CounterRNG, worlds: int) -> None:
+    def __init__(
+        self, scenario: Scenario, rng: CounterRNG, worlds: int, border: Border | None = None
+    ) -> None:
         self.scenario = scenario
         self.rng = rng
-        self.border = Border.of(scenario)
-        dyn = scenario.dynamics
-        self._resistance_by_force = resistance_by_force(dyn)
+        self.border = Border.of(scenario) if border is None else border
         lag = scenario.perception.defender_lag_ticks
         # Yerevan's news is ``lag`` ticks old: a ring of past depths, written in place.
-        held = np.array([sector.held_km for sector in scenario.sectors.values()])
-        self._past_depths = np.tile(held, (lag + 1, worlds, 1))  # known before the crisis
+        self._past_depths = np.tile(
+            self.border.held_km, (lag + 1, worlds, 1)
+        )  # known before the crisis
         self._newest = 0
         self._contact_tick = np.full(worlds, NEVER, np.int32)
         self._last: dict[str, np.ndarray] = {}
@@ -203,7 +213,7 @@ class Perceiver:
             **self._base(tick),
             depth_km=w.depth_km,
             defender_force=w.defender_force,
-            resistance=self._resistance_by_force[w.defender_force],
+            resistance=self.border.resistance[w.defender_force],
             patron_presence=w.patron_presence,
             entrenched=w.entrenched,
             cost_of_defiance=w.cost_of_defiance + error,
@@ -259,10 +269,6 @@ class Perceiver:
 
     def alliance(self, w: WorldState, tick: int) -> AllianceView:
         """Build the alliance's view."""
-        taken = w.total_depth_km > 0
-        clarity = np.where(
-            taken, 1.0 - held_ambiguity(w.depth_km, self.border.ambiguity, w.total_depth_km), 0.0
-        )
         appealed = w.appeal_alliance_tick != NEVER
         return AllianceView(
             **self._base(tick),
@@ -273,7 +279,7 @@ class Perceiver:
                 w.alliance_state_tick == NEVER, 0, tick - w.alliance_state_tick
             ),
             depth_km=w.depth_km,
-            attack_clarity=clarity,
+            attack_clarity=self.border.clarity(w.depth_km, w.total_depth_km),
             patron_backs_defender=w.patron_backs_defender,
             members_consenting=w.member_consent,
         )

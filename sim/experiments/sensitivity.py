@@ -249,15 +249,17 @@ def draw_indices(indices: pd.DataFrame, manifest: dict, out: Path) -> list[Path]
     """Draw one ranked bar plot of indices (with 95% intervals) per varying measure."""
     from sim.catalogue.measures import describe
     from sim.plots.run import ACCENT, INK, save_figure, slide_figure
+    from sim.spec.schema import Cast
 
     paths = []
+    cast = Cast.model_validate(manifest.get("scenario", {}).get("cast") or {})
     sobol = manifest["method"] == "sobol"
     for measure, rows in indices[~indices["constant"]].groupby("measure", sort=False):
         key = "ST" if sobol else "mu_star"
         rows = rows.sort_values(key, ascending=True)
         labels = list(rows["parameter"])
         figure, axes = slide_figure(
-            f"What drives {describe(measure)}: {manifest['title']}",
+            f"What drives {describe(measure, cast)}: {manifest['title']}",
             f"{'Sobol' if sobol else 'Morris'} indices, {manifest['points']:,} points x "
             f"{manifest['worlds_per_point']:,} worlds; bars: 95% intervals",
         )

@@ -17,11 +17,15 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sim.errors import UserError
 from sim.interrupts import deferred_interrupts, raise_if_interrupted
+
+if TYPE_CHECKING:
+    from sim.spec.schema import Cast
 
 
 class RunFolderError(UserError):
@@ -46,6 +50,20 @@ class RunFolder:
         """One row per world (``worlds.parquet``)."""
         return self.table("worlds")
 
+    @property
+    def cast(self) -> Cast | None:
+        """Who played each role in the run (None when the manifest does not say).
+
+        The catalogue's words name it (``WorldMeasure.named``, ``RunPlot.named``), so a
+        report of the Kyrgyz-Tajik case speaks of Kyrgyzstan, not Armenia.
+        """
+        from sim.spec.schema import Cast  # the schema only: no model is loaded
+
+        scenario = self.manifest.get("scenario")
+        if not isinstance(scenario, dict):
+            return None
+        return Cast.model_validate(scenario.get("cast") or {})
+
     def table(self, name: str) -> pd.DataFrame:
         """Return ``<name>.parquet`` (read once), or raise if the folder lacks it."""
         if name not in self._tables:
@@ -61,6 +79,13 @@ class RunFolder:
                     f"{path} cannot be read ({error}). The folder is damaged; rerun the scenario."
                 ) from None
         return self._tables[name]
+
+
+def common_cast(runs: list[RunFolder]) -> Cast | None:
+    """Return the cast the runs share, or None when they differ (then words name the roles)."""
+    casts = [run.cast for run in runs]
+    first = casts[0] if casts else None
+    return first if all(cast == first for cast in casts) else None
 
 
 def read_manifest(run_dir: Path) -> dict:

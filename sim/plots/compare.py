@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from sim.catalogue.measures import WorldMeasure, plotted, world_measure
 from sim.catalogue.outcomes import OUTCOME_COLOURS
+from sim.folders.runfolder import common_cast
 from sim.plots.run import DPI, INK, SIZE, as_written, save_figure, slide_figure
 from sim.wording import percent, signed
 
@@ -198,7 +199,7 @@ def _draw_distribution(axes, comparison: Comparison, measure: WorldMeasure, smal
 
 def draw_measure(comparison: Comparison, out: Path, column: str) -> Path:
     """Draw one measure's distribution per run, as ECDFs (day columns: share of worlds by day)."""
-    measure = world_measure(column)
+    measure = world_measure(column).named(common_cast(comparison.runs))
     name = measure.label[:1].upper() + measure.label[1:]
     figure, axes = slide_figure(_title(comparison, name), _subtitle(comparison))
     _draw_distribution(axes, comparison, measure, small=False)
@@ -218,8 +219,9 @@ def draw_distributions(comparison: Comparison, out: Path) -> Path:
         color=INK,
     )
     grid = figure.subplots(2, 3)
+    cast = common_cast(comparison.runs)
     for axes, measure in zip(grid.flat, plotted(), strict=True):
-        _draw_distribution(axes, comparison, measure, small=True)
+        _draw_distribution(axes, comparison, measure.named(cast), small=True)
     handles, names = grid.flat[0].get_legend_handles_labels()
     figure.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=9)
     figure.text(

@@ -114,7 +114,7 @@ def draw_outcome_shares(run: RunFolder, out: Path) -> Path:
     manifest = run.manifest
     table = outcome_share_table(run.worlds, manifest["outcome_classes"])
     table = table.iloc[::-1]  # first class at the top
-    plot = catalogue.run_plot("outcome_shares")
+    plot = catalogue.run_plot("outcome_shares").named(run.cast)
     figure, axes = _figure(manifest, plot.title)
     positions = np.arange(len(table))
     colours = [OUTCOME_COLOURS[o] for o in table["outcome"]]
@@ -139,7 +139,7 @@ def draw_outcome_shares(run: RunFolder, out: Path) -> Path:
 
 def draw_fan(run: RunFolder, out: Path, measure: str) -> Path:
     """Draw the catalogue's fan chart of one measure: 5-95% and 25-75% bands, median, mean."""
-    plot = next(p for p in catalogue.RUN_PLOTS if p.measure == measure)
+    plot = next(p for p in catalogue.RUN_PLOTS if p.measure == measure).named(run.cast)
     manifest = run.manifest
     per_tick = run.table("per_tick")
     rows = per_tick[per_tick["measure"] == measure].sort_values("tick")
@@ -181,7 +181,7 @@ def draw_rung_heatmap(run: RunFolder, out: Path) -> Path:
     rung["whole_day"] = np.floor(rung["day"] - 1e-9).astype(int)
     grid = rung.pivot_table(index="state", columns="whole_day", values="share", aggfunc="mean")
     grid = grid.reindex([str(r) for r in range(1, 6)]).fillna(0.0)
-    plot = catalogue.run_plot("rung_heatmap")
+    plot = catalogue.run_plot("rung_heatmap").named(run.cast)
     figure, axes = _figure(manifest, plot.title)
     image = axes.imshow(
         grid.to_numpy(),

@@ -18,16 +18,18 @@ from sim.core.actions import Action
 from sim.core.perception import AllianceView
 from sim.core.rowwise import row_all, row_count, row_sum
 from sim.core.world import AllianceState, Decision
-from sim.policies.base import Draw, Params, Policy, Rule, every
+from sim.policies.base import Draw, Params, Policy, Reason, Rule, every
 
-_REASONS = (
-    "nothing calls for action",
-    "an appeal received: members consult",
-    "every member agrees the attack is clear",
-    "an attack on a member: the treaty obliges",
-    "say it follows events and will act if needed",
-    "most but not all members see an attack: send a mission",
-)
+
+class AllianceReason(Reason):
+    """Why the alliance acts as it does (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    CONSULTING = "an appeal received: members consult"
+    ALL_AGREE = "every member agrees the attack is clear"
+    TREATY_OBLIGES = "an attack on a member: the treaty obliges"
+    FOLLOWING_EVENTS = "say it follows events and will act if needed"
+    SENDING_MISSION = "most but not all members see an attack: send a mission"
 
 
 class AllianceParams(Params):
@@ -45,13 +47,13 @@ class _Alliance(Policy):
     """The steps every CSTO policy shares: consult on an appeal, then speak."""
 
     actors: ClassVar = (Role.ALLIANCE,)
-    reasons: ClassVar = _REASONS
+    reasons: ClassVar = AllianceReason.texts()
 
     def _consult(self, view: AllianceView, u: np.ndarray) -> Rule:
         return Rule(
             (view.state == AllianceState.APPEAL_RECEIVED) & (u < self.params.consult_probability),
             Action.CONSULTATIONS,
-            _REASONS[1],
+            AllianceReason.CONSULTING,
         )
 
     def _speak(self, view: AllianceView, draw: Draw) -> Rule:
@@ -59,7 +61,7 @@ class _Alliance(Policy):
             (view.state == AllianceState.CONSULTATIONS)
             & (draw("statement") < self.params.statement_probability),
             Action.ALLIANCE_STATEMENT,
-            _REASONS[4],
+            AllianceReason.FOLLOWING_EVENTS,
         )
 
 
@@ -70,8 +72,15 @@ class ConsensusParams(AllianceParams):
         0.05,
         ge=0.0,
         le=1.0,
-        description="Chance per tick, after a statement and with most members consenting, of "
-        "a fact-finding mission.",
+        description="Chance per tick, after a statement and with more than "
+        "mission_consent_share of members consenting, of a fact-finding mission.",
+    )
+    mission_consent_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of members that must consent, more than this, for a "
+        "fact-finding mission (0.5: a majority; 1: never).",
     )
     measures_probability: float = Field(
         0.5,
@@ -98,7 +107,8 @@ class Consensus(_Alliance):
         """Climb the ladder one rung per tick at most."""
         p = self.params
         all_consent = row_all(view.members_consenting)
-        majority_consent = 2 * row_count(view.members_consenting) > view.members_consenting.shape[1]
+        members = view.members_consenting.shape[1]
+        enough_consent = row_count(view.members_consenting) > p.mission_consent_share * members
         u = draw("choice")
         return self.first_match(
             view.worlds,
@@ -109,15 +119,15 @@ class Consensus(_Alliance):
                     & all_consent
                     & (u < p.measures_probability),
                     Action.COLLECTIVE_MEASURES,
-                    _REASONS[2],
+                    AllianceReason.ALL_AGREE,
                 ),
                 self._speak(view, draw),
                 Rule(
                     (view.state == AllianceState.STATEMENT)
-                    & majority_consent
+                    & enough_consent
                     & (draw("mission") < p.fact_finding_probability),
                     Action.FACT_FINDING,
-                    _REASONS[5],
+                    AllianceReason.SENDING_MISSION,
                 ),
             ],
         )
@@ -166,7 +176,7 @@ class Credible(_Alliance):
                     & waited
                     & (u < p.measures_probability),
                     Action.COLLECTIVE_MEASURES,
-                    _REASONS[3],
+                    AllianceReason.TREATY_OBLIGES,
                 ),
                 self._speak(view, draw),
             ],

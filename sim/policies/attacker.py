@@ -7,6 +7,7 @@ side, Russian troops on the line, and the cost of defiance as Baku reads it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -17,23 +18,34 @@ from sim.core.actions import Action
 from sim.core.perception import AttackerView
 from sim.core.rowwise import row_any, row_argmax, row_sum
 from sim.core.world import Decision, Talks
-from sim.policies.base import Draw, Params, Policy, Rule, chance, no_ceasefire_yet, with_defaults
-
-_REASONS = (
-    "nothing calls for action",
-    "returning fire",
-    "cost of defiance past the withdrawal line",
-    "cost of defiance far past the withdrawal line",
-    "resistance looks weak and the target depth is not reached",
-    "advance blocked by strong defenders: firing to force the way",
-    "the move needs a public explanation",
-    "talks would fix the gains",
-    "digging in the gains once the cost rises",
-    "rhetoric to raise the stakes",
-    "defenders too strong to push past without fire: attacking under fire",
-    "a ceasefire on offer would keep the gains",
-    "halted and under fire: offering a ceasefire",
+from sim.policies.base import (
+    Draw,
+    Params,
+    Policy,
+    Reason,
+    Rule,
+    chance,
+    no_ceasefire_yet,
+    with_defaults,
 )
+
+
+class AdvanceReason(Reason):
+    """Why Baku acts as it does (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    RETURNING_FIRE = "returning fire"
+    PAST_WITHDRAWAL_LINE = "cost of defiance past the withdrawal line"
+    FAR_PAST_WITHDRAWAL_LINE = "cost of defiance far past the withdrawal line"
+    RESISTANCE_WEAK = "resistance looks weak and the target depth is not reached"
+    FORCING_THE_WAY = "advance blocked by strong defenders: firing to force the way"
+    EXPLAINING = "the move needs a public explanation"
+    TALKS_FIX_GAINS = "talks would fix the gains"
+    DIGGING_IN = "digging in the gains once the cost rises"
+    RAISING_STAKES = "rhetoric to raise the stakes"
+    ASSAULTING = "defenders too strong to push past without fire: attacking under fire"
+    CEASEFIRE_KEEPS_GAINS = "a ceasefire on offer would keep the gains"
+    OFFERING_CEASEFIRE = "halted and under fire: offering a ceasefire"
 
 
 class AdvanceParams(Params):
@@ -72,11 +84,32 @@ class AdvanceParams(Params):
         le=3.0,
         description="How much an ambiguous map line (an argument ready to hand) draws it.",
     )
+    chance_weight: float = Field(
+        0.05,
+        ge=0.0,
+        le=3.0,
+        description="How much chance draws it: each sector's worth gains a uniform draw "
+        "on [0, 1) times this, so sectors of near-equal worth take turns.",
+    )
+    min_room_km: float = Field(
+        0.05,
+        ge=0.0,
+        le=5.0,
+        description="Ground left to take in a sector (short of its max_advance_km) at or "
+        "below which Baku counts it as taken and pushes there no more, km.",
+    )
     halt_cost: float = Field(
         0.35, ge=0.0, le=5.0, description="Cost of defiance at which the advance stops."
     )
     withdraw_cost: float = Field(
         1.2, ge=0.0, le=10.0, description="Cost of defiance at which forces pull back."
+    )
+    full_withdrawal_ratio: float = Field(
+        2.0,
+        ge=1.0,
+        le=10.0,
+        description="Cost of defiance, as a multiple of withdraw_cost, at which forces pull "
+        "back all the way rather than from the deepest sector.",
     )
     return_fire_probability: float = Field(
         0.3, ge=0.0, le=1.0, description="Chance of firing back in a tick after Armenia fired."
@@ -92,8 +125,14 @@ class AdvanceParams(Params):
         0.3,
         ge=0.0,
         le=1.0,
-        description="Chance per tick, while attention is high, of explaining the move "
-        "(no agreed border, the maps, the spring weather).",
+        description="Chance per tick, while attention is above justify_attention, of "
+        "explaining the move (no agreed border, the maps, the spring weather).",
+    )
+    justify_attention: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="International attention above which the move needs explaining.",
     )
     talks_probability: float = Field(
         0.1, ge=0.0, le=1.0, description="Chance per tick, once halted, of proposing talks."
@@ -127,38 +166,87 @@ class AdvanceParams(Params):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Aim:
+    """Where Baku would push, per world: sector indices and masks of shape (R,)."""
+
+    wanted: np.ndarray  # the reachable sector it values most
+    wanted_blocked: np.ndarray  # defenders too strong to push past without fire hold it
+    target: np.ndarray  # the best sector it can push into without fire (worth - resistance)
+    can_advance: np.ndarray  # some reachable sector is held weakly enough to push into
+    deepest: np.ndarray  # the sector it went deepest into: to pull back from, or dig in
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where Baku stands, per world: its gains and what the cost of defiance allows."""
+
+    holding: np.ndarray  # it holds ground
+    cost: np.ndarray  # the cost of defiance, as it reads it
+    halted: np.ndarray  # it holds ground and the cost has stopped the advance
+    unchecked: np.ndarray  # nothing stops a step forward
+
+
 class _Advancer(Policy):
-    """The shared rule: return fire, pull back, push where weak, explain, talk, dig in."""
+    """The shared rule: return fire, pull back, answer ceasefires, push, then consolidate."""
 
     actors: ClassVar = (Role.ATTACKER,)
-    reasons: ClassVar = _REASONS
+    reasons: ClassVar = AdvanceReason.texts()
     Params: ClassVar = AdvanceParams
 
     def decide(self, view: AttackerView, draw: Draw) -> Decision:
-        """Choose per world by the shared priority list."""
+        """Choose per world by the shared priority list: the first rule that holds decides."""
+        aim = self.aim(view, draw)
+        standing = self.standing(view, draw)
+        u = draw("choice")  # one draw for returning fire and for a step forward
+        return self.first_match(
+            view.worlds,
+            [
+                self.return_fire(view, u),
+                *self.pull_back(standing, aim),
+                *self.answer_ceasefires(view, standing, draw),
+                *self.push(standing, aim, u, draw),
+                *self.consolidate(view, standing, aim, draw),
+            ],
+        )
+
+    def aim(self, view: AttackerView, draw: Draw) -> Aim:
+        """Find the sector Baku most wants, and the best one it can push into without fire.
+
+        A sector is reachable while ground is left to take in it and no Russian troops
+        stand there; its worth is terrain and an arguable map line, plus a little chance.
+        """
         p = self.params
-        worlds, k = view.depth_km.shape
+        worlds, sectors = view.depth_km.shape
         border = view.border
-        resistance = view.resistance
-        reachable = (border.max_advance_km[None, :] - view.depth_km > 0.05) & ~view.patron_presence
+        room = border.max_advance_km[None, :] - view.depth_km
+        reachable = (room > p.min_room_km) & ~view.patron_presence
         worth = (
             p.terrain_weight * border.terrain_value[None, :]
             + p.ambiguity_weight * border.ambiguity[None, :]
-            + 0.05 * draw("sector", slots=k)
+            + p.chance_weight * draw("sector", slots=sectors)
         )
-        # The sector Baku most wants, and the best one it can push into at acceptable cost.
         wanted = row_argmax(np.where(reachable, worth, -np.inf))
-        too_strong = resistance > p.max_resistance + 1e-9
-        wanted_blocked = row_any(reachable) & too_strong[np.arange(worlds), wanted]
+        too_strong = view.resistance > p.max_resistance
         open_ground = reachable & ~too_strong
-        target = row_argmax(np.where(open_ground, worth - resistance, -np.inf))
-        can_advance = row_any(open_ground)
-        deepest = row_argmax(view.depth_km)
+        return Aim(
+            wanted=wanted,
+            wanted_blocked=row_any(reachable) & too_strong[np.arange(worlds), wanted],
+            target=row_argmax(np.where(open_ground, worth - view.resistance, -np.inf)),
+            can_advance=row_any(open_ground),
+            deepest=row_argmax(view.depth_km),
+        )
+
+    def standing(self, view: AttackerView, draw: Draw) -> Standing:
+        """Read the gains against the target and the cost of defiance against the halt line.
+
+        An agreement binds: no new step forward once the sides have agreed a line. A
+        ceasefire binds too, unless this Baku presses on through it.
+        """
+        p = self.params
         total = row_sum(view.depth_km)
         holding = total > 0
         cost = view.cost_of_defiance
-        # An agreement binds: no new step forward once the sides have agreed a line.
-        # A ceasefire binds too, unless this Baku presses on through it.
         presses_on = chance(draw, "breach", view.ceasefire, p.ceasefire_breach_probability)
         keeps_ceasefire = view.ceasefire & ~presses_on
         unchecked = (
@@ -168,81 +256,114 @@ class _Advancer(Policy):
             & (view.talks != Talks.AGREEMENT)
             & ~keeps_ceasefire
         )
-        halted = holding & (cost >= p.halt_cost)
-        u = draw("choice")
-        return self.first_match(
-            worlds,
-            [
-                Rule(
-                    view.fired_upon & (u < p.return_fire_probability),
-                    Action.ATTACKER_FIRE,
-                    _REASONS[1],
-                ),
-                Rule(holding & (cost >= 2 * p.withdraw_cost), Action.WITHDRAW_FULL, _REASONS[3]),
-                Rule(
-                    holding & (cost >= p.withdraw_cost),
-                    Action.WITHDRAW_PARTIAL,
-                    _REASONS[2],
-                    deepest,
-                ),
-                Rule(
-                    chance(
-                        draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability
-                    ),
-                    Action.ACCEPT_CEASEFIRE,
-                    _REASONS[11],
-                ),
-                Rule(
-                    chance(
-                        draw,
-                        "offer_ceasefire",
-                        halted & view.fired_upon & no_ceasefire_yet(view),
-                        p.ceasefire_offer_probability,
-                    ),
-                    Action.OFFER_CEASEFIRE,
-                    _REASONS[12],
-                ),
-                Rule(
-                    unchecked & wanted_blocked & (draw("assault") < p.assault_probability),
-                    Action.ASSAULT,
-                    _REASONS[10],
-                    wanted,
-                ),
-                Rule(
-                    unchecked
-                    & wanted_blocked
-                    & (draw("blocked") < p.fire_when_blocked_probability),
-                    Action.ATTACKER_FIRE,
-                    _REASONS[5],
-                    wanted,
-                ),
-                Rule(
-                    unchecked & can_advance & (u < p.advance_probability),
-                    Action.ADVANCE,
-                    _REASONS[4],
-                    target,
-                ),
-                Rule(
-                    holding & (view.attention > 0.2) & (draw("justify") < p.justify_probability),
-                    Action.JUSTIFY,
-                    _REASONS[6],
-                ),
-                Rule(
-                    halted & (view.talks == 0) & (draw("talks") < p.talks_probability),
-                    Action.PROPOSE_TALKS,
-                    _REASONS[7],
-                ),
-                Rule(
-                    halted
-                    & ~view.entrenched[np.arange(worlds), deepest]
-                    & (draw("entrench") < p.entrench_probability),
-                    Action.ENTRENCH,
-                    _REASONS[8],
-                    deepest,
-                ),
-                Rule(draw("rhetoric") < p.rhetoric_probability, Action.RHETORIC, _REASONS[9]),
-            ],
+        return Standing(
+            holding=holding, cost=cost, halted=holding & (cost >= p.halt_cost), unchecked=unchecked
         )
+
+    def return_fire(self, view: AttackerView, u: np.ndarray) -> Rule:
+        """Fire back where Armenia fired last tick."""
+        return Rule(
+            view.fired_upon & (u < self.params.return_fire_probability),
+            Action.ATTACKER_FIRE,
+            AdvanceReason.RETURNING_FIRE,
+        )
+
+    def pull_back(self, standing: Standing, aim: Aim) -> list[Rule]:
+        """Withdraw once the cost passes the withdrawal line: all the way far past it."""
+        p = self.params
+        holding, cost = standing.holding, standing.cost
+        return [
+            Rule(
+                holding & (cost >= p.full_withdrawal_ratio * p.withdraw_cost),
+                Action.WITHDRAW_FULL,
+                AdvanceReason.FAR_PAST_WITHDRAWAL_LINE,
+            ),
+            Rule(
+                holding & (cost >= p.withdraw_cost),
+                Action.WITHDRAW_PARTIAL,
+                AdvanceReason.PAST_WITHDRAWAL_LINE,
+                aim.deepest,
+            ),
+        ]
+
+    def answer_ceasefires(self, view: AttackerView, standing: Standing, draw: Draw) -> list[Rule]:
+        """Accept a ceasefire on offer (it keeps the gains); halted and under fire, offer one."""
+        p = self.params
+        under_fire = standing.halted & view.fired_upon & no_ceasefire_yet(view)
+        return [
+            Rule(
+                chance(draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability),
+                Action.ACCEPT_CEASEFIRE,
+                AdvanceReason.CEASEFIRE_KEEPS_GAINS,
+            ),
+            Rule(
+                chance(draw, "offer_ceasefire", under_fire, p.ceasefire_offer_probability),
+                Action.OFFER_CEASEFIRE,
+                AdvanceReason.OFFERING_CEASEFIRE,
+            ),
+        ]
+
+    def push(self, standing: Standing, aim: Aim, u: np.ndarray, draw: Draw) -> list[Rule]:
+        """While unchecked, attack or fire where it is blocked, else step into open ground.
+
+        Blocked: defenders too strong to push past without fire hold the sector most wanted.
+        """
+        p = self.params
+        blocked = standing.unchecked & aim.wanted_blocked
+        return [
+            Rule(
+                blocked & (draw("assault") < p.assault_probability),
+                Action.ASSAULT,
+                AdvanceReason.ASSAULTING,
+                aim.wanted,
+            ),
+            Rule(
+                blocked & (draw("blocked") < p.fire_when_blocked_probability),
+                Action.ATTACKER_FIRE,
+                AdvanceReason.FORCING_THE_WAY,
+                aim.wanted,
+            ),
+            Rule(
+                standing.unchecked & aim.can_advance & (u < p.advance_probability),
+                Action.ADVANCE,
+                AdvanceReason.RESISTANCE_WEAK,
+                aim.target,
+            ),
+        ]
+
+    def consolidate(
+        self, view: AttackerView, standing: Standing, aim: Aim, draw: Draw
+    ) -> list[Rule]:
+        """Explain the move while watched; once halted, talk or dig in; raise the stakes."""
+        p = self.params
+        dug_in = view.entrenched[np.arange(view.worlds), aim.deepest]
+        return [
+            Rule(
+                standing.holding
+                & (view.attention > p.justify_attention)
+                & (draw("justify") < p.justify_probability),
+                Action.JUSTIFY,
+                AdvanceReason.EXPLAINING,
+            ),
+            Rule(
+                standing.halted
+                & (view.talks == Talks.NONE)
+                & (draw("talks") < p.talks_probability),
+                Action.PROPOSE_TALKS,
+                AdvanceReason.TALKS_FIX_GAINS,
+            ),
+            Rule(
+                standing.halted & ~dug_in & (draw("entrench") < p.entrench_probability),
+                Action.ENTRENCH,
+                AdvanceReason.DIGGING_IN,
+                aim.deepest,
+            ),
+            Rule(
+                draw("rhetoric") < p.rhetoric_probability,
+                Action.RHETORIC,
+                AdvanceReason.RAISING_STAKES,
+            ),
+        ]
 
 
 class Prober(_Advancer):

@@ -3,15 +3,18 @@
 A policy class has typed parameters (a pydantic model whose fields carry range,
 default and meaning), a docstring citing the fact of the case or the literature it
 comes from, a ``classifier`` (in the manner of the Axelrod library's strategies) and
-the list of ``reasons`` it can give for a choice. ``decide`` sees only its actor's
-view and returns one :class:`~sim.core.world.Decision` for every world at once.
+the list of ``reasons`` it can give for a choice, named by a :class:`Reason` enum so
+that rules say which reason they give, not where it stands in a list. ``decide`` sees
+only its actor's view and returns one :class:`~sim.core.world.Decision` for every world
+at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from enum import IntEnum
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, create_model
@@ -22,6 +25,31 @@ from sim.core.actions import Action
 from sim.core.world import Decision
 
 Draw = Callable[..., np.ndarray]
+
+
+class Reason(IntEnum):
+    """The reasons a policy can give, in the order of their codes, each with its text.
+
+    A subclass lists its members as ``NAME = "text users read"``; a member's value is
+    its position (the first, 0, must be "nothing calls for action"), which is the code a
+    :class:`~sim.core.world.Decision` stores in ``reason`` and the index of the text in
+    the policy's ``reasons`` (explanations, narration and the game read the text).
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> Self:
+        """Make the next member: its code is the number of members before it."""
+        code = len(cls.__members__)
+        member = int.__new__(cls, code)
+        member._value_ = code
+        member.text = text
+        return member
+
+    @classmethod
+    def texts(cls) -> tuple[str, ...]:
+        """Return every member's text, in code order: a policy's ``reasons``."""
+        return tuple(member.text for member in cls)
 
 
 class Params(BaseModel):
@@ -96,7 +124,7 @@ class Rule:
 
     when: np.ndarray
     action: Action
-    reason: str
+    reason: Reason
     sector: np.ndarray | int = -1
 
 
@@ -110,6 +138,7 @@ class Policy:
     actors: ClassVar[tuple[Role, ...]]
     Params: ClassVar[type[Params]] = Params
     classifier: ClassVar[dict[str, Any]] = {}
+    #: The text of each reason code, by code: a :class:`Reason` enum's ``texts()``.
     reasons: ClassVar[tuple[str, ...]] = ("nothing calls for action",)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -143,7 +172,7 @@ class Policy:
             decision.action[chosen] = rule.action
             sector = rule.sector
             decision.sector[chosen] = sector[chosen] if isinstance(sector, np.ndarray) else sector
-            decision.reason[chosen] = self.reasons.index(rule.reason)
+            decision.reason[chosen] = rule.reason
             free[chosen] = False
         return decision
 
@@ -156,6 +185,15 @@ class Policy:
 def policies_for(kind: Role) -> dict[str, type[Policy]]:
     """Return the policies registered for an actor kind, by name."""
     return {name: cls for (k, name), cls in sorted(REGISTRY.items()) if k == kind}
+
+
+#: Hours in a day (the calendar's, not a coefficient): a day of the scenario into ticks.
+HOURS_PER_DAY = 24
+
+
+def tick_of_day(day: float, tick_hours: int) -> int:
+    """Return the tick during which ``day`` (days from the start) falls (as a scenario's)."""
+    return int(day * HOURS_PER_DAY // tick_hours)
 
 
 def every(ticks_per_day: float, days: float) -> int:

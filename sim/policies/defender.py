@@ -1,13 +1,15 @@
 """Armenia's policies: whether to fire, whom to call, and when to speak.
 
-All share one priority list (return fire, fire, counter-attack, reinforce, speak,
-appeal to the CSTO, to Russia, talk, appeal to the West) and differ in its weights.
+All share one priority list (return fire, answer ceasefires, fire, counter-attack,
+reinforce, speak, appeal to the CSTO, to Russia, talk, accept the line for now, appeal
+to the West) and differ in its weights.
 They read Yerevan's view: the advance as reported (late, with error), its own
 forces, and its public's alarm.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -17,24 +19,41 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
-from sim.core.world import Decision, Talks
-from sim.policies.base import Draw, Params, Policy, Rule, chance, no_ceasefire_yet, with_defaults
-
-_REASONS = (
-    "nothing calls for action",
-    "returning fire",
-    "the advance went past the line we defend",
-    "retaking ground the army can reach",
-    "a threatened sector needs more forces",
-    "the public needs official word",
-    "an attack on a member state: appealing to the CSTO",
-    "invoking the bilateral treaty with Russia",
-    "stopping the advance on the spot by talking",
-    "raising the cost of staying put abroad",
-    "a ceasefire on offer stops the fire",
-    "under fire: proposing a ceasefire",
-    "in talks, and the public can bear it: accepting the line for now",
+from sim.core.world import FORCE_RANK, Decision, Talks
+from sim.policies.base import (
+    Draw,
+    Params,
+    Policy,
+    Reason,
+    Rule,
+    chance,
+    no_ceasefire_yet,
+    with_defaults,
 )
+from sim.spec.schema import ForceKind
+
+#: Force levels as ``own_force`` holds them (FORCE_RANK; 0: nobody). The army stands
+#: in a sector whose level is ARMY or above (the army with border guards).
+BORDER_GUARDS = FORCE_RANK[ForceKind.BORDER_GUARDS]
+ARMY = FORCE_RANK[ForceKind.ARMY]
+
+
+class DefenceReason(Reason):
+    """Why Yerevan acts as it does (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    RETURNING_FIRE = "returning fire"
+    PAST_THE_LINE = "the advance went past the line we defend"
+    RETAKING_GROUND = "retaking ground the army can reach"
+    REINFORCING = "a threatened sector needs more forces"
+    PUBLIC_NEEDS_WORD = "the public needs official word"
+    APPEALING_TO_ALLIANCE = "an attack on a member state: appealing to the {alliance}"
+    INVOKING_TREATY = "invoking the bilateral treaty with {patron}"
+    TALKING_ON_THE_SPOT = "stopping the advance on the spot by talking"
+    RAISING_COST_ABROAD = "raising the cost of staying put abroad"
+    CEASEFIRE_STOPS_FIRE = "a ceasefire on offer stops the fire"
+    PROPOSING_CEASEFIRE = "under fire: proposing a ceasefire"
+    ACCEPTING_LINE = "in talks, and the public can bear it: accepting the line for now"
 
 
 class DefenceParams(Params):
@@ -96,6 +115,13 @@ class DefenceParams(Params):
         le=1.0,
         description="Chance per tick of sending forces to an advanced-on sector held weakly.",
     )
+    reinforce_depth_km: float = Field(
+        0.1,
+        ge=0.0,
+        le=20.0,
+        description="Reported advance in the deepest sector past which it counts as "
+        "advanced on, and needs forces if held weakly, km.",
+    )
     send_army: bool = Field(
         False,
         description="Reinforce with regular army (true) or NSS border guards (false, as in 2021).",
@@ -138,6 +164,13 @@ class DefenceParams(Params):
     talks_probability: float = Field(
         0.3, ge=0.0, le=1.0, description="Chance per tick of proposing local talks once appealed."
     )
+    talks_depth_km: float = Field(
+        0.1,
+        ge=0.0,
+        le=20.0,
+        description="Reported total advance past which there is ground to negotiate over: "
+        "local talks, and accepting the new line, wait for more, km.",
+    )
     appeal_west_probability: float = Field(
         0.1, ge=0.0, le=1.0, description="Chance per tick of appealing to Western capitals."
     )
@@ -157,120 +190,214 @@ class DefenceParams(Params):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Threat:
+    """The advance as Yerevan reads it (late, with error), per world."""
+
+    total: np.ndarray  # reported total advance, km
+    deepest: np.ndarray  # the sector advanced into deepest
+    deepest_km: np.ndarray  # how deep, km
+    force_there: np.ndarray  # who holds that sector (a force level)
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """The government's chances and thresholds as its public's alarm presses them, per world.
+
+    With every alarm parameter at 0 (the defaults) they are the policy's own.
+    """
+
+    wants_army: np.ndarray  # reinforce with the army: the policy's choice, or the public's
+    fire_chance: np.ndarray  # of firing past the line
+    appeal_due: np.ndarray  # the appeal to the alliance is due: ground taken, or shelling
+    appeal_chance: np.ndarray  # of that appeal, once due
+    talks_chance: np.ndarray  # of proposing local talks
+    concede_chance: np.ndarray  # of accepting the new line for now, in talks
+
+
 class _Defender(Policy):
-    """The shared rule, in priority order."""
+    """The shared rule: return fire, answer ceasefires, fight, reinforce, speak, negotiate."""
 
     actors: ClassVar = (Role.DEFENDER,)
-    reasons: ClassVar = _REASONS
+    reasons: ClassVar = DefenceReason.texts()
     Params: ClassVar = DefenceParams
 
     def decide(self, view: DefenderView, draw: Draw) -> Decision:
-        """Choose per world by the shared priority list."""
-        p = self.params
-        worlds = view.depth_km.shape[0]
-        shelled = (p.appeal_casualties > 0) & (view.casualties >= p.appeal_casualties)
+        """Choose per world by the shared priority list: the first rule that holds decides."""
+        threat = self.threat(view)
+        pressed = self.pressed(view, threat)
+        u = draw("choice")  # one draw for returning fire and for firing past the line
+        return self.first_match(
+            view.worlds,
+            [
+                self.return_fire(view, u),
+                *self.answer_ceasefires(view, draw),
+                *self.fight(view, threat, pressed, u, draw),
+                *self.reinforce(threat, pressed, draw),
+                *self.speak_and_appeal(view, pressed, draw),
+                *self.negotiate(view, threat, pressed, draw),
+                self.appeal_west(view, threat, draw),
+            ],
+        )
+
+    def threat(self, view: DefenderView) -> Threat:
+        """Read the reported advance: its total, and the sector it went deepest into."""
         depth = view.depth_km
-        total = row_sum(depth)
+        worlds = np.arange(view.worlds)
         deepest = row_argmax(depth)
-        deepest_km = depth[np.arange(worlds), deepest]
-        force_there = view.own_force[np.arange(worlds), deepest]
-        # The army where the policy sends it, or where the public's alarm demands it.
-        wants_army = np.full(worlds, p.send_army) | (view.alarm > p.alarm_army_at)
+        return Threat(
+            total=row_sum(depth),
+            deepest=deepest,
+            deepest_km=depth[worlds, deepest],
+            force_there=view.own_force[worlds, deepest],
+        )
+
+    def pressed(self, view: DefenderView, threat: Threat) -> Pressed:
+        """Let public alarm press each choice as far as the policy's parameters let it."""
+        p = self.params
+        alarm = view.alarm
+        shelled = (p.appeal_casualties > 0) & (view.casualties >= p.appeal_casualties)
+        hurried = p.alarm_appeal_gain * alarm
+        return Pressed(
+            wants_army=np.full(view.worlds, p.send_army) | (alarm > p.alarm_army_at),
+            fire_chance=p.fire_probability + p.alarm_fire_gain * alarm,
+            appeal_due=(threat.total > p.appeal_depth_km * (1.0 - hurried)) | shelled,
+            appeal_chance=p.appeal_probability + hurried,
+            talks_chance=p.talks_probability * (1.0 - p.alarm_talks_brake * alarm),
+            concede_chance=p.concede_probability * (1.0 - p.alarm_concession_brake * alarm),
+        )
+
+    def return_fire(self, view: DefenderView, u: np.ndarray) -> Rule:
+        """Fire back where Azerbaijan fired last tick (or an incident broke out)."""
+        return Rule(
+            view.fired_upon & (u < self.params.return_fire_probability),
+            Action.DEFENDER_FIRE,
+            DefenceReason.RETURNING_FIRE,
+        )
+
+    def answer_ceasefires(self, view: DefenderView, draw: Draw) -> list[Rule]:
+        """Accept a ceasefire on offer; under fire, propose one."""
+        p = self.params
+        under_fire = view.fired_upon & no_ceasefire_yet(view)
+        return [
+            Rule(
+                chance(draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability),
+                Action.ACCEPT_CEASEFIRE,
+                DefenceReason.CEASEFIRE_STOPS_FIRE,
+            ),
+            Rule(
+                chance(draw, "offer_ceasefire", under_fire, p.ceasefire_offer_probability),
+                Action.OFFER_CEASEFIRE,
+                DefenceReason.PROPOSING_CEASEFIRE,
+            ),
+        ]
+
+    def fight(
+        self, view: DefenderView, threat: Threat, pressed: Pressed, u: np.ndarray, draw: Draw
+    ) -> list[Rule]:
+        """Past the line it defends, with no ceasefire: fire, or counter-attack with the army."""
+        p = self.params
+        past_the_line = ~view.ceasefire & (threat.deepest_km > p.fire_depth_km)
+        return [
+            Rule(
+                past_the_line & (u < pressed.fire_chance),
+                Action.DEFENDER_FIRE,
+                DefenceReason.PAST_THE_LINE,
+                threat.deepest,
+            ),
+            Rule(
+                past_the_line
+                & (threat.force_there >= ARMY)  # the army is there, alone or with guards
+                & (draw("counter") < p.counter_attack_probability),
+                Action.COUNTER_ATTACK,
+                DefenceReason.RETAKING_GROUND,
+                threat.deepest,
+            ),
+        ]
+
+    def reinforce(self, threat: Threat, pressed: Pressed, draw: Draw) -> list[Rule]:
+        """Send forces to the sector advanced into deepest, if held more weakly than it would be."""
+        p = self.params
+        sent = np.where(pressed.wants_army, ARMY, BORDER_GUARDS)
         reinforces = (
-            (deepest_km > 0.1)
-            & (force_there < np.where(wants_army, 2, 1))
+            (threat.deepest_km > p.reinforce_depth_km)
+            & (threat.force_there < sent)
             & (draw("reinforce") < p.reinforce_probability)
         )
-        u = draw("choice")
-        # A government facing its public: alarm presses each choice as far as the
-        # policy's parameters let it (all 0: alarm moves only the statement).
-        fire_chance = p.fire_probability + p.alarm_fire_gain * view.alarm
-        hurried = p.alarm_appeal_gain * view.alarm
-        appeal_due = (total > p.appeal_depth_km * (1.0 - hurried)) | shelled
-        appeal_chance = p.appeal_probability + hurried
-        talks_chance = p.talks_probability * (1.0 - p.alarm_talks_brake * view.alarm)
+        return [
+            Rule(
+                reinforces & pressed.wants_army,
+                Action.SEND_ARMY,
+                DefenceReason.REINFORCING,
+                threat.deepest,
+            ),
+            Rule(
+                reinforces & ~pressed.wants_army,
+                Action.SEND_BORDER_GUARDS,
+                DefenceReason.REINFORCING,
+                threat.deepest,
+            ),
+        ]
+
+    def speak_and_appeal(self, view: DefenderView, pressed: Pressed, draw: Draw) -> list[Rule]:
+        """Give the public official word once alarm is high; appeal to the CSTO, then Russia."""
+        p = self.params
+        return [
+            Rule(
+                ~view.statement_made
+                & (view.alarm >= p.statement_alarm)
+                & (draw("statement") < p.statement_probability),
+                Action.OFFICIAL_STATEMENT,
+                DefenceReason.PUBLIC_NEEDS_WORD,
+            ),
+            Rule(
+                ~view.appealed_alliance
+                & pressed.appeal_due
+                & (draw("appeal") < pressed.appeal_chance),
+                Action.APPEAL_ALLIANCE,
+                DefenceReason.APPEALING_TO_ALLIANCE,
+            ),
+            Rule(
+                view.appealed_alliance
+                & ~view.appealed_patron
+                # The stream keeps its first name: renamed, every world would move.
+                & (draw("appeal_russia") < p.appeal_patron_probability),
+                Action.APPEAL_PATRON,
+                DefenceReason.INVOKING_TREATY,
+            ),
+        ]
+
+    def negotiate(
+        self, view: DefenderView, threat: Threat, pressed: Pressed, draw: Draw
+    ) -> list[Rule]:
+        """Once appealed, propose local talks; in talks, perhaps accept the line for now."""
+        held = threat.total > self.params.talks_depth_km
         in_talks = (view.talks == Talks.LOCAL) | (view.talks == Talks.MEDIATED)
-        concede_chance = p.concede_probability * (1.0 - p.alarm_concession_brake * view.alarm)
-        concedes = chance(draw, "concede", in_talks & (total > 0.1), concede_chance)
-        return self.first_match(
-            worlds,
-            [
-                Rule(
-                    view.fired_upon & (u < p.return_fire_probability),
-                    Action.DEFENDER_FIRE,
-                    _REASONS[1],
-                ),
-                Rule(
-                    chance(
-                        draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability
-                    ),
-                    Action.ACCEPT_CEASEFIRE,
-                    _REASONS[10],
-                ),
-                Rule(
-                    chance(
-                        draw,
-                        "offer_ceasefire",
-                        view.fired_upon & no_ceasefire_yet(view),
-                        p.ceasefire_offer_probability,
-                    ),
-                    Action.OFFER_CEASEFIRE,
-                    _REASONS[11],
-                ),
-                Rule(
-                    ~view.ceasefire & (deepest_km > p.fire_depth_km) & (u < fire_chance),
-                    Action.DEFENDER_FIRE,
-                    _REASONS[2],
-                    deepest,
-                ),
-                Rule(
-                    ~view.ceasefire
-                    & (deepest_km > p.fire_depth_km)
-                    & (force_there >= 2)  # the army is there
-                    & (draw("counter") < p.counter_attack_probability),
-                    Action.COUNTER_ATTACK,
-                    _REASONS[3],
-                    deepest,
-                ),
-                Rule(reinforces & wants_army, Action.SEND_ARMY, _REASONS[4], deepest),
-                Rule(reinforces & ~wants_army, Action.SEND_BORDER_GUARDS, _REASONS[4], deepest),
-                Rule(
-                    ~view.statement_made
-                    & (view.alarm >= p.statement_alarm)
-                    & (draw("statement") < p.statement_probability),
-                    Action.OFFICIAL_STATEMENT,
-                    _REASONS[5],
-                ),
-                Rule(
-                    ~view.appealed_alliance & appeal_due & (draw("appeal") < appeal_chance),
-                    Action.APPEAL_ALLIANCE,
-                    _REASONS[6],
-                ),
-                Rule(
-                    view.appealed_alliance
-                    & ~view.appealed_patron
-                    # The stream keeps its first name: renamed, every world would move.
-                    & (draw("appeal_russia") < p.appeal_patron_probability),
-                    Action.APPEAL_PATRON,
-                    _REASONS[7],
-                ),
-                Rule(
-                    view.appealed_alliance
-                    & (view.talks == 0)
-                    & (total > 0.1)
-                    & (draw("talks") < talks_chance),
-                    Action.LOCAL_TALKS,
-                    _REASONS[8],
-                ),
-                Rule(concedes, Action.ACCEPT_LINE, _REASONS[12]),
-                Rule(
-                    ~view.appealed_west
-                    & (total > p.appeal_depth_km)
-                    & (draw("appeal_west") < p.appeal_west_probability),
-                    Action.APPEAL_WEST,
-                    _REASONS[9],
-                ),
-            ],
+        return [
+            Rule(
+                view.appealed_alliance
+                & (view.talks == Talks.NONE)
+                & held
+                & (draw("talks") < pressed.talks_chance),
+                Action.LOCAL_TALKS,
+                DefenceReason.TALKING_ON_THE_SPOT,
+            ),
+            Rule(
+                chance(draw, "concede", in_talks & held, pressed.concede_chance),
+                Action.ACCEPT_LINE,
+                DefenceReason.ACCEPTING_LINE,
+            ),
+        ]
+
+    def appeal_west(self, view: DefenderView, threat: Threat, draw: Draw) -> Rule:
+        """Appeal to Western capitals once the reported advance passes the appeal depth."""
+        p = self.params
+        return Rule(
+            ~view.appealed_west
+            & (threat.total > p.appeal_depth_km)
+            & (draw("appeal_west") < p.appeal_west_probability),
+            Action.APPEAL_WEST,
+            DefenceReason.RAISING_COST_ABROAD,
         )
 
 

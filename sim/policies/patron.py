@@ -16,11 +16,12 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
 from sim.core.perception import PatronView
 from sim.core.rowwise import row_argmax, row_sum
-from sim.core.world import NEVER, Decision
+from sim.core.world import NEVER, Decision, Talks
 from sim.policies.base import (
     Draw,
     Params,
     Policy,
+    Reason,
     Rule,
     broker_would_offer,
     chance,
@@ -28,16 +29,18 @@ from sim.policies.base import (
     with_defaults,
 )
 
-_REASONS = (
-    "nothing calls for action",
-    "an ally attacked and losing ground: defending it",
-    "a chance to put Russian troops on Armenia's border",
-    "defiance of the ceasefire Moscow brokered",
-    "first word with both capitals",
-    "restraint and the ceasefire, again",
-    "talks under way: offering to mediate",
-    "fire across the line: brokering a ceasefire",
-)
+
+class PatronReason(Reason):
+    """Why Moscow acts as it does (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    DEFENDING_ALLY = "an ally attacked and losing ground: defending it"
+    TROOPS_ON_THE_BORDER = "a chance to put Russian troops on Armenia's border"
+    DEFIANCE_OF_CEASEFIRE = "defiance of the ceasefire Moscow brokered"
+    FIRST_WORD = "first word with both capitals"
+    RESTRAINT_AGAIN = "restraint and the ceasefire, again"
+    OFFERING_MEDIATION = "talks under way: offering to mediate"
+    BROKERING_CEASEFIRE = "fire across the line: brokering a ceasefire"
 
 
 class PatronParams(Params):
@@ -84,7 +87,7 @@ class _Patron(Policy):
     """The shared rule, in priority order."""
 
     actors: ClassVar = (Role.PATRON,)
-    reasons: ClassVar = _REASONS
+    reasons: ClassVar = PatronReason.texts()
     Params: ClassVar = PatronParams
 
     def reset(self, worlds: int) -> None:
@@ -112,19 +115,19 @@ class _Patron(Policy):
                 Rule(
                     appealed & (total > p.defend_depth_km) & (u < p.defend_probability),
                     Action.DEFEND_ALLY,
-                    _REASONS[1],
+                    PatronReason.DEFENDING_ALLY,
                     contested,
                 ),
                 Rule(
                     appealed & (total > 0) & (draw("deploy") < p.deploy_probability),
                     Action.DEPLOY_TROOPS,
-                    _REASONS[2],
+                    PatronReason.TROOPS_ON_THE_BORDER,
                     contested,
                 ),
                 Rule(
                     appealed & (total > 0) & (draw("pressure") < p.pressure_probability),
                     Action.PRESSURE_ATTACKER,
-                    _REASONS[3],
+                    PatronReason.DEFIANCE_OF_CEASEFIRE,
                 ),
                 Rule(
                     chance(
@@ -134,21 +137,25 @@ class _Patron(Policy):
                         p.ceasefire_probability,
                     ),
                     Action.OFFER_CEASEFIRE,
-                    _REASONS[7],
+                    PatronReason.BROKERING_CEASEFIRE,
                 ),
                 Rule(
                     due & (self.last_call == NEVER) & (u < p.response_probability),
                     Action.PHONE_BOTH,
-                    _REASONS[4],
+                    PatronReason.FIRST_WORD,
                 ),
-                Rule(due & (u < p.response_probability), Action.URGE_RESTRAINT, _REASONS[5]),
+                Rule(
+                    due & (u < p.response_probability),
+                    Action.URGE_RESTRAINT,
+                    PatronReason.RESTRAINT_AGAIN,
+                ),
                 Rule(
                     mediation_due
-                    & (view.talks < 2)
+                    & (view.talks < Talks.MEDIATED)  # none yet, or local only
                     & (total > 0)
                     & (draw("mediate") < p.response_probability),
                     Action.OFFER_MEDIATION,
-                    _REASONS[6],
+                    PatronReason.OFFERING_MEDIATION,
                 ),
             ],
         )

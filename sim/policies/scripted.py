@@ -9,7 +9,7 @@ from pydantic import Field
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, actions_for
 from sim.core.world import Decision
-from sim.policies.base import Draw, Params, Policy
+from sim.policies.base import Draw, Params, Policy, Reason, tick_of_day
 from sim.spec.schema import Strict
 
 ALIASES = {"fire": ("ATTACKER_FIRE", "DEFENDER_FIRE"), "statement": ("ALLIANCE_STATEMENT",)}
@@ -41,6 +41,13 @@ def resolve_action(name: str, kind: Role) -> Action | None:
     return None
 
 
+class ScriptedReason(Reason):
+    """Why a scripted actor acts: the timeline says so."""
+
+    NOTHING = "nothing calls for action"
+    AS_WRITTEN = "as the timeline has it"
+
+
 class Scripted(Policy):
     """Replay a timeline from the scenario file, the same in every world.
 
@@ -51,7 +58,7 @@ class Scripted(Policy):
     name = "scripted"
     actors: ClassVar = tuple(Role)
     Params: ClassVar = ScriptedParams
-    reasons: ClassVar = ("nothing calls for action", "as the timeline has it")
+    reasons: ClassVar = ScriptedReason.texts()
     classifier: ClassVar = {"stochastic": False, "reads": []}
 
     @classmethod
@@ -120,8 +127,7 @@ class Scripted(Policy):
         for move in self.params.timeline:
             action = resolve_action(move.action, self.context.kind)
             sector = sector_ids.index(move.sector) if move.sector in sector_ids else -1
-            tick = int(move.day * 24 // self.context.tick_hours)
-            self._by_tick[tick] = (action, sector)
+            self._by_tick[tick_of_day(move.day, self.context.tick_hours)] = (action, sector)
 
     def decide(self, view: Any, draw: Draw) -> Decision:
         """Take this tick's scripted move in every world, or hold."""
@@ -130,5 +136,5 @@ class Scripted(Policy):
         if move is not None:
             decision.action[:] = move[0]
             decision.sector[:] = move[1]
-            decision.reason[:] = 1
+            decision.reason[:] = ScriptedReason.AS_WRITTEN
         return decision

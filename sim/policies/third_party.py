@@ -11,7 +11,16 @@ from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.perception import ThirdPartyView
 from sim.core.world import NEVER, Decision
-from sim.policies.base import Draw, Params, Policy, Rule, broker_would_offer, chance, every
+from sim.policies.base import (
+    Draw,
+    Params,
+    Policy,
+    Reason,
+    Rule,
+    broker_would_offer,
+    chance,
+    every,
+)
 
 
 class VoiceParams(Params):
@@ -47,6 +56,22 @@ class StatementParams(VoiceParams):
     )
 
 
+class StatementReason(Reason):
+    """Why a capital that makes statements speaks (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    URGING_RESTRAINT = "the crisis draws attention: urge restraint"
+    DEMANDING_WITHDRAWAL = "forces crossed the border: demand withdrawal"
+    BROKERING_CEASEFIRE = "fire across the line: brokering a ceasefire"
+
+
+class BackerReason(Reason):
+    """Why a backer speaks (the codes in ``Decision.reason``)."""
+
+    NOTHING = "nothing calls for action"
+    STANDING_BY_ALLY = "standing by an ally in public"
+
+
 class _Voice(Policy):
     """Speak when noticed, again every few days."""
 
@@ -79,12 +104,7 @@ class Statements(_Voice):
 
     name = "statements"
     Params: ClassVar = StatementParams
-    reasons: ClassVar = (
-        "nothing calls for action",
-        "the crisis draws attention: urge restraint",
-        "forces crossed the border: demand withdrawal",
-        "fire across the line: brokering a ceasefire",
-    )
+    reasons: ClassVar = StatementReason.texts()
     classifier: ClassVar = {"stochastic": True, "side": "neutral", "reads": ["attention"]}
 
     def decide(self, view: ThirdPartyView, draw: Draw) -> Decision:
@@ -102,10 +122,10 @@ class Statements(_Voice):
                         self.params.ceasefire_probability,
                     ),
                     Action.OFFER_CEASEFIRE,
-                    self.reasons[3],
+                    StatementReason.BROKERING_CEASEFIRE,
                 ),
-                Rule(due & deep, Action.DEMAND_WITHDRAWAL, self.reasons[2]),
-                Rule(due, Action.CALL_FOR_RESTRAINT, self.reasons[1]),
+                Rule(due & deep, Action.DEMAND_WITHDRAWAL, StatementReason.DEMANDING_WITHDRAWAL),
+                Rule(due, Action.CALL_FOR_RESTRAINT, StatementReason.URGING_RESTRAINT),
             ],
         )
         return self._remember(decision, view.tick)
@@ -120,11 +140,13 @@ class Backer(_Voice):
 
     name = "backer"
     Params: ClassVar = VoiceParams
-    reasons: ClassVar = ("nothing calls for action", "standing by an ally in public")
+    reasons: ClassVar = BackerReason.texts()
     classifier: ClassVar = {"stochastic": True, "side": "attacker", "reads": ["attention"]}
 
     def decide(self, view: ThirdPartyView, draw: Draw) -> Decision:
         """Back Azerbaijan when due."""
         due = self._due(view, draw)
-        decision = self.first_match(len(due), [Rule(due, Action.BACK_ATTACKER, self.reasons[1])])
+        decision = self.first_match(
+            len(due), [Rule(due, Action.BACK_ATTACKER, BackerReason.STANDING_BY_ALLY)]
+        )
         return self._remember(decision, view.tick)

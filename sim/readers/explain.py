@@ -30,11 +30,13 @@ import pandas as pd
 
 from sim.catalogue.measures import typical, world_measure
 from sim.catalogue.outcomes import ABSORBING, OUTCOME_NAMES, Outcome
+from sim.catalogue.roles import Role
 from sim.core.actions import Rung
 from sim.errors import UserError
 from sim.folders.runfolder import RunFolder, RunFolderError, open_run
+from sim.readers.narration import Event, tick_events
+from sim.readers.phrases import outcome_reason, stamp, with_cast_names
 from sim.spec.schema import Scenario
-from sim.teach.narration import Event, outcome_reason, stamp, tick_events
 
 #: The columns of worlds.parquet a typical world is chosen on: the catalogue's measures that
 #: place a world among others (as the game's debrief does), and the day the world ended.
@@ -54,7 +56,7 @@ class WorldStory:
             to the end of the tick) plus ``date``: total depth, rung, alarm, rumour, cost
             of defiance, clash intensity, talks, CSTO state, and each actor's action and
             target sector.
-        events: what happened, in order (see :class:`sim.teach.narration.Event`).
+        events: what happened, in order (see :class:`sim.readers.narration.Event`).
         outcome: the replayed outcome row, equal to the run's row for this world.
         typical_of: the outcome class this world was chosen to represent, if it was.
     """
@@ -281,7 +283,7 @@ def typical_story(run: RunFolder | str | Path, outcome_class: str) -> WorldStory
 
 
 # -- the text ------------------------------------------------------------------------------
-def _state_line(rows: pd.DataFrame) -> str:
+def _state_line(rows: pd.DataFrame, scenario: Scenario) -> str:
     last = rows.iloc[-1]
     rung = int(rows["rung"].max())
     parts = [
@@ -292,7 +294,8 @@ def _state_line(rows: pd.DataFrame) -> str:
     if last["talks"] != "none":
         parts.append(f"talks: {last['talks']}")
     if last["alliance_state"] != "no_appeal":
-        parts.append(f"CSTO: {last['alliance_state'].replace('_', ' ')}")
+        alliance = scenario.cast.casting(Role.ALLIANCE).label
+        parts.append(f"{alliance}: {last['alliance_state'].replace('_', ' ')}")
     return f"State by {last['date']:%H:%M}: " + " · ".join(parts)
 
 
@@ -308,7 +311,7 @@ def _quiet_heading(start: dt.date, first: int, last: int) -> str:
     return f"Days {first}–{last} — {a.day} {a:%B} to {b.day} {b:%B}: nothing new"
 
 
-def _measures_line(row: pd.Series) -> str:
+def _measures_line(row: pd.Series, scenario: Scenario) -> str:
     def day(value: float) -> str:
         return "none" if pd.isna(value) else f"day {value:g}"
 
@@ -316,18 +319,20 @@ def _measures_line(row: pd.Series) -> str:
         return world_measure(column).text(row[column])
 
     rung = int(row["max_rung"])
-    return (
+    line = (
         f"deepest advance {value('max_depth_km')} km, held at the end "
         f"{value('final_depth_km')} km; highest rung {rung} ({Rung(rung).label}); "
         f"cooperation score {value('cooperation_score')}; casualties "
-        f"{int(row['casualties_defender'])} Armenian, {int(row['casualties_attacker'])} "
-        f"Azerbaijani; first shot {day(row['first_shot_day'])}; talks {day(row['talks_day'])}; "
-        f"official statement {day(row['statement_day'])}; appeal to the CSTO "
-        f"{day(row['appeal_day'])}; CSTO's last state "
-        f"{str(row['alliance_final_state']).replace('_', ' ')}; Russia urged restraint: "
+        f"{int(row['casualties_defender'])} on {{defender}}'s side, "
+        f"{int(row['casualties_attacker'])} on {{attacker}}'s; first shot "
+        f"{day(row['first_shot_day'])}; talks {day(row['talks_day'])}; "
+        f"official statement {day(row['statement_day'])}; appeal to the {{alliance}} "
+        f"{day(row['appeal_day'])}; the {{alliance}}'s last state "
+        f"{str(row['alliance_final_state']).replace('_', ' ')}; {{patron}} urged restraint: "
         f"{'yes' if row['patron_urged_restraint'] else 'no'}; peak alarm "
         f"{value('peak_alarm')}, final alarm {value('final_alarm')}."
     )
+    return with_cast_names(line, scenario)
 
 
 def narrate(story: WorldStory) -> str:
@@ -371,7 +376,7 @@ def narrate(story: WorldStory) -> str:
         if quiet:
             rows = ticks[tick_day == quiet[-1]]
             lines.extend(["", f"## {_quiet_heading(start, quiet[0], quiet[-1])}", ""])
-            lines.append(_state_line(rows))
+            lines.append(_state_line(rows, scenario))
             quiet.clear()
 
     for day in range(last_day + 1):
@@ -386,7 +391,7 @@ def narrate(story: WorldStory) -> str:
         for event in by_day[day]:
             because = f" ({event.reason})" if event.reason else ""
             lines.append(f"- {event.date:%H:%M} — {event.text}{because}")
-        lines.extend(["", _state_line(rows)])
+        lines.extend(["", _state_line(rows, scenario)])
     flush_quiet()
 
     end = dt.datetime.combine(start, dt.time()) + dt.timedelta(days=float(row["end_day"]))
@@ -404,12 +409,12 @@ def narrate(story: WorldStory) -> str:
     lines.extend(
         [
             "",
-            "The classes are checked in order: war, alliance intervention and Russian "
+            "The classes are checked in order: war, alliance intervention and patron "
             "interposition after every tick (a world that reaches one stops changing); at "
             "the horizon, a contained clash if any shot was fired, then a frozen gain, a "
-            "negotiated withdrawal, or no incursion (docs/model.md, section 7.8).",
+            "negotiated withdrawal, or no incursion (docs/model.md, section 7.10).",
             "",
-            f"Measures, as the run recorded them: {_measures_line(row)}",
+            f"Measures, as the run recorded them: {_measures_line(row, scenario)}",
         ]
     )
     return "\n".join(lines) + "\n"

@@ -31,6 +31,7 @@ from sim.catalogue import measures as measure_catalogue
 from sim.catalogue import plots as plot_catalogue
 from sim.catalogue.measures import QUANTILE_COLUMNS, QUANTILES
 from sim.catalogue.outcomes import OUTCOME_COLOURS
+from sim.catalogue.roles import CastLike
 from sim.errors import UserError
 from sim.folders.runfolder import RunFolder, RunFolderError, open_run
 from sim.plots.run import draw_plot, outcome_share_table
@@ -85,7 +86,7 @@ def render_report(run: RunFolder) -> str:
         "versions": _versions(manifest.get("versions")),
         "actors": actor_rows(scenario),
         "outcomes": _outcome_rows(worlds, classes),
-        "measures": _measure_rows(key_measures(worlds)),
+        "measures": _measure_rows(key_measures(worlds, run.cast), run.cast),
         "plots": _plots(run),
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
@@ -93,16 +94,16 @@ def render_report(run: RunFolder) -> str:
     return _environment().get_template(TEMPLATE).render(**context)
 
 
-def key_measures(worlds: pd.DataFrame) -> pd.DataFrame:
+def key_measures(worlds: pd.DataFrame, cast: CastLike | None = None) -> pd.DataFrame:
     """Return mean and 5/50/95% quantiles of each key measure, and how often events happened.
 
-    ``*_day`` measures are summarised over the worlds where the event happened (their
-    other rows are NaN); ``happened`` is the share of worlds where it did (NaN for
-    measures every world has).
+    Labels name the run's ``cast`` (None: the roles). ``*_day`` measures are summarised
+    over the worlds where the event happened (their other rows are NaN); ``happened`` is
+    the share of worlds where it did (NaN for measures every world has).
     """
     rows = []
     total = len(worlds)
-    for measure in measure_catalogue.reported():
+    for measure in (m.named(cast) for m in measure_catalogue.reported()):
         values = worlds[measure.column].astype(float)
         present = values.dropna()
         quantiles = dict.fromkeys(QUANTILE_COLUMNS, math.nan)
@@ -288,10 +289,10 @@ def _number(value: float, digits: int) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:,.{digits}f}"
 
 
-def _measure_rows(table: pd.DataFrame) -> list[dict]:
+def _measure_rows(table: pd.DataFrame, cast: CastLike | None) -> list[dict]:
     rows = []
     for row in table.itertuples(index=False):
-        measure = measure_catalogue.world_measure(row.measure)
+        measure = measure_catalogue.world_measure(row.measure).named(cast)
         happened = ""
         if measure.is_event:
             happened = f"{_percent(row.happened)} ({row.worlds:,})"
@@ -342,7 +343,7 @@ def _plots(run: RunFolder) -> list[dict]:
     """Return the catalogue's plots as data URIs: the folder's own PNGs, or drawn afresh."""
     plots = []
     with tempfile.TemporaryDirectory(prefix="crisis-sim-report-") as scratch:
-        for plot in plot_catalogue.RUN_PLOTS:
+        for plot in (p.named(run.cast) for p in plot_catalogue.RUN_PLOTS):
             existing = run.path / "plots" / plot.filename
             path = existing if _is_png(existing) else _draw(plot, run, Path(scratch))
             data = path.read_bytes()

@@ -5,147 +5,22 @@ The mapping read by :mod:`sim.spec.yaml_source` is validated against
 actors its injects name, and the bounds of the ranges it declares for analyses. Every
 problem found is kept, not only the first, and reported together
 (:class:`~sim.errors.ScenarioError`), each at the file and line it was written on with
-the field's meaning and range as the hint.
+the field's meaning and range as the hint (:mod:`sim.spec.schema_problems`).
 """
 
 from __future__ import annotations
 
 import difflib
-import typing
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import ValidationError
 
 from sim.catalogue.roles import MAY_2021, PRINCIPAL_ROLES, Role, path_by_state
 from sim.errors import Problem, ScenarioError
 from sim.policies import policies_for
 from sim.spec.parameters import scenario_parameters
-from sim.spec.schema import FIX, InjectKind, Scenario
-from sim.spec.yaml_source import Location
-
-
-def _field_at(model: type[BaseModel] | None, path: tuple) -> tuple[type[BaseModel] | None, Any]:
-    """Walk a schema path; return (the model holding the last field, that FieldInfo)."""
-    holder, info, current = None, None, model
-    for step in path:
-        if isinstance(step, str) and isinstance(current, type) and issubclass(current, BaseModel):
-            if step in current.model_fields:
-                holder, info = current, current.model_fields[step]
-            elif (extra := _extra_field(current)) is not None:  # e.g. actors.armenia
-                holder, info = current, extra
-            else:
-                return current, None
-            current = info.annotation
-        else:  # a dict key or a list index: step into the value type
-            args = [a for a in typing.get_args(current) if a is not type(None)]
-            current = args[-1] if args else None
-        while typing.get_origin(current) in (typing.Union, type(int | None)):
-            current = next(a for a in typing.get_args(current) if a is not type(None))
-        if typing.get_origin(current) is typing.Annotated:
-            current = typing.get_args(current)[0]
-    return holder, info
-
-
-def _extra_field(model: type[BaseModel]) -> FieldInfo | None:
-    """Return the field that a model's typed extra keys stand for (``Actors``), if any."""
-    if model.model_config.get("extra") != "allow":
-        return None
-    hints = typing.get_type_hints(model)
-    if "__pydantic_extra__" not in hints:
-        return None
-    value = typing.get_args(hints["__pydantic_extra__"])[-1]
-    return FieldInfo(annotation=value, description=getattr(model, "EXTRA_DESCRIPTION", ""))
-
-
-def _range_text(info: Any) -> str:
-    """Return e.g. "use a value from 0.0 to 1.0", or "above 0.0 and up to 365.0"."""
-    bounds = {}
-    for meta in getattr(info, "metadata", []):
-        for name in ("ge", "gt", "le", "lt"):
-            if getattr(meta, name, None) is not None:
-                bounds[name] = getattr(meta, name)
-    if "ge" in bounds and "le" in bounds:
-        return f"use a value from {bounds['ge']} to {bounds['le']}"
-    words = {"ge": "of at least", "gt": "above", "le": "up to", "lt": "below"}
-    low = next((f"{words[n]} {bounds[n]}" for n in ("ge", "gt") if n in bounds), None)
-    high = next((f"{words[n]} {bounds[n]}" for n in ("le", "lt") if n in bounds), None)
-    if low and high:
-        return f"use a value {low} and {high}"
-    if low or high:
-        return f"use a value {low or high.replace('up to', 'of at most')}"
-    return ""
-
-
-def _problems_from(
-    error: ValidationError,
-    model: type[BaseModel],
-    prefix: tuple,
-    data: dict,
-    file: Path,
-    locations: dict,
-) -> list[Problem]:
-    problems = []
-    for item in error.errors():
-        loc = tuple(p for p in item["loc"] if p != "[key]")
-        full = (*prefix, *loc)
-        where = _locate(full, locations, file)
-        _, info = _field_at(model, loc)
-        description = getattr(info, "description", "") or ""
-        dotted = ".".join(map(str, full))
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            allowed = list(_fields_of(model, loc[:-1]))
-            guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            hint = f"did you mean `{guess[0]}`?" if guess else ""
-            hint += (" " if hint else "") + f"allowed here: {', '.join(allowed)}"
-            problems.append(Problem(where[0], where[1], dotted, "unknown key", hint))
-        elif kind == "missing":
-            problems.append(
-                Problem(
-                    where[0],
-                    where[1],
-                    dotted,
-                    "required but missing",
-                    f"add `{loc[-1]}:` ({description})" if description else f"add `{loc[-1]}:`",
-                )
-            )
-        elif kind == "value_error":
-            message = item["msg"].removeprefix("Value error, ")
-            message, _, hint = message.partition(FIX)
-            problems.append(Problem(where[0], where[1], dotted, message, hint or description))
-        else:
-            got = repr(item.get("input"))
-            got = got if len(got) <= 60 else got[:57] + "..."
-            hint = _range_text(info) or description
-            if _range_text(info) and description:
-                hint = f"{hint} ({description})"
-            problems.append(
-                Problem(where[0], where[1], dotted, f"{item['msg'].rstrip('.')} (got {got})", hint)
-            )
-    return problems
-
-
-def _fields_of(model: type[BaseModel], path: tuple) -> list[str]:
-    if not path:
-        return list(model.model_fields)
-    _, info = _field_at(model, path)
-    current = info.annotation if info else None
-    args = typing.get_args(current)
-    while args and not (isinstance(current, type) and issubclass(current, BaseModel)):
-        current = args[-1]
-        args = typing.get_args(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _locate(path: tuple, locations: dict, file: Path) -> Location:
-    for end in range(len(path), 0, -1):
-        if path[:end] in locations:
-            return locations[path[:end]]
-    return (file, 1)
+from sim.spec.schema import InjectKind, Scenario
+from sim.spec.schema_problems import locate, problems_from
 
 
 def _cast_of(data: dict) -> dict[Role, str]:
@@ -169,7 +44,7 @@ def _check_cast(data: dict, file: Path, locations: dict) -> list[Problem]:
     problems: list[Problem] = []
     for role, state in cast.items():
         if state not in actors:
-            where = _locate(("actors",), locations, file)
+            where = locate(("actors",), locations, file)
             problems.append(
                 Problem(
                     where[0],
@@ -182,7 +57,7 @@ def _check_cast(data: dict, file: Path, locations: dict) -> list[Problem]:
     for key, spec in actors.items():
         if key == "third_parties":
             continue
-        where = _locate(("actors", key), locations, file)
+        where = locate(("actors", key), locations, file)
         if key not in by_state:
             roles = ", ".join(f"{role.value}: {state}" for role, state in cast.items())
             guess = difflib.get_close_matches(str(key), list(by_state), n=1)
@@ -233,7 +108,7 @@ def _check_members(data: dict, file: Path, locations: dict) -> list[Problem]:
             problem = f"{name} is the alliance itself, not a member state"
         else:
             continue
-        line, column = _locate(("alliance_members", name), locations, file)
+        line, column = locate(("alliance_members", name), locations, file)
         problems.append(
             Problem(
                 line,
@@ -269,7 +144,7 @@ def _check_policies(
         name = spec["policy"]
         path = ("actors", *sub, "policy")
         if name not in known:
-            where = _locate(path, locations, file)
+            where = locate(path, locations, file)
             guess = difflib.get_close_matches(name, list(known), n=1)
             hint = (f"did you mean `{guess[0]}`? " if guess else "") + (
                 f"policies for {kind_name}: {', '.join(known)} (see `crisis-sim policies`)"
@@ -286,11 +161,11 @@ def _check_policies(
         try:
             validated = cls.Params.model_validate(params)
         except ValidationError as error:
-            problems += _problems_from(error, cls.Params, prefix, data, file, locations)
+            problems += problems_from(error, cls.Params, prefix, data, file, locations)
             continue
         if scenario is not None and hasattr(cls, "problems"):
             for loc, message, hint in cls.problems(validated, kind, scenario):
-                where = _locate((*prefix, *loc), locations, file)
+                where = locate((*prefix, *loc), locations, file)
                 problems.append(
                     Problem(where[0], where[1], ".".join(map(str, (*prefix, *loc))), message, hint)
                 )
@@ -310,7 +185,7 @@ def _check_declared_ranges(scenario: Scenario, file: Path, locations: dict) -> l
     ]
     declared += [("levers", path, options) for path, options in scenario.levers.items()]
     for section, path, values in declared:
-        where = _locate((section, path), locations, file)
+        where = locate((section, path), locations, file)
         at = f"{section}.{path}"
         found = known.get(path)
         if found is None:
@@ -355,7 +230,7 @@ def _check_references(data: dict, file: Path, locations: dict) -> list[Problem]:
     horizon = data.get("horizon_days", Scenario.model_fields["horizon_days"].default)
 
     def report(index: int, field: str, message: str, hint: str) -> None:
-        where = _locate(("injects", index, field), locations, file)
+        where = locate(("injects", index, field), locations, file)
         problems.append(Problem(where[0], where[1], f"injects.{index}.{field}", message, hint))
 
     for index, inject in enumerate(injects):
@@ -410,7 +285,7 @@ def _check_workshop_injects(scenario: Scenario, file: Path, locations: dict) -> 
     teams = [*scenario.cast.states, *third]
 
     def report(index: int, field: str, message: str, hint: str) -> None:
-        where = _locate(("workshop_injects", index, field), locations, file)
+        where = locate(("workshop_injects", index, field), locations, file)
         path = f"workshop_injects.{index}.{field}"
         problems.append(Problem(where[0], where[1], path, message, hint))
 
@@ -451,7 +326,7 @@ def _roles_as_states(data: dict, file: Path, locations: dict) -> tuple[dict, dic
         if key in _ROLE_KEYS and key != cast[Role(key)]:
             state = cast[Role(key)]
             if state in actors:
-                where = _locate(("actors", key), locations, file)
+                where = locate(("actors", key), locations, file)
                 problems.append(
                     Problem(
                         where[0],
@@ -497,7 +372,7 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        problems += _problems_from(error, Scenario, (), data, file, locations)
+        problems += problems_from(error, Scenario, (), data, file, locations)
     problems += _check_cast(data, file, locations)
     problems += _check_members(data, file, locations)
     problems += _check_policies(data, file, locations, scenario)

@@ -26,7 +26,7 @@ import copy
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -36,12 +36,14 @@ from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, Rung, actions_for
 from sim.core.model import CrisisModel
-from sim.core.world import AllianceState, Decision, Talks
+from sim.core.world import Decision
 from sim.errors import UserError
 from sim.policies.base import Policy
 from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
+from sim.readers.narration import Event, tick_events
+from sim.readers.phrases import stamp, with_cast_names
 from sim.spec.schema import FACILITATOR_EVENTS, Inject, InjectKind, Scenario
-from sim.teach.narration import Event, stamp, tick_events
+from sim.teach.views import view_lines
 
 
 class GameError(UserError):
@@ -85,7 +87,7 @@ class Choice:
 class Move:
     """A team's move for one day."""
 
-    role: str
+    team: str
     day: int
     action: Action
     sector: str | None = None
@@ -100,7 +102,7 @@ class Move:
 class Divergence:
     """A day on which a team did something its default policy would not have done."""
 
-    role: str
+    team: str
     day: int
     chosen: str
     default: str
@@ -119,45 +121,6 @@ class Debrief:
     worlds: int
 
 
-_VIEW_LABELS = {
-    "depth_km": "advance past the line, km",
-    "defender_force": "Armenian forces on the line",
-    "own_force": "our forces on the line",
-    "resistance": "resistance we would meet (share of a step stopped)",
-    "patron_presence": "Russian troops on the line",
-    "entrenched": "our positions dug in",
-    "cost_of_defiance": "cost of defiance (pressure to stop)",
-    "attention": "international attention (0-1)",
-    "fired_upon": "fired upon last period",
-    "talks": "talks",
-    "alarm": "public alarm (0-1)",
-    "rumour": "rumours circulating (0-1)",
-    "statement_made": "official statement made",
-    "appealed_alliance": "appealed to the CSTO",
-    "appealed_patron": "appealed to Russia",
-    "appealed_west": "appealed to the West",
-    "alliance_state": "CSTO response",
-    "clash_intensity": "clash intensity (0-1)",
-    "appealed_to_patron": "Armenia appealed to Russia",
-    "appealed_to_alliance": "Armenia appealed to the CSTO",
-    "ticks_since_contact": "hours since the advance began",
-    "appeal_received": "Armenia's appeal received",
-    "ticks_since_appeal": "hours since the appeal",
-    "state": "our response so far",
-    "ticks_in_state": "hours at this stage",
-    "attack_clarity": "how clear it is an attack took place (0-1)",
-    "patron_backs_defender": "Russia backs Armenia",
-    "members_consenting": "members consenting to collective measures",
-    "total_depth_km": "advance past the line, km (total)",
-    "appealed_to_west": "Armenia appealed to the West",
-}
-_FORCES = {0: "none", 1: "border guards", 2: "army", 3: "army and border guards"}
-_CODES = {
-    "talks": {t.value: t.name.lower() for t in Talks},
-    "alliance_state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
-    "state": {s.value: s.name.lower().replace("_", " ") for s in AllianceState},
-}
-_HOURS = {"ticks_since_contact", "ticks_since_appeal", "ticks_in_state"}
 # Who knows of what (Game.known_to): the sides and the patron see the fighting.
 _WITNESSES = (Role.ATTACKER, Role.DEFENDER, Role.PATRON)
 _FIGHTING = {"first shot", "exchange of fire", "sustained fighting", "casualties"}
@@ -170,8 +133,8 @@ class Game:
 
     Args:
         scenario: the scenario to play.
-        teams: the roles the teams play (actor names: ``armenia``, ``azerbaijan``,
-            ``russia``, ``csto`` or a third party's name).
+        teams: the states the teams play (state ids: ``armenia``, ``azerbaijan``,
+            ``russia``, ``csto`` or a third party's id).
         seed: the seed of the world's random numbers (default: the scenario's).
     """
 
@@ -188,9 +151,9 @@ class Game:
             )
         self.teams = list(teams)
         self.defaults: dict[str, Policy] = {}
-        for role in self.teams:
-            actor = self.model.actors[role]
-            self.defaults[role] = actor.policy
+        for team in self.teams:
+            actor = self.model.actors[team]
+            self.defaults[team] = actor.policy
             actor.policy = TeamPolicy(ScriptedParams(), actor.policy.context)
             actor.policy.reset(1)
         self.ticks_per_day = max(1, round(24 / scenario.tick_hours))
@@ -216,54 +179,26 @@ class Game:
         """Whether the world has reached its horizon or an absorbing outcome."""
         return not self.model.running
 
-    def kind(self, role: str) -> Role:
-        """Return the actor kind a role plays."""
-        return self.model.actors[self._role(role)].role
+    def role_of(self, state: str) -> Role:
+        """Return the role (attacker, defender...) that ``state`` plays, a team's or not."""
+        return self.model.actors[self._state(state)].role
 
-    def choices(self, role: str) -> list[Choice]:
-        """Return the actions the role may take, in catalogue order."""
+    def choices(self, team: str) -> list[Choice]:
+        """Return the actions the team's government may take, in catalogue order."""
         return [
-            Choice(action, action.info.targets_sector) for action in actions_for(self.kind(role))
+            Choice(action, action.info.targets_sector) for action in actions_for(self.role_of(team))
         ]
 
-    def perception(self, role: str):
-        """Return the role's actor's view of the world now (its late and noisy estimates)."""
-        return self.model.actors[self._role(role)].perceive()
+    def perception(self, team: str):
+        """Return how the team's government sees the world now (late and noisy estimates)."""
+        return self.model.actors[self._state(team)].perceive()
 
-    def view(self, role: str) -> list[tuple[str, str]]:
-        """Return what the role's actor sees now, as (label, value) lines in plain words."""
-        view = self.perception(role)
-        lines = []
-        for name, label in _VIEW_LABELS.items():
-            if not hasattr(view, name):
-                continue
-            lines.append((label, self._value(name, np.asarray(getattr(view, name))[0])))
-        return lines
+    def view(self, team: str) -> list[tuple[str, str]]:
+        """Return what the team's government sees now, as (label, value) lines in plain words."""
+        return view_lines(self.perception(team), self.scenario)
 
-    def _value(self, name: str, value: Any) -> str:
-        if name == "members_consenting":
-            members = list(self.scenario.alliance_members)
-            agreed = [m for m, yes in zip(members, value, strict=True) if yes]
-            return f"{len(agreed)} of {len(members)}" + (
-                f" ({', '.join(agreed)})" if agreed else ""
-            )
-        if np.ndim(value) == 1:  # one value per sector
-            return "; ".join(
-                f"{self.sector_names[sid]} {self._value(name, v)}"
-                for sid, v in zip(self.sector_ids, value, strict=True)
-            )
-        if name in ("defender_force", "own_force"):
-            return _FORCES[int(value)]
-        if name in _CODES:
-            return _CODES[name][int(value)].replace("_", " ")
-        if name in _HOURS:
-            return "-" if value < 0 else f"{int(value) * self.scenario.tick_hours}"
-        if isinstance(value, np.bool_ | bool):
-            return "yes" if value else "no"
-        return f"{float(value):.2f}"
-
-    def known_to(self, event: Event, role: str) -> bool:
-        """Whether ``role``'s government would know of ``event`` (its team's news feed).
+    def known_to(self, event: Event, team: str) -> bool:
+        """Whether ``team``'s government would know of ``event`` (the team's news feed).
 
         Words are public: statements, appeals, calls, offers, visits. Fire is known to
         those who exchange it or watch the ground: the two sides and the patron, whose
@@ -274,17 +209,17 @@ class Game:
         reports; that they were false is known to nobody playing: only the
         facilitator's log says so.
         """
-        kind = self.kind(role)
-        if event.actor == role:
+        role = self.role_of(team)
+        if event.actor == team:
             return True
         if event.action in _FALSE_REPORTS:  # the defender hears them, not that they are false
-            return kind is Role.DEFENDER
-        witnesses = kind in _WITNESSES
+            return role is Role.DEFENDER
+        witnesses = role in _WITNESSES
         if event.kind == "state":
             return witnesses if event.action in _FIGHTING else True
         if event.kind == "inject":
             if event.action == "advance order":
-                return kind in (Role.ATTACKER, Role.PATRON)
+                return role in (Role.ATTACKER, Role.PATRON)
             return witnesses if event.action == "clash" else True
         action = _ACTION_BY_LABEL.get(event.action)
         if action is None:
@@ -292,53 +227,53 @@ class Game:
         if action.info.rung >= Rung.USE_OF_FORCE:
             return witnesses
         if action.info.targets_sector or action.info.rung >= Rung.DISPLAY_OF_FORCE:
-            mover = self.kind(event.actor) if event.actor in self.model.actors else None
-            return kind is Role.PATRON or (kind is Role.ATTACKER and mover is Role.DEFENDER)
+            mover = self.role_of(event.actor) if event.actor in self.model.actors else None
+            return role is Role.PATRON or (role is Role.ATTACKER and mover is Role.DEFENDER)
         return True
 
-    def news_for(self, role: str) -> list[str]:
-        """Return what ``role``'s government would know has happened, oldest first.
+    def news_for(self, team: str) -> list[str]:
+        """Return what ``team``'s government would know has happened, oldest first.
 
         Its own moves come with its reasons; of others' it learns what, not why.
         """
         lines = []
         for event in self.log:
-            if not self.known_to(event, role):
+            if not self.known_to(event, team):
                 continue
             if event.action in _FALSE_REPORTS:
                 where = self.scenario.cast.label(self.scenario.cast.state(Role.DEFENDER))
                 text = f"Reports of clashes and wounded spread in {where}; none is confirmed"
                 lines.append(f"{stamp(event.date)} — {text}")
             else:
-                lines.append(event.sentence if event.actor == role else event.as_news)
+                lines.append(event.sentence if event.actor == team else event.as_news)
         return lines
 
     def waiting_for(self) -> list[str]:
         """Return the teams that have not chosen for the day."""
-        return [role for role in self.teams if role not in self.pending]
+        return [team for team in self.teams if team not in self.pending]
 
     # -- moves and days -----------------------------------------------------------------
-    def _role(self, role: str) -> str:
-        if role not in self.model.actors:
+    def _state(self, state: str) -> str:
+        if state not in self.model.actors:
             raise GameError(
-                f"{role!r} is not a role in this game. Roles: {', '.join(self.model.actors)}."
+                f"{state!r} is not a role in this game. Roles: {', '.join(self.model.actors)}."
             )
-        return role
+        return state
 
     def submit(
-        self, role: str, action: str, sector: str | None = None, day: int | None = None
+        self, team: str, action: str, sector: str | None = None, day: int | None = None
     ) -> Move:
-        """Record ``role``'s move for the day (a later move that day replaces it).
+        """Record ``team``'s move for the day (a later move that day replaces it).
 
         Args:
-            role: the team's role.
+            team: the team, named by the state it plays (``armenia``...).
             action: the action's name (``send_border_guards``, ``appeal_alliance``...).
             sector: the sector's id or name, for actions aimed at a sector.
             day: the day the team chose for; a move for a day already played is refused.
         """
         with self.lock:
-            if self._role(role) not in self.teams:
-                raise GameError(f"{role} is played by its policy in this game, not by a team.")
+            if self._state(team) not in self.teams:
+                raise GameError(f"{team} is played by its policy in this game, not by a team.")
             if self.finished:
                 raise GameError("The game is over: no more moves.")
             if day is not None and day != self.day:
@@ -346,16 +281,15 @@ class Game:
                     f"The move for day {day + 1} came after that day closed; it is now day "
                     f"{self.day + 1}. Choose again for this day."
                 )
-            kind = self.kind(role)
-            chosen = resolve_action(action, kind)
+            chosen = resolve_action(action, self.role_of(team))
             if chosen is None:
-                names = ", ".join(c.name for c in self.choices(role))
-                raise GameError(f"{action!r} is not an action {role} can take. Choose: {names}.")
+                names = ", ".join(c.name for c in self.choices(team))
+                raise GameError(f"{action!r} is not an action {team} can take. Choose: {names}.")
             target = None
             if chosen.info.targets_sector:
                 target = self._sector(sector, chosen)
-            move = Move(role, self.day, chosen, target)
-            self.pending[role] = move
+            move = Move(team, self.day, chosen, target)
+            self.pending[team] = move
             return move
 
     def _sector(self, sector: str | None, action: Action) -> str:
@@ -396,10 +330,8 @@ class Game:
                 kind=chosen,
                 actor=actor if chosen is InjectKind.THIRD_PARTY_STATEMENT else None,
             )
-            index = len(self.scenario.injects) + len(self.fired)
             self.fired.append(event)
-            tick = self.model.tick  # the open day's first tick
-            self.model.resolver.injects_by_tick.setdefault(tick, []).append((index, event))
+            self.model.schedule(event, tick=self.model.tick)  # the open day's first tick
             return event
 
     def advance_day(self) -> list[Event]:
@@ -412,11 +344,11 @@ class Game:
                 raise GameError("The game is over.")
             day = self.day
             first_tick = self.model.tick
-            for role in self.teams:
-                move = self.pending.pop(role, None) or Move(role, day, Action.HOLD)
+            for team in self.teams:
+                move = self.pending.pop(team, None) or Move(team, day, Action.HOLD)
                 self.moves.append(move)
                 sector = self.sector_ids.index(move.sector) if move.sector else -1
-                self.model.actors[role].policy.play(first_tick, move.action, sector)
+                self.model.actors[team].policy.play(first_tick, move.action, sector)
             events: list[Event] = []
             while self.model.running and self.model.tick < first_tick + self.ticks_per_day:
                 self._consult_defaults(first=self.model.tick == first_tick, day=day)
@@ -425,51 +357,49 @@ class Game:
             self.log += events
             return events
 
-    def _default_decision(self, role: str, policy: Policy) -> Decision:
-        """Return what ``policy`` decides for ``role`` now: the actor's view, its draws."""
-        model = self.model
+    def _default_decision(self, team: str, policy: Policy) -> Decision:
+        """Return what ``policy`` decides for ``team`` now: its government's view and draws."""
+        actor = self.model.actors[team]
+        return policy.decide(actor.perceive(), actor.draw)
 
-        def draw(purpose: str, slots: int | None = None) -> np.ndarray:
-            return model.draws.uniform(f"policy.{role}.{purpose}", model.tick, slots)
-
-        return policy.decide(model.actors[role].perceive(), draw)
-
-    def suggestion(self, role: str) -> tuple[Move, str]:
-        """Return the move the role's default policy would make now, and its reason.
+    def suggestion(self, team: str) -> tuple[Move, str]:
+        """Return the move the team's default policy would make now, and its reason.
 
         Asked of a copy, so asking changes nothing: a team that always takes the
         suggestion plays the simulated world (with one tick a day, exactly).
         """
         with self.lock:
-            if self._role(role) not in self.teams:
-                raise GameError(f"{role} is played by its policy in this game, not by a team.")
-            policy = copy.deepcopy(self.defaults[role])
-            decision = self._default_decision(role, policy)
+            if self._state(team) not in self.teams:
+                raise GameError(f"{team} is played by its policy in this game, not by a team.")
+            policy = copy.deepcopy(self.defaults[team])
+            decision = self._default_decision(team, policy)
             index = int(decision.sector[0])
             move = Move(
-                role,
+                team,
                 self.day,
                 Action(int(decision.action[0])),
                 self.sector_ids[index] if index >= 0 else None,
             )
-            return move, policy.reasons[int(decision.reason[0])]
+            return move, with_cast_names(policy.reasons[int(decision.reason[0])], self.scenario)
 
     def _consult_defaults(self, first: bool, day: int) -> None:
         """Ask each team's default policy what it would do now (same view, same draws)."""
-        for role in self.teams:
-            decision = self._default_decision(role, self.defaults[role])
+        for team in self.teams:
+            decision = self._default_decision(team, self.defaults[team])
             if not first:
                 continue
-            move = self.moves[-len(self.teams) + self.teams.index(role)]
+            move = self.moves[-len(self.teams) + self.teams.index(team)]
             would = Action(int(decision.action[0]))
             sector_index = int(decision.sector[0])
             would_sector = self.sector_ids[sector_index] if sector_index >= 0 else None
             if (would, would_sector) != (move.action, move.sector):
-                reason = self.defaults[role].reasons[int(decision.reason[0])]
-                default_move = Move(role, day, would, would_sector)
+                reason = with_cast_names(
+                    self.defaults[team].reasons[int(decision.reason[0])], self.scenario
+                )
+                default_move = Move(team, day, would, would_sector)
                 self.divergences.append(
                     Divergence(
-                        role,
+                        team,
                         day,
                         move.text(self.sector_names),
                         default_move.text(self.sector_names),
@@ -490,7 +420,7 @@ class Game:
         return self.model.outcomes().iloc[0]
 
     def record(self) -> Scenario:
-        """Return the scenario as played: each team's role scripted with its moves."""
+        """Return the scenario as played: each team's state scripted with its moves."""
         from sim.spec.validation import validate_data
 
         data = self.scenario.model_dump(mode="json", exclude_none=True)
@@ -500,20 +430,20 @@ class Game:
         data["injects"] = data.get("injects", []) + [
             event.model_dump(mode="json", exclude_none=True) for event in self.fired
         ]
-        for role in self.teams:
+        for team in self.teams:
             timeline = [
                 {"day": m.day, "action": m.action.name.lower(), "sector": m.sector}
                 for m in self.moves
-                if m.role == role and m.action is not Action.HOLD
+                if m.team == team and m.action is not Action.HOLD
             ]
             for move in timeline:
                 if move["sector"] is None:
                     del move["sector"]
             spec = {"policy": "scripted", "params": {"timeline": timeline}}
-            if role in data["actors"]:
-                data["actors"][role] = {**data["actors"][role], **spec}
+            if team in data["actors"]:
+                data["actors"][team] = {**data["actors"][team], **spec}
             else:
-                data["actors"]["third_parties"][role].update(spec)
+                data["actors"]["third_parties"][team].update(spec)
         return validate_data(data, Path(f"<{self.scenario.name} as played>"))
 
     def save(self, out: Path, replace: bool = False) -> Path:
@@ -539,7 +469,9 @@ class Game:
         game = self.outcome()
         ensemble = run_ensemble(self.scenario, worlds=worlds, seed=self.seed).outcomes
         rows = []
-        for measure in catalogue.typical():  # the numbers that place a world among others
+        cast = self.scenario.cast
+        # The numbers that place a world among others, named by the game's cast.
+        for measure in (m.named(cast) for m in catalogue.typical()):
             values = ensemble[measure.column].to_numpy(dtype=float)
             mine = float(game[measure.column])
             below = float((values < mine).mean() + 0.5 * (values == mine).mean())

@@ -31,20 +31,20 @@ def _date(game: Game) -> str:
     return (start + dt.timedelta(days=game.day)).strftime("%-d %B %Y")
 
 
-def _show_day(game: Game, role: str, console: Console) -> None:
+def _show_day(game: Game, team: str, console: Console) -> None:
     console.print(
         f"\n[bold]Day {game.day + 1} of {game.days}, {_date(game)}.[/bold] "
-        f"You are {role.replace('_', ' ').title()}.",
+        f"You are {team.replace('_', ' ').title()}.",
         highlight=False,
     )
     view = Table(show_header=False, box=None, pad_edge=False)
     view.add_column(style="dim")
     view.add_column()
-    for label, value in game.view(role):
+    for label, value in game.view(team):
         view.add_row(escape(label), escape(value))
     console.print(view)
     choices = Table(show_header=False, box=None, pad_edge=False)
-    for number, choice in enumerate(game.choices(role), start=1):
+    for number, choice in enumerate(game.choices(team), start=1):
         aim = " + sector" if choice.needs_sector else ""
         choices.add_row(f"{number:>2}", f"{choice.name}{aim}", f"[dim]{choice.description}[/dim]")
     console.print(choices)
@@ -54,9 +54,9 @@ def _show_day(game: Game, role: str, console: Console) -> None:
     console.print(f"[dim]sectors: {escape(sectors)}[/dim]", highlight=False)
 
 
-def _parse(game: Game, role: str, line: str) -> tuple[str, str | None]:
+def _parse(game: Game, team: str, line: str) -> tuple[str, str | None]:
     words = line.split()
-    choices = game.choices(role)
+    choices = game.choices(team)
     first = words[0]
     if first.isdigit():
         number = int(first)
@@ -74,16 +74,16 @@ def _parse(game: Game, role: str, line: str) -> tuple[str, str | None]:
     return action, sector
 
 
-def _choose(game: Game, role: str, ask: Callable[[str], str], console: Console) -> None:
+def _choose(game: Game, team: str, ask: Callable[[str], str], console: Console) -> None:
     while True:
         try:
-            line = ask(f"{role}> ").strip()
+            line = ask(f"{team}> ").strip()
         except EOFError:
             raise _Quit from None
         if line.lower() in ("q", "quit"):
             raise _Quit
         if line == "?":
-            move, reason = game.suggestion(role)
+            move, reason = game.suggestion(team)
             console.print(
                 f"Your government's usual policy would: {move.text(game.sector_names)} "
                 f"({escape(reason)})",
@@ -91,11 +91,11 @@ def _choose(game: Game, role: str, ask: Callable[[str], str], console: Console) 
             )
             continue
         if not line:
-            game.submit(role, "hold")
+            game.submit(team, "hold")
             return
         try:
-            action, sector = _parse(game, role, line)
-            move = game.submit(role, action, sector)
+            action, sector = _parse(game, team, line)
+            move = game.submit(team, action, sector)
         except GameError as error:
             console.print(f"[red]{escape(str(error))}[/red]", highlight=False)
             continue
@@ -129,7 +129,7 @@ def _show_debrief(game: Game, debrief: Debrief, console: Console) -> None:
         console.print("\n[bold]Where you did not do what your government's policy would:[/bold]")
         for d in debrief.divergences:
             console.print(
-                f"  day {d.day + 1}, {d.role}: you chose {d.chosen}; the policy would have "
+                f"  day {d.day + 1}, {d.team}: you chose {d.chosen}; the policy would have "
                 f"chosen {d.default} ({escape(d.default_reason)})",
                 highlight=False,
             )
@@ -149,9 +149,9 @@ def play(
     while not game.finished:
         if not quitting:
             try:
-                for role in game.teams:
-                    _show_day(game, role, console)
-                    _choose(game, role, ask, console)
+                for team in game.teams:
+                    _show_day(game, team, console)
+                    _choose(game, team, ask, console)
             except _Quit:
                 quitting = True
                 console.print("Holding for the rest of the game.")

@@ -22,7 +22,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from sim.catalogue import measures as catalogue
 from sim.catalogue.measures import QUANTILE_COLUMNS, QUANTILES
-from sim.folders.runfolder import RunFolder
+from sim.folders.runfolder import RunFolder, common_cast
 from sim.plots.run import outcome_share_table
 
 CONFIDENCE = 0.95
@@ -137,10 +137,11 @@ def measure_table(runs: list[RunFolder], labels: list[str]) -> pd.DataFrame:
     """Return each measure's summary per run and, for later runs, its tests against the first."""
     reference = runs[0].worlds
     rows = []
+    cast = common_cast(runs)
     for index, (run, label) in enumerate(zip(runs, labels, strict=True)):
         worlds = run.worlds
         pair_rows = []
-        for measure in catalogue.compared():
+        for measure in (m.named(cast) for m in catalogue.compared()):
             values = measure.values(worlds)
             row = {
                 "run": label,

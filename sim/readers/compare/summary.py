@@ -9,12 +9,17 @@ for its direction and whether it is escalation (:mod:`sim.catalogue.measures`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from sim.catalogue.measures import WorldMeasure, world_measure
-from sim.folders.runfolder import RunFolder
+from sim.folders.runfolder import RunFolder, common_cast
 from sim.readers.compare.statistics import ALPHA, run_letters
 from sim.wording import percent, signed
+
+if TYPE_CHECKING:
+    from sim.spec.schema import Cast
 
 
 def _p(p: float) -> str:
@@ -94,6 +99,7 @@ def summary_text(
             labels[0],
             label,
             letter,
+            common_cast(runs),
         )
     return "\n".join(lines)
 
@@ -105,7 +111,11 @@ def _pair_summary(
     ref_label: str,
     label: str,
     letter: str,
+    cast: Cast | None,
 ) -> list[str]:
+    def named(column: str) -> WorldMeasure:
+        return world_measure(column).named(cast)
+
     reference = shares[shares["run"] == ref_label].set_index("outcome")
     rows = shares[shares["run"] == label].set_index("outcome")
     seen = (rows["count"] > 0) | (reference["count"] > 0)
@@ -150,7 +160,7 @@ def _pair_summary(
         f"{int(test['dof'])} df, {_p(test['p'])})."
     )
     for column, row in events.iterrows():
-        measure = world_measure(column)
+        measure = named(column)
         moved = 1 if row["event_diff_pts"] > 0 else -1
         lines.append(
             f"- Worlds where {measure.event}: {percent(ref_m.loc[column, 'event_share'])} → "
@@ -162,10 +172,10 @@ def _pair_summary(
         by_size = shifted.assign(size=shifted["cliffs_delta"].abs())
         by_size = by_size.sort_values("size", ascending=False, kind="stable")
         column, row = next(by_size.iterrows())
-        line = _measure_line(world_measure(column), ref_m.loc[column], row, letter)
+        line = _measure_line(named(column), ref_m.loc[column], row, letter)
         lines.append(f"- Largest shift in a measure: {line}.")
         others = [
-            f"{world_measure(c).label} ({_direction(world_measure(c), r)}, "
+            f"{named(c).label} ({_direction(named(c), r)}, "
             f"Cliff's delta {signed(r['cliffs_delta'], 2)})"
             for c, r in by_size.iloc[1:].iterrows()
         ]
@@ -175,7 +185,7 @@ def _pair_summary(
     if not quiet_measures.empty and not nothing:
         lines.append("- Measures within noise: " + ", ".join(quiet_measures["label"]) + ".")
     for column, row in own_m[own_m["p_holm"].isna()].iterrows():
-        measure = world_measure(column)
+        measure = named(column)
         empty = [x for x, n in (("A", ref_m.loc[column, "n"]), (letter, row["n"])) if n == 0]
         who = "either run" if len(empty) == 2 else empty[0]
         lines.append(

@@ -42,36 +42,37 @@ def _same(given: str | None, secret: str) -> bool:
 
 @dataclass(frozen=True)
 class Access:
-    """The facilitator's key and each role's code for one game's server.
+    """The facilitator's key and each team's code for one game's server.
 
     Args:
         key: the facilitator's secret key (in the facilitator's link).
-        codes: each role's code (in its team's join link).
+        codes: the code of each state a team may play, by state id (in the team's join
+            link).
     """
 
     key: str
     codes: dict[str, str]
 
     @classmethod
-    def new(cls, roles: list[str]) -> Access:
-        """Return fresh secrets for a game whose teams may be any of ``roles``."""
-        return cls(secrets.token_urlsafe(18), {role: new_code() for role in roles})
+    def new(cls, states: list[str]) -> Access:
+        """Return fresh secrets for a game whose teams may play any of ``states``."""
+        return cls(secrets.token_urlsafe(18), {state: new_code() for state in states})
 
     def is_facilitator(self, key: str | None) -> bool:
         """Whether ``key`` is the facilitator's key."""
         return _same(key, self.key)
 
-    def opens(self, role: str, code: str | None) -> bool:
-        """Whether ``code`` is ``role``'s code."""
-        return role in self.codes and _same(code, self.codes[role])
+    def opens(self, team: str, code: str | None) -> bool:
+        """Whether ``code`` is ``team``'s code."""
+        return team in self.codes and _same(code, self.codes[team])
 
     def facilitator_link(self, base: str) -> str:
         """Return the facilitator's page with its key, e.g. ``http://10.0.0.5:8765/game?key=…``."""
         return f"{base.rstrip('/')}/game?key={quote(self.key)}"
 
-    def join_link(self, base: str, role: str) -> str:
+    def join_link(self, base: str, team: str) -> str:
         """Return a team's page with its code, e.g. ``…/team/armenia?code=k7mq2xwe``."""
-        return f"{base.rstrip('/')}/team/{quote(role)}?code={quote(self.codes[role])}"
+        return f"{base.rstrip('/')}/team/{quote(team)}?code={quote(self.codes[team])}"
 
     # -- kept in the game's folder ------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -84,10 +85,10 @@ class Access:
             os.fsync(file.fileno())
 
     @classmethod
-    def load(cls, folder: Path, roles: list[str]) -> Access:
-        """Read the secrets of ``folder``; roles the file lacks get fresh codes."""
+    def load(cls, folder: Path, states: list[str]) -> Access:
+        """Read the secrets of ``folder``; states the file lacks get fresh codes."""
         data = json.loads((folder / ACCESS_FILE).read_text())
-        codes = {role: data["codes"].get(role) or new_code() for role in roles}
+        codes = {state: data["codes"].get(state) or new_code() for state in states}
         return cls(str(data["key"]), codes)
 
 

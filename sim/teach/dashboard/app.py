@@ -5,9 +5,10 @@
   gauges of the escalation rung, public alarm and the cost of defiance, a running event
   log in plain words, and a button that runs an ensemble of the current settings and
   shows its plots.
-- ``/game?key=…``: the facilitator's page; ``/team/ROLE?code=…``: a team's page;
-  ``/sheet?key=…``: the teams' join links to print. These are the workshop's pages
-  (:mod:`sim.teach.dashboard.pages`).
+- ``/game?key=…``: the facilitator's page; ``/team/STATE?code=…``: the page of the team
+  playing the state STATE (``/team/armenia``); ``/sheet?key=…``: the teams' join links
+  to print. These are the workshop's pages
+  (:mod:`sim.teach.dashboard.facilitator`, :mod:`sim.teach.dashboard.team`).
 
 ``crisis-sim dashboard FILE`` serves it (on 127.0.0.1 unless ``--host`` says otherwise).
 The scenario file comes from the environment variable ``CRISIS_SIM_SCENARIO``.
@@ -25,15 +26,11 @@ from mesa.visualization.utils import update_counter
 from sim.catalogue import plots as catalogue
 from sim.errors import UserError
 from sim.spec.loading import load_scenario
+from sim.teach.dashboard.config import workshop_config
 from sim.teach.dashboard.drawing import draw_border_map, draw_gauges, figure_png
+from sim.teach.dashboard.facilitator import Facilitator, JoinSheet
 from sim.teach.dashboard.model import DashboardModel, model_params, settings_in_words
-from sim.teach.dashboard.pages import (
-    RESULTS_ROOT,
-    SCENARIO_FILE,
-    Facilitator,
-    JoinSheet,
-    TeamPage,
-)
+from sim.teach.dashboard.team import TeamPage
 from sim.teach.dashboard.widgets import Lines, Para
 
 ENSEMBLE_WORLDS = int(os.environ.get("CRISIS_SIM_ENSEMBLE_WORLDS", "2000"))
@@ -78,7 +75,9 @@ def Ensemble(model: DashboardModel):
     from sim.run.service import plan_run, run_to_folder
 
     def run() -> Path:
-        out = default_run_dir(RESULTS_ROOT, f"dashboard-{model.spec.name}", model.seed)
+        out = default_run_dir(
+            workshop_config().results_root, f"dashboard-{model.spec.name}", model.seed
+        )
         plan = plan_run(
             model.spec, out, worlds=ENSEMBLE_WORLDS, seed=model.seed, command="crisis-sim dashboard"
         )
@@ -123,13 +122,13 @@ def scenario_choices(served: str | Path) -> dict[str, str]:
     return choices
 
 
-SCENARIO_CHOICES = scenario_choices(SCENARIO_FILE)
+SCENARIO_CHOICES = scenario_choices(workshop_config().scenario_file)
 
 
 @solara.component
 def Home():
     """Show one world, step by step, of a scenario chosen from the served file's folder."""
-    chosen, set_chosen = solara.use_state(str(Path(SCENARIO_FILE).resolve()))
+    chosen, set_chosen = solara.use_state(str(Path(workshop_config().scenario_file).resolve()))
     scenario = solara.use_memo(lambda: load_scenario(chosen).scenario, [chosen])
     # A reactive model of our own: SolaraViz steps and resets it, and the page below,
     # which reads it, redraws with it.

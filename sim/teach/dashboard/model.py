@@ -4,7 +4,7 @@ Mesa's SolaraViz builds a model from keyword settings and shows sliders and menu
 them. :class:`DashboardModel` is a :class:`~sim.core.model.CrisisModel` of one world whose
 settings are the scenario file, the seed, which world, each actor's policy, and the
 scenario's declared uncertainties (by dotted path), and which keeps a running log of
-what happened in plain words (:mod:`sim.teach.narration`).
+what happened in plain words (:mod:`sim.readers.narration`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 from sim.core.model import SCENARIO_SEED, CrisisModel
 from sim.policies.base import policies_for
+from sim.readers.narration import Event, tick_events
 from sim.spec.loading import load_scenario
 from sim.spec.schema import Scenario
-from sim.teach.narration import Event, tick_events
 
 POLICY_PREFIX = "policy."
 

@@ -70,15 +70,16 @@ class Room:
     ) -> None:
         self.scenario_file = str(scenario_file)
         self.scenario = load_scenario(scenario_file).scenario
-        self.roles = [*self.scenario.cast.states, *self.scenario.actors.third_parties]
-        self.access = access or Access.new(self.roles)
+        # The states a team may play: the cast's and the outside powers.
+        self.states = [*self.scenario.cast.states, *self.scenario.actors.third_parties]
+        self.access = access or Access.new(self.states)
         self.journal = journal
         self.debrief_worlds = debrief_worlds
         self.lock = threading.RLock()
         self.game: Game | None = None
-        self.claims: dict[str, str] = {}  # role -> browser_id of the browser playing it
+        self.claims: dict[str, str] = {}  # team -> browser_id of the browser playing it
         self.posts: list[Post] = []
-        self.agreed: dict[str, int] = {}  # role -> the proposal that fixed today's move
+        self.agreed: dict[str, int] = {}  # team -> the proposal that fixed today's move
         self.released: set[int] = set()  # the scenario's prepared injects sent so far
         self.deadline: float | None = None
         self.debrief: Debrief | None = None
@@ -105,7 +106,7 @@ class Room:
         room.journal, records = GameJournal.reopen(
             folder, str(scenario_file), scenario_hash(room.scenario)
         )
-        room.access = Access.load(folder, room.roles)
+        room.access = Access.load(folder, room.states)
         room._replaying = True
         try:
             for record in records:
@@ -122,7 +123,11 @@ class Room:
 
     # -- every change goes through here ---------------------------------------------------
     def _apply(self, record: dict[str, Any]) -> Any:
-        """Apply one change to the room, and journal it (under the lock)."""
+        """Apply one change to the room, and journal it (under the lock).
+
+        A record names its team under the key ``"role"``: the journal's format, kept so
+        that games journaled before the team was called a team still resume.
+        """
         with self.lock:
             kind = record["kind"]
             result = getattr(self, f"_do_{kind}")(record)
@@ -133,8 +138,8 @@ class Room:
 
     def _do_start(self, record: dict) -> Game:
         self.game = Game(self.scenario, record["teams"], record.get("seed"))
-        # Teams keep their browsers for a new round; roles no longer played are freed.
-        self.claims = {r: b for r, b in self.claims.items() if r in record["teams"]}
+        # Teams keep their browsers for a new round; teams no longer played are freed.
+        self.claims = {t: b for t, b in self.claims.items() if t in record["teams"]}
         self.posts, self.agreed, self.released = [], {}, set()
         self.deadline = self.debrief = self.saved = None
         return self.game
@@ -192,11 +197,11 @@ class Room:
         self.posts.append(post)
         if post.channel is Channel.ANSWER and post.accepted:
             proposal = self.posts[post.answers]
-            for role, proposer in ((proposal.sender, True), (post.sender, False)):
-                action = proposal.kind.move(self._game().kind(role), proposer)
+            for team, proposer in ((proposal.sender, True), (post.sender, False)):
+                action = proposal.kind.move(self._game().role_of(team), proposer)
                 sector = proposal.sector if action.info.targets_sector else None
-                self._game().submit(role, action.name.lower(), sector, day=post.day)
-                self.agreed[role] = proposal.number
+                self._game().submit(team, action.name.lower(), sector, day=post.day)
+                self.agreed[team] = proposal.number
         return post
 
     # -- the facilitator (its page has checked the key) ------------------------------------
@@ -263,9 +268,9 @@ class Room:
             self.version += 1
             return self.saved
 
-    def release(self, role: str) -> None:
-        """Free a role so another browser with its code may claim it (the facilitator)."""
-        self._apply({"kind": "release", "role": role})
+    def release(self, team: str) -> None:
+        """Free a team so another browser with its code may claim it (the facilitator)."""
+        self._apply({"kind": "release", "role": team})
 
     def news(self, text: str, to: list[str] | None = None) -> Post:
         """Send the facilitator's news to every team (``to`` None) or to some."""
@@ -300,84 +305,84 @@ class Room:
             raise GameError("No game has started yet: the facilitator starts it from /game.")
         return self.game
 
-    def holds(self, role: str, session: str) -> bool:
-        """Whether the browser of ``session`` plays ``role``."""
-        return self.claims.get(role) == browser_id(session)
+    def holds(self, team: str, session: str) -> bool:
+        """Whether the browser of ``session`` plays ``team``."""
+        return self.claims.get(team) == browser_id(session)
 
-    def claim(self, role: str, session: str, code: str | None) -> str | None:
-        """Claim ``role`` for a browser with the role's code; return why not, or None."""
+    def claim(self, team: str, session: str, code: str | None) -> str | None:
+        """Claim ``team`` for a browser with the team's code; return why not, or None."""
         with self.lock:
             game = self._game()
-            if role not in game.teams:
-                return f"{role!r} is not a team in this game. Teams: {', '.join(game.teams)}."
-            if not self.access.opens(role, code):
+            if team not in game.teams:
+                return f"{team!r} is not a team in this game. Teams: {', '.join(game.teams)}."
+            if not self.access.opens(team, code):
                 return (
-                    f"This page has no valid code for {role}: it shows the game but cannot "
+                    f"This page has no valid code for {team}: it shows the game but cannot "
                     "move. Open the join link the facilitator gave your team."
                 )
-            holder = self.claims.get(role)
+            holder = self.claims.get(team)
             if holder is None:
-                self._apply({"kind": "claim", "role": role, "browser": browser_id(session)})
+                self._apply({"kind": "claim", "role": team, "browser": browser_id(session)})
                 return None
-            return self.held_elsewhere(role) if holder != browser_id(session) else None
+            return self.held_elsewhere(team) if holder != browser_id(session) else None
 
     @staticmethod
-    def held_elsewhere(role: str) -> str:
+    def held_elsewhere(team: str) -> str:
         """Return what a page is told when another browser plays its team."""
         return (
-            f"{role} is already played from another browser. This page shows the game but "
+            f"{team} is already played from another browser. This page shows the game but "
             "cannot move; ask the facilitator to free the team if that is wrong."
         )
 
-    def _player(self, role: str, session: str) -> Game:
+    def _player(self, team: str, session: str) -> Game:
         game = self._game()
-        if not self.holds(role, session):
-            raise GameError(f"This browser does not play {role}: it cannot act for it.")
+        if not self.holds(team, session):
+            raise GameError(f"This browser does not play {team}: it cannot act for it.")
         if game.finished:
             raise GameError("The game is over.")
         return game
 
-    def submit(self, role: str, session: str, action: str, sector: str | None, day: int) -> str:
+    def submit(self, team: str, session: str, action: str, sector: str | None, day: int) -> str:
         """Record a team's move; return the move in words (raises GameError if refused)."""
         with self.lock:
-            game = self._player(role, session)
-            if role in self.agreed and game.day == day:
-                proposal = self.posts[self.agreed[role]]
+            game = self._player(team, session)
+            if team in self.agreed and game.day == day:
+                proposal = self.posts[self.agreed[team]]
                 raise GameError(
                     f"Today's move is fixed by the agreement on {proposal.kind.label} "
                     f"(proposal {proposal.number + 1}); it cannot be changed until the day closes."
                 )
             said = self._apply(
-                {"kind": "move", "role": role, "day": day, "action": action, "sector": sector}
+                {"kind": "move", "role": team, "day": day, "action": action, "sector": sector}
             )
         self._close_if_all_moved()
         return said
 
-    def send(self, role: str, session: str, to: str, text: str) -> Post:
+    def send(self, team: str, session: str, to: str, text: str) -> Post:
         """Send a private message to a team, or a public statement (``to`` everyone)."""
         with self.lock:
-            game = self._player(role, session)
+            game = self._player(team, session)
             if to == EVERYONE:
-                return self._post(Channel.STATEMENT, role, (EVERYONE,), checked_text(text))
-            self._teams_in_game(game, [to], sender=role)
-            return self._post(Channel.MESSAGE, role, (to,), checked_text(text))
+                return self._post(Channel.STATEMENT, team, (EVERYONE,), checked_text(text))
+            self._teams_in_game(game, [to], sender=team)
+            return self._post(Channel.MESSAGE, team, (to,), checked_text(text))
 
     def propose(
-        self, role: str, session: str, to: str, kind: str, sector: str | None = None, text: str = ""
+        self, team: str, session: str, to: str, kind: str, sector: str | None = None, text: str = ""
     ) -> Post:
         """Put a proposal to another team; refused if either side has no move for it."""
         with self.lock:
-            game = self._player(role, session)
-            self._teams_in_game(game, [to], sender=role)
+            game = self._player(team, session)
+            self._teams_in_game(game, [to], sender=team)
             try:
                 chosen = ProposalKind(kind)
             except ValueError:
                 names = ", ".join(k.value for k in ProposalKind)
                 raise GameError(f"{kind!r} is not a proposal. Choose: {names}.") from None
-            for team, proposer in ((role, True), (to, False)):
-                if chosen.move(game.kind(team), proposer) is None:
+            for side, proposer in ((team, True), (to, False)):
+                if chosen.move(game.role_of(side), proposer) is None:
                     raise GameError(
-                        f"{team} has no move for {chosen.label}: propose it between teams "
+                        f"{side} has no move for {chosen.label}: propose it between teams "
                         "that can act on it (a ceasefire: the two sides or an outside power; "
                         "talks: the two sides or the patron; a withdrawal or a pull-back: "
                         "the advancing side and the other)."
@@ -387,18 +392,18 @@ class Room:
             else:
                 sector = None
             return self._post(
-                Channel.PROPOSAL, role, (to,), checked_text(text, required=False), chosen, sector
+                Channel.PROPOSAL, team, (to,), checked_text(text, required=False), chosen, sector
             )
 
-    def answer(self, role: str, session: str, number: int, accept: bool) -> Post:
-        """Accept or reject a proposal made to ``role``; acceptance sets both teams' move."""
+    def answer(self, team: str, session: str, number: int, accept: bool) -> Post:
+        """Accept or reject a proposal made to ``team``; acceptance sets both teams' move."""
         with self.lock:
-            game = self._player(role, session)
+            game = self._player(team, session)
             if not 0 <= number < len(self.posts) or self.posts[number].channel != Channel.PROPOSAL:
                 raise GameError(f"There is no proposal {number + 1}.")
             proposal = self.posts[number]
-            if role not in proposal.to:
-                raise GameError(f"Proposal {number + 1} was not made to {role}.")
+            if team not in proposal.to:
+                raise GameError(f"Proposal {number + 1} was not made to {team}.")
             if self.answer_to(number) is not None:
                 raise GameError(f"Proposal {number + 1} has already been answered.")
             if proposal.day != game.day:
@@ -409,7 +414,7 @@ class Room:
             text = f"{proposal.kind.label} (proposal {number + 1})"
             post = self._post(
                 Channel.ANSWER,
-                role,
+                team,
                 (proposal.sender,),
                 text,
                 proposal.kind,

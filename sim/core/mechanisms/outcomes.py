@@ -1,0 +1,58 @@
+"""Outcomes: the tick's rung and scores, and the absorbing outcomes reached.
+
+Each tick's rung is the highest of the actions chosen on the Correlates of War ladder,
+an incident counting as use of force and sustained fighting as war; a world that
+reaches war, the alliance's collective measures or the patron's troops standing where
+an advance stands stops changing. May 2021 reached none of them: the crisis stayed at
+threats and displays, and ended in talks (docs/model.md, section 7).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.catalogue.outcomes import Outcome
+from sim.core.actions import GOLDSTEIN_OF, RUNG_OF, Rung
+from sim.core.facts import TickFacts
+from sim.core.rowwise import row_any
+from sim.core.setting import Setting
+from sim.core.world import NEVER, AllianceState, WorldState
+
+
+def outcomes(w: WorldState, facts: TickFacts, setting: Setting) -> None:
+    """Score the tick and absorb the worlds that ended; write ``war`` and ``ended``."""
+    rung = RUNG_OF[facts.attacker.action]
+    for decision in facts.decisions.values():
+        rung = np.maximum(rung, RUNG_OF[decision.action])
+        w.goldstein_total += GOLDSTEIN_OF[decision.action]
+    rung = np.where(facts.incidents, np.maximum(rung, int(Rung.USE_OF_FORCE)), rung)
+    w.max_depth_km = np.maximum(w.max_depth_km, w.total_depth_km)
+    war = w.fighting_ticks >= setting.scenario.thresholds.war_ticks
+    facts.war = war
+    rung = np.where(war, int(Rung.WAR), rung).astype(np.int8)
+    w.rung = rung
+    w.max_rung = np.maximum(w.max_rung, rung)
+    contested = w.patron_presence & (w.depth_km > 0)
+    absorbed = np.select(
+        [war, w.alliance_state == AllianceState.COLLECTIVE_MEASURES, row_any(contested)],
+        [Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.PATRON_INTERPOSITION],
+        Outcome.ONGOING,
+    ).astype(np.int8)
+    newly = (w.outcome == Outcome.ONGOING) & (absorbed != Outcome.ONGOING)
+    facts.ended = newly
+    w.outcome = np.where(newly, absorbed, w.outcome).astype(np.int8)
+    w.end_tick = np.where(newly, facts.tick, w.end_tick)
+
+
+def classify_at_horizon(w: WorldState, setting: Setting, tick: int) -> None:
+    """Classify the worlds still running at the horizon (docs/model.md, section 7)."""
+    running = w.active
+    withdrawn = w.total_depth_km <= setting.scenario.thresholds.withdrawn_below_km
+    shots = w.first_shot_tick != NEVER
+    final = np.select(
+        [shots, ~withdrawn, w.max_depth_km > 0],
+        [Outcome.CLASH_CONTAINED, Outcome.FROZEN_GAIN, Outcome.NEGOTIATED_WITHDRAWAL],
+        Outcome.NO_INCURSION,
+    )
+    w.outcome = np.where(running, final, w.outcome).astype(np.int8)
+    w.end_tick = np.where(running, tick, w.end_tick)

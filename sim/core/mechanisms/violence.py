@@ -1,0 +1,93 @@
+"""Violence: ordered fire, a counter-attack, and incidents nobody ordered.
+
+No shot was fired at Sev Lake in May 2021, though units stood face to face for weeks;
+in the Tavush clashes of July 2020 and at Jermuk in September 2022 fire started where
+forces faced each other. Incidents happen where an advance stands, likelier where the
+army, not border guards, holds, where the advanced units dug in and where the border is
+frightened; casualties follow the clash's intensity (docs/model.md, section 7).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.actions import Action
+from sim.core.facts import TickFacts
+from sim.core.rowwise import row_any
+from sim.core.setting import Setting
+from sim.core.world import NEVER, WorldState
+
+
+def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Return ``scipy.stats.poisson.ppf(u, lam)`` for ``u`` in [0, 1) and ``lam >= 0``.
+
+    The same arithmetic as SciPy's own (``pdtrik``, then one step down where the CDF
+    already reaches ``u``; ``u == 0`` gives -1), without the generic distribution
+    machinery's checks, which cost about a tenth of a millisecond per call: a tick of a
+    small ensemble draws casualties twice. ``tests/test_world.py`` checks the two agree.
+    """
+    # Imported on first use: `crisis-sim validate` and the other light commands load this
+    # module through the policies, and SciPy's special functions take 0.13 s to import.
+    from scipy import special
+
+    k = np.ceil(special.pdtrik(u, lam))
+    below = np.maximum(k - 1, 0)
+    k = np.where(special.pdtr(below, lam) >= u, below, k)
+    k[u == 0] = -1
+    return k
+
+
+def fire(w: WorldState, mask: np.ndarray, strength: float, tick: int) -> None:
+    """Add ``strength`` to the clash where ``mask`` (capped at 1); stamp a first shot."""
+    w.clash_intensity = np.where(
+        mask, np.minimum(1.0, w.clash_intensity + strength), w.clash_intensity
+    )
+    w.first_shot_tick = np.where(mask & (w.first_shot_tick == NEVER), tick, w.first_shot_tick)
+
+
+def incident_probability(w: WorldState, setting: Setting, in_contact: np.ndarray) -> np.ndarray:
+    """Return the chance of an incident in each world and sector, (R, k).
+
+    ``in_contact`` is (R, k): where an advance stands, forces face each other.
+    """
+    dyn = setting.dyn
+    p = setting.border.incident[w.defender_force] * in_contact
+    if dyn.incident_entrenched_multiplier != 1.0:  # dug in, face to face for good
+        p = p * np.where(w.entrenched, dyn.incident_entrenched_multiplier, 1.0)
+    if dyn.incident_alarm_gain != 0.0:  # nervous troops on a frightened border
+        p = p * (1.0 + dyn.incident_alarm_gain * w.alarm)[:, None]
+    if w.ceasefire.any():  # a ceasefire quiets the line; it does not silence it
+        p = p * np.where(w.ceasefire, dyn.ceasefire_incidents, 1.0)[:, None]
+    return p
+
+
+def violence(w: WorldState, facts: TickFacts, setting: Setting) -> None:
+    """Resolve the tick's fire; write ``in_contact`` and ``incidents``."""
+    dyn, rng, tick = setting.dyn, setting.rng, facts.tick
+    attacker, defender, patron = facts.attacker, facts.defender, facts.patron
+    facts.in_contact = w.depth_km > 0.0
+    incident_p = incident_probability(w, setting, facts.in_contact)
+    draws = rng.uniform("incident", tick, slots=incident_p.shape[1])
+    facts.incidents = row_any(draws < incident_p)
+    escalation = dyn.clash_escalation
+    fire(w, attacker.action == Action.ATTACKER_FIRE, escalation, tick)
+    fire(w, defender.action == Action.DEFENDER_FIRE, escalation, tick)
+    fire(w, facts.counter_attack, dyn.counter_attack_fire_multiplier * escalation, tick)
+    assault = attacker.action == Action.ASSAULT
+    fire(w, assault, dyn.assault_fire_multiplier * escalation, tick)
+    fire(w, facts.incidents, escalation, tick)
+    defends = (patron.action == Action.DEFEND_ALLY) & facts.patron_arrives
+    fire(w, defends, dyn.patron_force_fire_multiplier * escalation, tick)
+    burning = w.clash_intensity > dyn.clash_ends_below
+    if burning.any():
+        lam = dyn.casualties_per_tick * w.clash_intensity[burning]
+        for side, stream in (
+            (w.casualties_defender, "casualties.am"),
+            (w.casualties_attacker, "casualties.az"),
+        ):
+            u = rng.uniform(stream, tick)[burning]
+            side[burning] += poisson_quantile(u, lam).astype(np.int32)
+    w.clash_intensity = np.where(burning, w.clash_intensity, 0.0)
+    w.fighting_ticks = np.where(
+        w.clash_intensity >= setting.scenario.thresholds.war_intensity, w.fighting_ticks + 1, 0
+    ).astype(np.int16)
