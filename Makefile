@@ -35,7 +35,7 @@ demo: $(VENV)/.installed
 # worker per core, each module whole in one worker; the modules that start browsers,
 # servers or worker processes, or signal runs at set moments, are one unit that one
 # worker runs alone, one after another (tests/conftest.py, HEAVY_MODULES). About
-# MINUTES_TBD on two cores.
+# 27 minutes on two busy cores (docs/architecture.md, "The developers' loop").
 test: $(VENV)/.installed lint browser
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
