@@ -30,8 +30,14 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/crisis-sim run scenarios/baseline-may-2021.yaml --worlds 10000 --out results/demo-baseline --replace
 
+# The whole suite: unit and contract tests, the command line end to end, every engine,
+# the browser and classroom tests, and a fuzz of 2,000 mutated files. One pytest-xdist
+# worker per core, each module whole in one worker; the modules that start browsers,
+# servers or worker processes, or signal runs at set moments, are one unit that one
+# worker runs alone, one after another (tests/conftest.py, HEAVY_MODULES). About
+# 27 minutes on two busy cores (docs/architecture.md, "The developers' loop").
 test: $(VENV)/.installed lint browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The developers' loop, at most a minute on two cores: the unit and contract tests
 # (everything not marked slow: no browser, no command line end to end, no worker
@@ -46,11 +52,13 @@ quick: $(VENV)/.installed
 
 # A longer fuzzing session than make test's (2,000 files, a fixed seed): CASES mutated
 # scenario files from a new seed each time (SEED=N repeats one), RUNS of them run as
-# ensembles, CLI of them through the command line. A failure names the case and seed.
+# ensembles, CLI of them through the command line, and EXAMPLES of the Hypothesis test
+# of the Python API. A failure names the case and seed.
 fuzz: $(VENV)/.installed
 	@seed=$${SEED:-$$(date +%s)}; echo "Fuzzing with seed $$seed"; \
 	CRISIS_SIM_FUZZ_SEED=$$seed CRISIS_SIM_FUZZ_CASES=$${CASES:-100000} \
 	CRISIS_SIM_FUZZ_RUNS=$${RUNS:-300} CRISIS_SIM_FUZZ_CLI=$${CLI:-500} \
+	CRISIS_SIM_FUZZ_EXAMPLES=$${EXAMPLES:-3000} \
 	$(BIN)/python -m pytest -q tests/test_fuzz.py -p no:cacheprovider
 
 # Debian's Chromium, which the browser tests drive through Playwright (no browser download).

@@ -94,23 +94,23 @@ def make_scenario(data: dict) -> Scenario:
 
 
 def fingerprint(scenario: Scenario, worlds: int | None = None) -> str:
-    """Hash every output of a run: outcomes, per-tick aggregates and sampled histories."""
+    """Hash every output of a run: outcomes, per-tick aggregates and sampled histories.
+
+    The aggregates and histories are hashed as the recorder keeps them (its arrays, as a
+    journal stores them and tests/test_recorded_worlds.py digests them): every histogram,
+    sum, minimum, maximum and category count, and the sampled worlds' histories, from
+    which the trajectories table is made. Building that table and printing it as CSV
+    took a third of the time of a fingerprint and added nothing the arrays do not hold.
+    """
     from sim.core.model import CrisisModel
 
     model = CrisisModel(scenario, worlds=worlds).run()
     digest = hashlib.sha256()
-    outcomes = model.outcomes()
-    digest.update(outcomes.to_csv(index=False).encode())
-    recorder = model.recorder
-    for name in sorted(recorder.sums):
-        digest.update(recorder.sums[name].tobytes())
-    for name in sorted(recorder.category_counts):
-        digest.update(recorder.category_counts[name].tobytes())
-    digest.update(
-        recorder.trajectories(list(scenario.sectors), scenario.tick_hours)
-        .to_csv(index=False)
-        .encode()
-    )
+    digest.update(model.outcomes().to_csv(index=False).encode())
+    arrays = model.recorder.to_arrays()
+    for key in sorted(arrays):
+        digest.update(key.encode())
+        digest.update(arrays[key].tobytes())
     return digest.hexdigest()
 
 

@@ -18,7 +18,7 @@ from sim.readers.compare.folder import write_comparison
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, run_main
 
 pytestmark = pytest.mark.slow  # runs and comparisons through the command line
 
@@ -211,7 +211,7 @@ def test_bad_input_exits_2_without_a_traceback(runs, tmp_path, which, message):
     (tmp_path / "taken").mkdir()
     paths = {**runs, "missing": tmp_path / "missing", "taken": tmp_path / "taken"}
     args = [w if w.startswith("--") else str(paths[w]) for w in which]
-    done = run_cli(tmp_path, "compare", *args)
+    done = run_main(tmp_path, "compare", *args)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
     assert message in done.stderr

@@ -23,7 +23,7 @@ from sim.experiments.directions import (
 )
 from sim.spec.loading import load_scenario
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, run_main
 
 pytestmark = pytest.mark.slow  # a calibration and directional checks
 
@@ -166,7 +166,7 @@ def test_check_directions_refuses_a_calibration_of_another_baseline(tmp_path, ca
     shutil.copytree(SCENARIOS, scenarios)
     baseline = scenarios / "baseline-may-2021.yaml"
     baseline.write_text(baseline.read_text().replace("worlds: 10000", "worlds: 9000"))
-    result = run_cli(
+    result = run_main(
         tmp_path, "check-directions", str(calibration_dir), "--scenarios", str(scenarios)
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
@@ -174,7 +174,7 @@ def test_check_directions_refuses_a_calibration_of_another_baseline(tmp_path, ca
 
 
 def test_check_directions_refuses_a_folder_that_is_not_a_calibration(tmp_path, baseline_run_dir):
-    result = run_cli(tmp_path, "check-directions", str(baseline_run_dir))
+    result = run_main(tmp_path, "check-directions", str(baseline_run_dir))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "not a calibration folder" in result.stderr
 

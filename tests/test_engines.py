@@ -15,7 +15,7 @@ from sim.run import ensemble
 from sim.run.engine import Dask, InProcess, Processes, make_engine
 from sim.run.ensemble import run_ensemble
 
-from conftest import EXERCISE, ROOT, make_scenario, run_cli
+from conftest import EXERCISE, ROOT, make_scenario, run_cli, run_main
 
 sys.path.append(str(ROOT / "bench"))
 from cluster import command_line_cluster
@@ -167,7 +167,7 @@ def test_cli_engines_give_identical_runs(tmp_path):
 
 
 def test_cli_scheduler_needs_the_dask_engine(tmp_path):
-    result = run_cli(tmp_path, "run", str(EXERCISE), "--scheduler", "tcp://x:1", timeout=60)
+    result = run_main(tmp_path, "run", str(EXERCISE), "--scheduler", "tcp://x:1")
     assert result.returncode == 2 and "--engine dask" in result.stderr
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
 
@@ -180,8 +180,11 @@ def test_cli_set_changes_scenario_fields(tmp_path):
     assert result.returncode == 0, result.stderr
     scenario = json.loads((tmp_path / "a" / "manifest.json").read_text())["scenario"]
     assert scenario["horizon_days"] == 4 and scenario["dynamics"]["clash_persistence"] == 0.2
-    bad = run("--out", "b", "--set", "dynamics.clash_persistence=7")
+    # Refused before any work: the same main, in this process.
+    bad = run_main(tmp_path, "run", str(EXERCISE), "-n", "20", "--no-plots", "--out", "b",
+                   "--set", "dynamics.clash_persistence=7")  # fmt: skip
     assert bad.returncode == 2 and "clash_persistence" in bad.stderr
     assert "Traceback" not in bad.stderr and not (tmp_path / "b").exists()
-    malformed = run("--out", "c", "--set", "horizon_days")
+    malformed = run_main(tmp_path, "run", str(EXERCISE), "-n", "20", "--no-plots", "--out", "c",
+                         "--set", "horizon_days")  # fmt: skip
     assert malformed.returncode == 2 and "PATH=VALUE" in malformed.stderr

@@ -39,7 +39,7 @@ from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 from sim.spec.schema import InjectKind
 
-from conftest import EXERCISE, run_cli
+from conftest import EXERCISE, run_cli, run_main
 
 
 @pytest.fixture(scope="module")
@@ -315,7 +315,8 @@ def test_quiet_days_are_one_line(baseline_run_dir):
 # -- the command line ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cli_runs(exercise_run_dir, baseline_run_dir, tmp_path_factory):
-    """Every command the CLI tests need, run at once (each start costs about a second)."""
+    """Every command the CLI tests need: those that narrate as real processes, at once (each
+    start costs about a second); the refusals through the same main, in this process."""
     cwd = tmp_path_factory.mktemp("explain-cli")
     tampered = cwd / "tampered"
     shutil.copytree(baseline_run_dir, tampered)
@@ -328,6 +329,8 @@ def cli_runs(exercise_run_dir, baseline_run_dir, tmp_path_factory):
         "world": (base, "--world", "3"),
         "typical": (ex, "--typical", "war"),
         "out": (ex, "--typical", "war", "--out", "war.md"),
+    }
+    refusals = {
         "negative": (base, "--world", "-1"),
         "past": (base, "--world", "2000"),
         "neither": (base,),
@@ -345,6 +348,7 @@ def cli_runs(exercise_run_dir, baseline_run_dir, tmp_path_factory):
                 strict=True,
             )
         )
+    done |= {name: run_main(cwd, "explain", *args) for name, args in refusals.items()}
     return cwd, done
 
 

@@ -15,7 +15,7 @@ from sim.errors import UserError
 from sim.plots.run import slide_figure
 from sim.readers.report import write_report
 
-from conftest import run_cli
+from conftest import run_cli, run_main
 
 pytestmark = pytest.mark.slow  # runs and reports through the command line and a browser
 
@@ -193,7 +193,7 @@ def test_cli_refuses_bad_input(case, message, run_dir, tmp_path):
     elif case == "--out is a data file":
         args += ["--out", str(run_dir / "worlds.parquet")]
     before = files_in(run_dir)
-    result = run_cli(tmp_path, "report", *args)
+    result = run_main(tmp_path, "report", *args)
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr + result.stdout
     assert message in result.stderr

@@ -9,7 +9,7 @@ import pytest
 
 from sim.folders.results import versions
 
-from conftest import run_cli
+from conftest import run_cli, run_main
 
 pytestmark = pytest.mark.slow  # whole runs through the command line
 
@@ -66,13 +66,13 @@ def test_the_manifest_records_the_versions(baseline_run_dir):
 
 
 def test_only_run_folders_can_be_rerun(tmp_path, baseline_run_dir):
-    nothing = run_cli(tmp_path, "rerun", str(tmp_path))
+    nothing = run_main(tmp_path, "rerun", str(tmp_path))
     assert nothing.returncode == 2 and "manifest.json is missing" in nothing.stderr
     run = _copy(baseline_run_dir, tmp_path)
     _edit_manifest(run, lambda m: m.pop("scenario"))
-    partial = run_cli(tmp_path, "rerun", str(run))
+    partial = run_main(tmp_path, "rerun", str(run))
     assert partial.returncode == 2 and "not a run" in partial.stderr
-    taken = run_cli(tmp_path, "rerun", str(baseline_run_dir), "--out", str(run))
+    taken = run_main(tmp_path, "rerun", str(baseline_run_dir), "--out", str(run))
     assert taken.returncode == 2 and "already exists" in taken.stderr
     for result in (nothing, partial, taken):
         assert "Traceback" not in result.stderr

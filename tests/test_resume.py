@@ -16,12 +16,12 @@ import pytest
 
 from sim.folders.runfolder import RunFolderError, read_manifest
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, run_main
 
 pytestmark = pytest.mark.slow  # real runs killed and resumed
 
 BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
-RUN = ["--worlds", "24000", "--chunk-size", "1500", "--no-plots"]  # 16 chunks
+RUN = ["--worlds", "12000", "--chunk-size", "1500", "--no-plots"]  # 8 chunks
 TABLES = ["worlds", "per_tick", "state_shares", "histograms", "trajectories"]
 TIMING: dict[str, float] = {}  # how long the uninterrupted run took, imports included
 
@@ -109,18 +109,18 @@ def test_ctrl_c_keeps_the_finished_chunks_and_says_how_to_go_on(tmp_path, uninte
 
 
 def test_a_run_refused_before_any_work_leaves_nothing(tmp_path):
-    done = run_cli(tmp_path, "run", BASELINE, "--worlds", "3", "--engine", "processes",
-                   "--workers", "4", "--out", "few")  # fmt: skip
+    done = run_main(tmp_path, "run", BASELINE, "--worlds", "3", "--engine", "processes",
+                    "--workers", "4", "--out", "few")  # fmt: skip
     assert done.returncode == 2 and "workers" in done.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 def test_resume_says_what_is_wrong(tmp_path, uninterrupted):
-    nothing = run_cli(tmp_path, "run", "--resume", "nowhere")
+    nothing = run_main(tmp_path, "run", "--resume", "nowhere")
     assert nothing.returncode == 2 and "No interrupted run at nowhere" in nothing.stderr
-    whole = run_cli(tmp_path, "run", "--resume", str(uninterrupted))
+    whole = run_main(tmp_path, "run", "--resume", str(uninterrupted))
     assert whole.returncode == 2 and "nothing to resume" in whole.stderr
-    both = run_cli(tmp_path, "run", BASELINE, "--resume", str(uninterrupted))
+    both = run_main(tmp_path, "run", BASELINE, "--resume", str(uninterrupted))
     assert both.returncode == 2 and "not a FILE" in both.stderr
     for result in (nothing, whole, both):
         assert "Traceback" not in result.stderr
@@ -129,7 +129,7 @@ def test_resume_says_what_is_wrong(tmp_path, uninterrupted):
 def test_a_second_run_into_an_interrupted_folder_is_refused(tmp_path):
     (tmp_path / "again.incomplete" / "chunks").mkdir(parents=True)
     (tmp_path / "again.incomplete" / "request.json").write_text(json.dumps({"format": 1}))
-    done = run_cli(tmp_path, "run", BASELINE, "--worlds", "10", "--out", "again")
+    done = run_main(tmp_path, "run", BASELINE, "--worlds", "10", "--out", "again")
     assert done.returncode == 2 and "holds an interrupted run" in done.stderr
     assert "--resume" in done.stderr
 
@@ -166,11 +166,11 @@ def test_a_run_killed_between_writing_and_tidying_is_tidied_by_resume(tmp_path):
     assert "The run had finished" in tidied.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["done"]
     other = Journal.start(tmp_path / "done", request | {"seed": 1})  # another run's journal
-    refused = run_cli(tmp_path, "run", "--resume", "done")
+    refused = run_main(tmp_path, "run", "--resume", "done")
     assert refused.returncode == 2 and "already exists" in refused.stderr
     assert other.folder.exists() and "Traceback" not in refused.stderr
     (other.folder / "request.json").write_text('{"format": 1, "seed": 1}')  # damaged
-    damaged = run_cli(tmp_path, "run", "--resume", "done")
+    damaged = run_main(tmp_path, "run", "--resume", "done")
     assert damaged.returncode == 2 and "not a journal this version" in damaged.stderr
 
 

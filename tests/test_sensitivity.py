@@ -11,7 +11,7 @@ from sim.errors import UserError
 from sim.experiments.sensitivity import analyse, problem_of, run_sensitivity, sample
 from sim.spec.loading import load_scenario
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, run_main
 
 pytestmark = pytest.mark.slow  # sensitivity analyses through the command line
 
@@ -120,7 +120,7 @@ def test_the_sensitivity_command(tmp_path):
     ],
 )
 def test_bad_sensitivity_requests_exit_2(tmp_path, file, args, message):
-    result = run_cli(tmp_path, "sensitivity", str(file), "--worlds", "10", *args)
+    result = run_main(tmp_path, "sensitivity", str(file), "--worlds", "10", *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "results").exists()

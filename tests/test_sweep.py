@@ -22,7 +22,7 @@ from sim.run.engine import Processes
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, run_main
 
 pytestmark = pytest.mark.slow  # sweeps through the command line
 
@@ -199,7 +199,7 @@ def test_the_sweep_command(tmp_path):
     ],
 )
 def test_bad_sweep_requests_exit_2_with_a_message(tmp_path, args, message):
-    result = run_cli(tmp_path, "sweep", str(BASELINE), *args)
+    result = run_main(tmp_path, "sweep", str(BASELINE), *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
