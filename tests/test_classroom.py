@@ -16,43 +16,31 @@ from pathlib import Path
 
 import psutil
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from conftest import SCENARIOS
 from dashboards import (
-    Served,
+    TIMEOUT,
     browser_pages,
-    free_every_team,
     free_port,
+    join_teams,
+    new_game,
     served,
     server_tree,
     start_dashboard,
     stop_tree,
+    workshop_scenario,
 )
 
 pytestmark = pytest.mark.slow  # real servers and browsers
 
-TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
-TIMEOUT = 30_000  # ms: a page's first render imports the model
 VIEWPORT = {"width": 1280, "height": 720}  # a classroom projector
-
-
-def _workshop(folder: Path, days: int = 3) -> Path:
-    """Write a short variant of the workshop scenario (its prepared injects included)."""
-    scenario = folder / "class.yaml"
-    scenario.write_text(
-        f"extends: {SCENARIOS / 'workshop-sev-lake.yaml'}\nname: class\n"
-        f'title: "Sev Lake: a class of {days} days"\nhorizon_days: {days}\n'
-    )
-    return scenario
 
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     """A dashboard of a three-day workshop, for the tests that share one server."""
     folder = tmp_path_factory.mktemp("classroom")
-    scenario = _workshop(folder)
+    scenario = workshop_scenario(folder)
     port = free_port()
     process = start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
     children = server_tree(process)
@@ -75,27 +63,6 @@ def browsers(chromium_browser, tmp_path):
     """Open a page in a browser context of its own (a laptop of the class)."""
     with browser_pages(chromium_browser, tmp_path, VIEWPORT) as open_:
         yield open_
-
-
-def _new_game(room: Served, browsers, days: int = 3):
-    """Open the facilitator's page, start a four-team game, and free the teams' browsers."""
-    facilitator = browsers(room.facilitator, "facilitator")
-    start = facilitator.get_by_role("button", name="Start the game")
-    start.or_(facilitator.get_by_role("button", name="New game")).first.click(timeout=TIMEOUT)
-    with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
-        facilitator.get_by_role("button", name="Start a new game").click(timeout=2000)
-    facilitator.get_by_role("heading", name=f"Day 1 of {days}").wait_for(timeout=TIMEOUT)
-    free_every_team(facilitator, TEAMS, TIMEOUT)
-    return facilitator
-
-
-def _teams(room: Served, browsers, days: int = 3) -> dict:
-    """Open each team's join link in its own browser; return the pages once they can move."""
-    pages = {role: browsers(room.join_link(role), role) for role in TEAMS}
-    for page in pages.values():
-        page.get_by_text(f"Day 1 of {days}").first.wait_for(timeout=TIMEOUT)
-        page.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
-    return pages
 
 
 def _inbox(page):
@@ -128,7 +95,7 @@ def test_the_facilitator_s_page_needs_its_key(room, browsers, shots):
 
 
 def test_a_team_page_without_its_code_cannot_move(room, browsers, shots):
-    _new_game(room, browsers)
+    new_game(room, browsers)
     stranger = browsers(room.url + "/team/armenia", "stranger")
     stranger.get_by_text("Public statements and news").wait_for(timeout=TIMEOUT)
     stranger.get_by_label("team code").fill("not-the-code")
@@ -143,8 +110,8 @@ def test_a_team_page_without_its_code_cannot_move(room, browsers, shots):
 
 
 def test_messages_reach_only_their_addressee_and_the_facilitator(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
-    teams = _teams(room, browsers)
+    facilitator = new_game(room, browsers)
+    teams = join_teams(room, browsers)
     said = '<b>Pull back</b> from Sev Lake <script>alert("x")</script>'
     _write(teams["armenia"], said)  # the page's first choice of addressee: azerbaijan
     teams["armenia"].get_by_text("Sent to azerbaijan.").wait_for(timeout=TIMEOUT)
@@ -160,8 +127,8 @@ def test_messages_reach_only_their_addressee_and_the_facilitator(room, browsers,
 
 
 def test_an_accepted_ceasefire_proposal_is_both_sides_move(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
-    teams = _teams(room, browsers)
+    facilitator = new_game(room, browsers)
+    teams = join_teams(room, browsers)
     armenia, azerbaijan = teams["armenia"], teams["azerbaijan"]
     armenia.get_by_label(re.compile(r"^message")).fill("Stop where you stand.")
     armenia.get_by_role("button", name="Propose").click()
@@ -184,8 +151,8 @@ def test_an_accepted_ceasefire_proposal_is_both_sides_move(room, browsers, shots
 
 
 def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
-    teams = _teams(room, browsers)
+    facilitator = new_game(room, browsers)
+    teams = join_teams(room, browsers)
     # A prepared inject: news for Armenia alone, and a rumour in the model that day.
     facilitator.get_by_role("button", name=re.compile(r"^Release: day 2: Goris")).click()
     facilitator.get_by_text(re.compile(r"✓ released — day 2: Goris")).wait_for(timeout=TIMEOUT)
@@ -211,7 +178,7 @@ def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, br
 
 
 def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
+    facilitator = new_game(room, browsers)
     sheet = browsers(f"{room.url}/sheet?key={room.key}", "sheet")
     expect(sheet.locator(".join-card")).to_have_count(4, timeout=TIMEOUT)
     assert sheet.locator(".join-card svg").count() == 4  # a QR code per team
@@ -238,14 +205,14 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
 
 
 def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, shots):
-    scenario = _workshop(tmp_path, days=2)
+    scenario = workshop_scenario(tmp_path, days=2)
     port = free_port()
     process = start_dashboard(scenario, port, tmp_path / "first.log", "--ensemble-worlds", "100")
     room = served(tmp_path / "first.log", port, tmp_path)
     children = server_tree(process)
     try:
-        facilitator = _new_game(room, browsers, days=2)
-        teams = _teams(room, browsers, days=2)
+        facilitator = new_game(room, browsers, days=2)
+        teams = join_teams(room, browsers, days=2)
         _write(teams["armenia"], "We will not accept this line.")
         for role, action in (("azerbaijan", "entrench"), ("russia", "phone both")):
             if action == "entrench":

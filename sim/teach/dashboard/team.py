@@ -13,6 +13,7 @@ import solara
 
 from sim.teach.dashboard.access import query_value
 from sim.teach.dashboard.config import workshop_room
+from sim.teach.dashboard.moves import Moves
 from sim.teach.dashboard.pages import (
     Countdown,
     DebriefView,
@@ -23,7 +24,7 @@ from sim.teach.dashboard.pages import (
     use_room,
 )
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
-from sim.teach.game import Choice, GameError
+from sim.teach.game import GameError
 from sim.teach.negotiation import EVERYONE, MAX_LENGTH, ProposalKind
 from sim.teach.workshop import brief_body
 
@@ -130,13 +131,6 @@ def PublicView(team: str) -> None:
 def TeamDesk(team: str, session: str, version: int):
     """Show a team's page: its view, its move, its inbox, its messages and proposals."""
     room = workshop_room()
-    sector, set_sector = solara.use_state(None)
-    # What this page shows now, for its buttons: a button's handler may come from an
-    # earlier render (a button whose look did not change keeps its first handler), so the
-    # handler reads the day and sector from these refs, not from its closure.
-    shown_day = solara.use_ref(-1)
-    chosen_sector = solara.use_ref(None)
-    chosen_sector.current = sector
     feedback, set_feedback = solara.use_state((-1, "", ""))  # (day, kind, text)
     brief = solara.use_memo(lambda: brief_body(team), [team])  # the package's own text
     game = room.game
@@ -145,7 +139,7 @@ def TeamDesk(team: str, session: str, version: int):
         return
     with solara.Details(summary="Our brief (what we know, want and fear)"):
         solara.HTML(unsafe_innerHTML=brief, classes=["brief"])
-    day = shown_day.current = game.day
+    day = game.day
     Heading(f"Day {day + 1} of {game.days}: {date_of_day(day)}", 2)
     Countdown()
     SituationMap(team)
@@ -161,35 +155,24 @@ def TeamDesk(team: str, session: str, version: int):
                 f"Your move for day {day + 1}: {pending.text(game.sector_names)}{fixed}. "
                 + ("" if fixed else "You may change it until the day closes.")
             )
-    Para("Choose a sector first if your action is aimed at one; then press your action.")
-    sectors = list(game.sector_names.values())
-    solara.ToggleButtonsSingle(value=sector, values=sectors, on_value=set_sector)
 
-    def send(choice: Choice) -> None:
-        shown, chosen = shown_day.current, chosen_sector.current
+    def send(press: dict) -> None:
+        # The day the press was drawn for, from the browser: never the server's day now.
+        shown = press["day"]
         try:
-            if choice.needs_sector and chosen is None:
-                raise GameError(f"{choice.label} is aimed at a sector: choose one first.")
-            aimed = chosen if choice.needs_sector else None
-            done = room.submit(team, session, choice.name, aimed, shown)
+            done = room.submit(team, session, press["action"], press["sector"], shown)
             set_feedback((shown, "ok", f"Sent for day {shown + 1}: {done}."))
         except GameError as error:
-            set_feedback((shown, "error", str(error)))
+            # Said on the day the team is now on: a late move's refusal is news there.
+            set_feedback((room.game.day, "error", str(error)))
 
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        for choice in game.choices(team):
-            solara.Button(
-                choice.label,
-                on_click=lambda c=choice: send(c),
-                color="primary" if choice.needs_sector else None,
-                outlined=not choice.needs_sector,
-            )
+    Moves(day, game.choices(team), list(game.sector_names.values()), send)
     said_on, kind, text = feedback
     with solara.Column():
-        # Kept after the day closes (the last move often closes it), and says its day.
-        if kind == "ok":
+        # Only about the day on the screen: "Sent for day 3" is gone once day 4 opens.
+        if said_on == day and kind == "ok":
             solara.Success(text)
-        elif kind == "error" and said_on == day:  # an old refusal is no longer news
+        elif said_on == day and kind == "error":
             solara.Error(text)
     Inbox(team, session, version)
     with solara.Card("What we know has happened (newest first)"):
