@@ -24,6 +24,7 @@ from dashboards import (
     free_port,
     join_teams,
     new_game,
+    open_tab,
     served,
     server_tree,
     start_dashboard,
@@ -91,7 +92,7 @@ def test_the_facilitator_s_page_needs_its_key(room, browsers, shots):
     bare.get_by_label("facilitator's key").fill(room.key)
     bare.get_by_role("button", name="Open the facilitator's page").click()
     start = bare.get_by_role("button", name="Start the game")
-    start.or_(bare.get_by_role("button", name="New game")).first.wait_for(timeout=TIMEOUT)
+    start.or_(bare.get_by_role("tab", name="New game")).first.wait_for(timeout=TIMEOUT)
 
 
 def test_a_team_page_without_its_code_cannot_move(room, browsers, shots):
@@ -116,6 +117,7 @@ def test_messages_reach_only_their_addressee_and_the_facilitator(room, browsers,
     _write(teams["armenia"], said)  # the page's first choice of addressee: azerbaijan
     teams["armenia"].get_by_text("Sent to azerbaijan.").wait_for(timeout=TIMEOUT)
     expect(_inbox(teams["azerbaijan"])).to_contain_text(said, timeout=TIMEOUT)
+    open_tab(facilitator, "Every channel")
     expect(facilitator.locator(".lines").first).to_contain_text(said, timeout=TIMEOUT)
     for role in ("russia", "csto"):
         teams[role].get_by_role("button", name="hold", exact=True).click()  # a redraw
@@ -131,11 +133,15 @@ def test_an_accepted_ceasefire_proposal_is_both_sides_move(room, browsers, shots
     teams = join_teams(room, browsers)
     armenia, azerbaijan = teams["armenia"], teams["azerbaijan"]
     armenia.get_by_label(re.compile(r"^message")).fill("Stop where you stand.")
-    armenia.get_by_role("button", name="Propose").click()
+    armenia.get_by_role("button", name="Propose", exact=True).click()
     armenia.get_by_text("Proposed a local ceasefire to azerbaijan.").wait_for(timeout=TIMEOUT)
-    azerbaijan.get_by_text(
-        "Proposal 1: Day 1, armenia proposes to azerbaijan: Stop where"
-    ).wait_for(timeout=TIMEOUT)
+    # The terms, and who must answer, beside the buttons that answer.
+    expect(azerbaijan.locator(".open-proposal")).to_contain_text(
+        "Proposal 1, day 1: Armenia proposes a local ceasefire to Azerbaijan. If Azerbaijan "
+        "accepts, Armenia will offer ceasefire and Azerbaijan will accept ceasefire that day. "
+        "Azerbaijan must answer during day 1. Note: Stop where you stand.",
+        timeout=TIMEOUT,
+    )
     azerbaijan.screenshot(path=shots / "team-proposal.png")
     azerbaijan.get_by_role("button", name="Accept proposal 1").click()
     azerbaijan.get_by_text("accept ceasefire (agreed with another team)").wait_for(timeout=TIMEOUT)
@@ -146,14 +152,19 @@ def test_an_accepted_ceasefire_proposal_is_both_sides_move(room, browsers, shots
         teams[role].get_by_role("button", name="hold", exact=True).click()
     # Every team has moved: the day closes, and the ceasefire holds in the world.
     facilitator.get_by_role("heading", name="Day 2 of 3").wait_for(timeout=TIMEOUT)
+    open_tab(facilitator, "What has happened")
     facilitator.get_by_text("A ceasefire took hold").wait_for(timeout=TIMEOUT)
-    facilitator.get_by_text("azerbaijan accepts: a local ceasefire").wait_for(timeout=TIMEOUT)
+    open_tab(facilitator, "Every channel")
+    facilitator.get_by_text("Azerbaijan accepts proposal 1 (a local ceasefire)").wait_for(
+        timeout=TIMEOUT
+    )
 
 
 def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, browsers, shots):
     facilitator = new_game(room, browsers)
     teams = join_teams(room, browsers)
     # A prepared inject: news for Armenia alone, and a rumour in the model that day.
+    open_tab(facilitator, "News and injects")
     facilitator.get_by_role("button", name=re.compile(r"^Release: day 2: Goris")).click()
     facilitator.get_by_text(re.compile(r"✓ released — day 2: Goris")).wait_for(timeout=TIMEOUT)
     expect(_inbox(teams["armenia"])).to_contain_text("Local officials around Goris")
@@ -168,6 +179,7 @@ def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, br
     facilitator.get_by_role("button", name="Close the day now").click()
     facilitator.get_by_role("heading", name="Day 2 of 3").wait_for(timeout=TIMEOUT)
     # The rumour was applied on the day it was fired: day 1's log says so.
+    open_tab(facilitator, "What has happened")
     facilitator.get_by_text("False reports of clashes spread in Armenia").first.wait_for(
         timeout=TIMEOUT
     )
@@ -186,10 +198,13 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
     home = browsers(room.url + "/", "home")
     home.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
     home.screenshot(path=shots / "dashboard.png")
-    facilitator.locator(".situation-map").wait_for(timeout=TIMEOUT)
     facilitator.get_by_role("heading", level=1).first.scroll_into_view_if_needed()
     facilitator.screenshot(path=shots / "facilitator-start.png")
-    facilitator.get_by_text("Join links for the teams").click()
+    open_tab(facilitator, "The map")
+    facilitator.locator(".situation-map").wait_for(timeout=TIMEOUT)
+    facilitator.screenshot(path=shots / "facilitator-map.png")
+    open_tab(facilitator, "Teams: links and codes")
+    facilitator.get_by_text("Show the join links for the teams").click()
     link = facilitator.get_by_role(
         "cell", name=room.join_link("armenia").replace("127.0.0.1", "localhost")
     )
@@ -221,8 +236,11 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
             teams[role].get_by_text(f"Sent for day 1: {action}").wait_for(timeout=TIMEOUT)
         facilitator.get_by_role("button", name="Close the day now").click()
         facilitator.get_by_role("heading", name="Day 2 of 2").wait_for(timeout=TIMEOUT)
+        teams["azerbaijan"].get_by_text("Moves for day 2.").wait_for(timeout=TIMEOUT)
         teams["azerbaijan"].get_by_role("button", name="propose talks").click()
         teams["azerbaijan"].get_by_text("Sent for day 2: propose talks").wait_for(timeout=TIMEOUT)
+        open_tab(facilitator, "Every channel")
+        facilitator.locator(".lines").first.wait_for(timeout=TIMEOUT)  # the tab, drawn
         before = facilitator.locator(".lines").all_inner_texts()
         for proc in [process, *children]:  # the laptop dies: no chance to clean up
             with contextlib.suppress(psutil.NoSuchProcess):
@@ -246,6 +264,7 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
         for page in [facilitator, *teams.values()]:
             page.reload()
         facilitator.get_by_role("heading", name="Day 2 of 2").wait_for(timeout=TIMEOUT)
+        open_tab(facilitator, "Every channel")
         expect(facilitator.locator(".lines")).to_have_count(len(before), timeout=TIMEOUT)
         assert facilitator.locator(".lines").all_inner_texts() == before  # nothing lost
         azerbaijan = teams["azerbaijan"]  # its browser still plays it, its move still sent
@@ -259,6 +278,14 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
         timeline = facilitator.get_by_text("Timeline: the moves and what was said")
         timeline.wait_for(timeout=TIMEOUT)
         facilitator.get_by_role("cell", name=re.compile("We will not accept this line")).wait_for()
+        facilitator.locator(".debrief-picture").wait_for(timeout=TIMEOUT)
         facilitator.screenshot(path=shots / "debrief.png")
+        # The class screen's debrief: the outcome and its picture, no private message.
+        screen = browsers(room.url + "/class", "class-debrief")
+        screen.get_by_text("The crisis ended in:").wait_for(timeout=TIMEOUT)
+        screen.locator(".debrief-picture").wait_for(timeout=TIMEOUT)
+        screen.get_by_text("Day by day: the moves").wait_for(timeout=TIMEOUT)
+        assert "We will not accept this line" not in screen.inner_text("body")
+        screen.screenshot(path=shots / "class-debrief.png")
     finally:
         stop_tree(again, children)
