@@ -115,10 +115,11 @@ validation: $(VENV)/.installed
 	cp results/directions/directions.png docs/img/directions.png
 
 # The workshop guide's pictures (docs/workshop.md): the classroom browser tests, which
-# photograph every page at 1280x720, write them into docs/img/workshop/ (about 2 minutes).
+# photograph every page at 1280x720 (and the team pages on phones, at 390x844), write
+# them into docs/img/workshop/ (about 8 minutes).
 screenshots: $(VENV)/.installed browser
 	CRISIS_SIM_SCREENSHOTS=$(CURDIR)/docs/img/workshop $(BIN)/python -m pytest -q \
-	  -p no:cacheprovider tests/test_classroom.py
+	  -p no:cacheprovider tests/test_classroom.py tests/test_game_pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -146,6 +146,7 @@ HEAVY_MODULES = {
     "test_classroom.py",  # servers and browsers
     "test_dashboard.py",  # a server and a browser
     "test_engines.py",  # worker processes and Dask clusters
+    "test_game_pages.py",  # servers and browsers
     "test_interrupts.py",  # Ctrl-C at set moments, on worker processes
     "test_report.py",  # a browser
     "test_resume.py",  # runs killed at chosen moments

@@ -159,12 +159,15 @@ def browser_pages(chromium_browser, folder: Path, viewport: dict):
     """
     opened = []
 
-    def open_(url: str, name: str):
-        context = chromium_browser.new_context(viewport=viewport)
+    def open_(url: str, name: str, size: dict | None = None, held: bool = False):
+        """Open ``url`` at ``size`` (default: the viewport); ``held``: see :class:`Held`."""
+        context = chromium_browser.new_context(viewport=size or viewport)
         page = context.new_page()
         opened.append((name, context, page))
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        if held:
+            page.held = Held(page)
         page.goto(url)
         page.errors = errors
         return page
@@ -178,20 +181,132 @@ def browser_pages(chromium_browser, folder: Path, viewport: dict):
             context.close()
 
 
+#: The teams' names as the facilitator's page shows them (the cast's, not the ids).
+NAMES = {"armenia": "Armenia", "azerbaijan": "Azerbaijan", "russia": "Russia", "csto": "CSTO"}
+
+
+def team_row(facilitator, team: str):
+    """Return the row of ``team`` in the facilitator's table of who has moved."""
+    return facilitator.get_by_role("row", name=re.compile(rf"^{NAMES.get(team, team)} "))
+
+
+def open_tab(page, name: str) -> None:
+    """Open the tab ``name`` of the facilitator's page (its lower half is in tabs)."""
+    page.get_by_role("tab", name=name).click()
+
+
 def free_every_team(facilitator, teams: list[str], timeout: float) -> None:
     """Free each team a browser holds, from the facilitator's page, and wait until it shows.
 
     Teams keep their browsers from one game to the next; a test's browsers are new. The
     table of teams is one piece of the page (its buttons arrive separately), so it says
-    which teams to free.
+    which teams to free; the buttons are in the tab of the teams' links.
     """
     from playwright.sync_api import expect
 
     for team in teams:
-        row = facilitator.get_by_role("row", name=re.compile(rf"^{team} "))
+        row = team_row(facilitator, team)
         row.wait_for(timeout=timeout)
         if "not joined yet" not in row.inner_text():
-            # .first: while the row of buttons redraws, the old and the new may both be
-            # there for a moment; either frees the same team.
-            facilitator.get_by_role("button", name=f"Free {team}").first.click(timeout=timeout)
+            button = facilitator.get_by_role("button", name=f"Free {NAMES.get(team, team)}")
+            if not button.first.is_visible():
+                open_tab(facilitator, "Teams: links and codes")
+            button.first.click(timeout=timeout)
         expect(row).to_contain_text("not joined yet", timeout=timeout)
+
+
+class Held:
+    """A page's WebSockets routed through the test, so that what the server sends can wait.
+
+    ``hold()``: from now on the server's messages to the page are kept back (the page
+    goes on showing what it showed, as a phone on a slow network does), while the page's
+    own messages (a click) still reach the server. ``release()`` delivers what was kept,
+    in order. ``kept_text()``: what the server has sent meanwhile, to wait on.
+    """
+
+    def __init__(self, page) -> None:
+        self.kept: list | None = None
+        page.route_web_socket(re.compile(".*"), self._route)
+
+    def _route(self, route) -> None:
+        server = route.connect_to_server()
+        route.on_message(server.send)
+
+        def down(message) -> None:
+            if self.kept is None:
+                route.send(message)
+            else:
+                self.kept.append((route, message))
+
+        server.on_message(down)
+
+    def hold(self) -> None:
+        self.kept = []
+
+    def kept_text(self) -> str:
+        return "".join(m if isinstance(m, str) else "" for _, m in self.kept or [])
+
+    def release(self) -> None:
+        kept, self.kept = self.kept or [], None
+        for route, message in kept:
+            route.send(message)
+
+
+def workshop_scenario(folder: Path, days: int = 3) -> Path:
+    """Write a short variant of the workshop scenario (its prepared injects included)."""
+    scenario = folder / "class.yaml"
+    scenario.write_text(
+        f"extends: {SCENARIOS / 'workshop-sev-lake.yaml'}\nname: class\n"
+        f'title: "Sev Lake: a class of {days} days"\nhorizon_days: {days}\n'
+    )
+    return scenario
+
+
+TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
+TIMEOUT = 30_000  # ms: a page's first render imports the model
+
+
+def start_a_game(facilitator) -> None:
+    """Press "Start the game", or during a game "New game" (in its tab) and confirm."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    start = facilitator.get_by_role("button", name="Start the game")
+    tab = facilitator.get_by_role("tab", name="New game")
+    start.or_(tab).first.wait_for(timeout=TIMEOUT)
+    if start.count():
+        start.click()
+        return
+    tab.click()
+    facilitator.get_by_role("button", name="New game").click(timeout=TIMEOUT)
+    with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
+        facilitator.get_by_role("button", name="Start a new game").click(timeout=2000)
+
+
+def new_game(room: Served, browsers, days: int = 3):
+    """Open the facilitator's page, start a four-team game, and free the teams' browsers."""
+    facilitator = browsers(room.facilitator, "facilitator")
+    start_a_game(facilitator)
+    facilitator.get_by_role("heading", name=f"Day 1 of {days}").wait_for(timeout=TIMEOUT)
+    free_every_team(facilitator, TEAMS, TIMEOUT)
+    return facilitator
+
+
+def join_teams(room: Served, browsers, days: int = 3, sizes: dict | None = None, **options):
+    """Open each team's join link in its own browser; return the pages once they can move.
+
+    ``sizes``: a viewport for some teams (a phone), the others get the default one.
+    """
+    sizes = sizes or {}
+    pages = {
+        role: browsers(room.join_link(role), role, sizes.get(role), **options) for role in TEAMS
+    }
+    for page in pages.values():
+        page.get_by_text(f"Day 1 of {days}").first.wait_for(timeout=TIMEOUT)
+        page.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
+    return pages
+
+
+def choose(page, label: str, option: str) -> None:
+    """Choose ``option`` in the drop-down list labelled ``label``."""
+    page.get_by_label(label, exact=True).click(force=True)  # vuetify covers the input
+    page.get_by_role("option", name=option, exact=True).click()

@@ -16,43 +16,32 @@ from pathlib import Path
 
 import psutil
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from conftest import SCENARIOS
 from dashboards import (
-    Served,
+    TIMEOUT,
     browser_pages,
-    free_every_team,
     free_port,
+    join_teams,
+    new_game,
+    open_tab,
     served,
     server_tree,
     start_dashboard,
     stop_tree,
+    workshop_scenario,
 )
 
 pytestmark = pytest.mark.slow  # real servers and browsers
 
-TEAMS = ["armenia", "azerbaijan", "russia", "csto"]
-TIMEOUT = 30_000  # ms: a page's first render imports the model
 VIEWPORT = {"width": 1280, "height": 720}  # a classroom projector
-
-
-def _workshop(folder: Path, days: int = 3) -> Path:
-    """Write a short variant of the workshop scenario (its prepared injects included)."""
-    scenario = folder / "class.yaml"
-    scenario.write_text(
-        f"extends: {SCENARIOS / 'workshop-sev-lake.yaml'}\nname: class\n"
-        f'title: "Sev Lake: a class of {days} days"\nhorizon_days: {days}\n'
-    )
-    return scenario
 
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     """A dashboard of a three-day workshop, for the tests that share one server."""
     folder = tmp_path_factory.mktemp("classroom")
-    scenario = _workshop(folder)
+    scenario = workshop_scenario(folder)
     port = free_port()
     process = start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
     children = server_tree(process)
@@ -75,27 +64,6 @@ def browsers(chromium_browser, tmp_path):
     """Open a page in a browser context of its own (a laptop of the class)."""
     with browser_pages(chromium_browser, tmp_path, VIEWPORT) as open_:
         yield open_
-
-
-def _new_game(room: Served, browsers, days: int = 3):
-    """Open the facilitator's page, start a four-team game, and free the teams' browsers."""
-    facilitator = browsers(room.facilitator, "facilitator")
-    start = facilitator.get_by_role("button", name="Start the game")
-    start.or_(facilitator.get_by_role("button", name="New game")).first.click(timeout=TIMEOUT)
-    with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
-        facilitator.get_by_role("button", name="Start a new game").click(timeout=2000)
-    facilitator.get_by_role("heading", name=f"Day 1 of {days}").wait_for(timeout=TIMEOUT)
-    free_every_team(facilitator, TEAMS, TIMEOUT)
-    return facilitator
-
-
-def _teams(room: Served, browsers, days: int = 3) -> dict:
-    """Open each team's join link in its own browser; return the pages once they can move."""
-    pages = {role: browsers(room.join_link(role), role) for role in TEAMS}
-    for page in pages.values():
-        page.get_by_text(f"Day 1 of {days}").first.wait_for(timeout=TIMEOUT)
-        page.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
-    return pages
 
 
 def _inbox(page):
@@ -124,11 +92,11 @@ def test_the_facilitator_s_page_needs_its_key(room, browsers, shots):
     bare.get_by_label("facilitator's key").fill(room.key)
     bare.get_by_role("button", name="Open the facilitator's page").click()
     start = bare.get_by_role("button", name="Start the game")
-    start.or_(bare.get_by_role("button", name="New game")).first.wait_for(timeout=TIMEOUT)
+    start.or_(bare.get_by_role("tab", name="New game")).first.wait_for(timeout=TIMEOUT)
 
 
 def test_a_team_page_without_its_code_cannot_move(room, browsers, shots):
-    _new_game(room, browsers)
+    new_game(room, browsers)
     stranger = browsers(room.url + "/team/armenia", "stranger")
     stranger.get_by_text("Public statements and news").wait_for(timeout=TIMEOUT)
     stranger.get_by_label("team code").fill("not-the-code")
@@ -143,12 +111,13 @@ def test_a_team_page_without_its_code_cannot_move(room, browsers, shots):
 
 
 def test_messages_reach_only_their_addressee_and_the_facilitator(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
-    teams = _teams(room, browsers)
+    facilitator = new_game(room, browsers)
+    teams = join_teams(room, browsers)
     said = '<b>Pull back</b> from Sev Lake <script>alert("x")</script>'
     _write(teams["armenia"], said)  # the page's first choice of addressee: azerbaijan
     teams["armenia"].get_by_text("Sent to azerbaijan.").wait_for(timeout=TIMEOUT)
     expect(_inbox(teams["azerbaijan"])).to_contain_text(said, timeout=TIMEOUT)
+    open_tab(facilitator, "Every channel")
     expect(facilitator.locator(".lines").first).to_contain_text(said, timeout=TIMEOUT)
     for role in ("russia", "csto"):
         teams[role].get_by_role("button", name="hold", exact=True).click()  # a redraw
@@ -160,15 +129,19 @@ def test_messages_reach_only_their_addressee_and_the_facilitator(room, browsers,
 
 
 def test_an_accepted_ceasefire_proposal_is_both_sides_move(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
-    teams = _teams(room, browsers)
+    facilitator = new_game(room, browsers)
+    teams = join_teams(room, browsers)
     armenia, azerbaijan = teams["armenia"], teams["azerbaijan"]
     armenia.get_by_label(re.compile(r"^message")).fill("Stop where you stand.")
-    armenia.get_by_role("button", name="Propose").click()
+    armenia.get_by_role("button", name="Propose", exact=True).click()
     armenia.get_by_text("Proposed a local ceasefire to azerbaijan.").wait_for(timeout=TIMEOUT)
-    azerbaijan.get_by_text(
-        "Proposal 1: Day 1, armenia proposes to azerbaijan: Stop where"
-    ).wait_for(timeout=TIMEOUT)
+    # The terms, and who must answer, beside the buttons that answer.
+    expect(azerbaijan.locator(".open-proposal")).to_contain_text(
+        "Proposal 1, day 1: Armenia proposes a local ceasefire to Azerbaijan. If Azerbaijan "
+        "accepts, Armenia will offer ceasefire and Azerbaijan will accept ceasefire that day. "
+        "Azerbaijan must answer during day 1. Note: Stop where you stand.",
+        timeout=TIMEOUT,
+    )
     azerbaijan.screenshot(path=shots / "team-proposal.png")
     azerbaijan.get_by_role("button", name="Accept proposal 1").click()
     azerbaijan.get_by_text("accept ceasefire (agreed with another team)").wait_for(timeout=TIMEOUT)
@@ -179,14 +152,19 @@ def test_an_accepted_ceasefire_proposal_is_both_sides_move(room, browsers, shots
         teams[role].get_by_role("button", name="hold", exact=True).click()
     # Every team has moved: the day closes, and the ceasefire holds in the world.
     facilitator.get_by_role("heading", name="Day 2 of 3").wait_for(timeout=TIMEOUT)
+    open_tab(facilitator, "What has happened")
     facilitator.get_by_text("A ceasefire took hold").wait_for(timeout=TIMEOUT)
-    facilitator.get_by_text("azerbaijan accepts: a local ceasefire").wait_for(timeout=TIMEOUT)
+    open_tab(facilitator, "Every channel")
+    facilitator.get_by_text("Azerbaijan accepts proposal 1 (a local ceasefire)").wait_for(
+        timeout=TIMEOUT
+    )
 
 
 def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
-    teams = _teams(room, browsers)
+    facilitator = new_game(room, browsers)
+    teams = join_teams(room, browsers)
     # A prepared inject: news for Armenia alone, and a rumour in the model that day.
+    open_tab(facilitator, "News and injects")
     facilitator.get_by_role("button", name=re.compile(r"^Release: day 2: Goris")).click()
     facilitator.get_by_text(re.compile(r"✓ released — day 2: Goris")).wait_for(timeout=TIMEOUT)
     expect(_inbox(teams["armenia"])).to_contain_text("Local officials around Goris")
@@ -201,6 +179,7 @@ def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, br
     facilitator.get_by_role("button", name="Close the day now").click()
     facilitator.get_by_role("heading", name="Day 2 of 3").wait_for(timeout=TIMEOUT)
     # The rumour was applied on the day it was fired: day 1's log says so.
+    open_tab(facilitator, "What has happened")
     facilitator.get_by_text("False reports of clashes spread in Armenia").first.wait_for(
         timeout=TIMEOUT
     )
@@ -211,7 +190,7 @@ def test_the_facilitator_s_injects_reach_their_teams_and_move_the_world(room, br
 
 
 def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
-    facilitator = _new_game(room, browsers)
+    facilitator = new_game(room, browsers)
     sheet = browsers(f"{room.url}/sheet?key={room.key}", "sheet")
     expect(sheet.locator(".join-card")).to_have_count(4, timeout=TIMEOUT)
     assert sheet.locator(".join-card svg").count() == 4  # a QR code per team
@@ -219,10 +198,13 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
     home = browsers(room.url + "/", "home")
     home.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
     home.screenshot(path=shots / "dashboard.png")
-    facilitator.locator(".situation-map").wait_for(timeout=TIMEOUT)
     facilitator.get_by_role("heading", level=1).first.scroll_into_view_if_needed()
     facilitator.screenshot(path=shots / "facilitator-start.png")
-    facilitator.get_by_text("Join links for the teams").click()
+    open_tab(facilitator, "The map")
+    facilitator.locator(".situation-map").wait_for(timeout=TIMEOUT)
+    facilitator.screenshot(path=shots / "facilitator-map.png")
+    open_tab(facilitator, "Teams: links and codes")
+    facilitator.get_by_text("Show the join links for the teams").click()
     link = facilitator.get_by_role(
         "cell", name=room.join_link("armenia").replace("127.0.0.1", "localhost")
     )
@@ -238,14 +220,14 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
 
 
 def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, shots):
-    scenario = _workshop(tmp_path, days=2)
+    scenario = workshop_scenario(tmp_path, days=2)
     port = free_port()
     process = start_dashboard(scenario, port, tmp_path / "first.log", "--ensemble-worlds", "100")
     room = served(tmp_path / "first.log", port, tmp_path)
     children = server_tree(process)
     try:
-        facilitator = _new_game(room, browsers, days=2)
-        teams = _teams(room, browsers, days=2)
+        facilitator = new_game(room, browsers, days=2)
+        teams = join_teams(room, browsers, days=2)
         _write(teams["armenia"], "We will not accept this line.")
         for role, action in (("azerbaijan", "entrench"), ("russia", "phone both")):
             if action == "entrench":
@@ -254,8 +236,11 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
             teams[role].get_by_text(f"Sent for day 1: {action}").wait_for(timeout=TIMEOUT)
         facilitator.get_by_role("button", name="Close the day now").click()
         facilitator.get_by_role("heading", name="Day 2 of 2").wait_for(timeout=TIMEOUT)
+        teams["azerbaijan"].get_by_text("Moves for day 2.").wait_for(timeout=TIMEOUT)
         teams["azerbaijan"].get_by_role("button", name="propose talks").click()
         teams["azerbaijan"].get_by_text("Sent for day 2: propose talks").wait_for(timeout=TIMEOUT)
+        open_tab(facilitator, "Every channel")
+        facilitator.locator(".lines").first.wait_for(timeout=TIMEOUT)  # the tab, drawn
         before = facilitator.locator(".lines").all_inner_texts()
         for proc in [process, *children]:  # the laptop dies: no chance to clean up
             with contextlib.suppress(psutil.NoSuchProcess):
@@ -279,6 +264,7 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
         for page in [facilitator, *teams.values()]:
             page.reload()
         facilitator.get_by_role("heading", name="Day 2 of 2").wait_for(timeout=TIMEOUT)
+        open_tab(facilitator, "Every channel")
         expect(facilitator.locator(".lines")).to_have_count(len(before), timeout=TIMEOUT)
         assert facilitator.locator(".lines").all_inner_texts() == before  # nothing lost
         azerbaijan = teams["azerbaijan"]  # its browser still plays it, its move still sent
@@ -292,6 +278,14 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
         timeline = facilitator.get_by_text("Timeline: the moves and what was said")
         timeline.wait_for(timeout=TIMEOUT)
         facilitator.get_by_role("cell", name=re.compile("We will not accept this line")).wait_for()
+        facilitator.locator(".debrief-picture").wait_for(timeout=TIMEOUT)
         facilitator.screenshot(path=shots / "debrief.png")
+        # The class screen's debrief: the outcome and its picture, no private message.
+        screen = browsers(room.url + "/class", "class-debrief")
+        screen.get_by_text("The crisis ended in:").wait_for(timeout=TIMEOUT)
+        screen.locator(".debrief-picture").wait_for(timeout=TIMEOUT)
+        screen.get_by_text("Day by day: the moves").wait_for(timeout=TIMEOUT)
+        assert "We will not accept this line" not in screen.inner_text("body")
+        screen.screenshot(path=shots / "class-debrief.png")
     finally:
         stop_tree(again, children)

@@ -7,16 +7,13 @@ temporary folder.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import re
 import signal
 import socket
 import sys
 
 import psutil
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from conftest import SCENARIOS, run_cli
@@ -24,13 +21,16 @@ from dashboards import (
     browser_pages,
     free_every_team,
     free_port,
+    open_tab,
     port_is_free,
     served,
     server_tree,
     servers_on,
     short_scenario,
+    start_a_game,
     start_dashboard,
     stop_tree,
+    team_row,
 )
 
 pytestmark = pytest.mark.slow  # a real server and browser
@@ -78,12 +78,8 @@ def open_page(chromium_browser, tmp_path):
 def _fresh_game(server, open_page):
     """Open the facilitator's page and start a four-team game (a new one if one is on)."""
     facilitator = open_page(server["game"].facilitator, "facilitator")
-    start = facilitator.get_by_role("button", name="Start the game")
-    start.or_(facilitator.get_by_role("button", name="New game")).first.click(timeout=TIMEOUT)
-    confirm = facilitator.get_by_role("button", name="Start a new game")
-    with contextlib.suppress(PlaywrightTimeout):  # asked only while a game is under way
-        confirm.click(timeout=2000)
-    facilitator.get_by_text("Day 1 of 2").wait_for(timeout=TIMEOUT)
+    start_a_game(facilitator)
+    facilitator.get_by_role("heading", name="Day 1 of 2").wait_for(timeout=TIMEOUT)
     free_every_team(facilitator, TEAMS, TIMEOUT)
     return facilitator
 
@@ -155,14 +151,18 @@ def test_four_teams_play_a_game_to_its_debrief(server, open_page):
                 expect(facilitator.get_by_role("cell", name="waiting", exact=True)).to_have_count(1)
                 facilitator.shot(f"day{day}-three-moved")
             action, sector = moves[role]
+            page.get_by_text(f"Moves for day {day}.").wait_for(timeout=TIMEOUT)  # the buttons'
             if sector:
                 page.get_by_role("button", name=sector, exact=True).click()
             page.get_by_role("button", name=action, exact=True).click()
             sent = page.get_by_text(f"Sent for day {day}: {action}")
             over = page.get_by_text("The crisis is over").or_(page.get_by_text("ended in:"))
-            sent.or_(over).first.wait_for(timeout=TIMEOUT)  # the last move ends the game
+            # The last move closes the day (its "Sent for day" goes with it), or ends the game.
+            closed = page.get_by_role("heading", name=f"Day {day + 1} of 2")
+            sent.or_(over).or_(closed).first.wait_for(timeout=TIMEOUT)
         # Every team has moved: the day closes by itself.
     facilitator.get_by_text("The crisis ended in:").wait_for(timeout=60_000)
+    open_tab(facilitator, "What has happened")
     facilitator.get_by_text("Armenia sent regular army units to Sev Lake").first.wait_for()
     facilitator.shot("debrief")
     for role, page in teams.items():
@@ -178,11 +178,12 @@ def test_four_teams_play_a_game_to_its_debrief(server, open_page):
 def test_wrong_roles_and_second_browsers_are_told_so(server, open_page):
     facilitator = _fresh_game(server, open_page)
     # A game under way is not dropped by a misclick on "New game".
+    open_tab(facilitator, "New game")
     facilitator.get_by_role("button", name="New game").click()
     facilitator.get_by_text("Drop the game under way?").wait_for(timeout=TIMEOUT)
     facilitator.get_by_role("button", name="Cancel").click()
     expect(facilitator.get_by_text("Drop the game under way?")).to_be_hidden(timeout=TIMEOUT)
-    armenia = facilitator.get_by_role("row", name=re.compile(r"^armenia "))
+    armenia = team_row(facilitator, "armenia")
     expect(armenia).to_contain_text("not joined yet", timeout=TIMEOUT)
     stranger = open_page(server["url"] + "/team/georgia", "georgia")
     stranger.get_by_text("'georgia' is not a team in this game").wait_for(timeout=TIMEOUT)
@@ -193,7 +194,8 @@ def test_wrong_roles_and_second_browsers_are_told_so(server, open_page):
     first.get_by_role("cell", name="send NSS border guards to a sector").wait_for()
     second = open_page(server["game"].join_link("armenia"), "armenia-2")
     second.get_by_text("already played from another browser").wait_for(timeout=TIMEOUT)
-    facilitator.get_by_role("button", name="Free armenia").wait_for(timeout=TIMEOUT)
+    open_tab(facilitator, "Teams: links and codes")
+    facilitator.get_by_role("button", name="Free Armenia").wait_for(timeout=TIMEOUT)
     assert second.get_by_role("button", name="hold", exact=True).count() == 0
     second.shot("refused")
 

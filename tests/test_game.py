@@ -116,6 +116,44 @@ def test_the_debrief_places_the_game_in_the_ensemble(baseline):
     assert debrief.shares["share"].sum() == pytest.approx(1.0)
     first = debrief.divergences[0]
     assert (first.team, first.day, first.chosen) == ("armenia", 0, "fire")
+    # Issue 26: a debrief to teach from.
+    from sim.teach.debrief import departures_that_mattered, draw_debrief, note, shown_value
+
+    rung = debrief.percentiles.set_index("column").loc["max_rung"]
+    assert shown_value("max_rung", 3.0) == "display of force (3)"
+    assert shown_value("max_rung", rung.game).split(" (")[0] in {
+        "no militarised action",
+        "threat",
+        "display of force",
+        "use of force",
+        "war",
+    }
+    assert all(note(c, "Armenia") for c in debrief.percentiles["column"])  # each explained
+    assert "Armenia's public" in note("peak_alarm", "Armenia")
+    assert departures_that_mattered(debrief.divergences)[0] == first  # fire mattered
+    assert len(debrief.ensemble) == 300 and set(debrief.game) == {"depth", "casualties", "rung"}
+    figure = draw_debrief(debrief)
+    assert len(figure.axes) == 4
+    bars = figure.axes[0].patches  # the outcomes' shares, the game's in the accent colour
+    assert len({tuple(bar.get_facecolor()) for bar in bars}) == (2 if len(bars) > 1 else 1)
+
+
+def test_departures_that_mattered_leave_out_words_where_the_policy_held():
+    from sim.teach.debrief import departures_that_mattered, grouped
+    from sim.teach.game import Divergence
+
+    spoke = Divergence("russia", 0, "phone both", "hold", "nothing calls for action")
+    advanced = [
+        Divergence("azerbaijan", day, "advance (Sev Lake)", "hold", "nothing calls for action")
+        for day in (0, 3, 5)
+    ]
+    appealed = Divergence("armenia", 1, "appeal alliance", "hold", "nothing calls for action")
+    kept = departures_that_mattered([spoke, *advanced, appealed])
+    assert kept == [*advanced, appealed]
+    assert [(team, days) for team, days, _ in grouped(kept)] == [
+        ("azerbaijan", [1, 4, 6]),
+        ("armenia", [2]),
+    ]
 
 
 def test_no_moves_after_the_end(baseline):
@@ -172,6 +210,8 @@ def test_two_players_take_turns_and_bad_roles_are_refused(tmp_path):
 
 def test_a_team_s_news_holds_only_what_its_government_would_know():
     """Issue 18: each team's feed is what its government would know, not the world's log."""
+    from sim.teach.views import event_line
+
     scenario = load_scenario(SCENARIOS / "workshop-sev-lake.yaml").scenario
     game = Game(scenario, ["csto", "united_states"], seed=1)
     game.play_to_end()
@@ -185,9 +225,10 @@ def test_a_team_s_news_holds_only_what_its_government_would_know():
     assert advances and not any("advanced" in line for line in armenia)  # Yerevan's map
     assert any("advanced" in line for line in russia)  # Moscow watches the ground
     words = [e for e in game.log if e.action == "justify"]
-    assert words and all(e.as_news in armenia for e in words)  # public, without the why
+    public = [event_line(e, game.ticks_per_day, reason=False) for e in words]
+    assert words and all(line in armenia for line in public)  # public, without the why
     assert not any("(the move needs a public explanation)" in line for line in armenia)
-    own = [e.sentence for e in game.log if e.actor == "armenia"]
+    own = [event_line(e, game.ticks_per_day) for e in game.log if e.actor == "armenia"]
     csto = game.news_for("csto")
     assert all(line in armenia for line in own if "(" in line)  # its own, with reasons
     assert len(csto) < len(log)

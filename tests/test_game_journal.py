@@ -158,3 +158,30 @@ def test_the_command_refuses_a_folder_to_resume_with_the_fix(scenario, tmp_path)
         result = run_cli(tmp_path, "dashboard", str(file), "--resume", str(target))
         assert result.returncode == 2, result.stderr
         assert said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_resumed_game_keeps_its_timer(scenario, tmp_path):
+    folder = tmp_path / "game"
+    room = Room.create(scenario, folder, debrief_worlds=20)
+    room.start(TEAMS)
+    room.set_timer(300)
+    resumed = Room.resume(scenario, folder, debrief_worlds=20)
+    assert 290 < resumed.seconds_left() <= 300  # the same deadline, not a fresh one
+    records = [json.loads(line) for line in (folder / JOURNAL).read_text().splitlines()]
+    assert [r["kind"] for r in records][-1] == "timer"
+    room.set_timer(None)
+    assert Room.resume(scenario, folder, debrief_worlds=20).seconds_left() is None
+
+
+def test_a_timer_that_ran_out_while_the_server_was_down_leaves_time_to_finish(scenario, tmp_path):
+    from sim.teach.dashboard.room import RESUME_GRACE
+
+    folder = tmp_path / "game"
+    room = Room.create(scenario, folder, debrief_worlds=20)
+    room.start(TEAMS)
+    lines = (folder / JOURNAL).read_text()
+    ran_out = {"kind": "timer", "day": 0, "seconds": 120, "until": 1.0}  # long ago
+    (folder / JOURNAL).write_text(lines + json.dumps(ran_out) + "\n")
+    resumed = Room.resume(scenario, folder, debrief_worlds=20)
+    assert resumed.game.day == 0  # not closed while nobody could move
+    assert RESUME_GRACE - 5 < resumed.seconds_left() <= RESUME_GRACE

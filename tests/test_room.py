@@ -165,3 +165,78 @@ def test_keys_and_codes_are_fresh_secrets_checked_exactly(room, tmp_path):
         assert not room.access.is_facilitator(wrong)
     link = room.access.join_link("http://10.1.2.3:8765/", "armenia")
     assert link == f"http://10.1.2.3:8765/team/armenia?code={room.access.codes['armenia']}"
+
+
+def test_proposals_say_what_they_propose_and_are_numbered_from_one_in_each_game(room):
+    room.start(TEAMS)
+    _claim_all(room)
+    room.send("armenia", "tab-armenia", "azerbaijan", "A word before the proposal.")
+    room.send("armenia", "tab-armenia", "everyone", "And one in public.")
+    first = room.propose("armenia", "tab-armenia", "azerbaijan", "pull_back", "Sev Lake", "Back.")
+    assert room.proposal_number(first) == 1  # not 3: messages are not counted
+    assert room.line(first) == (
+        "Proposal 1, day 1: Armenia proposes a pull-back of forces half-way in Sev Lake to "
+        "Azerbaijan. If Azerbaijan accepts, Armenia will hold and Azerbaijan will withdraw "
+        "partial (Sev Lake) that day. Azerbaijan must answer during day 1. Note: Back."
+    )
+    second = room.propose("russia", "tab-russia", "armenia", "talks")
+    assert room.proposal_number(second) == 2
+    answer = room.answer("armenia", "tab-armenia", second.number, accept=True)
+    assert room.line(answer) == (
+        "Day 1, Armenia accepts proposal 2 (talks): both teams' move that day."
+    )
+    assert "must answer" not in room.line(second)  # answered
+    room.start(TEAMS)  # a new game counts again from 1
+    _claim_all(room)
+    again = room.propose("azerbaijan", "tab-azerbaijan", "armenia", "ceasefire")
+    assert room.proposal_number(again) == 1
+
+
+def test_a_stale_close_from_the_facilitator_does_not_close_the_next_day(room):
+    room.start(TEAMS)
+    room.advance(0)  # the timer, or another press, closed day 1
+    with pytest.raises(GameError, match="Day 1 had already closed; it is now day 2"):
+        room.advance(0)
+    assert room.game.day == 1
+
+
+def test_the_timer_closes_the_day_with_no_page_open(room):
+    room.start(TEAMS)
+    with room.changed:
+        room.set_timer(0.05)
+        assert room.changed.wait_for(lambda: room.game.day == 1, timeout=5)
+    assert room.seconds_left() is None
+
+
+def test_every_change_wakes_the_pages_that_wait(room):
+    room.start(TEAMS)
+    _claim(room, "armenia", "a")
+    woken = []
+    waiting = threading.Event()
+
+    def page() -> None:
+        with room.changed:
+            waiting.set()  # the lock is held until wait_for lets it go: no change is missed
+            seen = room.version
+            started = time.monotonic()
+            room.changed.wait_for(lambda: room.version != seen, timeout=5)
+            woken.append(time.monotonic() - started)
+
+    watcher = threading.Thread(target=page)
+    watcher.start()
+    assert waiting.wait(5)
+    room.submit("armenia", "a", "hold", None, day=0)
+    watcher.join()
+    assert woken and woken[0] < 1
+
+
+def test_the_event_log_counts_days_from_one_without_the_engine_s_schedule(room):
+    from sim.teach.views import event_line
+
+    room.start(TEAMS)
+    room.fire_event("rumour")
+    assert any("scheduled for day 0" in e.sentence for e in room.game.advance_day())
+    lines = [event_line(e, room.game.ticks_per_day) for e in room.game.log]
+    assert lines and all(line.startswith("Day 1, ") for line in lines)
+    assert not any("scheduled for" in line for line in lines)
+    assert all(line.startswith("Day 1, ") for line in room.game.news_for("armenia"))

@@ -7,7 +7,7 @@ The commands live by group: :mod:`sim.cli.running` (run, rerun, plot),
 :mod:`sim.cli.experiments` (sweep, sensitivity), :mod:`sim.cli.calibrating` (calibrate),
 :mod:`sim.cli.checking` (check-patterns, check-directions, cases), :mod:`sim.cli.reading`
 (validate, policies, parameters, report, explain, compare) and :mod:`sim.cli.teaching`
-(play, briefs, dashboard); what they share is in :mod:`sim.cli.shared`. They are
+(play, briefs, dashboard, transcript); what they share is in :mod:`sim.cli.shared`. They are
 registered here, so that no group imports the app.
 """
 
@@ -67,6 +67,7 @@ _command(checking.cases)
 _command(running.rerun)
 _command(teaching.briefs)
 _command(teaching.dashboard)
+_command(teaching.transcript)
 _command(running.plot)
 _command(reading.policies)
 _command(reading.parameters)

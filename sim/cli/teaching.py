@@ -1,4 +1,4 @@
-"""The workshop's commands: play, briefs, dashboard."""
+"""The workshop's commands: play, briefs, dashboard, transcript."""
 
 from __future__ import annotations
 
@@ -218,3 +218,61 @@ def dashboard(
             raise typer.Exit(128 + stopped.signum) from None
     if status:  # the server failed by itself (its own message is above)
         raise typer.Exit(status if status > 0 else 128 - status)
+
+
+def transcript(
+    game_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="The game's folder (results/games/NAME-TIME/, printed when the dashboard "
+            "started).",
+            show_default=False,
+            metavar="GAME_DIR",
+        ),
+    ],
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            metavar="FILE",
+            help="The scenario the game played, if not where its journal says (the path "
+            "given to crisis-sim dashboard, from the folder it was started in).",
+        ),
+    ] = None,
+    debrief_worlds: Annotated[
+        int,
+        typer.Option(min=1, max=1_000_000, help="Worlds of the debrief of a finished game."),
+    ] = 500,
+) -> None:
+    """Write a workshop game's transcript: every message, proposal, answer, move and event.
+
+    By day and team, as transcript.html (to read or print) and transcript.csv (to sort
+    and count), in the game's folder, with the debrief if the game is over. It is read
+    from the game's journal, so a game that crashed has one too; nothing else in the
+    folder changes.
+    """
+    from sim.teach.dashboard.journal import GameJournal
+    from sim.teach.dashboard.room import Room
+    from sim.teach.transcript import write
+
+    if not game_dir.is_dir():
+        raise UserError(
+            f"{game_dir} is not a folder. Give a game's folder (results/games/NAME-TIME/), "
+            "as crisis-sim dashboard printed it."
+        )
+    file = scenario or Path(GameJournal.scenario_of(game_dir))
+    if not file.is_file():
+        raise UserError(
+            f"The game was played with {file}, which is not there from {Path.cwd()}. Run "
+            "this from the folder the dashboard was started in, or give the scenario "
+            "with --scenario FILE."
+        )
+    room = Room.resume(file, game_dir, debrief_worlds, read_only=True)
+    if room.game is not None and room.game.finished:
+        room.debrief = room.game.debrief(debrief_worlds)
+    page, table = write(room, game_dir)
+    out.print(
+        f"Transcript: {escape(str(page))} and {escape(str(table))}",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -28,11 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import numpy as np
 import pandas as pd
 
-from sim.catalogue import measures as catalogue
-from sim.catalogue.outcomes import OUTCOME_NAMES
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, Rung, actions_for
 from sim.core.model import CrisisModel
@@ -43,7 +40,8 @@ from sim.policies.scripted import Scripted, ScriptedParams, resolve_action
 from sim.readers.narration import Event, tick_events
 from sim.readers.phrases import stamp, with_cast_names
 from sim.spec.schema import FACILITATOR_EVENTS, Inject, InjectKind, Scenario
-from sim.teach.views import view_lines
+from sim.teach.debrief import Debrief, debrief_of
+from sim.teach.views import event_line, view_lines
 
 
 class GameError(UserError):
@@ -107,18 +105,6 @@ class Divergence:
     chosen: str
     default: str
     default_reason: str
-
-
-@dataclass
-class Debrief:
-    """The game's world against an ensemble of the same scenario with default policies."""
-
-    outcome: str
-    outcome_share: float
-    percentiles: pd.DataFrame  # measure, game value, its percentile in the ensemble
-    shares: pd.DataFrame  # outcome class, share of the ensemble's worlds
-    divergences: list[Divergence]
-    worlds: int
 
 
 # Who knows of what (Game.known_to): the sides and the patron see the fighting.
@@ -243,9 +229,10 @@ class Game:
             if event.action in _FALSE_REPORTS:
                 where = self.scenario.cast.label(self.scenario.cast.state(Role.DEFENDER))
                 text = f"Reports of clashes and wounded spread in {where}; none is confirmed"
-                lines.append(f"{stamp(event.date)} — {text}")
+                day = event.tick // self.ticks_per_day + 1
+                lines.append(f"Day {day}, {stamp(event.date)} — {text}")
             else:
-                lines.append(event.sentence if event.actor == team else event.as_news)
+                lines.append(event_line(event, self.ticks_per_day, event.actor == team))
         return lines
 
     def waiting_for(self) -> list[str]:
@@ -463,35 +450,5 @@ class Game:
         return run_to_folder(plan, verify=same_world)[1]
 
     def debrief(self, worlds: int = 2000) -> Debrief:
-        """Place the game's world in an ensemble of the original scenario."""
-        from sim.run.ensemble import run_ensemble
-
-        game = self.outcome()
-        ensemble = run_ensemble(self.scenario, worlds=worlds, seed=self.seed).outcomes
-        rows = []
-        cast = self.scenario.cast
-        # The numbers that place a world among others, named by the game's cast.
-        for measure in (m.named(cast) for m in catalogue.typical()):
-            values = ensemble[measure.column].to_numpy(dtype=float)
-            mine = float(game[measure.column])
-            below = float((values < mine).mean() + 0.5 * (values == mine).mean())
-            rows.append(
-                {
-                    "measure": measure.with_unit,
-                    "game": mine,
-                    "ensemble_median": float(np.median(values)),
-                    "percentile": 100 * below,
-                }
-            )
-        counts = ensemble["outcome"].value_counts(normalize=True)
-        shares = pd.DataFrame(
-            {"outcome": OUTCOME_NAMES, "share": [float(counts.get(o, 0.0)) for o in OUTCOME_NAMES]}
-        )
-        return Debrief(
-            outcome=str(game["outcome"]),
-            outcome_share=float(counts.get(game["outcome"], 0.0)),
-            percentiles=pd.DataFrame(rows),
-            shares=shares,
-            divergences=list(self.divergences),
-            worlds=worlds,
-        )
+        """Place the game's world in an ensemble of the original scenario (see :mod:`.debrief`)."""
+        return debrief_of(self, worlds)

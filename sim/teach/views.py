@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.core.perception import View
 from sim.core.world import FORCE_RANK, AllianceState, Talks
-from sim.readers.phrases import with_cast_names
+from sim.readers.phrases import stamp, with_cast_names
 from sim.spec.schema import Scenario
 
 #: How a sector's force reads, by FORCE_RANK.
@@ -63,3 +63,15 @@ def value_words(name: str, value: Any, scenario: Scenario) -> str:
     if isinstance(value, np.bool_ | bool):
         return "yes" if value else "no"
     return f"{float(value):.2f}"
+
+
+def event_line(event, ticks_per_day: int, reason: bool = True) -> str:
+    """Return an event as the class reads it: ``Day 2, 13 May, 06:00 — …``.
+
+    Days are counted from 1, as the pages count the game's days, and the scenario's own
+    scheduling ("scheduled for day 1.25", counted from 0 in fractions) is left out: a
+    prepared event is news, not a timetable. ``reason``: keep an actor's reason (its
+    own team, the facilitator); others learn what was done, not why.
+    """
+    why = f" ({event.reason})" if reason and event.reason and event.kind != "inject" else ""
+    return f"Day {event.tick // ticks_per_day + 1}, {stamp(event.date)} — {event.text}{why}"

@@ -7,7 +7,8 @@
   shows its plots.
 - ``/game?key=…``: the facilitator's page; ``/team/STATE?code=…``: the page of the team
   playing the state STATE (``/team/armenia``); ``/sheet?key=…``: the teams' join links
-  to print. These are the workshop's pages
+  to print; ``/class``: the class screen for the projector, with nothing secret on it.
+  These are the workshop's pages
   (:mod:`sim.teach.dashboard.facilitator`, :mod:`sim.teach.dashboard.team`).
 
 ``crisis-sim dashboard FILE`` serves it (on 127.0.0.1 unless ``--host`` says otherwise).
@@ -20,20 +21,26 @@ import os
 from pathlib import Path
 
 import solara
+import solara.server.settings
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.catalogue import plots as catalogue
 from sim.errors import UserError
 from sim.spec.loading import load_scenario
+from sim.teach.dashboard.class_screen import ClassScreen
 from sim.teach.dashboard.config import workshop_config
 from sim.teach.dashboard.drawing import draw_border_map, draw_gauges, figure_png
 from sim.teach.dashboard.facilitator import Facilitator, JoinSheet
 from sim.teach.dashboard.model import DashboardModel, model_params, settings_in_words
 from sim.teach.dashboard.team import TeamPage
 from sim.teach.dashboard.widgets import Lines, Para
+from sim.teach.views import event_line
 
 ENSEMBLE_WORLDS = int(os.environ.get("CRISIS_SIM_ENSEMBLE_WORLDS", "2000"))
+# Solara's "This website runs on Solara" badge sits over the pages' bottom right corner,
+# where the map's legend is (the setting SOLARA_THEME_SHOW_BANNER, from the server).
+solara.server.settings.theme.show_banner = False
 
 
 # -- the dashboard of one world ------------------------------------------------------------
@@ -42,27 +49,31 @@ def Situation(model: DashboardModel):
     """Show the world: the border map across the page, the gauges and the log below it.
 
     Laid out here rather than in SolaraViz's grid of movable cards, whose fixed cells
-    cut the map to a thumbnail: at 1280×720 the map fills the main area, for a projector.
+    cut the map to a thumbnail: at 1280×720 the map and the gauges fill the main area,
+    for a projector, with the event log and the settings side by side below them.
     """
     update_counter.get()
     map_png = figure_png(draw_border_map(model.world, model.spec, day=model.day))
     solara.Image(map_png, width="100%", classes=["situation-map"])
-    with solara.Columns([3, 2]):
-        with solara.Column():
-            solara.Image(figure_png(draw_gauges(model.world, model.spec)), width="100%")
-            with solara.Card("This world's settings (the sliders' values)"):
-                Lines(settings_in_words(model.spec), "The scenario declares no ranges.")
+    # The gauges across the page too: in a column their 13 pt labels shrank to 6 px.
+    solara.Image(figure_png(draw_gauges(model.world, model.spec)), width="100%")
+    with solara.Columns([1, 1]):
         EventLog(model)
+        with solara.Card("This world's settings (the sliders' values)"):
+            Lines(settings_in_words(model.spec), "The scenario declares no ranges.")
 
 
 @solara.component
 def EventLog(model: DashboardModel):
     """Show what has happened so far, newest first."""
     update_counter.get()
-    day = model.tick * model.spec.tick_hours / 24
-    with solara.Card(f"Event log: day {day:g} of {model.spec.horizon_days:g}"):
+    per_day = max(1, round(24 / model.spec.tick_hours))
+    day = model.tick // per_day + 1
+    with solara.Card(
+        f"Event log: day {min(day, model.spec.horizon_days):g} of {model.spec.horizon_days:g}"
+    ):
         Lines(
-            [event.sentence for event in reversed(model.events[-200:])],
+            [event_line(event, per_day) for event in reversed(model.events[-200:])],
             "Nothing has happened yet: press Step or ▶.",
             ["event-log"],
         )
@@ -169,4 +180,5 @@ routes = [
     solara.Route(path="game", component=Facilitator, label="Facilitator"),
     solara.Route(path="team", component=TeamPage, label="Teams"),
     solara.Route(path="sheet", component=JoinSheet, label="Join links"),
+    solara.Route(path="class", component=ClassScreen, label="Class screen"),
 ]

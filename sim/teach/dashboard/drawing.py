@@ -87,7 +87,14 @@ def draw_border_map(
     return draw_map(MapState.of_world(world, index), scenario, day)
 
 
-def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> Figure:
+#: The narrow map's width in pixels: a phone shows it at 340-400 px, so that its smallest
+#: text (13 pt, 18 px here) is at least 12 px on the phone.
+NARROW_PX = 480
+
+
+def draw_map(
+    state: MapState, scenario: Scenario, day: float | None = None, narrow: bool = False
+) -> Figure:
     """Draw the border as a schematic: one band per sector, the advance into the defender.
 
     The pre-crisis line runs across the middle, the attacker above and the defender
@@ -97,11 +104,13 @@ def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> F
     army) and a diamond marks the patron's troops on the line. An estimate is drawn
     pale, its depths written "≈", and the title says whose estimate it is. Sized for a
     projector at the back of a room: 16:9, labels of 14-20 pt at 1280 px across.
+    ``narrow``: for a phone, :data:`NARROW_PX` across and taller, the legend below the
+    map and the title in two lines, so that no text is under 12 px on the phone.
     """
     sectors = list(scenario.sectors.values())
     k = len(sectors)
     depth = state.depth_km
-    figure = Figure(figsize=(12.8, 6.4), dpi=100)
+    figure = Figure(figsize=(NARROW_PX / 100, 6.6) if narrow else (12.8, 6.4), dpi=100)
     axes = figure.add_subplot()
     deepest = max(float(max(s.max_advance_km for s in sectors)), 0.1)
     axes.set_xlim(-0.5, k - 0.5)
@@ -115,9 +124,10 @@ def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> F
     big = {"fontsize": 18, "fontweight": "bold", "color": INK}
     axes.text(-0.45, deepest * 0.55, attacker.upper(), va="top", **big)
     axes.text(-0.45, -deepest * 1.5, defender.upper(), va="bottom", **big)
+    depth_size = 13 if narrow else 18
     axes.text(-0.45, 0.03 * deepest, "pre-crisis line", va="bottom", fontsize=13, color="#4b5563")
     width = 0.56
-    width_chars = max(8, int(72 / k))
+    width_chars = max(8, int((30 if narrow else 72) / k))
     approx = "≈ " if state.estimate else ""
     for column, sector in enumerate(sectors):
         room = float(sector.max_advance_km)
@@ -146,7 +156,7 @@ def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> F
             f"{approx}{max(km, 0.0):.1f} km",
             ha="center",
             va="top",
-            fontsize=18,
+            fontsize=depth_size,
             fontweight="bold",
             color=ADVANCE if km > 0 else "#6b7280",
             gid="depth",
@@ -169,7 +179,7 @@ def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> F
             _label(sector.name, width_chars),
             ha="center",
             va="center",
-            fontsize=16 if k <= 6 else 12,
+            fontsize=13 if narrow or k > 6 else 16,
             fontweight="bold",
             color=INK,
         )
@@ -185,7 +195,17 @@ def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> F
         ]
     if state.patron_presence is not None:
         legend.append(axes.plot([], [], "D", color=PATRON, ms=12, label=f"{patron}'s troops")[0])
-    axes.legend(handles=legend, loc="lower right", fontsize=13, frameon=False, ncols=2)
+    if narrow:  # below the map, where it covers nothing
+        axes.legend(
+            handles=legend,
+            loc="upper left",
+            bbox_to_anchor=(0, 0),
+            fontsize=13,
+            frameon=False,
+            ncols=1,
+        )
+    else:
+        axes.legend(handles=legend, loc="lower right", fontsize=13, frameon=False, ncols=2)
     axes.set_xticks([])
     axes.set_yticks([])
     for side in axes.spines.values():
@@ -193,11 +213,12 @@ def draw_map(state: MapState, scenario: Scenario, day: float | None = None) -> F
     when = f"Day {day:g}: " if day is not None else ""
     total = float(np.clip(depth, 0.0, None).sum())
     whose = f"{state.viewer}'s estimate, late and uncertain: " if state.estimate else ""
+    title = f"{when}{whose}{approx}{total:.1f} km past the line in all"
     figure.suptitle(
-        f"{when}{whose}{approx}{total:.1f} km past the line in all",
+        "\n".join(textwrap.wrap(title, 34)) if narrow else title,
         x=0.01,
         ha="left",
-        fontsize=20,
+        fontsize=15 if narrow else 20,
         fontweight="bold",
         color=INK,
     )

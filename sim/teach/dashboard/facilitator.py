@@ -4,6 +4,12 @@ Without the key the page only asks for it. With it: choose the teams and start; 
 out the join links (and a sheet of QR codes); during play watch who has moved, send
 news, release injects, read every channel and close the days; once the game is over,
 debrief and save it. Each of the three moments is one component.
+
+During play the page is a control desk that fits a laptop's 1280×720: the day, its
+countdown, who has moved and the day's buttons at the top; below them, in tabs, the
+news and injects, every channel, the map, the log, and the teams' links and codes
+(behind a click: the page may be seen by others in the room). It is not for the
+projector: the class screen (``/class``) is.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from sim.errors import UserError
 from sim.spec.schema import FACILITATOR_EVENTS
 from sim.teach.dashboard.access import qr_svg, query_value
 from sim.teach.dashboard.config import workshop_config, workshop_room
+from sim.teach.dashboard.moves import DayButton, NamedButtons
 from sim.teach.dashboard.pages import (
     Countdown,
     DebriefView,
@@ -29,6 +36,7 @@ from sim.teach.dashboard.pages import (
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
 from sim.teach.game import Debrief, GameError
 from sim.teach.negotiation import MAX_LENGTH
+from sim.teach.views import event_line
 
 
 @solara.component
@@ -71,28 +79,108 @@ def Facilitator():
     FacilitatorDesk(key)
 
 
+DESK_CSS = """
+.desk h1 { font-size: 22px; margin: 0; font-weight: 500; }
+.desk h2 { font-size: 24px; margin: 0; }
+.desk .countdown { font-size: 20px; margin: 0; }
+.desk .crisis-table td, .desk .crisis-table th { padding: 1px 14px 1px 0 !important; }
+.desk .v-btn { text-transform: none; letter-spacing: normal; }
+"""
+
+
 @solara.component
 def FacilitatorDesk(key: str):
     """Show the facilitator's page, once its key is checked: one desk per moment."""
-    use_room(ticking=True, facilitator=True)
+    version = use_room()
     room = workshop_room()
     game = room.game
     solara.Title("crisis-sim: facilitator")
-    with solara.Column(style={"max-width": "1200px", "margin": "auto"}):
+    solara.Style(DESK_CSS)
+    with solara.Column(classes=["desk"], style={"max-width": "1260px", "margin": "auto"}):
         Heading(f"{room.scenario.title}: the facilitator's page")
         if game is None:
             SetupDesk(key)
             return
-        NewGameButton(room.version)
         if game.finished:
-            FinishedDesk(room.debrief, room.version)
+            FinishedDesk(room.debrief, version)
         else:
-            PlayDesk(room.version)
-        with solara.Card("Every channel: messages, statements, proposals, news (newest first)"):
-            Lines([p.line() for p in reversed(room.feed(None))], "Nobody has said anything yet.")
-        with solara.Card("What has happened (newest first)"):
-            Lines([e.sentence for e in reversed(game.log[-300:])], "Nothing has happened yet.")
-        JoinLinks(key, game.teams)
+            PlayDesk(version)
+        # Each tab's content is a component whose arguments say when it changes: the
+        # page redraws at every change in the room, its tabs only when theirs do.
+        with solara.lab.Tabs():
+            if not game.finished:
+                with solara.lab.Tab("News and injects"):
+                    NewsDesk(game.teams)
+                    EventDesk(id(game), tuple(sorted(room.released)))
+            with solara.lab.Tab("Every channel"):
+                Channels(id(game), len(room.posts))
+            with solara.lab.Tab("The map"):
+                SituationMap()
+            with solara.lab.Tab("What has happened"):
+                EventLog(id(game), len(game.log))
+            with solara.lab.Tab("Teams: links and codes"):
+                TeamBrowsers(tuple(sorted(room.claims)))
+                JoinLinks(key, game.teams)
+            with solara.lab.Tab("Transcript"):
+                TranscriptButton()
+            with solara.lab.Tab("New game"):
+                NewGameButton(version)
+
+
+@solara.component
+def Channels(game_id: int, posts: int):
+    """Show every channel: messages, statements, proposals, answers and news, newest first."""
+    room = workshop_room()
+    said = [room.line(p) for p in reversed(room.feed(None))]
+    Lines(said, "Nobody has said anything yet.")
+
+
+@solara.component
+def EventLog(game_id: int, events: int):
+    """Show what has happened, newest first, by the game's days counted from 1."""
+    game = workshop_room().game
+    log = [event_line(e, game.ticks_per_day) for e in reversed(game.log[-300:])]
+    Lines(log, "Nothing has happened yet.")
+
+
+@solara.component
+def TranscriptButton():
+    """Write the game's transcript (HTML and CSV) into its folder, during play or after."""
+    from sim.teach.transcript import write
+
+    room = workshop_room()
+    attempt, said = use_attempt()
+
+    def transcript() -> str:
+        folder = room.journal.folder if room.journal else workshop_config().results_root
+        try:
+            page, table = write(room, folder)
+        except UserError as error:
+            raise GameError(str(error)) from None
+        return f"Written: {page} and {table}"
+
+    Para(
+        "Every message, proposal, answer, move and event so far, by day and team, with "
+        "the debrief once the game is over: an HTML page to read or print, and a CSV "
+        "file. (After a crash: crisis-sim transcript GAME_DIR.)"
+    )
+    solara.Button("Write the transcript", on_click=lambda: attempt(transcript), outlined=True)
+    Said(said)
+
+
+@solara.component
+def TeamBrowsers(claimed: tuple[str, ...]):
+    """Free a team's browser, so that another with the team's code may play it."""
+    room = workshop_room()
+    Para(
+        "Each team is played from the first browser that opened its join link. Free a "
+        "team to play it from another (its page then offers to play from there)."
+    )
+    # One template whose presses name their team: a press that lands while the row
+    # redraws (a team freed a moment ago) frees the team it showed, not its neighbour.
+    NamedButtons(
+        [(t, f"Free {room.name(t)}") for t in room.game.teams if t in room.claims], room.release
+    )
 
 
 @solara.component
@@ -106,7 +194,7 @@ def SetupDesk(key: str):
     Para("Choose the governments the teams will play, then start.")
     for state in [*teams, *outside]:
         solara.Checkbox(
-            label=state,
+            label=room.name(state),
             value=state in chosen,
             on_value=lambda on, s=state: set_chosen(
                 [x for x in chosen if x != s] + ([s] if on else [])
@@ -122,7 +210,18 @@ def SetupDesk(key: str):
     solara.Button("Start the game", on_click=start, color="primary")
     if message:
         solara.Error(message)
+    ClassScreenLink()
     JoinLinks(key, teams + outside)
+
+
+def ClassScreenLink():
+    """Return the link to the class screen, for the projector."""
+    return solara.HTML(
+        tag="p",
+        unsafe_innerHTML='<a href="/class" target="_blank">The class screen</a> (opens in a '
+        "new tab): put it on the projector, not this page. It shows only what the whole "
+        "room may see.",
+    )
 
 
 @solara.component
@@ -142,6 +241,10 @@ def NewGameButton(version: int):
         else:  # a misclick must not throw away a class's game
             confirming.set(True)
 
+    Para(
+        "A new game starts again from day 1 with the same teams and the same browsers."
+        + ("" if game.finished else " The game under way is dropped: you will be asked first.")
+    )
     with solara.Row():
         solara.Button("New game", on_click=new_game)
     solara.lab.ConfirmationDialog(
@@ -191,48 +294,45 @@ def PlayDesk(version: int):
     room = workshop_room()
     game = room.game
     message, set_message = solara.use_state("")
-    Heading(f"Day {game.day + 1} of {game.days}: {date_of_day(game.day)}", 2)
-    SituationMap()
+    with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap", "gap": "24px"}):
+        Heading(f"Day {game.day + 1} of {game.days}: {date_of_day(game.day)}", 2)
+        Countdown()
+        ClassScreenLink()
     waiting = game.waiting_for()
     Grid(
         ["team", "browser", "this day"],
         [
             [
-                team,
+                room.name(team),
                 "joined" if team in room.claims else "not joined yet",
                 "waiting" if team in waiting else "has moved ✓",
             ]
             for team in game.teams
         ],
     )
-    # Rows that are always there (empty or not) keep the buttons below in place.
-    with solara.Row():
-        for team in [team for team in game.teams if team in room.claims]:
-            solara.Button(f"Free {team}", on_click=lambda t=team: room.release(t), outlined=True)
-    with solara.Row():
-        Countdown()
 
-    def close_day() -> None:
+    def close_day(day: int) -> None:
+        # The day on the facilitator's screen: a press that comes after the timer closed
+        # it must not close the next day too.
         try:
-            room.advance()
-        except GameError as error:  # another page closed the last day first
+            room.advance(day)
+            set_message("")
+        except GameError as error:
             set_message(str(error))
 
-    with solara.Row():
-        solara.Button("Close the day now", on_click=close_day, color="primary")
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        DayButton("Close the day now", game.day, close_day, color="primary")
         solara.Button("Timer: 2 minutes", on_click=lambda: room.set_timer(120))
         solara.Button("Timer: 5 minutes", on_click=lambda: room.set_timer(300))
         solara.Button("No timer", on_click=lambda: room.set_timer(None))
-    solara.Checkbox(
-        label="Close the day as soon as every team has moved",
-        value=room.close_when_all_moved,
-        on_value=room.set_close_when_all_moved,
-    )
+        solara.Checkbox(
+            label="Close the day as soon as every team has moved",
+            value=room.close_when_all_moved,
+            on_value=room.set_close_when_all_moved,
+        )
     with solara.Row():
         if message:
             solara.Info(message)
-    NewsDesk(game.teams)
-    EventDesk(room.version)
 
 
 @solara.component
@@ -242,7 +342,7 @@ def JoinLinks(key: str, teams: list[str]):
     ``teams``: the game's teams, or before it starts the states teams may play.
     """
     room = workshop_room()
-    with solara.Details(summary="Join links for the teams (each with its team's code)"):
+    with solara.Details(summary="Show the join links for the teams (each with its code)"):
         Para(
             "Give each team its own link (or its code, typed on its page). A page without "
             "its team's code can watch the game but not move."
@@ -251,7 +351,7 @@ def JoinLinks(key: str, teams: list[str]):
             ["team", "code", "join link"],
             [
                 [
-                    team,
+                    room.name(team),
                     room.access.codes[team],
                     room.access.join_link(workshop_config().base_url, team),
                 ]
@@ -270,12 +370,14 @@ def JoinLinks(key: str, teams: list[str]):
 def NewsDesk(teams: list[str]):
     """Send a news item to every team or some, as a tabletop exercise's inject."""
     room = workshop_room()
+    names = {room.name(team): team for team in teams}  # the list shows the cast's names
     text = solara.use_reactive("")
-    to = solara.use_reactive(list(teams))
+    to = solara.use_reactive(list(names))
     attempt, said = use_attempt()
 
     def send() -> str:
-        audience = None if set(to.value) >= set(teams) else list(to.value)
+        chosen = [names[name] for name in to.value if name in names]
+        audience = None if set(chosen) >= set(teams) else chosen
         if audience == []:
             raise GameError("Choose at least one team to send the news to.")
         room.news(text.value, audience)
@@ -288,26 +390,26 @@ def NewsDesk(teams: list[str]):
             value=text,
             continuous_update=True,
         )
-        solara.SelectMultiple("to", values=to, all_values=list(teams))
+        solara.SelectMultiple("to", values=to, all_values=list(names))
         solara.Button("Send news", on_click=lambda: attempt(send), color="primary")
         Said(said)
 
 
 @solara.component
-def EventDesk(version: int):
+def EventDesk(game_id: int, released: tuple[int, ...]):
     """Release the scenario's prepared injects, or fire one of the model's events."""
     room = workshop_room()
     labels = {k.value.replace("_", " "): k.value for k in FACILITATOR_EVENTS}
-    speakers = list(room.scenario.actors.third_parties)
+    speakers = {room.name(s): s for s in room.scenario.actors.third_parties}  # by name
     event = solara.use_reactive(next(iter(labels)))
-    speaker = solara.use_reactive(speakers[0] if speakers else None)
+    speaker = solara.use_reactive(next(iter(speakers), None))
     attempt, said = use_attempt()
 
     def fire() -> str:
         kind = labels[event.value]
-        actor = speaker.value if kind == "third_party_statement" else None
-        room.fire_event(kind, actor)
-        return f"Fired today: {event.value}" + (f" ({actor})" if actor else "") + "."
+        said_by = speaker.value if kind == "third_party_statement" else None
+        room.fire_event(kind, speakers.get(said_by) if said_by else None)
+        return f"Fired today: {event.value}" + (f" ({said_by})" if said_by else "") + "."
 
     with solara.Card("Injects: the model's events, and the scenario's prepared ones"):
         for index, prepared in enumerate(room.scenario.workshop_injects):
@@ -324,7 +426,7 @@ def EventDesk(version: int):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
             solara.Select("model event", value=event, values=list(labels))
             if speakers:
-                solara.Select("speaker (a statement)", value=speaker, values=speakers)
+                solara.Select("speaker (a statement)", value=speaker, values=list(speakers))
             solara.Button("Fire the event today", on_click=lambda: attempt(fire), outlined=True)
         Said(said)
 

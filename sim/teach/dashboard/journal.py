@@ -62,14 +62,36 @@ class GameJournal:
         )
         return journal
 
+    @staticmethod
+    def scenario_of(folder: Path) -> str:
+        """Return the scenario file a game folder's journal was started with, as given."""
+        path = folder / JOURNAL
+        try:
+            with path.open(encoding="utf-8") as file:
+                head = json.loads(file.readline())
+        except FileNotFoundError:
+            raise UserError(
+                f"{folder}/ holds no game journal ({JOURNAL}): it is not a game folder. "
+                "A game's folder is printed when the dashboard starts (results/games/...)."
+            ) from None
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+            head = {}
+        if not isinstance(head, dict) or head.get("kind") != "scenario":
+            raise UserError(
+                f"{path} does not start with a scenario line: it was not written by "
+                "crisis-sim dashboard."
+            )
+        return str(head["file"])
+
     @classmethod
     def reopen(
-        cls, folder: Path, scenario_file: str, scenario_hash: str
+        cls, folder: Path, scenario_file: str, scenario_hash: str, repair: bool = True
     ) -> tuple[GameJournal, list]:
         """Return the journal of ``folder`` and its records after the heading.
 
         Raises a UserError naming the fix if the folder holds no journal, or one written
-        for another version of the scenario.
+        for another version of the scenario. ``repair``: cut a torn last line off the
+        file, so that new lines start whole (False: read it as it is, change nothing).
         """
         journal = cls(folder)
         if not journal.path.is_file():
@@ -77,7 +99,8 @@ class GameJournal:
                 f"{folder}/ holds no game journal ({JOURNAL}): it is not a game folder. "
                 "A game's folder is printed when the dashboard starts (results/games/...)."
             )
-        journal._drop_torn_tail()  # new lines must not continue a torn one
+        if repair:
+            journal._drop_torn_tail()  # new lines must not continue a torn one
         records = journal.records()
         head = records[0] if records else {}
         if head.get("kind") != "scenario" or head.get("format") != FORMAT:

@@ -8,6 +8,8 @@
   for the code; with it, the team's view, its moves, its inbox, messages and proposals
   to the other teams.
 - ``/sheet?key=…``: one card per team with its join link as a QR code, to print.
+- ``/class``: the class screen, for the projector: only what the whole room may see
+  (:mod:`sim.teach.dashboard.class_screen`).
 
 The pages themselves are in :mod:`sim.teach.dashboard.facilitator` (``/game``,
 ``/sheet``) and :mod:`sim.teach.dashboard.team` (``/team/STATE``). The room
@@ -21,47 +23,65 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable, Hashable
 
 import solara
 
 from sim.catalogue.roles import Role
 from sim.teach.dashboard.config import workshop_room
+from sim.teach.dashboard.countdown import Countdown as BrowserCountdown
 from sim.teach.dashboard.drawing import MapState, draw_map, figure_png
 from sim.teach.dashboard.widgets import Grid, Para
-from sim.teach.game import Debrief, GameError
+from sim.teach.debrief import (
+    Debrief,
+    departures_that_mattered,
+    draw_debrief,
+    grouped,
+    note,
+    shown_value,
+)
+from sim.teach.game import GameError
 
-POLL_SECONDS = 0.3
+#: Seconds a page waits for a change before it checks that it shows the latest.
+RECHECK_SECONDS = 0.5
+#: Seconds a closed day's map waits, so that the pages show the day's text first.
+MAP_AFTER = 1.0
 
 
-def use_room(ticking: bool = False, facilitator: bool = False) -> None:
-    """Redraw the page whenever the room changes (another page moved, a day closed).
+def use_room(shows: Callable[[], Hashable] | None = None) -> int:
+    """Redraw the page as soon as the room changes what it shows (another page moved...).
 
-    A thread polls :attr:`Room.version` and pokes the page until a render has shown the
-    latest version: a poke that arrives while the page is rendering for another reason
-    can be absorbed by that render, so "changed once, poked once" may leave a page stale.
-    ``ticking``: also redraw each second while a timer runs (the countdown). The
-    facilitator's page also closes the day when its timer runs out.
+    A thread of the page waits on the room's condition (:attr:`Room.changed`), which
+    every change notifies: the page is poked the moment a change is made, not at the next
+    poll. ``shows``: what of the room the page shows (:meth:`Room.seen_by`); the page is
+    redrawn only when that changes (None: at every change), so that a message between
+    two teams redraws their pages and the facilitator's, not every page of the class,
+    which all share the server's time. A poke that arrives while the page is rendering
+    for another reason can be absorbed by that render, so a page that is still behind
+    after ``RECHECK_SECONDS`` is poked again. The countdown ticks in the browser
+    (:mod:`.countdown`): no page is redrawn each second. Returns the room's version.
     """
     room = workshop_room()
-    shown = solara.use_ref(-1)
+    look = shows or (lambda: room.version)
+    shown = solara.use_ref(None)
     _, set_pokes = solara.use_state(0)
 
     def watch(cancel: threading.Event) -> None:
-        last_second = None
-        while not cancel.wait(POLL_SECONDS):
-            if facilitator:
-                room.tick_timer()
-            if ticking:
-                left = room.seconds_left()
-                second = None if left is None else int(left)
-                if second != last_second:
-                    last_second = second
-                    set_pokes(lambda n: n + 1)
-            if room.version != shown.current:
+        seen = room.version
+        while not cancel.is_set():
+            with room.changed:
+                room.changed.wait_for(
+                    lambda seen=seen: room.version != seen, timeout=RECHECK_SECONDS
+                )
+                seen, now = room.version, look()
+            if not cancel.is_set() and now != shown.current:
                 set_pokes(lambda n: n + 1)
 
-    solara.use_thread(watch, dependencies=[])
-    shown.current = room.version  # read before the page reads the room: never newer
+    # Not cancelled "intrusively": that traces every line the thread runs (sys.settrace).
+    solara.use_thread(watch, dependencies=[], intrusive_cancel=False)
+    with room.lock:  # read before the page reads the room: never newer than the page
+        shown.current = look()
+        return room.version
 
 
 def date_of_day(day: int) -> str:
@@ -71,12 +91,43 @@ def date_of_day(day: int) -> str:
     return (start + dt.timedelta(days=day)).strftime("%-d %B %Y")
 
 
-def SituationMap(team: str | None = None) -> None:
+def SituationMap(team: str | None = None, narrow: bool = False):
+    """Return the border map for the day on: the world, or as ``team``'s government sees it.
+
+    ``narrow``: drawn for a phone (:mod:`sim.teach.dashboard.screen`).
+    """
+    game = workshop_room().game
+    return DayMap(team, id(game), game.day, narrow)
+
+
+@solara.component
+def DayMap(team: str | None, game_id: int, day: int, narrow: bool = False):
     """Show the border map: the world as it is, or as ``team``'s government perceives it.
 
     The defender's depths are its estimates (late and noisy), drawn pale and marked "≈";
-    an outside power, which sees only the total, gets no map.
+    an outside power, which sees only the total, gets no map. The world moves only when
+    a day closes, so each map is drawn once a day (``game_id`` and ``day``) and shared
+    by the pages that show it. Drawing it takes a fifth of a second, so it is drawn
+    in the background, after ``MAP_AFTER`` seconds: a closed day's text shows first on
+    every page (drawing holds Python's lock, which the pages' renders need), with
+    yesterday's map until today's is ready.
     """
+    room = workshop_room()
+    png, set_png = solara.use_state(room.cached_map((team, narrow)))
+
+    def draw(cancel: threading.Event) -> None:
+        if png is not None and cancel.wait(MAP_AFTER):
+            return  # the page has gone, or moved on to another day
+        set_png(room.day_map((team, narrow), lambda: _draw_map(team, narrow)))
+
+    # Not cancelled "intrusively" (a trace of every line): drawing under it is many times
+    # slower, and the pages wait for the drawn maps.
+    solara.use_thread(draw, dependencies=[team, game_id, day, narrow], intrusive_cancel=False)
+    if png is not None:
+        solara.Image(png, width="100%", classes=["situation-map"])
+
+
+def _draw_map(team: str | None, narrow: bool) -> bytes | None:
     room = workshop_room()
     game = room.game
     if team is None:
@@ -86,23 +137,13 @@ def SituationMap(team: str | None = None) -> None:
         defender = game.role_of(team) is Role.DEFENDER
         state = MapState.of_view(game.perception(team), name, defender)
         if state is None:
-            return
-    figure = draw_map(state, room.scenario, day=game.day + 1)
-    solara.Image(figure_png(figure), width="100%", classes=["situation-map"])
+            return None
+    return figure_png(draw_map(state, room.scenario, day=game.day + 1, narrow=narrow))
 
 
 def Countdown():
-    """Return the day's countdown, or nothing without a timer."""
-    room = workshop_room()
-    left = room.seconds_left()
-    if left is None:
-        return solara.Text("No timer is running.", classes=["quiet"])
-    minutes, seconds = divmod(int(left), 60)
-    return solara.HTML(
-        tag="p",
-        unsafe_innerHTML=f"The day closes in <strong>{minutes}:{seconds:02d}</strong>.",
-        classes=["countdown"],
-    )
+    """Return the day's countdown (it ticks in the browser), or "No timer is running"."""
+    return BrowserCountdown(workshop_room().seconds_left())
 
 
 @solara.component
@@ -116,33 +157,62 @@ def DebriefView(debrief: Debrief | None, team: str | None = None):
     if debrief is None:
         solara.Text("The crisis is over. Preparing the debrief…")
         return
+    room = workshop_room()
+    defender = room.scenario.cast.label(room.scenario.cast.state(Role.DEFENDER))
     with solara.Card("Debrief", classes=["debrief"]):
         Para(
             f"In {debrief.worlds:,} simulated worlds of the same scenario, with every "
             f"government on its usual policy, {debrief.outcome_share:.1%} ended that way.",
             strong=f"The crisis ended in: {debrief.outcome.replace('_', ' ')}.",
         )
+        DebriefPicture(debrief)
         Grid(
-            ["measure", "your game", "median world", "percentile"],
+            ["measure", "your game", "median world", "percentile", "what it is"],
             [
-                [r.measure, f"{r.game:.2f}", f"{r.ensemble_median:.2f}", f"{r.percentile:.0f}"]
+                [
+                    r.measure,
+                    shown_value(r.column, r.game),
+                    shown_value(r.column, r.ensemble_median),
+                    f"{r.percentile:.0f}",
+                    note(r.column, defender),
+                ]
                 for r in debrief.percentiles.itertuples()
             ],
         )
-        Grid(
-            ["simulated worlds ended in", "share"],
-            [[r.outcome.replace("_", " "), f"{r.share:.1%}"] for r in debrief.shares.itertuples()],
+        Para(
+            "A percentile of 90 means that nine in ten simulated worlds had less of it; "
+            "50, that your world was a usual one."
         )
         shown = [d for d in debrief.divergences if team in (None, d.team)]
-        if shown:
-            Para("Where teams did not do what their government's usual policy would have done:")
-            Grid(
-                ["day", "team", "chose", "the policy would have chosen", "because"],
-                [[str(d.day + 1), d.team, d.chosen, d.default, d.default_reason] for d in shown],
+        mattered = grouped(departures_that_mattered(shown))
+        if mattered:
+            Para(
+                "Where teams did not do what their government's usual policy would have "
+                "done, in ways that change a crisis:"
             )
+            Grid(
+                ["team", "days", "chose", "the policy would have chosen", "because"],
+                [
+                    [room.name(t), ", ".join(map(str, days)), d.chosen, d.default, d.default_reason]
+                    for t, days, d in mattered
+                ],
+            )
+            left = len(shown) - sum(len(days) for _, days, _ in mattered)
+            if left:
+                Para(
+                    f"And {left} more day{'s' if left > 1 else ''} on which a team spoke or "
+                    "waited where its policy would have done something else of the same weight."
+                )
         else:
             solara.Text("Every team did what its government's usual policy would have done.")
     Timeline(team)
+
+
+@solara.component
+def DebriefPicture(debrief: Debrief):
+    """Show where the class's world falls among the simulated worlds (drawn once)."""
+    png = solara.use_memo(lambda: figure_png(draw_debrief(debrief)), [id(debrief)])
+    solara.Image(png, width="100%", classes=["debrief-picture"])
 
 
 def Timeline(team: str | None = None) -> None:
@@ -161,7 +231,7 @@ def Timeline(team: str | None = None) -> None:
             for m in game.moves
             if m.day == day and m.action.name != "HOLD"
         ]
-        said = [p.line() for p in room.feed(team) if p.day == day]
+        said = [room.line(p) for p in room.feed(team) if p.day == day]
         rows.append([str(day + 1), "; ".join(moves) or "all held", "\n".join(said) or "-"])
     with solara.Card("Timeline: the moves and what was said, day by day"):
         Grid(["day", "moves", "what was said"], rows)

@@ -25,21 +25,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.core.actions import Action
 from sim.spec.loading import load_scenario, scenario_hash
 from sim.teach.dashboard.access import Access
 from sim.teach.dashboard.journal import GameJournal
+from sim.teach.dashboard.talks import Talks
 from sim.teach.game import Debrief, Game, GameError
-from sim.teach.negotiation import (
-    EVERYONE,
-    FACILITATOR,
-    Channel,
-    Post,
-    ProposalKind,
-    checked_text,
-)
+from sim.teach.negotiation import EVERYONE, FACILITATOR, Channel, Post, checked_text
 
 DEBRIEF_WORLDS = 2000
+#: Seconds a resumed game's timer gives the teams when it ran out while the server was down.
+RESUME_GRACE = 30.0
 
 
 def browser_id(session: str) -> str:
@@ -51,7 +46,7 @@ def browser_id(session: str) -> str:
     return hashlib.sha256(session.encode()).hexdigest()[:24]
 
 
-class Room:
+class Room(Talks):
     """The game of one dashboard server, shared by all its pages.
 
     Args:
@@ -76,6 +71,8 @@ class Room:
         self.journal = journal
         self.debrief_worlds = debrief_worlds
         self.lock = threading.RLock()
+        # Notified at each change: the pages' watchers wait on it (pages.use_room).
+        self.changed = threading.Condition(self.lock)
         self.game: Game | None = None
         self.claims: dict[str, str] = {}  # team -> browser_id of the browser playing it
         self.posts: list[Post] = []
@@ -89,6 +86,9 @@ class Room:
         self.close_when_all_moved = True
         self.version = 0
         self._replaying = False
+        self._maps: dict[Any, tuple[tuple[int, int], bytes | None]] = {}
+        self._drawing = threading.Lock()  # not the room's: moves go on while a map is drawn
+        self._maps_lock = threading.Lock()  # the drawn maps; held for a look-up, never a draw
 
     # -- a game folder: a new one, or one resumed after a crash --------------------------
     @classmethod
@@ -100,11 +100,21 @@ class Room:
         return room
 
     @classmethod
-    def resume(cls, scenario_file: str | Path, folder: Path, debrief_worlds: int = DEBRIEF_WORLDS):
-        """Return the room of ``folder`` as its journal left it (raises UserError if foreign)."""
+    def resume(
+        cls,
+        scenario_file: str | Path,
+        folder: Path,
+        debrief_worlds: int = DEBRIEF_WORLDS,
+        read_only: bool = False,
+    ):
+        """Return the room of ``folder`` as its journal left it (raises UserError if foreign).
+
+        ``read_only``: to read the game (its transcript), not to play on: nothing is
+        written to the folder and no timer runs.
+        """
         room = cls(scenario_file, debrief_worlds)
         room.journal, records = GameJournal.reopen(
-            folder, str(scenario_file), scenario_hash(room.scenario)
+            folder, str(scenario_file), scenario_hash(room.scenario), repair=not read_only
         )
         room.access = Access.load(folder, room.states)
         room._replaying = True
@@ -113,6 +123,10 @@ class Room:
                 room._apply(record)
         finally:
             room._replaying = False
+        if read_only:
+            room.journal = None
+        else:
+            room._start_timer()
         return room
 
     def prepare_debrief(self) -> None:
@@ -133,8 +147,14 @@ class Room:
             result = getattr(self, f"_do_{kind}")(record)
             if self.journal is not None and not self._replaying:
                 self.journal.append(record)
-            self.version += 1
+            self._bump()
             return result
+
+    def _bump(self) -> None:
+        """Count a change and wake every page that waits for one (under the lock)."""
+        with self.lock:
+            self.version += 1
+            self.changed.notify_all()
 
     def _do_start(self, record: dict) -> Game:
         self.game = Game(self.scenario, record["teams"], record.get("seed"))
@@ -167,6 +187,28 @@ class Room:
         game.advance_day()
         self.agreed = {}
         self.deadline = None
+
+    def _do_timer(self, record: dict) -> None:
+        if record["day"] != self._game().day:
+            raise GameError(f"Day {record['day'] + 1} is already closed.")
+        if record["until"] is None:
+            self.deadline = None
+            return
+        if self._replaying:  # resumed: the time it runs out, or a little time to finish
+            left = max(record["until"] - time.time(), RESUME_GRACE)
+        else:
+            left = record["seconds"]
+        self.deadline = time.monotonic() + left
+        if not self._replaying:
+            self._start_timer()
+
+    def _start_timer(self) -> None:
+        """Close the day when its timer runs out, whichever pages are open."""
+        left = self.seconds_left()
+        if left is not None:
+            timer = threading.Timer(left + 0.01, self.tick_timer)
+            timer.daemon = True
+            timer.start()
 
     def _do_event(self, record: dict) -> str:
         game = self._game()
@@ -210,28 +252,42 @@ class Room:
         return self._apply({"kind": "start", "teams": list(teams), "seed": seed})
 
     def set_timer(self, seconds: float | None) -> None:
-        """Close the day ``seconds`` from now whoever has chosen (None: no timer)."""
+        """Close the day ``seconds`` from now whoever has chosen (None: no timer).
+
+        Journaled with the time it runs out, so that a resumed game keeps its timer.
+        """
         with self.lock:
-            self.deadline = None if seconds is None else time.monotonic() + seconds
-            self.version += 1
+            day = self._game().day
+            until = None if seconds is None else time.time() + seconds
+            self._apply({"kind": "timer", "day": day, "seconds": seconds, "until": until})
 
     def set_close_when_all_moved(self, on: bool) -> None:
         """Close each day as soon as every team has moved (on), or only by hand or timer."""
         self._apply({"kind": "setting", "close_when_all_moved": bool(on)})
         self._close_if_all_moved()
 
-    def _close_if_all_moved(self) -> None:
-        self._close_day_if(lambda game: self.close_when_all_moved and not game.waiting_for())
+    def _close_if_all_moved(self, finish: bool = True) -> bool:
+        return self._close_day_if(
+            lambda game: self.close_when_all_moved and not game.waiting_for(), finish
+        )
 
     def seconds_left(self) -> float | None:
         """Return the seconds until the timer closes the day, or None without a timer."""
         return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
 
-    def advance(self) -> None:
-        """Close the day and play it; at the end, prepare the debrief."""
-        if not self._close_day_if(lambda game: True):
-            self._game()  # raises when no game has started
-            raise GameError("The game is over.")
+    def advance(self, day: int | None = None) -> None:
+        """Close the day and play it; at the end, prepare the debrief.
+
+        ``day``: the day the facilitator's page showed; refused if it is already closed
+        (a press that arrives after the timer closed it must not close the next one).
+        """
+        if not self._close_day_if(lambda game: day is None or day == game.day):
+            game = self._game()  # raises when no game has started
+            if game.finished:
+                raise GameError("The game is over.")
+            raise GameError(
+                f"Day {day + 1} had already closed; it is now day {game.day + 1}, still open."
+            )
 
     def tick_timer(self) -> None:
         """Close the day if its timer has run out (called by the facilitator's page)."""
@@ -239,33 +295,41 @@ class Room:
             lambda game: self.deadline is not None and time.monotonic() >= self.deadline
         )
 
-    def _close_day_if(self, due: Callable[[Game], bool]) -> bool:
+    def _close_day_if(self, due: Callable[[Game], bool], finish: bool = True) -> bool:
         """Close the day if ``due(game)`` holds, checked and done under the lock.
 
         Two teams' last moves, the timer and the facilitator's button can race to close
-        the same day; deciding and closing under one lock closes it once.
+        the same day; deciding and closing under one lock closes it once. ``finish``:
+        prepare the debrief if that was the last day (False: the caller will, once it has
+        let the lock go, with :meth:`_finish_if_over`).
         """
         with self.lock:
             game = self.game
             if game is None or game.finished or not due(game):
                 return False
             self._apply({"kind": "close", "day": game.day})
-        if game.finished:
-            self._finish(game)  # an ensemble: outside the lock, so pages stay live
+        if finish:
+            self._finish_if_over()
         return True
+
+    def _finish_if_over(self) -> None:
+        """Prepare the debrief of a game that has just ended (an ensemble: not under the lock)."""
+        game = self.game
+        if game is not None and game.finished and self.debrief is None:
+            self._finish(game)
 
     def _finish(self, game: Game) -> None:
         debrief = game.debrief(self.debrief_worlds)
         with self.lock:
             if self.game is game:
                 self.debrief = debrief
-                self.version += 1
+                self._bump()
 
     def save(self, out: Path) -> Path:
         """Write the finished game as a results folder."""
         with self.lock:
             self.saved = self._game().save(out)
-            self.version += 1
+            self._bump()
             return self.saved
 
     def release(self, team: str) -> None:
@@ -298,6 +362,47 @@ class Room:
                     "from the news box to the teams you choose."
                 )
             return self._apply({"kind": "prepared", "index": index, "day": game.day})
+
+    def seen_by(self, team: str | None) -> tuple:
+        """Return what a page of ``team`` shows of the room (None: the class screen).
+
+        Its pages redraw only when this changes (:func:`~.pages.use_room`): the day, the
+        timer, the posts that reach the team (the public ones for the class screen), the
+        team's own move and browser, and for the class screen who has moved.
+        """
+        with self.lock:
+            game = self.game
+            if game is None:
+                return (None, self.claims.get(team or ""))
+            posts = tuple(
+                p.number
+                for p in self.posts
+                if (EVERYONE in p.to if team is None else p.reaches(team))
+            )
+            seen = (id(game), game.day, game.finished, self.debrief is None, self.deadline, posts)
+            if team is None:
+                return (*seen, tuple(game.waiting_for()))
+            mine = (game.pending.get(team), team in self.agreed, self.claims.get(team))
+            return (*seen, *mine)
+
+    # -- the maps the pages show, drawn once a day ------------------------------------------
+    def cached_map(self, which: Any) -> bytes | None:
+        """Return the last map drawn as ``which`` (e.g. ``(team, narrow)``), of any day."""
+        with self._maps_lock:  # not the drawing's lock: a page's render never waits for a draw
+            return self._maps.get(which, (None, None))[1]
+
+    def day_map(self, which: Any, draw: Callable[[], bytes | None]) -> bytes | None:
+        """Return today's map ``which``, drawn by ``draw`` unless a page already has."""
+        today = (id(self.game), self.game.day if self.game else -1)
+        with self._drawing:  # one map at a time, so two pages of one team draw it once
+            with self._maps_lock:
+                drawn = self._maps.get(which)
+            if drawn is not None and drawn[0] == today:
+                return drawn[1]
+            png = draw()
+            with self._maps_lock:
+                self._maps[which] = (today, png)
+            return png
 
     # -- the teams (each call names the browser; claims need the team's code) -------------
     def _game(self) -> Game:
@@ -350,133 +455,14 @@ class Room:
                 proposal = self.posts[self.agreed[team]]
                 raise GameError(
                     f"Today's move is fixed by the agreement on {proposal.kind.label} "
-                    f"(proposal {proposal.number + 1}); it cannot be changed until the day closes."
+                    f"(proposal {self.proposal_number(proposal)}); it cannot be changed "
+                    "until the day closes."
                 )
             said = self._apply(
                 {"kind": "move", "role": team, "day": day, "action": action, "sector": sector}
             )
-        self._close_if_all_moved()
+            # Still under the lock: the pages wake once, to the move and the closed day.
+            closed = self._close_if_all_moved(finish=False)
+        if closed:
+            self._finish_if_over()
         return said
-
-    def send(self, team: str, session: str, to: str, text: str) -> Post:
-        """Send a private message to a team, or a public statement (``to`` everyone)."""
-        with self.lock:
-            game = self._player(team, session)
-            if to == EVERYONE:
-                return self._post(Channel.STATEMENT, team, (EVERYONE,), checked_text(text))
-            self._teams_in_game(game, [to], sender=team)
-            return self._post(Channel.MESSAGE, team, (to,), checked_text(text))
-
-    def propose(
-        self, team: str, session: str, to: str, kind: str, sector: str | None = None, text: str = ""
-    ) -> Post:
-        """Put a proposal to another team; refused if either side has no move for it."""
-        with self.lock:
-            game = self._player(team, session)
-            self._teams_in_game(game, [to], sender=team)
-            try:
-                chosen = ProposalKind(kind)
-            except ValueError:
-                names = ", ".join(k.value for k in ProposalKind)
-                raise GameError(f"{kind!r} is not a proposal. Choose: {names}.") from None
-            for side, proposer in ((team, True), (to, False)):
-                if chosen.move(game.role_of(side), proposer) is None:
-                    raise GameError(
-                        f"{side} has no move for {chosen.label}: propose it between teams "
-                        "that can act on it (a ceasefire: the two sides or an outside power; "
-                        "talks: the two sides or the patron; a withdrawal or a pull-back: "
-                        "the advancing side and the other)."
-                    )
-            if chosen is ProposalKind.PULL_BACK:
-                sector = game._sector(sector, Action.WITHDRAW_PARTIAL)
-            else:
-                sector = None
-            return self._post(
-                Channel.PROPOSAL, team, (to,), checked_text(text, required=False), chosen, sector
-            )
-
-    def answer(self, team: str, session: str, number: int, accept: bool) -> Post:
-        """Accept or reject a proposal made to ``team``; acceptance sets both teams' move."""
-        with self.lock:
-            game = self._player(team, session)
-            if not 0 <= number < len(self.posts) or self.posts[number].channel != Channel.PROPOSAL:
-                raise GameError(f"There is no proposal {number + 1}.")
-            proposal = self.posts[number]
-            if team not in proposal.to:
-                raise GameError(f"Proposal {number + 1} was not made to {team}.")
-            if self.answer_to(number) is not None:
-                raise GameError(f"Proposal {number + 1} has already been answered.")
-            if proposal.day != game.day:
-                raise GameError(
-                    f"Proposal {number + 1} was for day {proposal.day + 1}; it is now day "
-                    f"{game.day + 1}. Ask for it again."
-                )
-            text = f"{proposal.kind.label} (proposal {number + 1})"
-            post = self._post(
-                Channel.ANSWER,
-                team,
-                (proposal.sender,),
-                text,
-                proposal.kind,
-                answers=number,
-                accepted=bool(accept),
-            )
-        if accept:
-            self._close_if_all_moved()
-        return post
-
-    def answer_to(self, number: int) -> Post | None:
-        """Return the answer to proposal ``number``, or None while it is open."""
-        return next((p for p in self.posts if p.answers == number), None)
-
-    def _post(
-        self,
-        channel: Channel,
-        sender: str,
-        to: tuple[str, ...],
-        text: str,
-        kind: ProposalKind | None = None,
-        sector: str | None = None,
-        answers: int | None = None,
-        accepted: bool | None = None,
-    ) -> Post:
-        post = Post(
-            len(self.posts),
-            self._game().day,
-            channel,
-            sender,
-            to,
-            text,
-            kind,
-            sector,
-            answers,
-            accepted,
-        )
-        return self._apply({"kind": "post", "post": post.as_record()})
-
-    def _teams_in_game(self, game: Game, teams: list[str], sender: str | None = None) -> None:
-        for team in teams:
-            if team not in game.teams:
-                raise GameError(
-                    f"{team!r} is not a team in this game: teams are {', '.join(game.teams)}."
-                )
-            if team == sender:
-                raise GameError(f"{team} cannot write to itself: choose another team.")
-
-    def feed(self, team: str | None = None) -> list[Post]:
-        """Return the posts ``team`` sees, oldest first (None: the facilitator, all)."""
-        with self.lock:
-            return [p for p in self.posts if team is None or p.reaches(team)]
-
-    def open_proposals(self, team: str) -> list[Post]:
-        """Return today's unanswered proposals made to ``team``."""
-        with self.lock:
-            day = self._game().day
-            return [
-                p
-                for p in self.posts
-                if p.channel is Channel.PROPOSAL
-                and team in p.to
-                and p.day == day
-                and self.answer_to(p.number) is None
-            ]

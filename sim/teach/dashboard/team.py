@@ -13,6 +13,7 @@ import solara
 
 from sim.teach.dashboard.access import query_value
 from sim.teach.dashboard.config import workshop_room
+from sim.teach.dashboard.moves import Moves, OpenProposals
 from sim.teach.dashboard.pages import (
     Countdown,
     DebriefView,
@@ -22,19 +23,35 @@ from sim.teach.dashboard.pages import (
     use_attempt,
     use_room,
 )
+from sim.teach.dashboard.screen import use_narrow
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
-from sim.teach.game import Choice, GameError
+from sim.teach.game import GameError
 from sim.teach.negotiation import EVERYONE, MAX_LENGTH, ProposalKind
 from sim.teach.workshop import brief_body
+
+#: A team's page on a phone (390 px) as on a laptop: titles break between words, not in
+#: them; tables and buttons wrap within the screen; no text under 12 px.
+PHONE_CSS = """
+.team-page .v-card__title { word-break: normal; overflow-wrap: break-word; }
+.team-page { overflow-wrap: break-word; }
+.team-page .crisis-table { min-width: 0 !important; max-width: 100%; }
+.team-page .v-btn { text-transform: none; letter-spacing: normal; }
+.team-page .v-btn__content { white-space: normal; }
+@media (max-width: 700px) {
+  .team-page .v-card__title { font-size: 18px; line-height: 1.3; }
+  .team-page h1 { font-size: 26px; }
+  .team-page h2 { font-size: 20px; }
+}
+"""
 
 
 @solara.component
 def TeamPage():
     """Show one team's page: the public state, and with the team's code its moves."""
     room = workshop_room()
-    use_room(ticking=True)
     router = solara.use_router()
     team = router.path.rstrip("/").split("/")[-1]
+    version = use_room(lambda: room.seen_by(team))
     code, set_code = solara.use_state(query_value(router.search, "code"))
     session = solara.get_session_id()  # the browser: its cookie outlives a server restart
     game = room.game
@@ -49,7 +66,8 @@ def TeamPage():
 
     solara.use_effect(take_team_once, [game is None, entitled])
     solara.Title(f"crisis-sim: {team}")
-    with solara.Column(style={"max-width": "1000px", "margin": "auto"}):
+    solara.Style(PHONE_CSS)
+    with solara.Column(classes=["team-page"], style={"max-width": "1000px", "margin": "auto"}):
         Heading(room.scenario.cast.label(team))
         if game is None:
             solara.Info("The game has not started yet: this page will update when it does.")
@@ -82,7 +100,7 @@ def TeamPage():
             return
         # The room's version as an argument: a component redraws only when its arguments
         # or its own state change, and the game behind these has moved on.
-        TeamDesk(team, session, room.version)
+        TeamDesk(team, session, version)
 
 
 @solara.component
@@ -123,33 +141,27 @@ def PublicView(team: str) -> None:
             Countdown()
         public = [p for p in room.feed(None) if EVERYONE in p.to]
         with solara.Card("Public statements and news"):
-            Lines([p.line() for p in reversed(public)], "Nothing public yet.")
+            Lines([room.line(p) for p in reversed(public)], "Nothing public yet.")
 
 
 @solara.component
 def TeamDesk(team: str, session: str, version: int):
     """Show a team's page: its view, its move, its inbox, its messages and proposals."""
     room = workshop_room()
-    sector, set_sector = solara.use_state(None)
-    # What this page shows now, for its buttons: a button's handler may come from an
-    # earlier render (a button whose look did not change keeps its first handler), so the
-    # handler reads the day and sector from these refs, not from its closure.
-    shown_day = solara.use_ref(-1)
-    chosen_sector = solara.use_ref(None)
-    chosen_sector.current = sector
+    narrow = use_narrow()  # a phone: the map drawn for it
     feedback, set_feedback = solara.use_state((-1, "", ""))  # (day, kind, text)
-    brief = solara.use_memo(lambda: brief_body(team), [team])  # the package's own text
     game = room.game
     if game.finished:
         DebriefView(room.debrief, team)
         return
-    with solara.Details(summary="Our brief (what we know, want and fear)"):
-        solara.HTML(unsafe_innerHTML=brief, classes=["brief"])
-    day = shown_day.current = game.day
+    # The parts that change once a day are components of their own, whose arguments say
+    # so: a page redrawn for a message skips them (a redraw's cost is in its parts).
+    Brief(team)
+    day = game.day
     Heading(f"Day {day + 1} of {game.days}: {date_of_day(day)}", 2)
     Countdown()
-    SituationMap(team)
-    Grid(["what we see", ""], [[label, value] for label, value in game.view(team)])
+    SituationMap(team, narrow)
+    WhatWeSee(team, id(game), day)
     # Conditional messages sit in columns that are always there, so the buttons keep
     # their place (and their widgets) from one render to the next: a click that lands
     # while the page redraws still reaches its button.
@@ -161,37 +173,49 @@ def TeamDesk(team: str, session: str, version: int):
                 f"Your move for day {day + 1}: {pending.text(game.sector_names)}{fixed}. "
                 + ("" if fixed else "You may change it until the day closes.")
             )
-    Para("Choose a sector first if your action is aimed at one; then press your action.")
-    sectors = list(game.sector_names.values())
-    solara.ToggleButtonsSingle(value=sector, values=sectors, on_value=set_sector)
 
-    def send(choice: Choice) -> None:
-        shown, chosen = shown_day.current, chosen_sector.current
+    def send(press: dict) -> None:
+        # The day the press was drawn for, from the browser: never the server's day now.
+        shown = press["day"]
         try:
-            if choice.needs_sector and chosen is None:
-                raise GameError(f"{choice.label} is aimed at a sector: choose one first.")
-            aimed = chosen if choice.needs_sector else None
-            done = room.submit(team, session, choice.name, aimed, shown)
+            done = room.submit(team, session, press["action"], press["sector"], shown)
             set_feedback((shown, "ok", f"Sent for day {shown + 1}: {done}."))
         except GameError as error:
-            set_feedback((shown, "error", str(error)))
+            # Said on the day the team is now on: a late move's refusal is news there.
+            set_feedback((room.game.day, "error", str(error)))
 
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        for choice in game.choices(team):
-            solara.Button(
-                choice.label,
-                on_click=lambda c=choice: send(c),
-                color="primary" if choice.needs_sector else None,
-                outlined=not choice.needs_sector,
-            )
+    Moves(day, game.choices(team), list(game.sector_names.values()), send)
     said_on, kind, text = feedback
     with solara.Column():
-        # Kept after the day closes (the last move often closes it), and says its day.
-        if kind == "ok":
+        # Only about the day on the screen: "Sent for day 3" is gone once day 4 opens.
+        if said_on == day and kind == "ok":
             solara.Success(text)
-        elif kind == "error" and said_on == day:  # an old refusal is no longer news
+        elif said_on == day and kind == "error":
             solara.Error(text)
     Inbox(team, session, version)
+    WriteBox(team, session, tuple(t for t in game.teams if t != team))
+    SoFar(team, id(game), day)
+
+
+@solara.component
+def Brief(team: str):
+    """Show the team's brief, folded: what its government knows, wants and fears."""
+    brief = solara.use_memo(lambda: brief_body(team), [team])  # the package's own text
+    with solara.Details(summary="Our brief (what we know, want and fear)"):
+        solara.HTML(unsafe_innerHTML=brief, classes=["brief"])
+
+
+@solara.component
+def WhatWeSee(team: str, game_id: int, day: int):
+    """Show what the team's government sees today (it changes when a day is played)."""
+    game = workshop_room().game
+    Grid(["what we see", ""], [[label, value] for label, value in game.view(team)])
+
+
+@solara.component
+def SoFar(team: str, game_id: int, day: int):
+    """Show what the team's government knows has happened, and the team's moves so far."""
+    game = workshop_room().game
     with solara.Card("What we know has happened (newest first)"):
         Lines(list(reversed(game.news_for(team))), "Nothing yet.", ["news"])
     ours = [m for m in game.moves if m.team == team and m.action.name != "HOLD"]
@@ -203,10 +227,32 @@ def TeamDesk(team: str, session: str, version: int):
 
 @solara.component
 def Inbox(team: str, session: str, version: int):
-    """Show a team's inbox and outbox: proposals to answer, messages, statements, news."""
+    """Show a team's inbox: the proposals it must answer, messages, statements and news."""
+    room = workshop_room()
+    attempt, said = use_attempt()
+    with solara.Card("Inbox: proposals, messages, statements and news"):
+        OpenProposals(
+            [
+                {
+                    "number": p.number,
+                    "called": f"proposal {room.proposal_number(p)}",
+                    "text": room.line(p),
+                }
+                for p in room.open_proposals(team)
+            ],
+            lambda number, accept: attempt(
+                lambda: room.line(room.answer(team, session, number, accept))
+            ),
+        )
+        Said(said)
+        Lines([room.line(p) for p in reversed(room.feed(team))], "Nothing yet.", ["inbox"])
+
+
+@solara.component
+def WriteBox(team: str, session: str, others: tuple[str, ...]):
+    """Write to another team or to everyone, or put a proposal to another team."""
     room = workshop_room()
     game = room.game
-    others = [t for t in game.teams if t != team]
     to = solara.use_reactive(others[0] if others else EVERYONE)
     text = solara.use_reactive("")
     kind = solara.use_reactive(ProposalKind.CEASEFIRE.label)
@@ -227,25 +273,6 @@ def Inbox(team: str, session: str, version: int):
         text.set("")
         return f"Proposed {chosen.label} to {to.value}."
 
-    with solara.Card("Inbox: proposals, messages, statements and news"):
-        for proposal in room.open_proposals(team):
-            with solara.Row(style={"align-items": "center"}):
-                Para(proposal.line(), strong=f"Proposal {proposal.number + 1}:")
-                solara.Button(
-                    f"Accept proposal {proposal.number + 1}",
-                    on_click=lambda n=proposal.number: attempt(
-                        lambda: room.answer(team, session, n, True).line()
-                    ),
-                    color="success",
-                )
-                solara.Button(
-                    f"Reject proposal {proposal.number + 1}",
-                    on_click=lambda n=proposal.number: attempt(
-                        lambda: room.answer(team, session, n, False).line()
-                    ),
-                    outlined=True,
-                )
-        Lines([p.line() for p in reversed(room.feed(team))], "Nothing yet.", ["inbox"])
     with solara.Card("Write to another team, or to everyone"):
         solara.Select("to", value=to, values=[*others, EVERYONE])
         solara.InputTextArea(
