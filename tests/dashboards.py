@@ -310,3 +310,16 @@ def choose(page, label: str, option: str) -> None:
     """Choose ``option`` in the drop-down list labelled ``label``."""
     page.get_by_label(label, exact=True).click(force=True)  # vuetify covers the input
     page.get_by_role("option", name=option, exact=True).click()
+
+
+@contextlib.contextmanager
+def workshop_server(folder: Path):
+    """Serve a dashboard of a three-day workshop from ``folder``; stop it and its children."""
+    scenario = workshop_scenario(folder)
+    port = free_port()
+    process = start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
+    children = server_tree(process)
+    try:
+        yield served(folder / "server.log", port, folder)
+    finally:
+        stop_tree(process, children)

@@ -30,6 +30,7 @@ from dashboards import (
     start_dashboard,
     stop_tree,
     workshop_scenario,
+    workshop_server,
 )
 
 pytestmark = pytest.mark.slow  # real servers and browsers
@@ -40,15 +41,8 @@ VIEWPORT = {"width": 1280, "height": 720}  # a classroom projector
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     """A dashboard of a three-day workshop, for the tests that share one server."""
-    folder = tmp_path_factory.mktemp("classroom")
-    scenario = workshop_scenario(folder)
-    port = free_port()
-    process = start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
-    children = server_tree(process)
-    try:
-        yield served(folder / "server.log", port, folder)
-    finally:
-        stop_tree(process, children)
+    with workshop_server(tmp_path_factory.mktemp("classroom")) as served_room:
+        yield served_room
 
 
 @pytest.fixture

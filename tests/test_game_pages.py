@@ -22,15 +22,10 @@ from dashboards import (
     TIMEOUT,
     browser_pages,
     choose,
-    free_port,
     join_teams,
     new_game,
     open_tab,
-    served,
-    server_tree,
-    start_dashboard,
-    stop_tree,
-    workshop_scenario,
+    workshop_server,
 )
 
 pytestmark = pytest.mark.slow  # real servers and browsers
@@ -44,15 +39,8 @@ NOTICED_S = 3.0
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     """A dashboard of a three-day workshop, for the tests that share one server."""
-    folder = tmp_path_factory.mktemp("pages")
-    scenario = workshop_scenario(folder)
-    port = free_port()
-    process = start_dashboard(scenario, port, folder / "server.log", "--ensemble-worlds", "100")
-    children = server_tree(process)
-    try:
-        yield served(folder / "server.log", port, folder)
-    finally:
-        stop_tree(process, children)
+    with workshop_server(tmp_path_factory.mktemp("pages")) as served_room:
+        yield served_room
 
 
 @pytest.fixture
