@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -214,3 +215,11 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where a browser test's screenshots go (``make screenshots``: docs/img/workshop)."""
+    folder = Path(os.environ.get("CRISIS_SIM_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

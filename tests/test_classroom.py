@@ -10,9 +10,7 @@ Every page is photographed at 1280×720: into each test's temporary folder, or i
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-from pathlib import Path
 
 import psutil
 import pytest
@@ -43,14 +41,6 @@ def room(tmp_path_factory):
     """A dashboard of a three-day workshop, for the tests that share one server."""
     with workshop_server(tmp_path_factory.mktemp("classroom")) as served_room:
         yield served_room
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    """Where this test's screenshots go."""
-    folder = Path(os.environ.get("CRISIS_SIM_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

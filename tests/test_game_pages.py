@@ -9,11 +9,9 @@ network does, which is how a click after the day closed reaches the server.
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -47,14 +45,6 @@ def room(tmp_path_factory):
 def browsers(chromium_browser, tmp_path):
     with browser_pages(chromium_browser, tmp_path, VIEWPORT) as open_:
         yield open_
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    """Where this test's screenshots go (``make screenshots``: docs/img/workshop)."""
-    folder = Path(os.environ.get("CRISIS_SIM_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _journal(room) -> list[dict]:

@@ -31,7 +31,7 @@ from sim.catalogue.measures import OUTCOME_NAMES, summarise
 from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.run.engine import Engine, InProcess
-from sim.run.sets import Measure, blocks_of, run_sets
+from sim.run.sets import Measure, run_sets
 from sim.spec.parameters import BOOLEAN, INTEGER, Parameter, parameter
 from sim.spec.schema import Scenario
 
@@ -183,11 +183,6 @@ def evaluate_point(
 
     point = with_overrides(scenario, overrides)
     return summarise(run_ensemble(point, worlds=worlds, seed=seed).outcomes)
-
-
-def check_points(scenario: Scenario, design: pd.DataFrame) -> None:
-    """Validate every point's scenario before any world runs; raise on the first bad one."""
-    blocks_of(scenario, point_overrides(design), label=POINT)
 
 
 #: How a refused point is named: "Point 3 of the design (path=value, ...) is not valid".

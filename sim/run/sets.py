@@ -32,11 +32,9 @@ from sim.errors import UserError
 from sim.interrupts import raise_if_interrupted
 from sim.run.allocator import arrays_reused
 from sim.run.engine import Engine, EngineKind, InProcess
+from sim.run.ensemble import default_chunk_size
 from sim.spec.parameters import scenario_parameters
 from sim.spec.schema import Scenario
-
-#: Worlds simulated at once in a chunk of sets (an ensemble's default chunk).
-SETS_CHUNK = 50_000
 
 Measure = Callable[[pd.DataFrame], dict[str, Any]]
 
@@ -158,16 +156,6 @@ def chunks_of_sets(sets: int, worlds: int, chunk_size: int) -> list[SetsChunk]:
     ]
 
 
-def default_sets_chunk(worlds: int, engine: Engine) -> int:
-    """Return the worlds a chunk of sets holds unless told: an ensemble's chunk.
-
-    At most 50,000; on worker engines, small enough for four chunks per worker.
-    """
-    if engine.kind is EngineKind.INPROCESS:
-        return SETS_CHUNK
-    return max(1, min(SETS_CHUNK, -(-worlds // (4 * engine.workers_for(worlds)))))
-
-
 #: A chunk of at least this many worlds retires its ended worlds (see _simulated).
 RETIRE_FROM = 2_000
 
@@ -274,7 +262,7 @@ def run_sets(
     seed = scenario.seed if seed is None else seed
     blocks = blocks_of(scenario, sets, label)
     if chunk_size is None:
-        chunk_size = default_sets_chunk(len(sets) * worlds, engine)
+        chunk_size = default_chunk_size(len(sets) * worlds, engine)  # as an ensemble's
     tasks = [
         (block, chunk, worlds, seed, measure)
         for block in blocks
