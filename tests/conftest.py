@@ -24,6 +24,24 @@ SCENARIOS = ROOT / "scenarios"
 EXERCISE = Path(__file__).parent / "data" / "exercise.yaml"
 
 
+def quick_first(values, ids=None, group=lambda value: None) -> list:
+    """Return ``values`` as parameters, all but the first of each ``group`` marked slow.
+
+    A contract test over every policy or every shipped scenario runs whole in ``make
+    test``; ``make quick`` (``-m "not slow"``) keeps one case of each group, so that the
+    loop still exercises every kind of case in a minute (docs/architecture.md, "The
+    developers' loop").
+    """
+    seen, params = set(), []
+    for i, value in enumerate(values):
+        key = group(value)
+        marks = [pytest.mark.slow] if key in seen else []
+        seen.add(key)
+        args = value if isinstance(value, tuple) else (value,)  # a tuple fills several names
+        params.append(pytest.param(*args, marks=marks, id=None if ids is None else ids[i]))
+    return params
+
+
 def run_cli(cwd: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     """Run ``crisis-sim ARGS`` as a user would, in ``cwd``."""
     return subprocess.run(

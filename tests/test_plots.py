@@ -70,6 +70,7 @@ def test_folders_that_are_not_runs_are_refused(tmp_path, run_dir):
         draw_all(damaged)
 
 
+@pytest.mark.slow  # draws every plot again; test_draw_all_writes_every_plot... is the quick one
 def test_a_title_with_dollar_signs_is_drawn_as_written(tmp_path, exercise_data):
     """Matplotlib reads $...$ as maths: a title such as "$\\foo$ costs" crashed every plot."""
     data = dict(exercise_data, title=r"Costs in $\foo$")
