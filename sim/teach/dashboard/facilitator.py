@@ -146,7 +146,7 @@ def EventLog(game_id: int, events: int):
 @solara.component
 def TranscriptButton():
     """Write the game's transcript (HTML and CSV) into its folder, during play or after."""
-    from sim.teach.transcript import write
+    from sim.teach.transcript import listed, write
 
     room = workshop_room()
     attempt, said = use_attempt()
@@ -154,15 +154,16 @@ def TranscriptButton():
     def transcript() -> str:
         folder = room.journal.folder if room.journal else workshop_config().results_root
         try:
-            page, table = write(room, folder)
+            written = write(room, folder)
         except UserError as error:
             raise GameError(str(error)) from None
-        return f"Written: {page} and {table}"
+        return f"Written: {listed(written)}"
 
     Para(
         "Every message, proposal, answer, move and event so far, by day and team, with "
         "the debrief once the game is over: an HTML page to read or print, and a CSV "
-        "file. (After a crash: crisis-sim transcript GAME_DIR.)"
+        "file; then also debrief.html, the debrief to print. (After a crash: crisis-sim "
+        "transcript GAME_DIR.)"
     )
     solara.Button("Write the transcript", on_click=lambda: attempt(transcript), outlined=True)
     Said(said)
