@@ -271,5 +271,26 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
         screen.get_by_text("Day by day: the moves").wait_for(timeout=TIMEOUT)
         assert "We will not accept this line" not in screen.inner_text("body")
         screen.screenshot(path=shots / "class-debrief.png")
+        # The debrief to print, from the class screen: what the room may see, on A4.
+        with screen.context.expect_page() as opened:
+            screen.get_by_role("link", name="Print the debrief").click()
+        printed = opened.value
+        printed.get_by_text("Day by day: the moves, and what was said in public").wait_for(
+            timeout=TIMEOUT
+        )
+        printed.locator(".printout svg").first.wait_for(timeout=TIMEOUT)  # the picture
+        printed.get_by_text("The rungs of the escalation ladder").wait_for()
+        assert "We will not accept this line" not in printed.inner_text("body")
+        printed.emulate_media(media="print")
+        expect(printed.get_by_role("button", name="Print the debrief")).to_be_hidden()
+        printed.screenshot(path=shots / "debrief-print.png", full_page=True)
+        pdf = printed.pdf(path=tmp_path / "debrief.pdf", format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3, "each section on its page"
+        # The facilitator's: every message, and the key in its link only.
+        link = facilitator.get_by_role("link", name="Print the debrief")
+        assert link.get_attribute("href") == f"/debrief?key={room.key}"
+        full = browsers(f"{room.url}/debrief?key={room.key}", "debrief-full")
+        full.get_by_text("Day by day: the moves, and what was said").first.wait_for(timeout=TIMEOUT)
+        full.get_by_text(re.compile("We will not accept this line")).first.wait_for(timeout=TIMEOUT)
     finally:
         stop_tree(again, children)

@@ -7,7 +7,9 @@
   shows its plots.
 - ``/game?key=…``: the facilitator's page; ``/team/STATE?code=…``: the page of the team
   playing the state STATE (``/team/armenia``); ``/sheet?key=…``: the teams' join links
-  to print; ``/class``: the class screen for the projector, with nothing secret on it.
+  to print; ``/class``: the class screen for the projector, with nothing secret on it;
+  ``/debrief``: the debrief to print once the game is over (every message only with
+  the facilitator's key).
   These are the workshop's pages
   (:mod:`sim.teach.dashboard.facilitator`, :mod:`sim.teach.dashboard.team`).
 
@@ -33,6 +35,7 @@ from sim.teach.dashboard.config import workshop_config
 from sim.teach.dashboard.drawing import draw_border_map, draw_gauges, figure_png
 from sim.teach.dashboard.facilitator import Facilitator, JoinSheet
 from sim.teach.dashboard.model import DashboardModel, model_params, settings_in_words
+from sim.teach.dashboard.printing import PrintedDebrief
 from sim.teach.dashboard.team import TeamPage
 from sim.teach.dashboard.widgets import Lines, Para
 from sim.teach.views import event_line
@@ -181,4 +184,5 @@ routes = [
     solara.Route(path="team", component=TeamPage, label="Teams"),
     solara.Route(path="sheet", component=JoinSheet, label="Join links"),
     solara.Route(path="class", component=ClassScreen, label="Class screen"),
+    solara.Route(path="debrief", component=PrintedDebrief, label="Debrief to print"),
 ]
