@@ -16,7 +16,11 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
+from sim.plots.run import DPI
+from sim.teach.dashboard.drawing import GAUGE_TEXT_PT
+
 from dashboards import (
+    LAYOUT,
     TIMEOUT,
     browser_pages,
     free_port,
@@ -34,6 +38,7 @@ from dashboards import (
 pytestmark = pytest.mark.slow  # real servers and browsers
 
 VIEWPORT = {"width": 1280, "height": 720}  # a classroom projector
+GAUGE_TEXT_PX = GAUGE_TEXT_PT / 72 * DPI  # the home page's gauges, drawn at the plots' DPI
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +186,26 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
     sheet.screenshot(path=shots / "join-sheet.png")
     home = browsers(room.url + "/", "home")
     home.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
+    # The home page at 1280×720: the class's settings open, the rest folded by name,
+    # none of SolaraViz's render controls, and no text under 12 px (the gauges' too).
+    home.get_by_text("What a class changes").wait_for(timeout=TIMEOUT)
+    home.get_by_text("Depth one unopposed advance step gains, km.").first.wait_for()
+    for folded in ("Dynamics: how the crisis moves", "Azerbaijan (prober policy)", "Playback"):
+        expect(home.get_by_text(re.compile("^" + re.escape(folded)))).to_be_visible()
+    for gone in ("Render Interval", "Use Threads", "Model Parameters"):
+        expect(home.get_by_text(gone)).to_have_count(0)
+    home.wait_for_function(
+        "() => [...document.querySelectorAll('img.gauges')].some(i => i.naturalWidth > 0)",
+        timeout=TIMEOUT,
+    )
+    layout = home.evaluate(LAYOUT)
+    assert layout["small"] == [], "text under 12 px on the home page"
+    assert layout["gauges"] and all(s * GAUGE_TEXT_PX >= 12 for s in layout["gauges"]), layout
     home.screenshot(path=shots / "dashboard.png")
+    home.get_by_text(re.compile("^Dynamics: how the crisis moves")).click()  # a folded group
+    expect(home.get_by_text("Rumour level each km of new advance adds.")).to_be_visible()
+    home.get_by_text(re.compile("^Dynamics: how the crisis moves")).scroll_into_view_if_needed()
+    home.screenshot(path=shots / "dashboard-settings.png")
     facilitator.get_by_role("heading", level=1).first.scroll_into_view_if_needed()
     facilitator.screenshot(path=shots / "facilitator-start.png")
     open_tab(facilitator, "The map")
