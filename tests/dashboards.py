@@ -181,6 +181,38 @@ def browser_pages(chromium_browser, folder: Path, viewport: dict):
             context.close()
 
 
+#: What a page's layout is on its screen: horizontal overflow, text under 12 px, clipped
+#: buttons, and how much the map's image and the home page's gauges are scaled down
+#: (the map's smallest text is 13 pt, the gauges' GAUGE_TEXT_PT).
+LAYOUT = """() => {
+  const small = [], clipped = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.textContent.trim();
+    const element = walker.currentNode.parentElement;
+    if (!text || !element) continue;
+    const box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    if (box.width === 0 || box.height === 0 || style.visibility === "hidden") continue;
+    if (parseFloat(style.fontSize) < 12) small.push(style.fontSize + ": " + text.slice(0, 40));
+  }
+  for (const button of document.querySelectorAll("button")) {
+    const box = button.getBoundingClientRect();
+    if (box.width === 0) continue;
+    if (button.scrollWidth > button.clientWidth + 1 || box.right > window.innerWidth + 1)
+      clipped.push(button.innerText.slice(0, 40));
+  }
+  const maps = [...document.querySelectorAll("img")]
+    .filter(img => img.closest(".situation-map") || img.classList.contains("situation-map"))
+    .map(img => img.getBoundingClientRect().width / img.naturalWidth);
+  const gauges = [...document.querySelectorAll("img.gauges")]
+    .map(img => img.getBoundingClientRect().width / img.naturalWidth);
+  return {overflow: document.documentElement.scrollWidth - window.innerWidth, small, clipped,
+          maps, gauges};
+}"""
+SMALLEST_MAP_TEXT_PX = 13 / 72 * 100  # 13 pt at the figures' 100 dpi
+
+
 #: The teams' names as the facilitator's page shows them (the cast's, not the ids).
 NAMES = {"armenia": "Armenia", "azerbaijan": "Azerbaijan", "russia": "Russia", "csto": "CSTO"}
 

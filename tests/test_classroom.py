@@ -16,7 +16,11 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
+from sim.plots.run import DPI
+from sim.teach.dashboard.drawing import GAUGE_TEXT_PT
+
 from dashboards import (
+    LAYOUT,
     TIMEOUT,
     browser_pages,
     free_port,
@@ -34,6 +38,7 @@ from dashboards import (
 pytestmark = pytest.mark.slow  # real servers and browsers
 
 VIEWPORT = {"width": 1280, "height": 720}  # a classroom projector
+GAUGE_TEXT_PX = GAUGE_TEXT_PT / 72 * DPI  # the home page's gauges, drawn at the plots' DPI
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +186,26 @@ def test_every_page_is_photographed_for_the_guide(room, browsers, shots):
     sheet.screenshot(path=shots / "join-sheet.png")
     home = browsers(room.url + "/", "home")
     home.get_by_role("button", name="Step").wait_for(timeout=TIMEOUT)
+    # The home page at 1280×720: the class's settings open, the rest folded by name,
+    # none of SolaraViz's render controls, and no text under 12 px (the gauges' too).
+    home.get_by_text("What a class changes").wait_for(timeout=TIMEOUT)
+    home.get_by_text("Depth one unopposed advance step gains, km.").first.wait_for()
+    for folded in ("Dynamics: how the crisis moves", "Azerbaijan (prober policy)", "Playback"):
+        expect(home.get_by_text(re.compile("^" + re.escape(folded)))).to_be_visible()
+    for gone in ("Render Interval", "Use Threads", "Model Parameters"):
+        expect(home.get_by_text(gone)).to_have_count(0)
+    home.wait_for_function(
+        "() => [...document.querySelectorAll('img.gauges')].some(i => i.naturalWidth > 0)",
+        timeout=TIMEOUT,
+    )
+    layout = home.evaluate(LAYOUT)
+    assert layout["small"] == [], "text under 12 px on the home page"
+    assert layout["gauges"] and all(s * GAUGE_TEXT_PX >= 12 for s in layout["gauges"]), layout
     home.screenshot(path=shots / "dashboard.png")
+    home.get_by_text(re.compile("^Dynamics: how the crisis moves")).click()  # a folded group
+    expect(home.get_by_text("Rumour level each km of new advance adds.")).to_be_visible()
+    home.get_by_text(re.compile("^Dynamics: how the crisis moves")).scroll_into_view_if_needed()
+    home.screenshot(path=shots / "dashboard-settings.png")
     facilitator.get_by_role("heading", level=1).first.scroll_into_view_if_needed()
     facilitator.screenshot(path=shots / "facilitator-start.png")
     open_tab(facilitator, "The map")
@@ -271,5 +295,26 @@ def test_a_killed_server_resumes_the_game_with_nothing_lost(tmp_path, browsers, 
         screen.get_by_text("Day by day: the moves").wait_for(timeout=TIMEOUT)
         assert "We will not accept this line" not in screen.inner_text("body")
         screen.screenshot(path=shots / "class-debrief.png")
+        # The debrief to print, from the class screen: what the room may see, on A4.
+        with screen.context.expect_page() as opened:
+            screen.get_by_role("link", name="Print the debrief").click()
+        printed = opened.value
+        printed.get_by_text("Day by day: the moves, and what was said in public").wait_for(
+            timeout=TIMEOUT
+        )
+        printed.locator(".printout svg").first.wait_for(timeout=TIMEOUT)  # the picture
+        printed.get_by_text("The rungs of the escalation ladder").wait_for()
+        assert "We will not accept this line" not in printed.inner_text("body")
+        printed.emulate_media(media="print")
+        expect(printed.get_by_role("button", name="Print the debrief")).to_be_hidden()
+        printed.screenshot(path=shots / "debrief-print.png", full_page=True)
+        pdf = printed.pdf(path=tmp_path / "debrief.pdf", format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3, "each section on its page"
+        # The facilitator's: every message, and the key in its link only.
+        link = facilitator.get_by_role("link", name="Print the debrief")
+        assert link.get_attribute("href") == f"/debrief?key={room.key}"
+        full = browsers(f"{room.url}/debrief?key={room.key}", "debrief-full")
+        full.get_by_text("Day by day: the moves, and what was said").first.wait_for(timeout=TIMEOUT)
+        full.get_by_text(re.compile("We will not accept this line")).first.wait_for(timeout=TIMEOUT)
     finally:
         stop_tree(again, children)

@@ -9,7 +9,8 @@ import pytest
 
 from sim.core.model import CrisisModel
 from sim.spec.loading import load_scenario
-from sim.teach.dashboard.model import DashboardModel, model_params
+from sim.teach.dashboard.controls import defaults
+from sim.teach.dashboard.model import CLASS_DYNAMICS, DashboardModel, control_groups, model_params
 
 from conftest import ROOT, SCENARIOS
 
@@ -17,11 +18,9 @@ BASELINE = str(SCENARIOS / "baseline-may-2021.yaml")
 
 
 def _defaults(file: str) -> dict:
-    """The settings SolaraViz passes before anyone touches a control."""
+    """The settings the home page passes before anyone touches a control (controls.py)."""
     scenario = load_scenario(file).scenario
-    return {
-        k: v["value"] if isinstance(v, dict) else v for k, v in model_params(file, scenario).items()
-    }
+    return defaults(model_params(file, scenario))
 
 
 @pytest.mark.parametrize("name", ["baseline-may-2021.yaml", "advance-army-line.yaml"])
@@ -32,6 +31,38 @@ def test_untouched_controls_give_world_n_of_the_scenario_s_ensemble(name):
     alone = CrisisModel(load_scenario(file).scenario, worlds=1, first_world=7).run()
     assert shown.outcomes().equals(alone.outcomes())
     assert [e.sentence for e in shown.events]  # and the log told it
+
+
+@pytest.mark.parametrize("name", ["baseline-may-2021.yaml", "scripted-may-2021.yaml"])
+def test_every_control_is_in_one_group_the_class_s_first_and_the_rest_folded(name):
+    file = str(SCENARIOS / name)
+    scenario = load_scenario(file).scenario
+    params = model_params(file, scenario)
+    groups = control_groups(params, scenario)
+    controls = [k for k, v in params.items() if isinstance(v, dict)]
+    placed = [k for group in groups for k in group.keys]
+    assert sorted(placed) == sorted(controls)  # none lost by folding, none twice
+    first, *folded = groups
+    assert not first.folded and all(group.folded for group in folded)
+    policies = {f"actors.{a}.policy" for a in scenario.role_specs()}
+    assert {"world", *policies} <= set(first.keys) <= {"world", *policies, *CLASS_DYNAMICS}
+    assert len(first.keys) <= 10  # a few, for a class
+    assert all(group.keys for group in groups)
+    # Each control is explained in a line from the schema, in plain words.
+    assert all(params[k]["help"] for k in controls), [k for k in controls if not params[k]["help"]]
+    assert "`" not in "".join(params[k]["help"] for k in controls)
+
+
+def test_the_class_s_controls_and_the_groups_of_the_baseline():
+    params = model_params(BASELINE, load_scenario(BASELINE).scenario)
+    groups = {g.name: g.keys for g in control_groups(params, load_scenario(BASELINE).scenario)}
+    assert set(CLASS_DYNAMICS) <= set(groups["What a class changes"])
+    assert "dynamics.rumour_per_km" in groups["Dynamics: how the crisis moves"]
+    assert "actors.azerbaijan.params.halt_cost" in groups["Azerbaijan (prober policy)"]
+    assert "policy.armenia.restraint.send_army" in groups["Armenia (restraint policy)"]
+    assert (
+        params["dynamics.advance_step_km"]["help"] == "Depth one unopposed advance step gains, km."
+    )
 
 
 def test_the_first_world_shown_uses_the_scenario_s_seed():

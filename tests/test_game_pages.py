@@ -17,6 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboards import (
+    LAYOUT,
+    SMALLEST_MAP_TEXT_PX,
     TIMEOUT,
     browser_pages,
     choose,
@@ -253,35 +255,6 @@ def test_the_class_screen_shows_what_the_room_may_see_and_no_secret(room, browse
 def _write(page, text: str) -> None:
     page.get_by_label(re.compile(r"^message")).fill(text)
     page.get_by_role("button", name="Send message").click()
-
-
-#: What a page's layout is on its screen: horizontal overflow, text under 12 px, clipped
-#: buttons, and how much the map's image is scaled down (its smallest text is 13 pt).
-LAYOUT = """() => {
-  const small = [], clipped = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const text = walker.currentNode.textContent.trim();
-    const element = walker.currentNode.parentElement;
-    if (!text || !element) continue;
-    const box = element.getBoundingClientRect();
-    const style = getComputedStyle(element);
-    if (box.width === 0 || box.height === 0 || style.visibility === "hidden") continue;
-    if (parseFloat(style.fontSize) < 12) small.push(style.fontSize + ": " + text.slice(0, 40));
-  }
-  for (const button of document.querySelectorAll("button")) {
-    const box = button.getBoundingClientRect();
-    if (box.width === 0) continue;
-    if (button.scrollWidth > button.clientWidth + 1 || box.right > window.innerWidth + 1)
-      clipped.push(button.innerText.slice(0, 40));
-  }
-  const maps = [...document.querySelectorAll("img")]
-    .filter(img => img.closest(".situation-map") || img.classList.contains("situation-map"))
-    .map(img => img.getBoundingClientRect().width / img.naturalWidth);
-  return {overflow: document.documentElement.scrollWidth - window.innerWidth, small, clipped,
-          maps};
-}"""
-SMALLEST_MAP_TEXT_PX = 13 / 72 * 100  # 13 pt at the figures' 100 dpi
 
 
 def test_team_pages_work_on_a_phone(room, browsers, shots):

@@ -7,11 +7,15 @@ and writes transcript.html and transcript.csv into the folder, changing nothing 
 from __future__ import annotations
 
 import csv
+import html
+import re
 
 import pytest
 
+from sim.teach import printout
 from sim.teach.dashboard.journal import JOURNAL
 from sim.teach.dashboard.room import Room
+from sim.teach.debrief import RUNGS, note
 
 from conftest import run_main
 from dashboards import short_scenario
@@ -76,6 +80,39 @@ def test_a_finished_game_s_transcript_has_its_debrief(game, tmp_path):
     assert result.returncode == 0, result.stderr
     page = (game / "transcript.html").read_text(encoding="utf-8")
     assert "The crisis ended in:" in page and "In 20 simulated worlds" in page
+    assert "debrief.html" in result.stdout  # and the debrief to print, beside it
+    assert "In 20 simulated worlds" in (game / "debrief.html").read_text(encoding="utf-8")
+
+
+def test_the_printable_debrief_has_the_picture_the_measures_the_rungs_and_the_days(game, tmp_path):
+    room = Room.resume(tmp_path / "short.yaml", game, debrief_worlds=20)
+    assert "printed once the game is over" in printout.debrief_page(room)  # on day 2
+    while not room.game.finished:
+        room.advance()  # the last day's prepares the debrief
+    assert room.debrief is not None
+    page = printout.document("debrief", printout.debrief_page(room))
+    # A print stylesheet: A4, no buttons on paper, a page break between sections.
+    assert "@media print" in page and "size: A4" in page
+    assert re.search(r"@media print \{.*\.print-button[^}]*display: none", page, re.S)
+    assert "section + section { break-before: page; }" in page
+    assert page.count("<section") >= 4  # debrief, measures, departures, timeline
+    assert "Print the debrief" in page  # on screen
+    # The picture, inline: it prints without the server or the folder.
+    assert "<svg" in page and "Your crisis among the simulated worlds" in page
+    defender = "Armenia"
+    for row in room.debrief.percentiles.itertuples():
+        assert html.escape(note(row.column, defender)) in page, row.column
+    assert html.escape(note("casualties", defender)) in page
+    for number, name in RUNGS.items():
+        assert f"<li>{number}: {name}</li>" in page
+    # The timeline: each day, its moves, and what was said in public only.
+    assert "Day by day: the moves, and what was said in public" in page
+    day_one = re.search(r"<tr><td>1</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert day_one and "Russia: phone both" in day_one[1], page[-1500:]
+    assert "We urge restraint." in day_one[2]
+    assert "Leave" not in page and "Meet?" not in page  # private words stay private
+    everything = printout.debrief_page(room, everything=True)
+    assert "Leave" in everything and "Meet?" in everything  # the facilitator's has them
 
 
 def test_a_folder_that_is_not_a_game_or_has_lost_its_scenario_is_told_the_fix(game, tmp_path):

@@ -247,13 +247,14 @@ def transcript(
     """Write a workshop game's transcript: every message, proposal, answer, move and event.
 
     By day and team, as transcript.html (to read or print) and transcript.csv (to sort
-    and count), in the game's folder, with the debrief if the game is over. It is read
+    and count), in the game's folder, with the debrief if the game is over (and then
+    debrief.html, the debrief to print: picture, measures, timeline). It is read
     from the game's journal, so a game that crashed has one too; nothing else in the
     folder changes.
     """
     from sim.teach.dashboard.journal import GameJournal
     from sim.teach.dashboard.room import Room
-    from sim.teach.transcript import write
+    from sim.teach.transcript import listed, write
 
     if not game_dir.is_dir():
         raise UserError(
@@ -270,9 +271,9 @@ def transcript(
     room = Room.resume(file, game_dir, debrief_worlds, read_only=True)
     if room.game is not None and room.game.finished:
         room.debrief = room.game.debrief(debrief_worlds)
-    page, table = write(room, game_dir)
+    written = write(room, game_dir)
     out.print(
-        f"Transcript: {escape(str(page))} and {escape(str(table))}",
+        f"Transcript: {escape(listed(written))}",
         highlight=False,
         soft_wrap=True,
     )

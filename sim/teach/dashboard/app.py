@@ -1,13 +1,17 @@
 """The dashboard: a Solara app with four kinds of page.
 
-- ``/``: one world of the scenario on Mesa's SolaraViz: choose policies and the declared
-  uncertainties, step, play, pause and reset; a schematic map of the border sectors,
+- ``/``: one world of the scenario, on Mesa's ModelController: the settings a class
+  changes (the world, the policies, four dynamics) as sliders and menus, the others
+  folded under named groups (:mod:`sim.teach.dashboard.controls`); step, play, pause
+  and reset; a schematic map of the border sectors,
   gauges of the escalation rung, public alarm and the cost of defiance, a running event
   log in plain words, and a button that runs an ensemble of the current settings and
   shows its plots.
 - ``/game?key=…``: the facilitator's page; ``/team/STATE?code=…``: the page of the team
   playing the state STATE (``/team/armenia``); ``/sheet?key=…``: the teams' join links
-  to print; ``/class``: the class screen for the projector, with nothing secret on it.
+  to print; ``/class``: the class screen for the projector, with nothing secret on it;
+  ``/debrief``: the debrief to print once the game is over (every message only with
+  the facilitator's key).
   These are the workshop's pages
   (:mod:`sim.teach.dashboard.facilitator`, :mod:`sim.teach.dashboard.team`).
 
@@ -22,7 +26,6 @@ from pathlib import Path
 
 import solara
 import solara.server.settings
-from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.catalogue import plots as catalogue
@@ -30,9 +33,16 @@ from sim.errors import UserError
 from sim.spec.loading import load_scenario
 from sim.teach.dashboard.class_screen import ClassScreen
 from sim.teach.dashboard.config import workshop_config
+from sim.teach.dashboard.controls import Controls
 from sim.teach.dashboard.drawing import draw_border_map, draw_gauges, figure_png
 from sim.teach.dashboard.facilitator import Facilitator, JoinSheet
-from sim.teach.dashboard.model import DashboardModel, model_params, settings_in_words
+from sim.teach.dashboard.model import (
+    DashboardModel,
+    control_groups,
+    model_params,
+    settings_in_words,
+)
+from sim.teach.dashboard.printing import PrintedDebrief
 from sim.teach.dashboard.team import TeamPage
 from sim.teach.dashboard.widgets import Lines, Para
 from sim.teach.views import event_line
@@ -48,15 +58,16 @@ solara.server.settings.theme.show_banner = False
 def Situation(model: DashboardModel):
     """Show the world: the border map across the page, the gauges and the log below it.
 
-    Laid out here rather than in SolaraViz's grid of movable cards, whose fixed cells
-    cut the map to a thumbnail: at 1280×720 the map and the gauges fill the main area,
-    for a projector, with the event log and the settings side by side below them.
+    Laid out here rather than in Mesa SolaraViz's grid of movable cards, whose fixed
+    cells cut the map to a thumbnail: at 1280×720 the map and the gauges fill the main
+    area, for a projector, with the event log and the settings side by side below them.
+    The gauges' smallest text is 12 px there (drawing.GAUGE_TEXT_PT).
     """
     update_counter.get()
     map_png = figure_png(draw_border_map(model.world, model.spec, day=model.day))
     solara.Image(map_png, width="100%", classes=["situation-map"])
     # The gauges across the page too: in a column their 13 pt labels shrank to 6 px.
-    solara.Image(figure_png(draw_gauges(model.world, model.spec)), width="100%")
+    solara.Image(figure_png(draw_gauges(model.world, model.spec)), width="100%", classes=["gauges"])
     with solara.Columns([1, 1]):
         EventLog(model)
         with solara.Card("This world's settings (the sliders' values)"):
@@ -141,8 +152,8 @@ def Home():
     """Show one world, step by step, of a scenario chosen from the served file's folder."""
     chosen, set_chosen = solara.use_state(str(Path(workshop_config().scenario_file).resolve()))
     scenario = solara.use_memo(lambda: load_scenario(chosen).scenario, [chosen])
-    # A reactive model of our own: SolaraViz steps and resets it, and the page below,
-    # which reads it, redraws with it.
+    # A reactive model of our own: Mesa's ModelController steps and resets it, and the
+    # page below, which reads it, redraws with it.
     model = solara.use_memo(lambda: solara.reactive(DashboardModel(chosen)), [chosen])
     labels = {label: path for path, label in SCENARIO_CHOICES.items()}
     with solara.Sidebar(), solara.Card("Scenario"):
@@ -154,13 +165,11 @@ def Home():
         )
         if scenario.description:
             Para(scenario.description.strip())
-    SolaraViz(
-        model,
-        components=[],  # the controls only: the world is drawn below, across the page
-        model_params=model_params(chosen, scenario),
-        name=f"crisis-sim: {scenario.title}",
-        play_interval=400,
-    ).key(chosen)  # a new scenario: new settings, a new world
+    params = solara.use_memo(lambda: model_params(chosen, scenario), [chosen])
+    groups = control_groups(params, scenario)
+    # Mesa's ModelController and model_params, our sidebar: the class's settings as
+    # sliders, the rest folded in named groups, no render controls (controls.py).
+    Controls(model, params, groups, f"crisis-sim: {scenario.title}").key(chosen)
     Situation(model.value)
     Ensemble(model.value)
 
@@ -181,4 +190,5 @@ routes = [
     solara.Route(path="team", component=TeamPage, label="Teams"),
     solara.Route(path="sheet", component=JoinSheet, label="Join links"),
     solara.Route(path="class", component=ClassScreen, label="Class screen"),
+    solara.Route(path="debrief", component=PrintedDebrief, label="Debrief to print"),
 ]

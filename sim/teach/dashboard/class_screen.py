@@ -8,7 +8,7 @@ statements and the news sent to every team. Private messages, proposals and thei
 answers, news sent to some teams only, the facilitator's log (which says which reports
 were false) and the teams' codes are never on it. Once the game is over: how the crisis
 ended, among the simulated worlds, and the moves day by day beside what was said in
-public.
+public, with "Print the debrief" (``/debrief``, :mod:`.printing`).
 
 Sized for a projector at 1280×720 read from the back of a room: text of 22 px and
 more, the day's state above the fold.
@@ -20,12 +20,13 @@ import numpy as np
 import solara
 
 from sim.catalogue.roles import Role
+from sim.teach import printout
 from sim.teach.dashboard.config import workshop_room
 from sim.teach.dashboard.drawing import MapState, draw_map, figure_png
 from sim.teach.dashboard.pages import Countdown, DebriefPicture, date_of_day, use_room
+from sim.teach.dashboard.printing import PrintButton
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
 from sim.teach.game import Debrief
-from sim.teach.negotiation import EVERYONE
 
 CSS = """
 .class-screen { font-size: 22px; line-height: 1.4; }
@@ -42,8 +43,7 @@ CSS = """
 
 def public_posts() -> list:
     """Return what was said to the whole room: public statements and news to every team."""
-    room = workshop_room()
-    return [p for p in room.feed(None) if EVERYONE in p.to]
+    return printout.public_posts(workshop_room())
 
 
 def public_map() -> bytes | None:
@@ -127,15 +127,7 @@ def ClassDebrief(debrief: Debrief | None, version: int):
             strong=f"The crisis ended in: {debrief.outcome.replace('_', ' ')}.",
         )
         DebriefPicture(debrief)
-    rows = []
-    public = public_posts()
-    for day in range(game.day):
-        moves = [
-            f"{room.name(m.team)}: {m.text(game.sector_names)}"
-            for m in game.moves
-            if m.day == day and m.action.name != "HOLD"
-        ]
-        said = [room.line(p) for p in public if p.day == day]
-        rows.append([str(day + 1), "; ".join(moves) or "all held", "\n".join(said) or "-"])
     with solara.Card("Day by day: the moves, and what was said in public"):
-        Grid(["day", "moves", "said in public"], rows)
+        Grid(["day", "moves", "said in public"], printout.timeline(room, public_posts()))
+    if debrief is not None:
+        PrintButton()  # the debrief on paper: the picture, the measures, the timeline

@@ -235,6 +235,11 @@ def figure_png(figure: Figure) -> bytes:
     return out.getvalue()
 
 
+#: The gauges' smallest text, in points: 12 px and more on the home page at 1280×720,
+#: where the figure (1500 px at its DPI) is shown about 840 px wide.
+GAUGE_TEXT_PT = 11
+
+
 def draw_gauges(world: WorldState, scenario: Scenario, index: int = 0) -> Figure:
     """Draw three meters: the escalation rung, Armenian public alarm, the cost of defiance.
 
@@ -270,14 +275,14 @@ def draw_gauges(world: WorldState, scenario: Scenario, index: int = 0) -> Figure
             textwrap.fill(Rung(level).label, 14),
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=GAUGE_TEXT_PT,
             color=INK if level < 4 or not filled else "white",
         )
     axes.set_xlim(0, 5)
     axes.set_title(
         f"Escalation: {Rung(rung).label} (highest so far: {Rung(highest).label})",
         loc="left",
-        fontsize=11,
+        fontsize=GAUGE_TEXT_PT + 3,
         color=INK,
         gid="rung",
     )
@@ -304,10 +309,11 @@ def draw_gauges(world: WorldState, scenario: Scenario, index: int = 0) -> Figure
         if mark is not None:
             axes.axvline(mark, color=INK, lw=2)
         axes.set_xlim(0, top)
-        axes.set_title(title, loc="left", fontsize=11, color=INK)
+        axes.set_title(title, loc="left", fontsize=GAUGE_TEXT_PT + 3, color=INK)
     for axes in meters:
         axes.set_ylim(0, 1)
         axes.set_yticks([])
+        axes.tick_params(labelsize=GAUGE_TEXT_PT, colors=INK)
         for side in axes.spines.values():
             side.set_visible(False)
     meters[0].set_xticks([])

@@ -33,6 +33,7 @@ from sim.teach.dashboard.pages import (
     use_attempt,
     use_room,
 )
+from sim.teach.dashboard.printing import PrintButton
 from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
 from sim.teach.game import Debrief, GameError
 from sim.teach.negotiation import MAX_LENGTH
@@ -102,7 +103,7 @@ def FacilitatorDesk(key: str):
             SetupDesk(key)
             return
         if game.finished:
-            FinishedDesk(room.debrief, version)
+            FinishedDesk(room.debrief, version, key)
         else:
             PlayDesk(version)
         # Each tab's content is a component whose arguments say when it changes: the
@@ -146,7 +147,7 @@ def EventLog(game_id: int, events: int):
 @solara.component
 def TranscriptButton():
     """Write the game's transcript (HTML and CSV) into its folder, during play or after."""
-    from sim.teach.transcript import write
+    from sim.teach.transcript import listed, write
 
     room = workshop_room()
     attempt, said = use_attempt()
@@ -154,15 +155,16 @@ def TranscriptButton():
     def transcript() -> str:
         folder = room.journal.folder if room.journal else workshop_config().results_root
         try:
-            page, table = write(room, folder)
+            written = write(room, folder)
         except UserError as error:
             raise GameError(str(error)) from None
-        return f"Written: {page} and {table}"
+        return f"Written: {listed(written)}"
 
     Para(
         "Every message, proposal, answer, move and event so far, by day and team, with "
         "the debrief once the game is over: an HTML page to read or print, and a CSV "
-        "file. (After a crash: crisis-sim transcript GAME_DIR.)"
+        "file; then also debrief.html, the debrief to print. (After a crash: crisis-sim "
+        "transcript GAME_DIR.)"
     )
     solara.Button("Write the transcript", on_click=lambda: attempt(transcript), outlined=True)
     Said(said)
@@ -258,11 +260,12 @@ def NewGameButton(version: int):
 
 
 @solara.component
-def FinishedDesk(debrief: Debrief | None, version: int):
-    """After the game: the debrief, and saving the game as a results folder.
+def FinishedDesk(debrief: Debrief | None, version: int, key: str):
+    """After the game: the debrief, printing it, and saving the game as a results folder.
 
     The debrief and the room's version are arguments, so that the desk redraws when the
     debrief is ready (a component redraws only when its arguments or its state change).
+    ``key``: the facilitator's, for the printable debrief with every message.
     """
     room = workshop_room()
     game = room.game
@@ -280,7 +283,10 @@ def FinishedDesk(debrief: Debrief | None, version: int):
         except (UserError, OSError) as error:
             set_message(str(error))
 
-    solara.Button("Save the game as a results folder", on_click=save)
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        if debrief is not None:
+            PrintButton(key)
+        solara.Button("Save the game as a results folder", on_click=save)
     if message:
         solara.Info(message)
 

@@ -1,7 +1,8 @@
 """The dashboard's model: one world of a scenario, with policies and ranges as flat settings.
 
-Mesa's SolaraViz builds a model from keyword settings and shows sliders and menus for
-them. :class:`DashboardModel` is a :class:`~sim.core.model.CrisisModel` of one world whose
+Mesa's ModelController builds a model from keyword settings, which the home page shows
+as sliders and menus in named groups (:func:`control_groups`, :mod:`.controls`).
+:class:`DashboardModel` is a :class:`~sim.core.model.CrisisModel` of one world whose
 settings are the scenario file, the seed, which world, each actor's policy, and the
 scenario's declared uncertainties (by dotted path), and which keeps a running log of
 what happened in plain words (:mod:`sim.readers.narration`).
@@ -9,6 +10,7 @@ what happened in plain words (:mod:`sim.readers.narration`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,22 @@ from sim.spec.loading import load_scenario
 from sim.spec.schema import Scenario
 
 POLICY_PREFIX = "policy."
+#: The dynamics a class changes on the home page, beside the world and the policies:
+#: how fast the advance goes, how often false reports spread, how often talks agree,
+#: and how much a call for restraint weighs. The rest is folded into named groups.
+CLASS_DYNAMICS = (
+    "dynamics.advance_step_km",
+    "dynamics.false_report_probability",
+    "dynamics.talks_agreement_probability",
+    "dynamics.restraint_call_cost",
+)
+#: The groups of the folded settings by a path's first part, in the order shown.
+SECTIONS = {
+    "dynamics": "Dynamics: how the crisis moves",
+    "perception": "Perception: what the governments see",
+    "thresholds": "Thresholds: what counts as what",
+    "sectors": "The border sectors",
+}
 
 
 class DashboardModel(CrisisModel):
@@ -95,6 +113,76 @@ def setting_label(path: str, scenario: Scenario) -> str:
     return words[0].upper() + words[1:]
 
 
+@dataclass(frozen=True)
+class Group:
+    """Settings shown together on the home page: ``keys`` of :func:`model_params`.
+
+    ``folded``: under its name, opened by a click (the class's own are not folded).
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    folded: bool = True
+
+
+def control_groups(params: dict[str, Any], scenario: Scenario) -> list[Group]:
+    """Return every control of ``params`` in one group: the class's first, the rest folded.
+
+    The class's: the world, each government's policy, :data:`CLASS_DYNAMICS`. Then the
+    other dynamics, perception, thresholds and sectors (:data:`SECTIONS`), then one
+    group per government (its influence and its policy's parameters), then anything
+    else, so that no control is lost by folding.
+    """
+    controls = [k for k, v in params.items() if isinstance(v, dict) and "type" in v]
+    first = [k for k in controls if k == "world" or _is_policy(k) or k in CLASS_DYNAMICS]
+    groups = [Group("What a class changes", tuple(first), folded=False)]
+    rest = [k for k in controls if k not in first]
+    for head, name in SECTIONS.items():
+        groups.append(Group(name, tuple(k for k in rest if k.split(".")[0] == head)))
+    found = set(map(_actor_of, rest)) - {None}
+    ordered = [a for a in scenario.role_specs() if a in found] + sorted(found)
+    for actor in dict.fromkeys(ordered):  # the teams' governments first, then the others
+        policy = scenario.actors.spec(actor).policy
+        keys = tuple(k for k in rest if _actor_of(k) == actor)
+        groups.append(Group(f"{scenario.cast.label(actor)} ({policy} policy)", keys))
+    placed = {k for group in groups for k in group.keys}
+    groups.append(Group("Other settings", tuple(k for k in rest if k not in placed)))
+    return [group for group in groups if group.keys]
+
+
+def _is_policy(key: str) -> bool:
+    return key.startswith("actors.") and key.endswith(".policy")
+
+
+def _actor_of(key: str) -> str | None:
+    """Return the actor a setting belongs to (None: a setting of the world)."""
+    parts = key.split(".")
+    if parts[0] == POLICY_PREFIX.rstrip("."):
+        return parts[1]
+    if parts[0] == "actors" and len(parts) > 2:
+        return parts[2] if parts[1] == "third_parties" else parts[1]
+    return None
+
+
+def setting_help(key: str, scenario: Scenario) -> str:
+    """Return what a setting means in a line, from the schema or its policy's parameters."""
+    from sim.spec.parameters import scenario_parameters
+
+    if key == "world":
+        return (
+            "Which world of the scenario's ensemble to replay: world N here is world N of "
+            "crisis-sim run with the same seed and settings."
+        )
+    if _is_policy(key):
+        actor = _actor_of(key)
+        return f"How {scenario.cast.label(actor)}'s government decides (crisis-sim policies)."
+    if key.startswith(POLICY_PREFIX):
+        actor, _, param = key.removeprefix(POLICY_PREFIX).split(".", 2)
+        key = f"actors.{actor}.params.{param}"
+    found = scenario_parameters(scenario).get(key)
+    return found.description.replace("`", "") if found else ""
+
+
 def settings_in_words(scenario: Scenario) -> list[str]:
     """Return each declared uncertainty of ``scenario`` in words with its value now."""
     return [
@@ -104,7 +192,12 @@ def settings_in_words(scenario: Scenario) -> list[str]:
 
 
 def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any]:
-    """Return SolaraViz's settings for a scenario: menus for policies, sliders for ranges."""
+    """Return the page's settings for a scenario: menus for policies, sliders for ranges.
+
+    In Mesa's form (``model_params`` of SolaraViz and ModelCreator): a fixed value, or a
+    control with its ``type``, ``value``, ``label``, bounds, and here its ``help``, a
+    line from the schema's field descriptions. :func:`control_groups` groups them.
+    """
     params: dict[str, Any] = {
         "scenario_file": str(scenario_file),
         "seed": scenario.seed,  # fixed: world i here is world i of the scenario's ensemble
@@ -130,6 +223,9 @@ def model_params(scenario_file: str | Path, scenario: Scenario) -> dict[str, Any
             "label": setting_label(path, scenario),
         }
     params.update(_policy_params(scenario))
+    for key, control in params.items():
+        if isinstance(control, dict):
+            control["help"] = setting_help(key, scenario)
     return params
 
 

@@ -41,6 +41,7 @@ from sim.teach.debrief import (
     shown_value,
 )
 from sim.teach.game import GameError
+from sim.teach.printout import timeline
 
 #: Seconds a page waits for a change before it checks that it shows the latest.
 RECHECK_SECONDS = 0.5
@@ -221,20 +222,8 @@ def Timeline(team: str | None = None) -> None:
     ``team``: what that team was told (None: the facilitator, everything).
     """
     room = workshop_room()
-    game = room.game
-    if game is None:
-        return
-    rows = []
-    for day in range(game.day + (0 if game.finished else 1)):
-        moves = [
-            f"{m.team}: {m.text(game.sector_names)}"
-            for m in game.moves
-            if m.day == day and m.action.name != "HOLD"
-        ]
-        said = [room.line(p) for p in room.feed(team) if p.day == day]
-        rows.append([str(day + 1), "; ".join(moves) or "all held", "\n".join(said) or "-"])
     with solara.Card("Timeline: the moves and what was said, day by day"):
-        Grid(["day", "moves", "what was said"], rows)
+        Grid(["day", "moves", "what was said"], timeline(room, room.feed(team)))
 
 
 def use_attempt():
