@@ -6,7 +6,7 @@ Grounded in the May 2021 Sev Lake crisis between Armenia and Azerbaijan. The Pyt
 >>> loaded = load_scenario("scenarios/baseline-may-2021.yaml")
 >>> result = run_ensemble(loaded.scenario, worlds=200)
 >>> sorted(result.outcomes.columns)[:3]
-['alliance_final_state', 'appeal_day', 'casualties_attacker']
+['alliance_final_state', 'appeal_day', 'ceasefire_day']
 """
 
 from __future__ import annotations

@@ -16,7 +16,14 @@ from sim.run.ensemble import run_ensemble
 from conftest import ROOT, run_cli
 
 CASES = ROOT / "scenarios" / "cases"
-KEYS = ["karabakh-2020", "kyrgyz-tajik-2021", "sev-lake-2021", "tavush-tovuz-2020"]
+KEYS = [
+    "karabakh-2020",
+    "karabakh-april-2016",
+    "kyrgyz-tajik-2021",
+    "kyrgyz-tajik-2022",
+    "sev-lake-2021",
+    "tavush-tovuz-2020",
+]
 
 
 def test_the_four_cases_load_and_share_their_responders_and_dynamics():
@@ -31,7 +38,7 @@ def test_the_four_cases_load_and_share_their_responders_and_dynamics():
 
 
 def test_scores_are_those_of_the_record_s_class():
-    case = load_cases(CASES)[2]  # Sev Lake: frozen gain
+    case = next(case for case in load_cases(CASES) if case.key == "sev-lake-2021")
     outcomes = pd.DataFrame(
         {"outcome": ["frozen_gain"] * 6 + ["negotiated_withdrawal"] * 3 + ["clash_contained"]}
     )
@@ -121,3 +128,33 @@ def test_a_case_that_breaks_the_rules_is_refused_with_a_fix(tmp_path, spoil, say
         load_cases(cases)
     assert says in str(raised.value)
     assert "case " in str(raised.value)
+
+
+#: The cases table at the shipped defaults (300 worlds, seed 5): how many worlds end in
+#: the record's class. Recorded after the war line and culmination (issue 25); a change
+#: to the model that moves it updates it here and says why in docs/validation.md, 4.1.
+RECORDED_CASES = {
+    "karabakh-2020": 287,
+    "karabakh-april-2016": 300,
+    "kyrgyz-tajik-2021": 300,
+    "kyrgyz-tajik-2022": 300,
+    "sev-lake-2021": 181,
+    "tavush-tovuz-2020": 300,
+}
+
+
+def test_the_cases_table_at_the_defaults_is_as_recorded_and_meets_the_targets():
+    cases = load_cases(CASES)
+    assert [case.key for case in cases] == sorted(RECORDED_CASES)
+    for case in cases:
+        worlds = run_ensemble(case.scenario, worlds=300, seed=5).outcomes
+        shares = worlds["outcome"].value_counts()
+        assert int(shares.get(case.record.outcome, 0)) == RECORDED_CASES[case.key], case.key
+        assert shares.idxmax() == case.record.outcome, case.key  # the record's class is modal
+        if case.record.outcome != "war":
+            assert shares.get("war", 0) < 0.2 * 300, case.key  # a clash is not a war
+        assert shares.get("alliance_intervention", 0) < 0.05 * 300, case.key
+        killed = (worlds["killed_defender"] + worlds["killed_attacker"]).median()
+        record = case.record.killed
+        assert record is not None, case.key
+        assert record / 3 <= killed <= record * 3 or record == killed == 0, (case.key, killed)

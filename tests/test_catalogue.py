@@ -37,9 +37,11 @@ def test_every_class_but_ongoing_is_declared_once_in_order():
     assert len(set(OUTCOME_NAMES)) == len(OUTCOME_NAMES)
     assert all(re.fullmatch(r"#[0-9a-f]{6}", colour) for colour in OUTCOME_COLOURS.values())
     assert len(set(OUTCOME_COLOURS.values())) == len(OUTCOME_COLOURS)  # told apart on a slide
-    # The absorbing classes come first: the resolver checks them before the horizon's.
+    # War comes first: the record's yardstick, read over the whole crisis, outranks every
+    # other class at the horizon. The absorbing classes follow it, before the horizon's.
     flags = [entry.absorbing for entry in CATALOGUE]
-    assert flags == sorted(flags, reverse=True) and any(flags)
+    assert CATALOGUE[0].outcome is Outcome.WAR and not flags[0]
+    assert flags[1:] == sorted(flags[1:], reverse=True) and any(flags)
 
 
 def test_each_rule_reads_in_words_for_a_world_of_the_run():

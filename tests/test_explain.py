@@ -167,8 +167,8 @@ def test_events_fall_on_the_recorded_days(exercise_run_dir, outcome):
     if outcome != "patron_interposition":
         assert not math.isnan(row["first_shot_day"])
     casualties = [e for e in story.events if e.action == "casualties"]
-    total = [int(x) for x in re.findall(r"\((\d+) and (\d+) since", casualties[-1].text)[0]]
-    assert total == [row["casualties_defender"], row["casualties_attacker"]]
+    total = [int(x) for x in re.findall(r"\((\d+) and (\d+) killed since", casualties[-1].text)[0]]
+    assert total == [row["killed_defender"], row["killed_attacker"]]
 
 
 def test_hold_is_never_narrated_and_every_event_is_in_order(exercise_run_dir):
@@ -276,7 +276,7 @@ def test_bad_requests_are_user_errors(exercise_run_dir, baseline_run_dir):
         replay_world(baseline_run_dir, -1)
     with pytest.raises(UserError, match=r"Did you mean war\?"):
         typical_world(exercise_run_dir, "warr")
-    with pytest.raises(UserError, match=r"clash_contained \(165\)"):
+    with pytest.raises(UserError, match=r"clash_contained \(138\)"):
         typical_world(exercise_run_dir, "no_incursion")
 
 
@@ -293,8 +293,8 @@ def test_narration_has_a_header_days_and_the_outcome_with_its_reason(exercise_ru
     assert days[-1] == math.floor(row["end_day"])
     assert len(re.findall(r"^State by \d\d:\d\d: highest rung \d", text, re.M)) >= len(days)
     ending = text.split("## Outcome: war", 1)[1]
-    assert "3 ticks in a row" in ending  # the exercise's war_ticks
-    assert f"casualties {row['casualties_defender']} on Armenia's side" in ending
+    assert "a war is 8 battle deaths" in ending  # the exercise's low war line
+    assert f"killed {row['killed_defender']} on Armenia's side" in ending
 
 
 def test_quiet_days_are_one_line(baseline_run_dir):
@@ -386,7 +386,7 @@ def test_cli_typical_and_out(cli_runs, exercise_run_dir):
         ("neither", "give --world N .* or --typical CLASS"),
         ("both", "either --world N or --typical CLASS, not both"),
         ("unknown", "'wars' is not an outcome class. Did you mean war\\? The classes are: war, "),
-        ("absent", "No world of .* ends in no_incursion.* clash_contained \\(165\\)"),
+        ("absent", "No world of .* ends in no_incursion.* clash_contained \\(138\\)"),
         ("not_a_run", "not a crisis-sim results folder: manifest.json is missing"),
         ("tampered", "max_depth_km: recorded .*different version of the model: crisis-sim "),
     ],

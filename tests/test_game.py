@@ -131,7 +131,7 @@ def test_the_debrief_places_the_game_in_the_ensemble(baseline):
     assert all(note(c, "Armenia") for c in debrief.percentiles["column"])  # each explained
     assert "Armenia's public" in note("peak_alarm", "Armenia")
     assert departures_that_mattered(debrief.divergences)[0] == first  # fire mattered
-    assert len(debrief.ensemble) == 300 and set(debrief.game) == {"depth", "casualties", "rung"}
+    assert len(debrief.ensemble) == 300 and set(debrief.game) == {"depth", "killed", "rung"}
     figure = draw_debrief(debrief)
     assert len(figure.axes) == 4
     bars = figure.axes[0].patches  # the outcomes' shares, the game's in the accent colour

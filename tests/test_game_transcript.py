@@ -102,7 +102,7 @@ def test_the_printable_debrief_has_the_picture_the_measures_the_rungs_and_the_da
     defender = "Armenia"
     for row in room.debrief.percentiles.itertuples():
         assert html.escape(note(row.column, defender)) in page, row.column
-    assert html.escape(note("casualties", defender)) in page
+    assert html.escape(note("killed", defender)) in page
     for number, name in RUNGS.items():
         assert f"<li>{number}: {name}</li>" in page
     # The timeline: each day, its moves, and what was said in public only.

@@ -27,7 +27,7 @@ from sim.core.mechanisms.decay import decay
 from sim.core.mechanisms.ground import ground
 from sim.core.mechanisms.information import information
 from sim.core.mechanisms.injects import injects
-from sim.core.mechanisms.outcomes import outcomes
+from sim.core.mechanisms.outcomes import classify_at_horizon, outcomes
 from sim.core.mechanisms.signals import signals_and_costs
 from sim.core.mechanisms.talks import appeals_and_talks
 from sim.core.mechanisms.violence import violence
@@ -152,7 +152,12 @@ def test_a_counter_attack_takes_back_one_step_and_is_a_fact_for_the_fire(scenari
 def test_an_incident_fires_where_forces_face_each_other_and_its_draw_is_below_the_rate(scenario):
     heights = _sector(scenario, "heights")  # held by the army
     rate = Setting.of(scenario, KnownDraws()).border.incident[FORCE_RANK[ForceKind.ARMY]]
-    setting = _setting(scenario, incident=[rate / 2, rate / 2, rate * 2], casualties__am=[0.5] * 3)
+    setting = _setting(
+        scenario,
+        incident=[rate / 2, rate / 2, rate * 2],
+        killed__am=[0.5] * 3,
+        wounded__am=[0.5] * 3,
+    )
     w = WorldState.initial(scenario, WORLDS)
     w.depth_km[:2, heights] = 0.4  # worlds 0 and 1 face the army; world 2 has no advance
     w.update_total_depth()
@@ -163,8 +168,11 @@ def test_an_incident_fires_where_forces_face_each_other_and_its_draw_is_below_th
     assert facts.in_contact[:, heights].tolist() == [True, True, False]
     assert w.clash_intensity.tolist() == pytest.approx([d.clash_escalation] * 2 + [0.0])
     assert w.first_shot_tick.tolist() == [6, 6, NEVER]
-    expected = poisson.ppf(0.5, d.casualties_per_tick * d.clash_escalation)
-    assert w.casualties_defender.tolist() == [expected, expected, 0]
+    mean = d.casualties_per_tick * d.clash_escalation
+    killed = poisson.ppf(0.5, mean * d.killed_share)
+    wounded = poisson.ppf(0.5, mean * (1 - d.killed_share))
+    assert w.killed_defender.tolist() == [killed, killed, 0]
+    assert w.wounded_defender.tolist() == [wounded, wounded, 0]
 
 
 def test_a_ceasefire_holds_once_both_governments_accept_and_the_firing_stops(scenario):
@@ -294,17 +302,25 @@ def test_a_false_report_comes_only_in_contact_and_before_the_government_speaks(s
     assert w.rumour[1:].tolist() == [0.0, 0.0]
 
 
-def test_sustained_fighting_ends_a_world_in_war_and_the_rung_is_war(scenario):
+def test_the_war_line_is_a_thousand_killed_or_days_of_sustained_fighting(scenario):
     setting = _setting(scenario)
     w = WorldState.initial(scenario, WORLDS)
-    w.fighting_ticks[:] = [scenario.thresholds.war_ticks, scenario.thresholds.war_ticks - 1, 0]
+    line = scenario.thresholds.war_battle_deaths
+    w.killed_defender[:] = [line // 2, line // 2, 0]
+    w.killed_attacker[:] = [line - line // 2, line // 2 - 1, 0]  # one short in world 1
+    w.fighting_ticks[:] = [0, setting.war_ticks - 1, setting.war_ticks]
+    w.clash_intensity[:] = 0.9
     facts = _facts(w, setting, tick=9)
     outcomes(w, facts, setting)
-    assert facts.war.tolist() == [True, False, False]
-    assert facts.ended.tolist() == [True, False, False]
-    assert w.outcome.tolist() == [Outcome.WAR, Outcome.ONGOING, Outcome.ONGOING]
-    assert w.end_tick.tolist() == [9, NEVER, NEVER]
-    assert w.rung[0] == 5
+    assert facts.war.tolist() == [True, False, True]
+    assert w.war_tick.tolist() == [9, NEVER, 9]
+    assert w.rung.tolist() == [5, 1, 5]  # war where past the line and fighting
+    # A war is not absorbing: its fighting goes on being counted, and the horizon classes it.
+    assert facts.ended.tolist() == [False, False, False]
+    assert w.outcome.tolist() == [Outcome.ONGOING] * 3
+    w.first_shot_tick[:] = 2
+    classify_at_horizon(w, setting, tick=40)
+    assert w.outcome.tolist() == [Outcome.WAR, Outcome.CLASH_CONTAINED, Outcome.WAR]
 
 
 # -- the order and the facts -------------------------------------------------------------

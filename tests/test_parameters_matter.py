@@ -42,10 +42,10 @@ BIG_RANGE = 100
 #: Policy parameters whose rule the exercise never reaches under that policy: for each,
 #: the setting of the same actor under which it is reached, and why the exercise is not.
 REACHED_WITH: dict[tuple[Role, str, str], tuple[dict, str]] = {
-    (Role.ATTACKER, "cautious", "full_withdrawal_ratio"): (
-        {"withdraw_cost": 0.3},
-        "the cautious Baku's small gains keep the cost of defiance it reads below 0.45, "
-        "short of the exercise's withdraw_cost (0.8): it never pulls back at all",
+    (Role.ATTACKER, "limited", "max_own_killed"): (
+        {"max_own_killed": 2},
+        "the exercise's clashes kill a handful: far below the 150 an attacker with limited "
+        "aims will pay by default",
     ),
 }
 
@@ -244,6 +244,8 @@ def test_policy_parameter_changes_output(kind, policy, field, exercise_data):
     info = cls.Params.model_fields[field]
     if field == "timeline":
         candidates = [_example_timeline(kind)]
+    elif field == "objectives":  # sector ids: one sector of the exercise, then the other
+        candidates = [["heights"], ["lake"]]
     else:
         current = cls.Params.model_validate(slot["params"]).__getattribute__(field)
         candidates = [moved(info, current, +1), moved(info, current, -1)]

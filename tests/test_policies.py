@@ -142,9 +142,7 @@ def test_decisions_are_valid(key, cls, exercise_data):
         assert seen - {Action.HOLD}, f"{name} never did anything in the exercise scenario"
 
 
-@pytest.mark.parametrize(
-    ("key", "cls"), quick_first(CASES, IDS, group=lambda case: case[0][0])
-)
+@pytest.mark.parametrize(("key", "cls"), quick_first(CASES, IDS, group=lambda case: case[0][0]))
 def test_same_seed_same_choices_and_classifier_is_honest(key, cls, exercise_data):
     kind, name = key
     scenario = _scenario_with(exercise_data, kind, name, _acting_params(kind, name))

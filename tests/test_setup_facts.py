@@ -76,10 +76,8 @@ def test_an_attack_that_opens_with_fire_fires_on_day_zero_in_every_world(baselin
     before, after = _outcomes(baseline), _outcomes(data)
     assert (after["first_shot_day"] == 0.25).all()  # the end of the first tick
     assert before["first_shot_day"].isna().mean() > 0.5
-    casualties = after["casualties_defender"] + after["casualties_attacker"]
-    assert (
-        casualties.mean() > (before["casualties_defender"] + before["casualties_attacker"]).mean()
-    )
+    casualties = after["killed_defender"] + after["killed_attacker"]
+    assert casualties.mean() > (before["killed_defender"] + before["killed_attacker"]).mean()
 
 
 def test_a_clash_takes_no_sector_or_speaker(baseline):

@@ -60,12 +60,14 @@ def test_without_talks_no_talks_and_gains_stay(baseline):
     assert share(none, "frozen_gain") > share(baseline, "frozen_gain")
 
 
-def test_armenia_firing_brings_clashes_and_war(baseline):
+def test_armenia_firing_brings_clashes_and_the_killed(baseline):
+    # Clashes, not wars: fire on an advance of a few km is a clash that ceasefires end
+    # (docs/validation.md, 4.1); the killed are many times the baseline's.
     fires = _run("response-armenia-fires")
     assert shots(fires) > shots(baseline) + 0.3
-    assert share(fires, "war") > 0.05
-    assert (fires.casualties_defender + fires.casualties_attacker).mean() > 5 * (
-        baseline.casualties_defender + baseline.casualties_attacker
+    assert share(fires, "war") < 0.05
+    assert (fires.killed_defender + fires.killed_attacker).mean() > 5 * (
+        baseline.killed_defender + baseline.killed_attacker
     ).mean()
 
 

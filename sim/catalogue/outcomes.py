@@ -1,11 +1,13 @@
 """How a world ends: the outcome classes, in the order they are checked.
 
-Three classes are *absorbing*: a world that reaches one stops changing (war, alliance
-intervention, Russian interposition; the resolver's conditions for each are in
-:meth:`sim.core.resolver.Resolver.resolve`). The others classify, at the horizon, the worlds
-still running: a contained clash if a shot was fired, a frozen gain if Azerbaijani forces
+Two classes are *absorbing*: a world that reaches one stops changing (alliance
+intervention, the patron's interposition; their conditions are in
+:mod:`sim.core.mechanisms.outcomes`). The others classify, at the horizon, the worlds
+still running: a war if the fighting ever crossed the war line (1,000 battle deaths, the
+Correlates of War yardstick, or sustained combat for ``thresholds.war_days``), a
+contained clash if a shot was fired, a frozen gain if Azerbaijani forces
 still hold ground, a negotiated withdrawal if they went back, no incursion if they never
-crossed (:meth:`sim.core.resolver.Resolver.finish`). docs/model.md, section 7.10, gives the case's
+crossed (:meth:`sim.core.resolver.Resolver.finish`). docs/model.md, section 7.11, gives the case's
 reading of each; in May 2021 the record ends as a frozen gain under talks.
 """
 
@@ -65,11 +67,12 @@ class OutcomeClass:
 CATALOGUE: tuple[OutcomeClass, ...] = (
     OutcomeClass(
         Outcome.WAR,
-        absorbing=True,
+        absorbing=False,
         colour="#7f1d1d",
         rule=(
-            "fighting stayed at clash intensity {war_intensity:g} or more for {war_ticks} "
-            "ticks in a row, and sustained fighting is war"
+            "the fighting killed {killed} soldiers, both sides together, and a war is "
+            "{war_battle_deaths:,} battle deaths (the Correlates of War line), or "
+            "{war_days:g} days in a row at clash intensity {war_intensity:g} or more"
         ),
     ),
     OutcomeClass(

@@ -71,7 +71,7 @@ class TickFacts:
     pullback_agreed: np.ndarray  # talks: ground given back
     line_accepted: np.ndarray  # talks: the line agreed
     false_report: np.ndarray  # information
-    war: np.ndarray  # outcomes: war by its rule
+    war: np.ndarray  # outcomes: the fighting crossed the war line this tick
     ended: np.ndarray  # outcomes: absorbed this tick
 
     @classmethod

@@ -75,6 +75,8 @@ class AttackerView(View):
     entrenched: np.ndarray = seen("our positions dug in")  # (R, k)
     cost_of_defiance: np.ndarray = seen("cost of defiance (pressure to stop)")  # as Baku reads it
     attention: np.ndarray = seen("international attention (0-1)")
+    killed: np.ndarray = seen("our soldiers killed so far")
+    ceasefire_pressure: np.ndarray = seen("pressure for a ceasefire (the dead, the attention)")
     fired_upon: np.ndarray = seen(
         "fired upon last period"
     )  # Armenia fired or counter-attacked last tick
@@ -99,6 +101,7 @@ class DefenderView(View):
     casualties: np.ndarray = seen(
         "our casualties so far"
     )  # its own killed and wounded since the start
+    ceasefire_pressure: np.ndarray = seen("pressure for a ceasefire (the dead, the attention)")
     statement_made: np.ndarray = seen("official statement made")
     appealed_alliance: np.ndarray = seen("appealed to the {alliance}")
     appealed_patron: np.ndarray = seen("appealed to {patron}")
@@ -126,6 +129,7 @@ class PatronView(View):
     talks: np.ndarray = seen("talks")
     ceasefire: np.ndarray = seen("ceasefire holds")  # a ceasefire holds
     ceasefire_offered: np.ndarray = seen("ceasefire on offer")  # an offer of one is open
+    ceasefire_pressure: np.ndarray = seen("pressure for a ceasefire (the dead, the attention)")
 
 
 @dataclass(slots=True, frozen=True)
@@ -156,6 +160,7 @@ class ThirdPartyView(View):
     appealed_to_west: np.ndarray = seen("{defender} appealed to the West")
     ceasefire: np.ndarray = seen("ceasefire holds")  # a ceasefire holds
     ceasefire_offered: np.ndarray = seen("ceasefire on offer")  # an offer of one is open
+    ceasefire_pressure: np.ndarray = seen("pressure for a ceasefire (the dead, the attention)")
 
 
 class Perceiver:
@@ -219,6 +224,8 @@ class Perceiver:
             entrenched=w.entrenched,
             cost_of_defiance=w.cost_of_defiance + error,
             attention=w.attention,
+            killed=w.killed_attacker,
+            ceasefire_pressure=w.ceasefire_pressure,
             fired_upon=self._last_action(
                 self._defender, Action.DEFENDER_FIRE, Action.COUNTER_ATTACK
             ),
@@ -243,6 +250,7 @@ class Perceiver:
             fired_upon=self._last_action(self._attacker, Action.ATTACKER_FIRE, Action.ASSAULT)
             | (w.clash_intensity > 0),
             casualties=w.casualties_defender,
+            ceasefire_pressure=w.ceasefire_pressure,
             statement_made=w.statement_tick != NEVER,
             appealed_alliance=w.appeal_alliance_tick != NEVER,
             appealed_patron=w.appeal_patron_tick != NEVER,
@@ -268,6 +276,7 @@ class Perceiver:
             talks=w.talks,
             ceasefire=w.ceasefire,
             ceasefire_offered=w.offer_open,
+            ceasefire_pressure=w.ceasefire_pressure,
         )
 
     def alliance(self, w: WorldState, tick: int) -> AllianceView:
@@ -297,4 +306,5 @@ class Perceiver:
             appealed_to_west=w.appeal_west_tick != NEVER,
             ceasefire=w.ceasefire,
             ceasefire_offered=w.offer_open,
+            ceasefire_pressure=w.ceasefire_pressure,
         )

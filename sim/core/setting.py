@@ -41,6 +41,7 @@ class Setting:
         members_have_interests: any member's reading moves with more than the map.
         members_stream: the random stream of the members' errors.
         offer_ticks: how many ticks an offer of a ceasefire stays open (at least one).
+        war_ticks: how many ticks in a row of fighting at war intensity make a war.
         injects_by_tick: the schedule: each tick's injects, with their index.
     """
 
@@ -63,6 +64,7 @@ class Setting:
     members_have_interests: bool
     members_stream: str
     offer_ticks: int | np.ndarray
+    war_ticks: int | np.ndarray
     injects_by_tick: dict[int, list[tuple[int, Inject]]]
 
     @classmethod
@@ -101,6 +103,7 @@ class Setting:
             # The members' noise stream is named by the alliance ("csto.members" in May 2021).
             members_stream=f"{alliance}.members",
             offer_ticks=_whole_ticks(scenario.dynamics.ceasefire_offer_days, scenario),
+            war_ticks=_whole_ticks(scenario.thresholds.war_days, scenario),
             injects_by_tick={},
         )
         for inject in scenario.injects:

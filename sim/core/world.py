@@ -136,9 +136,15 @@ class WorldState:
     entrenched: np.ndarray = _state(bool, _dug_in)  # (R, k) the advanced units dug in
     clash_intensity: np.ndarray = _state()
     fighting_ticks: np.ndarray = _state(np.int16)  # consecutive ticks at war intensity
-    casualties_defender: np.ndarray = _state(np.int32)
-    casualties_attacker: np.ndarray = _state(np.int32)
+    combat_ticks: np.ndarray = _state(np.int16)  # ticks of fighting so far, never reset
+    killed_defender: np.ndarray = _state(np.int32)
+    killed_attacker: np.ndarray = _state(np.int32)
+    wounded_defender: np.ndarray = _state(np.int32)
+    wounded_attacker: np.ndarray = _state(np.int32)
+    fatigue: np.ndarray = _state(start=1.0)  # share of the clash's persistence left
+    ceasefire_pressure: np.ndarray = _state()  # the brokers' and governments' pressure to stop
     first_shot_tick: np.ndarray = _state(np.int32, NEVER)
+    war_tick: np.ndarray = _state(np.int32, NEVER)  # the fighting crossed the war line
     rumour: np.ndarray = _state()
     alarm: np.ndarray = _state()
     peak_alarm: np.ndarray = _state()
@@ -191,6 +197,16 @@ class WorldState:
     def update_total_depth(self) -> None:
         """Recompute ``total_depth_km`` after ``depth_km`` changed (read often, so stored)."""
         self.total_depth_km = row_sum(self.depth_km)
+
+    @property
+    def killed(self) -> np.ndarray:
+        """Soldiers killed so far, both sides together: what the war line reads."""
+        return self.killed_defender + self.killed_attacker
+
+    @property
+    def casualties_defender(self) -> np.ndarray:
+        """The defender's killed and wounded so far (what its appeal reads)."""
+        return self.killed_defender + self.wounded_defender
 
     @property
     def offer_open(self) -> np.ndarray:

@@ -56,6 +56,13 @@ class CaseRecord(BaseModel):
     title: str = Field(max_length=120, description="The case's name in tables and plots.")
     outcome: str = Field(description="The outcome class the record shows.")
     sources: str = Field(min_length=1, max_length=4000, description="A note of sources.")
+    killed: int | None = Field(
+        None,
+        ge=0,
+        description="Soldiers (and civilians where the record does not part them) killed, "
+        "both sides together, as the record counts them: the scale the model's median "
+        "killed is held to (within a factor of three).",
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def _record(folder: Path) -> CaseRecord:
         raise _refuse(
             folder,
             f"case.yaml, {where}: {first['msg']}",
-            "It needs title:, outcome: and sources:, and nothing else.",
+            "It needs title:, outcome: and sources:, and may say killed:; nothing else.",
         ) from None
     if record.outcome not in CLASS_NAMES:
         raise _refuse(

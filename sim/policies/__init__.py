@@ -1,6 +1,6 @@
 """Every policy, registered by role and name (``crisis-sim policies`` lists them)."""
 
-from sim.policies import alliance, attacker, defender, patron, scripted, third_party
+from sim.policies import alliance, attacker, defender, limited, patron, scripted, third_party
 from sim.policies.base import REGISTRY, Policy, PolicyContext, policies_for
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "alliance",
     "attacker",
     "defender",
+    "limited",
     "patron",
     "policies_for",
     "scripted",

@@ -16,6 +16,7 @@ from pydantic import Field
 from sim.catalogue.roles import Role
 from sim.core.actions import Action
 from sim.core.columns import per_world
+from sim.core.mechanisms.culmination import pressed
 from sim.core.perception import AttackerView
 from sim.core.rowwise import row_any, row_argmax, row_sum
 from sim.core.world import Decision, Talks
@@ -222,6 +223,9 @@ class _Advancer(Policy):
         border = view.border
         room = border.max_advance_km[None, :] - view.depth_km
         reachable = (room > per_world(p.min_room_km)) & ~view.patron_presence
+        sought = self.sectors_sought()
+        if sought is not None:
+            reachable = reachable & sought[None, :]
         worth = (
             per_world(p.terrain_weight) * border.terrain_value[None, :]
             + per_world(p.ambiguity_weight) * border.ambiguity[None, :]
@@ -237,6 +241,10 @@ class _Advancer(Policy):
             can_advance=row_any(open_ground),
             deepest=row_argmax(view.depth_km),
         )
+
+    def sectors_sought(self) -> np.ndarray | None:
+        """Return a (k,) mask of the only sectors it would push into (None: any)."""
+        return None
 
     def standing(self, view: AttackerView, draw: Draw) -> Standing:
         """Read the gains against the target and the cost of defiance against the halt line.
@@ -293,7 +301,12 @@ class _Advancer(Policy):
         under_fire = standing.halted & view.fired_upon & no_ceasefire_yet(view)
         return [
             Rule(
-                chance(draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability),
+                chance(
+                    draw,
+                    "ceasefire",
+                    view.ceasefire_offered,
+                    pressed(p.ceasefire_accept_probability, view.ceasefire_pressure),
+                ),
                 Action.ACCEPT_CEASEFIRE,
                 AdvanceReason.CEASEFIRE_KEEPS_GAINS,
             ),

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from sim.catalogue.roles import Role
 from sim.core.actions import Action
+from sim.core.mechanisms.culmination import pressed
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import FORCE_RANK, Decision, Talks
@@ -281,7 +282,12 @@ class _Defender(Policy):
         under_fire = view.fired_upon & no_ceasefire_yet(view)
         return [
             Rule(
-                chance(draw, "ceasefire", view.ceasefire_offered, p.ceasefire_accept_probability),
+                chance(
+                    draw,
+                    "ceasefire",
+                    view.ceasefire_offered,
+                    pressed(p.ceasefire_accept_probability, view.ceasefire_pressure),
+                ),
                 Action.ACCEPT_CEASEFIRE,
                 DefenceReason.CEASEFIRE_STOPS_FIRE,
             ),

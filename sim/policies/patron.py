@@ -14,6 +14,7 @@ from pydantic import Field
 
 from sim.catalogue.roles import Role
 from sim.core.actions import Action, is_one_of
+from sim.core.mechanisms.culmination import pressed
 from sim.core.perception import PatronView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import NEVER, Decision, Talks
@@ -134,7 +135,7 @@ class _Patron(Policy):
                         draw,
                         "ceasefire",
                         broker_would_offer(view),
-                        p.ceasefire_probability,
+                        pressed(p.ceasefire_probability, view.ceasefire_pressure),
                     ),
                     Action.OFFER_CEASEFIRE,
                     PatronReason.BROKERING_CEASEFIRE,

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from sim.catalogue.roles import Role
 from sim.core.actions import Action
+from sim.core.mechanisms.culmination import pressed
 from sim.core.perception import ThirdPartyView
 from sim.core.world import NEVER, Decision
 from sim.policies.base import (
@@ -119,7 +120,7 @@ class Statements(_Voice):
                         draw,
                         "ceasefire",
                         broker_would_offer(view),
-                        self.params.ceasefire_probability,
+                        pressed(self.params.ceasefire_probability, view.ceasefire_pressure),
                     ),
                     Action.OFFER_CEASEFIRE,
                     StatementReason.BROKERING_CEASEFIRE,

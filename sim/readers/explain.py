@@ -322,9 +322,10 @@ def _measures_line(row: pd.Series, scenario: Scenario) -> str:
     line = (
         f"deepest advance {value('max_depth_km')} km, held at the end "
         f"{value('final_depth_km')} km; highest rung {rung} ({Rung(rung).label}); "
-        f"cooperation score {value('cooperation_score')}; casualties "
-        f"{int(row['casualties_defender'])} on {{defender}}'s side, "
-        f"{int(row['casualties_attacker'])} on {{attacker}}'s; first shot "
+        f"cooperation score {value('cooperation_score')}; killed "
+        f"{int(row['killed_defender'])} on {{defender}}'s side and "
+        f"{int(row['killed_attacker'])} on {{attacker}}'s, wounded "
+        f"{int(row['wounded_defender'])} and {int(row['wounded_attacker'])}; first shot "
         f"{day(row['first_shot_day'])}; talks {day(row['talks_day'])}; "
         f"official statement {day(row['statement_day'])}; appeal to the {{alliance}} "
         f"{day(row['appeal_day'])}; the {{alliance}}'s last state "
@@ -409,10 +410,12 @@ def narrate(story: WorldStory) -> str:
     lines.extend(
         [
             "",
-            "The classes are checked in order: war, alliance intervention and patron "
+            "The classes are checked in order: alliance intervention and patron "
             "interposition after every tick (a world that reaches one stops changing); at "
-            "the horizon, a contained clash if any shot was fired, then a frozen gain, a "
-            "negotiated withdrawal, or no incursion (docs/model.md, section 7.10).",
+            "the horizon, a war if the fighting ever crossed the war line (1,000 battle "
+            "deaths, or sustained combat), a contained clash if any shot was fired, then "
+            "a frozen gain, a negotiated withdrawal, or no incursion (docs/model.md, "
+            "section 7.11).",
             "",
             f"Measures, as the run recorded them: {_measures_line(row, scenario)}",
         ]

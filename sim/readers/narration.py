@@ -173,21 +173,23 @@ def _first_shot(view: TickView) -> str:
 NOBODY_ORDERED = "units on the line exchanged fire nobody ordered"
 
 
-def _casualties(view: TickView) -> tuple[int, int]:
-    return (
-        int(view.now("casualties_defender") - view.was("casualties_defender")),
-        int(view.now("casualties_attacker") - view.was("casualties_attacker")),
-    )
+CASUALTIES = ("killed_defender", "wounded_defender", "killed_attacker", "wounded_attacker")
+
+
+def _casualties(view: TickView) -> tuple[int, ...]:
+    """Return the tick's killed and wounded, the defender's then the attacker's."""
+    return tuple(int(view.now(name) - view.was(name)) for name in CASUALTIES)
 
 
 def _casualty_text(view: TickView) -> str:
-    defender, attacker = _casualties(view)
-    total = int(view.now("casualties_defender")), int(view.now("casualties_attacker"))
+    killed_d, wounded_d, killed_a, wounded_a = _casualties(view)
     cast = view.scenario.cast
     return (
-        f"Casualties: {defender} on {cast.label(cast.state(Role.DEFENDER))}'s side and "
-        f"{attacker} on {cast.label(cast.state(Role.ATTACKER))}'s killed or wounded "
-        f"({total[0]} and {total[1]} since the start)"
+        f"Casualties: {killed_d} killed and {wounded_d} wounded on "
+        f"{cast.label(cast.state(Role.DEFENDER))}'s side, {killed_a} killed and "
+        f"{wounded_a} wounded on {cast.label(cast.state(Role.ATTACKER))}'s "
+        f"({int(view.now('killed_defender'))} and {int(view.now('killed_attacker'))} "
+        "killed since the start)"
     )
 
 

@@ -139,7 +139,9 @@ def outcome_values(scenario: Scenario, row: dict) -> dict[str, object]:
         first_shot = "the first by " + stamp(start + dt.timedelta(days=float(shot)))
     return {
         "war_intensity": scenario.thresholds.war_intensity,
-        "war_ticks": scenario.thresholds.war_ticks,
+        "war_days": scenario.thresholds.war_days,
+        "war_battle_deaths": scenario.thresholds.war_battle_deaths,
+        "killed": int(row.get("killed_defender", 0)) + int(row.get("killed_attacker", 0)),
         "withdrawn_below_km": scenario.thresholds.withdrawn_below_km,
         "final_depth_km": float(row.get("final_depth_km", 0.0)),
         "max_depth_km": float(row.get("max_depth_km", 0.0)),

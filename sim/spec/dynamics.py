@@ -104,6 +104,62 @@ class Dynamics(Strict):
         le=100.0,
         description="Expected casualties per side per tick at full clash intensity.",
     )
+    assault_breakthrough: Unit = Field(
+        0.5,
+        description="Share of the defenders' resistance an assault overcomes: artillery "
+        "and armour take prepared heights that a step without fire could not (April "
+        "2016: two heights in two days).",
+    )
+    assault_casualty_multiplier: float = Field(
+        4.0,
+        ge=1.0,
+        le=50.0,
+        description="How many times the usual casualties a tick of assault costs both "
+        "sides: an offensive's massed artillery and armour against prepared lines (about "
+        "160 killed a day in the 2020 war, against tens in a clash).",
+    )
+    killed_share: Unit = Field(
+        0.35,
+        description="Share of casualties who are killed, the rest wounded (April 2016: "
+        "about 90 killed and 120 wounded on the Armenian side; Kyrgyzstan-Tajikistan "
+        "2022: about 100 killed and a few hundred wounded).",
+    )
+    fatigue_per_combat_day: float = Field(
+        0.1,
+        ge=0.0,
+        le=5.0,
+        description="Culmination: how fast days of fighting wear the clash down: its "
+        "persistence is multiplied by exp(-(this x days of fighting so far + "
+        "fatigue_per_killed x soldiers killed so far)) (Richardson's fatigue term).",
+    )
+    fatigue_per_killed: float = Field(
+        0.001,
+        ge=0.0,
+        le=0.1,
+        description="Culmination: how fast losses wear the clash down, per soldier killed "
+        "(see fatigue_per_combat_day; 0.001 is a tenth per hundred killed).",
+    )
+    ceasefire_pressure_per_killed: float = Field(
+        0.005,
+        ge=0.0,
+        le=0.2,
+        description="Pressure to stop, per soldier killed: the odds that a broker offers "
+        "a ceasefire, or a government accepts one, are multiplied by 1 + the pressure "
+        "(Fearon's war of attrition; Beardsley et al. 2006 on mediation).",
+    )
+    ceasefire_pressure_per_attention: float = Field(
+        1.0,
+        ge=0.0,
+        le=20.0,
+        description="Pressure to stop per unit of international attention (0-1), added to "
+        "the pressure of the killed.",
+    )
+    ceasefire_settling: Unit = Field(
+        0.5,
+        description="Share of a ceasefire's incidents left for each ceasefire broken "
+        "before it: the next one is likelier to hold (Kyrgyzstan-Tajikistan 2022: two "
+        "broke within hours, the third held).",
+    )
     clash_ends_below: Unit = Field(
         0.05,
         description="Clash intensity below which a clash is over: intensity falls to 0 "
@@ -243,8 +299,19 @@ class Thresholds(Strict):
     war_intensity: Unit = Field(
         0.8, description="Clash intensity that counts as sustained fighting."
     )
-    war_ticks: int = Field(
-        4, ge=1, le=100, description="Consecutive ticks of sustained fighting that make a war."
+    war_battle_deaths: int = Field(
+        1000,
+        ge=1,
+        le=1_000_000,
+        description="Soldiers killed, both sides together, at which fighting is a war: the "
+        "Correlates of War and UCDP line of 1,000 battle deaths.",
+    )
+    war_days: float = Field(
+        30.0,
+        ge=0.25,
+        le=400.0,
+        description="Days in a row of fighting at war_intensity or more that make a war "
+        "whatever its deaths (sustained combat).",
     )
     withdrawn_below_km: float = Field(
         0.5,

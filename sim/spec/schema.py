@@ -18,7 +18,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from sim.catalogue.roles import MAY_2021_MEMBERS, PRINCIPAL_ROLES, Role
 from sim.spec.base import FIX, Identifier, Slug, Strict, Unit
@@ -220,6 +220,18 @@ class Scenario(Strict):
         "adapter crosses them with the uncertainties.",
         max_length=32,
     )
+
+    @field_validator("thresholds")
+    @classmethod
+    def _war_above_the_clash(cls, value: Thresholds, info: ValidationInfo) -> Thresholds:
+        dynamics = info.data.get("dynamics")
+        if dynamics is not None and value.war_intensity <= dynamics.clash_ends_below:
+            raise ValueError(
+                f"war_intensity ({value.war_intensity:g}) is at or below the clash line, "
+                f"dynamics.clash_ends_below ({dynamics.clash_ends_below:g}), so every clash "
+                f"would be sustained fighting{FIX}raise war_intensity above it"
+            )
+        return value
 
     @field_validator("tick_hours")
     @classmethod

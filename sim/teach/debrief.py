@@ -4,7 +4,7 @@ The class played one world; an ensemble of the same scenario, every government o
 usual policy, says how usual that world was. The debrief is for teaching from:
 
 - :func:`draw_debrief`, one picture: each outcome's share of the simulated worlds with
-  the class's marked, and the class's deepest advance, casualties and highest rung
+  the class's marked, and the class's deepest advance, killed and highest rung
   against their distributions;
 - :data:`NOTES`, each measure explained in one line, and the rungs by name;
 - :func:`departures_that_mattered`, the days a team's choice differed from its
@@ -39,7 +39,7 @@ NOTES = {
     "peak_alarm": "how alarmed {defender}'s public became at its most: 0 calm, 1 panic",
     "cooperation_score": "the average Goldstein score of every action taken: below 0 the "
     "governments mostly threatened and fought, above 0 they mostly talked and conceded",
-    "casualties": "soldiers killed and wounded, both sides together",
+    "killed": "soldiers killed, both sides together (a war is 1,000 or more)",
 }
 #: The rungs of the escalation ladder by number, in words.
 RUNGS = {rung.value: rung.label for rung in Rung}
@@ -69,7 +69,7 @@ class Debrief:
     shares: pd.DataFrame  # outcome class, share of the ensemble's worlds
     divergences: list[Divergence]
     worlds: int
-    #: The ensemble's values and the game's, for the picture: depth, casualties, rung.
+    #: The ensemble's values and the game's, for the picture: depth, killed, rung.
     ensemble: pd.DataFrame = field(default_factory=pd.DataFrame)
     game: dict[str, float] = field(default_factory=dict)
 
@@ -102,8 +102,8 @@ def debrief_of(game: Game, worlds: int) -> Debrief:
     )
 
     def pictured(table) -> dict:
-        casualties = table["casualties_defender"] + table["casualties_attacker"]
-        return {"depth": table["max_depth_km"], "casualties": casualties, "rung": table["max_rung"]}
+        killed = table["killed_defender"] + table["killed_attacker"]
+        return {"depth": table["max_depth_km"], "killed": killed, "rung": table["max_rung"]}
 
     return Debrief(
         outcome=str(row["outcome"]),
@@ -174,7 +174,7 @@ def draw_debrief(debrief: Debrief) -> Figure:
     """Draw where the class's world falls: the outcomes' shares and three distributions.
 
     Top left, each outcome's share of the simulated worlds, the class's in the accent
-    colour; then the deepest advance, the casualties and the highest rung of every
+    colour; then the deepest advance, the killed and the highest rung of every
     simulated world, with the class's world marked. Sized for a projector (13-18 pt at
     1280 px across) and for print.
     """
@@ -195,7 +195,7 @@ def draw_debrief(debrief: Debrief) -> Figure:
     top.set_title("How the simulated crises ended (yours in colour)", fontsize=15, loc="left")
     panels = (
         (axes[0][1], "depth", "deepest advance, km"),
-        (axes[1][0], "casualties", "killed and wounded"),
+        (axes[1][0], "killed", "soldiers killed, both sides"),
         (axes[1][1], "rung", "highest escalation rung"),
     )
     for ax, column, title in panels:

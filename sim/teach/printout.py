@@ -152,7 +152,7 @@ def debrief_section(room: Room, debrief: Debrief, team: str | None = None) -> st
     named = [(r.measure, r.column) for r in debrief.percentiles.itertuples()]
     notes = "".join(
         f"<li><strong>{esc(name)}</strong>: {esc(note(column, defender))}</li>"
-        for name, column in [*named, ("casualties", "casualties")]
+        for name, column in [*named, ("killed", "killed")]
         if note(column, defender)
     )
     rungs = "".join(f"<li>{number}: {esc(label)}</li>" for number, label in RUNGS.items())

@@ -15,19 +15,19 @@ PATTERNS = (
     # southern districts and Shusha retaken, some 6,700 soldiers killed) lies beyond a
     # border-crisis model: docs/validation.md, section 4.
     Pattern(
-        "war_within_days",
-        "Fire became sustained heavy fighting within the first days",
-        "end_day ≤ 5 and the world ends in war",
-        ("end_day", "outcome"),
-        lambda w: (w.end_day <= 5.0) & (w.outcome == "war"),
+        "war_within_weeks",
+        "The fighting crossed the war line (1,000 battle deaths) within three weeks",
+        "war_day ≤ 21",
+        ("war_day",),
+        lambda w: w.war_day <= 21.0,
     ),
     Pattern(
         "heavy_losses_at_once",
-        "Hundreds killed or wounded in the first days (Armenia alone reported over 100 "
-        "soldiers killed by 30 September)",
-        "casualties_defender + casualties_attacker ≥ 200",
-        ("casualties_defender", "casualties_attacker"),
-        lambda w: w.casualties_defender + w.casualties_attacker >= 200,
+        "Thousands killed (about 7,000 soldiers in 44 days; within a factor of three: "
+        "2,300 or more)",
+        "killed_defender + killed_attacker ≥ 2,300",
+        ("killed_defender", "killed_attacker"),
+        lambda w: w.killed_defender + w.killed_attacker >= 2300,
     ),
     Pattern(
         "no_collective_measures",

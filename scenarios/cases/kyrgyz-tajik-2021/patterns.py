@@ -26,10 +26,10 @@ PATTERNS = (
     ),
     Pattern(
         "tens_killed",
-        "Tens killed (about 55, civilians among them)",
-        "casualties_defender + casualties_attacker ≥ 20",
-        ("casualties_defender", "casualties_attacker"),
-        lambda w: w.casualties_defender + w.casualties_attacker >= 20,
+        "About 55 killed (within a factor of three: 18 to 165)",
+        "18 ≤ killed_defender + killed_attacker ≤ 165",
+        ("killed_defender", "killed_attacker"),
+        lambda w: (w.killed_defender + w.killed_attacker).between(18, 165),
     ),
     Pattern(
         "no_collective_measures",

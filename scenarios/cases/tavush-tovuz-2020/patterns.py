@@ -18,11 +18,11 @@ PATTERNS = (
         lambda w: w.max_depth_km == 0.0,
     ),
     Pattern(
-        "tens_of_casualties",
-        "Tens of casualties, not hundreds (about 18 killed, with the wounded)",
-        "10 ≤ casualties_defender + casualties_attacker ≤ 150",
-        ("casualties_defender", "casualties_attacker"),
-        lambda w: (w.casualties_defender + w.casualties_attacker).between(10, 150),
+        "tens_killed",
+        "About 18 killed (within a factor of three: 6 to 54)",
+        "6 ≤ killed_defender + killed_attacker ≤ 54",
+        ("killed_defender", "killed_attacker"),
+        lambda w: (w.killed_defender + w.killed_attacker).between(6, 54),
     ),
     Pattern(
         "no_collective_measures",

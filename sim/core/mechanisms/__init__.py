@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sim.core.facts import TickFacts
 from sim.core.mechanisms.alliance import alliance_and_members
 from sim.core.mechanisms.ceasefire import ceasefire
+from sim.core.mechanisms.culmination import culmination
 from sim.core.mechanisms.decay import decay
 from sim.core.mechanisms.ground import ground
 from sim.core.mechanisms.information import information
@@ -69,6 +70,7 @@ SUBMODELS: tuple[Submodel, ...] = (
     Submodel("injects", injects, ("injects", "new_km", "forced_statement")),
     Submodel("ground", ground, ("new_km", "counter_attack", "patron_arrives")),
     Submodel("violence", violence, ("in_contact", "incidents")),
+    Submodel("culmination", culmination),
     Submodel(
         "ceasefire", ceasefire, ("broken_by_attacker", "broken_by_defender", "ceasefire_held")
     ),

@@ -20,11 +20,18 @@ from sim.core.world import WorldState
 from sim.spec.schema import ForceKind
 
 
-def advance(w: WorldState, setting: Setting, mask: np.ndarray, sector: np.ndarray) -> np.ndarray:
+def advance(
+    w: WorldState,
+    setting: Setting,
+    mask: np.ndarray,
+    sector: np.ndarray,
+    assault: np.ndarray | None = None,
+) -> np.ndarray:
     """Advance one step in ``sector`` where ``mask``; return the km gained per world.
 
-    A step is ``advance_step_km`` less the share the sector's defenders stop, never past
-    the sector's ``max_advance_km``, and none where the patron's troops stand.
+    A step is ``advance_step_km`` less the share the sector's defenders stop (less by
+    ``assault_breakthrough`` where ``assault``: an advance under fire), never past the
+    sector's ``max_advance_km``, and none where the patron's troops stand.
     """
     rows = np.flatnonzero(mask & (sector >= 0))
     gained = np.zeros(len(w.outcome))
@@ -32,6 +39,9 @@ def advance(w: WorldState, setting: Setting, mask: np.ndarray, sector: np.ndarra
         return gained
     cols = sector[rows].astype(np.intp)
     resistance = setting.border.by_force(setting.border.resistance, w.defender_force, rows, cols)
+    if assault is not None and assault[rows].any():
+        broken = of_worlds(setting.dyn.assault_breakthrough, rows)
+        resistance = np.where(assault[rows], resistance * (1.0 - broken), resistance)
     blocked = w.patron_presence[rows, cols]
     room = setting.border.max_advance_km[cols] - w.depth_km[rows, cols]
     step_km = of_worlds(setting.dyn.advance_step_km, rows)
@@ -58,7 +68,13 @@ def patron_forces_arrive(setting: Setting, tick: int, worlds: int) -> np.ndarray
 def ground(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     """Apply the moves on the ground; write ``new_km``, ``counter_attack``, ``patron_arrives``."""
     attacker, defender, patron = facts.attacker, facts.defender, facts.patron
-    facts.new_km += advance(w, setting, is_one_of(attacker.action, *STEPS_FORWARD), attacker.sector)
+    facts.new_km += advance(
+        w,
+        setting,
+        is_one_of(attacker.action, *STEPS_FORWARD),
+        attacker.sector,
+        attacker.action == Action.ASSAULT,
+    )
     rows = np.flatnonzero((attacker.action == Action.ENTRENCH) & (attacker.sector >= 0))
     w.entrenched[rows, attacker.sector[rows]] = True
     rows = np.flatnonzero((attacker.action == Action.WITHDRAW_PARTIAL) & (attacker.sector >= 0))

@@ -20,22 +20,32 @@ from sim.core.world import NEVER, AllianceState, WorldState
 
 
 def outcomes(w: WorldState, facts: TickFacts, setting: Setting) -> None:
-    """Score the tick and absorb the worlds that ended; write ``war`` and ``ended``."""
+    """Score the tick, mark a war, absorb the worlds that ended; write ``war``, ``ended``.
+
+    War is the record's yardstick (the Correlates of War and UCDP line of 1,000 battle
+    deaths, or ``thresholds.war_days`` of sustained combat), read over the whole crisis:
+    a world that crossed it ends as a war at the horizon, whatever ceasefire followed
+    (the Karabakh war of 2020 ended in the statement of 9-10 November); the fighting
+    goes on being counted, so its killed are the war's.
+    """
     rung = RUNG_OF[facts.attacker.action]
     for decision in facts.decisions.values():
         rung = np.maximum(rung, RUNG_OF[decision.action])
         w.goldstein_total += GOLDSTEIN_OF[decision.action]
     rung = np.where(facts.incidents, np.maximum(rung, int(Rung.USE_OF_FORCE)), rung)
     w.max_depth_km = np.maximum(w.max_depth_km, w.total_depth_km)
-    war = w.fighting_ticks >= setting.scenario.thresholds.war_ticks
-    facts.war = war
-    rung = np.where(war, int(Rung.WAR), rung).astype(np.int8)
+    thresholds = setting.scenario.thresholds
+    crossed = (w.killed >= thresholds.war_battle_deaths) | (w.fighting_ticks >= setting.war_ticks)
+    facts.war = crossed & (w.war_tick == NEVER)
+    w.war_tick = np.where(facts.war, facts.tick, w.war_tick)
+    at_war = (w.war_tick != NEVER) & (w.clash_intensity > 0)
+    rung = np.where(at_war, int(Rung.WAR), rung).astype(np.int8)
     w.rung = rung
     w.max_rung = np.maximum(w.max_rung, rung)
     contested = w.patron_presence & (w.depth_km > 0)
     absorbed = np.select(
-        [war, w.alliance_state == AllianceState.COLLECTIVE_MEASURES, row_any(contested)],
-        [Outcome.WAR, Outcome.ALLIANCE_INTERVENTION, Outcome.PATRON_INTERPOSITION],
+        [w.alliance_state == AllianceState.COLLECTIVE_MEASURES, row_any(contested)],
+        [Outcome.ALLIANCE_INTERVENTION, Outcome.PATRON_INTERPOSITION],
         Outcome.ONGOING,
     ).astype(np.int8)
     newly = (w.outcome == Outcome.ONGOING) & (absorbed != Outcome.ONGOING)
@@ -50,8 +60,8 @@ def classify_at_horizon(w: WorldState, setting: Setting, tick: int) -> None:
     withdrawn = w.total_depth_km <= setting.scenario.thresholds.withdrawn_below_km
     shots = w.first_shot_tick != NEVER
     final = np.select(
-        [shots, ~withdrawn, w.max_depth_km > 0],
-        [Outcome.CLASH_CONTAINED, Outcome.FROZEN_GAIN, Outcome.NEGOTIATED_WITHDRAWAL],
+        [w.war_tick != NEVER, shots, ~withdrawn, w.max_depth_km > 0],
+        [Outcome.WAR, Outcome.CLASH_CONTAINED, Outcome.FROZEN_GAIN, Outcome.NEGOTIATED_WITHDRAWAL],
         Outcome.NO_INCURSION,
     )
     w.outcome = np.where(running, final, w.outcome).astype(np.int8)

@@ -4,7 +4,8 @@ No shot was fired at Sev Lake in May 2021, though units stood face to face for w
 in the Tavush clashes of July 2020 and at Jermuk in September 2022 fire started where
 forces faced each other. Incidents happen where an advance stands, likelier where the
 army, not border guards, holds, where the advanced units dug in and where the border is
-frightened; casualties follow the clash's intensity (docs/model.md, section 7).
+frightened; the killed and the wounded follow the clash's intensity (docs/model.md,
+section 7).
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ def incident_probability(w: WorldState, setting: Setting, in_contact: np.ndarray
         p = p * np.where(w.entrenched, per_world(dyn.incident_entrenched_multiplier), 1.0)
     if any_world(dyn.incident_alarm_gain != 0.0):  # nervous troops on a frightened border
         p = p * (1.0 + dyn.incident_alarm_gain * w.alarm)[:, None]
-    if w.ceasefire.any():  # a ceasefire quiets the line; it does not silence it
-        p = p * np.where(w.ceasefire, dyn.ceasefire_incidents, 1.0)[:, None]
+    if w.ceasefire.any():  # a ceasefire quiets the line, the more after each one broken
+        quiet = dyn.ceasefire_incidents * dyn.ceasefire_settling**w.ceasefires_broken
+        p = p * np.where(w.ceasefire, quiet, 1.0)[:, None]
     return p
 
 
@@ -85,13 +87,21 @@ def violence(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     # time (at war, the inverse Poisson CDF was most of a block's tick).
     counted = burning & w.active
     if counted.any():
+        # Killed and wounded are two Poisson counts whose sum is the casualties' Poisson
+        # (a thinning): the war line reads the killed (docs/model.md, section 7).
         lam = of_worlds(dyn.casualties_per_tick, counted) * w.clash_intensity[counted]
-        for side, stream in (
-            (w.casualties_defender, "casualties.am"),
-            (w.casualties_attacker, "casualties.az"),
+        if assault.any():  # an offensive's massed fire costs more than a clash's
+            massed = of_worlds(dyn.assault_casualty_multiplier, counted)
+            lam = lam * np.where(assault[counted], massed, 1.0)
+        killed = of_worlds(dyn.killed_share, counted)
+        for side, stream, share in (
+            (w.killed_defender, "killed.am", killed),
+            (w.wounded_defender, "wounded.am", 1.0 - killed),
+            (w.killed_attacker, "killed.az", killed),
+            (w.wounded_attacker, "wounded.az", 1.0 - killed),
         ):
             u = rng.uniform(stream, tick)[counted]
-            side[counted] += poisson_quantile(u, lam).astype(np.int32)
+            side[counted] += poisson_quantile(u, lam * share).astype(np.int32)
     w.clash_intensity = np.where(burning, w.clash_intensity, 0.0)
     w.fighting_ticks = np.where(
         w.clash_intensity >= setting.scenario.thresholds.war_intensity, w.fighting_ticks + 1, 0
