@@ -1,4 +1,4 @@
-"""Outcomes: the tick's rung and scores, and the absorbing outcomes reached.
+"""Outcomes: the tick's rung and scores, the war line, and the absorbing outcomes reached.
 
 Each tick's rung is the highest of the actions chosen on the Correlates of War ladder,
 an incident counting as use of force and sustained fighting as war; a world that
