@@ -84,7 +84,10 @@ def test_the_simulator_through_the_same_code_path():
         0 < mu["dynamics.false_report_probability"] < mu["dynamics.talks_agreement_probability"] / 5
     )
     war = result.indices[result.indices["measure"] == "p_war"]
-    assert (war["mu_star"] < 0.05).all()  # a war stays rare across the baseline's region
+    # A war stays rare across the baseline's region: since war is the record's line of
+    # 1,000 killed, no world of these samples reaches it, and SALib leaves the effects
+    # of a measure that never moves undefined (NaN).
+    assert (war["mu_star"].fillna(0.0) < 0.05).all()
 
 
 def test_the_sensitivity_command(tmp_path):
