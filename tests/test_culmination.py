@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pytest
-from test_mechanisms import WORLDS, KnownDraws, _facts, _sector
+from test_mechanisms import WORLDS, _facts, _sector, _setting
 
 from sim.catalogue.outcomes import Outcome
 from sim.core.actions import Action
@@ -41,11 +41,9 @@ MEDIAN = [0.5] * WORLDS  # every casualty draw at the median
 
 
 def _known(scenario):
-    from sim.core.setting import Setting
-
-    return Setting.of(
-        scenario,
-        KnownDraws(killed__am=MEDIAN, wounded__am=MEDIAN, killed__az=MEDIAN, wounded__az=MEDIAN),
+    """The exercise's setting with every casualty draw at the median."""
+    return _setting(
+        scenario, killed__am=MEDIAN, wounded__am=MEDIAN, killed__az=MEDIAN, wounded__az=MEDIAN
     )
 
 

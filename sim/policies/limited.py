@@ -149,8 +149,11 @@ class LimitedAims(_Advancer):
             if sought is None
             else row_all((room <= per_world(p.min_room_km)) | ~sought[None, :])
         )
-        paid = view.killed >= p.max_own_killed
-        return (total > 0) & (taken | (total >= p.target_depth_km) | paid)
+        return (total > 0) & (taken | (total >= p.target_depth_km) | self.paid(view))
+
+    def paid(self, view: AttackerView) -> np.ndarray:
+        """Where its own killed have reached what it will pay."""
+        return view.killed >= self.params.max_own_killed
 
     def decide(self, view: AttackerView, draw: Draw) -> Decision:
         """Consolidate where its aims are met; elsewhere push as the shared rule does."""
@@ -159,7 +162,7 @@ class LimitedAims(_Advancer):
         if not met.any():
             return decision
         p = self.params
-        paid = view.killed >= p.max_own_killed
+        paid = self.paid(view)
         deepest = np.argmax(view.depth_km, axis=1)
         dug_in = view.entrenched[np.arange(view.worlds), deepest]
         accepts = chance(
