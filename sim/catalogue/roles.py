@@ -104,6 +104,8 @@ class CastLike(Protocol):
 
     def casting(self, role: Role) -> Casting: ...  # noqa: D102
 
+    def has(self, role: Role) -> bool: ...  # noqa: D102
+
 
 #: How prose names a role when no cast is known (a comparison of differently cast runs).
 GENERIC: dict[Role, tuple[str, str]] = {
@@ -120,13 +122,15 @@ def name_roles(text: str, cast: CastLike | None) -> str:
     The catalogue's labels, narration's phrases and the outcome rules speak of roles, so
     a report of another crisis names its own states (``{defender}'s casualties`` is
     "Kyrgyzstan's casualties" in the Kyrgyz-Tajik case). With no cast, the roles' own
-    words (``the defender's casualties``). Plain replacement, not ``str.format``: a
-    phrase may already hold a sector's or a speaker's name, braces and all.
+    words (``the defender's casualties``), as for a role the cast lacks (the outputs
+    leave out what names one: :func:`names_missing`). Plain replacement, not
+    ``str.format``: a phrase may already hold a sector's or a speaker's name, braces
+    and all.
     """
     if "{" not in text:
         return text
     for role in PRINCIPAL_ROLES:
-        if cast is None:
+        if cast is None or not cast.has(role):
             label, subject = GENERIC[role]
         else:
             casting = cast.casting(role)
@@ -134,6 +138,26 @@ def name_roles(text: str, cast: CastLike | None) -> str:
         text = text.replace(f"{{{role.value}}}", label)
         text = text.replace(f"{{{role.value.capitalize()}}}", subject)
     return text
+
+
+def roles_named(text: str) -> frozenset[Role]:
+    """Return the principal roles a catalogue's text names (``{patron}``, ``{Alliance}``)."""
+    return frozenset(
+        role
+        for role in PRINCIPAL_ROLES
+        if f"{{{role.value}}}" in text or f"{{{role.value.capitalize()}}}" in text
+    )
+
+
+def names_missing(cast: CastLike | None, *texts: str) -> bool:
+    """Whether any of ``texts`` names a role the cast lacks (a crisis with no patron).
+
+    Outputs leave such a text out, so that nothing names a missing role; with no cast
+    known (a comparison of differently cast runs) nothing is left out.
+    """
+    if cast is None:
+        return False
+    return any(not cast.has(role) for text in texts for role in roles_named(text))
 
 
 def label_of_id(state: str) -> str:

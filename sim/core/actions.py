@@ -179,7 +179,7 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.URGE_RESTRAINT: _a(
         {_RU}, _R1, 3.0, "0256", "urge restraint and strict adherence to the ceasefire"
     ),
-    Action.OFFER_MEDIATION: _a({_RU}, _R1, 4.0, "039", "offer to mediate between the sides"),
+    Action.OFFER_MEDIATION: _a({_RU, _TP}, _R1, 4.0, "039", "offer to mediate between the sides"),
     Action.DEPLOY_TROOPS: _a(
         {_RU}, _R3, 8.5, "074", "put Russian troops on the line in a sector (peacekeeping)", True
     ),

@@ -54,8 +54,8 @@ class TickFacts:
     decisions: dict[str, Decision]  # every actor's choice, keyed by actor
     attacker: Decision
     defender: Decision
-    patron: Decision
-    alliance: Decision
+    patron: Decision | None  # None: the crisis has no patron (nothing may read one)
+    alliance: Decision | None  # None: the crisis has no alliance
     live: np.ndarray  # worlds still running as the tick began
     clash_before: np.ndarray  # clash intensity as the tick began (before decay)
     injects: list[FiredInject]  # injects: every inject due this tick
@@ -80,11 +80,12 @@ class TickFacts:
         w: WorldState,
         decisions: dict[str, Decision],
         tick: int,
-        by_role: tuple[str, str, str, str],
+        by_role: tuple[str, str, str | None, str | None],
     ) -> TickFacts:
         """Start a tick's facts: the decisions, and nothing yet happened.
 
-        ``by_role`` names the actors cast as attacker, defender, patron and alliance.
+        ``by_role`` names the actors cast as attacker, defender, patron and alliance;
+        a role the crisis lacks is None, and so is its decision here.
         """
         n, k = w.depth_km.shape
         no = nothing((n,))
@@ -94,8 +95,8 @@ class TickFacts:
             decisions=decisions,
             attacker=decisions[attacker],
             defender=decisions[defender],
-            patron=decisions[patron],
-            alliance=decisions[alliance],
+            patron=None if patron is None else decisions[patron],
+            alliance=None if alliance is None else decisions[alliance],
             live=w.active,
             clash_before=w.clash_intensity.copy(),
             injects=[],
@@ -122,7 +123,8 @@ class TickFacts:
         values = {name: getattr(self, name) for name in self.__slots__}
         values["decisions"] = decisions
         for role in ("attacker", "defender", "patron", "alliance"):
-            values[role] = same[id(values[role])]
+            if values[role] is not None:
+                values[role] = same[id(values[role])]
         return TickFacts(**values)
 
 

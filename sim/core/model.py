@@ -156,8 +156,8 @@ class CrisisModel(mesa.Model):
         self.world = WorldState.initial(scenario, self.n_worlds, self.border)
         self.perceiver = Perceiver(scenario, self.draws, self.n_worlds, self.border)
         self.actors: dict[str, CrisisActor] = {}
-        for role, cls in AGENT_CLASSES.items():
-            state = scenario.cast.state(role)
+        for role in scenario.cast.roles:  # a role the crisis lacks has no agent at all
+            cls, state = AGENT_CLASSES[role], scenario.cast.state(role)
             spec = scenario.actors.spec(state)
             self.actors[state] = cls(self, state, build_policy(state, role, spec, scenario))
         for name, spec in scenario.actors.third_parties.items():

@@ -28,11 +28,15 @@ class Setting:
         dyn: its ``dynamics``, every coefficient of every submodel.
         rng: the model's counter-based random numbers (a draw per world, keyed).
         border: the sectors and the force tables.
-        roles: the actors cast as attacker, defender, patron and alliance.
+        roles: the actors cast as attacker, defender, patron and alliance (None for a
+            role the crisis lacks: ``cast: {patron: null}``).
+        has_patron, has_alliance: whether the crisis has a patron, an alliance; the
+            submodels read nothing of a missing one.
         third_parties: the outside powers, in the scenario's order.
         influence: each outside power's weight on the cost of defiance.
         patron_committed_elsewhere: the share of the patron's forces tied down elsewhere.
-        patron_influence: the patron's influence, less what it has committed elsewhere.
+        patron_influence: the patron's influence, less what it has committed elsewhere
+            (0 with no patron).
         patron_elsewhere_stream: the random stream of whether its troops can come.
         alliance_influence: the alliance's influence.
         attacker_is_member: the attacker is a member of the alliance.
@@ -49,7 +53,9 @@ class Setting:
     dyn: Dynamics
     rng: CounterRNG
     border: Border
-    roles: tuple[str, str, str, str]
+    roles: tuple[str, str, str | None, str | None]
+    has_patron: bool
+    has_alliance: bool
     third_parties: tuple[str, ...]
     influence: dict[str, float]
     patron_committed_elsewhere: float
@@ -72,7 +78,7 @@ class Setting:
         """Return the setting of a scenario, with the model's random numbers."""
         cast, actors = scenario.cast, scenario.actors
         attacker, patron, alliance = (
-            cast.state(r) for r in (Role.ATTACKER, Role.PATRON, Role.ALLIANCE)
+            cast.state_or_none(r) for r in (Role.ATTACKER, Role.PATRON, Role.ALLIANCE)
         )
         members = list(scenario.alliance_members.values())
         clarity_needed = np.array([m.clarity_needed for m in members])
@@ -88,12 +94,16 @@ class Setting:
             rng=rng,
             border=Border.of(scenario) if border is None else border,
             roles=(attacker, cast.state(Role.DEFENDER), patron, alliance),
+            has_patron=patron is not None,
+            has_alliance=alliance is not None,
             third_parties=tuple(actors.third_parties),
             influence={name: spec.influence for name, spec in actors.third_parties.items()},
             patron_committed_elsewhere=elsewhere,
-            patron_influence=actors.spec(patron).influence * (1.0 - elsewhere),
+            patron_influence=0.0
+            if patron is None
+            else actors.spec(patron).influence * (1.0 - elsewhere),
             patron_elsewhere_stream=f"{patron}.elsewhere",
-            alliance_influence=actors.spec(alliance).influence,
+            alliance_influence=0.0 if alliance is None else actors.spec(alliance).influence,
             attacker_is_member=attacker in scenario.alliance_members,
             clarity_needed=clarity_needed,
             follows_patron=np.array([m.follows_patron for m in members]),

@@ -148,27 +148,34 @@ def load_cases(directory: Path | str) -> list[Case]:
 
 
 def _shared_part(scenario: Scenario) -> dict:
-    """Return what every case must share: the responders' policies and the dynamics."""
+    """Return what every case must share: the responders' policies and the dynamics.
+
+    A responder the crisis lacks (``cast: {patron: null}``) has no policy to share.
+    """
     specs = scenario.role_specs()
     responders = {
         role.value: specs[scenario.cast.state(role)][1].model_dump(mode="json")
         for role in RESPONDERS
+        if scenario.cast.has(role)
     }
     return {"responders": responders, "dynamics": scenario.dynamics.model_dump(mode="json")}
 
 
 def _check_shared(cases: list[Case]) -> None:
-    first = cases[0]
-    reference = _shared_part(first.scenario)
-    for case in cases[1:]:
+    # Each part is held to the first case that has it (a case may lack a patron).
+    reference: dict[str, dict] = {"responders": {}, "dynamics": {}}
+    owner: dict[tuple[str, str], str] = {}
+    for case in cases:
         shared = _shared_part(case.scenario)
         for section in ("responders", "dynamics"):
             for key, value in shared[section].items():
-                if value != reference[section][key]:
+                if key not in reference[section]:
+                    reference[section][key], owner[section, key] = value, case.key
+                elif value != reference[section][key]:
                     raise _refuse(
                         case.folder,
                         f"its {section[:-1] if section == 'responders' else section} "
-                        f"{key!r} differs from case {first.key}'s ({value} against "
+                        f"{key!r} differs from case {owner[section, key]}'s ({value} against "
                         f"{reference[section][key]})",
                         "The responders' policies and every dynamics value are shared by "
                         "all cases: set them once, in the base the cases extend.",

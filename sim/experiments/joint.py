@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.catalogue.roles import PRINCIPAL_ROLES, path_by_state
+from sim.catalogue.roles import path_by_state
 from sim.errors import UserError
 from sim.experiments.calibration import MAJORITY, accepted_region
 from sim.experiments.cases import Case
@@ -60,7 +60,23 @@ def role_path(path: str, scenario: Scenario) -> str:
 
 def state_path(path: str, scenario: Scenario) -> str:
     """Write a role's parameter path by the case's state: the inverse of :func:`role_path`."""
-    return path_by_state(path, {role.value: scenario.cast.state(role) for role in PRINCIPAL_ROLES})
+    return path_by_state(
+        path, {role.value: scenario.cast.state(role) for role in scenario.cast.roles}
+    )
+
+
+def applies(path: str, scenario: Scenario) -> bool:
+    """Whether a shared parameter (by role path) is one of this case's: not of a missing role.
+
+    A case with no patron (``cast: {patron: null}``) has no ``actors.patron.influence``:
+    the sets' values for it are left out of that case's worlds.
+    """
+    parts = path.split(".")
+    return not (
+        len(parts) > 1
+        and parts[0] == "actors"
+        and any(parts[1] == role.value for role in scenario.cast.missing)
+    )
 
 
 def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[float, float]]:
@@ -82,6 +98,8 @@ def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[fl
     prior = {str(path): (float(low), float(high)) for path, (low, high) in prior.items()}
     for case in cases:
         for path, (low, high) in prior.items():
+            if not applies(path, case.scenario):
+                continue
             try:
                 parameter(case.scenario, state_path(path, case.scenario))
             except UserError as error:
@@ -137,7 +155,10 @@ def evaluate_sets(
             patterns_file=str((case.folder / "patterns.py").resolve()),
             record=case.record.outcome,
         )
-        own = [{state_path(path, scenario): v for path, v in s.items()} for s in sets]
+        own = [
+            {state_path(path, scenario): v for path, v in s.items() if applies(path, scenario)}
+            for s in sets
+        ]
         label = f"Set {{number}} in case {case.key}"
         measures = run_sets(
             scenario, own, worlds, seed or scenario.seed, measure, engine, progress, label=label

@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
-from sim.catalogue.roles import Role
+from sim.catalogue.roles import PRINCIPAL_ROLES, Role
 from sim.core.actions import Action
 from sim.core.world import Decision
 
@@ -116,6 +116,9 @@ class PolicyContext:
     kind: Role
     sector_ids: tuple[str, ...]
     tick_hours: int
+    #: The principal roles the crisis has: a patron or an alliance may be missing, and a
+    #: rule that would call on one is then left out (the defender's appeals).
+    roles: frozenset[Role] = frozenset(PRINCIPAL_ROLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,17 @@ class Policy:
             decision.reason[chosen] = rule.reason
             free[chosen] = False
         return decision
+
+    @classmethod
+    def needs(cls, params: BaseModel, kind: Role) -> list[tuple[Role, tuple | None, str]]:
+        """Return the roles this policy calls on that a crisis may lack (its patron, alliance).
+
+        Each is (role, the parameter's path within ``params`` that calls on it, or None
+        where the policy itself does, what calls on it in words). A scenario whose cast
+        lacks the role is refused at that line (``sim.spec.absent``). A rule that merely
+        could call on a missing role, at its defaults, is left out instead.
+        """
+        return []
 
     @classmethod
     def describe(cls) -> str:

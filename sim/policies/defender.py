@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
 from sim.catalogue.roles import Role
 from sim.core.actions import Action
@@ -21,174 +20,14 @@ from sim.core.mechanisms.culmination import pressed
 from sim.core.perception import DefenderView
 from sim.core.rowwise import row_argmax, row_sum
 from sim.core.world import FORCE_RANK, Decision, Talks
-from sim.policies.base import (
-    Draw,
-    Params,
-    Policy,
-    Reason,
-    Rule,
-    chance,
-    no_ceasefire_yet,
-    with_defaults,
-)
+from sim.policies.base import Draw, Policy, Rule, chance, no_ceasefire_yet, with_defaults
+from sim.policies.defence import APPEAL_PARAMETERS, DefenceParams, DefenceReason
 from sim.spec.schema import ForceKind
 
 #: Force levels as ``own_force`` holds them (FORCE_RANK; 0: nobody). The army stands
 #: in a sector whose level is ARMY or above (the army with border guards).
 BORDER_GUARDS = FORCE_RANK[ForceKind.BORDER_GUARDS]
 ARMY = FORCE_RANK[ForceKind.ARMY]
-
-
-class DefenceReason(Reason):
-    """Why Yerevan acts as it does (the codes in ``Decision.reason``)."""
-
-    NOTHING = "nothing calls for action"
-    RETURNING_FIRE = "returning fire"
-    PAST_THE_LINE = "the advance went past the line we defend"
-    RETAKING_GROUND = "retaking ground the army can reach"
-    REINFORCING = "a threatened sector needs more forces"
-    PUBLIC_NEEDS_WORD = "the public needs official word"
-    APPEALING_TO_ALLIANCE = "an attack on a member state: appealing to the {alliance}"
-    INVOKING_TREATY = "invoking the bilateral treaty with {patron}"
-    TALKING_ON_THE_SPOT = "stopping the advance on the spot by talking"
-    RAISING_COST_ABROAD = "raising the cost of staying put abroad"
-    CEASEFIRE_STOPS_FIRE = "a ceasefire on offer stops the fire"
-    PROPOSING_CEASEFIRE = "under fire: proposing a ceasefire"
-    ACCEPTING_LINE = "in talks, and the public can bear it: accepting the line for now"
-
-
-class DefenceParams(Params):
-    """Parameters shared by every Armenian policy."""
-
-    return_fire_probability: float = Field(
-        0.0, ge=0.0, le=1.0, description="Chance of firing back in a tick after being fired on."
-    )
-    fire_depth_km: float = Field(
-        2.0, ge=0.0, le=20.0, description="Reported advance in one sector past which to fire, km."
-    )
-    fire_probability: float = Field(
-        0.0, ge=0.0, le=1.0, description="Chance per tick of firing once past that depth."
-    )
-    alarm_fire_gain: float = Field(
-        0.0,
-        ge=0.0,
-        le=1.0,
-        description="Extra chance of firing per unit of public alarm (public pressure).",
-    )
-    alarm_appeal_gain: float = Field(
-        0.0,
-        ge=0.0,
-        le=1.0,
-        description="How far public alarm hurries the appeal to the alliance: the chance "
-        "per tick rises by this times alarm, and the reported depth it waits for falls by "
-        "that share.",
-    )
-    concede_probability: float = Field(
-        0.0,
-        ge=0.0,
-        le=1.0,
-        description="Chance per tick, while talks run and ground is held, of accepting the "
-        "new line for now (conceding the ground; 0: never, as Yerevan in May 2021).",
-    )
-    alarm_concession_brake: float = Field(
-        0.0,
-        ge=0.0,
-        le=1.0,
-        description="How far public alarm holds back that concession: its chance falls by "
-        "this share at full alarm.",
-    )
-    alarm_talks_brake: float = Field(
-        0.0,
-        ge=0.0,
-        le=1.0,
-        description="How far public alarm holds the government back from local talks (read "
-        "at home as giving in): the chance per tick falls by this share at full alarm.",
-    )
-    counter_attack_probability: float = Field(
-        0.0,
-        ge=0.0,
-        le=1.0,
-        description="Chance per tick of counter-attacking where the army stands on lost ground.",
-    )
-    reinforce_probability: float = Field(
-        0.5,
-        ge=0.0,
-        le=1.0,
-        description="Chance per tick of sending forces to an advanced-on sector held weakly.",
-    )
-    reinforce_depth_km: float = Field(
-        0.1,
-        ge=0.0,
-        le=20.0,
-        description="Reported advance in the deepest sector past which it counts as "
-        "advanced on, and needs forces if held weakly, km.",
-    )
-    send_army: bool = Field(
-        False,
-        description="Reinforce with regular army (true) or NSS border guards (false, as in 2021).",
-    )
-    alarm_army_at: float = Field(
-        1.0,
-        ge=0.0,
-        le=1.0,
-        description="Public alarm above which the government reinforces with the army even "
-        "if it would send border guards (the public demands the army; 1: never).",
-    )
-    statement_alarm: float = Field(
-        0.3, ge=0.0, le=1.0, description="Public alarm at which the government speaks."
-    )
-    statement_probability: float = Field(
-        0.35,
-        ge=0.0,
-        le=1.0,
-        description="Chance per tick of the official statement once due (Yerevan was slow).",
-    )
-    appeal_depth_km: float = Field(
-        0.5, ge=0.0, le=20.0, description="Reported total advance past which to appeal, km."
-    )
-    appeal_probability: float = Field(
-        0.5, ge=0.0, le=1.0, description="Chance per tick of appealing to the CSTO once due."
-    )
-    appeal_casualties: int = Field(
-        0,
-        ge=0,
-        le=100_000,
-        description="Own casualties since the start at which the appeal is due even with no "
-        "ground taken: shelling is an attack too (0: ground alone decides, as in May 2021).",
-    )
-    appeal_patron_probability: float = Field(
-        0.4,
-        ge=0.0,
-        le=1.0,
-        description="Chance per tick, after the CSTO appeal, of calling on Russia directly.",
-    )
-    talks_probability: float = Field(
-        0.3, ge=0.0, le=1.0, description="Chance per tick of proposing local talks once appealed."
-    )
-    talks_depth_km: float = Field(
-        0.1,
-        ge=0.0,
-        le=20.0,
-        description="Reported total advance past which there is ground to negotiate over: "
-        "local talks, and accepting the new line, wait for more, km.",
-    )
-    appeal_west_probability: float = Field(
-        0.1, ge=0.0, le=1.0, description="Chance per tick of appealing to Western capitals."
-    )
-    ceasefire_accept_probability: float = Field(
-        0.5,
-        ge=0.0,
-        le=1.0,
-        description="Chance per tick of accepting an open offer of a ceasefire. While one "
-        "holds, the government fires only to return fire.",
-    )
-    ceasefire_offer_probability: float = Field(
-        0.0,
-        ge=0.0,
-        le=1.0,
-        description="Chance per tick, under fire, of proposing a ceasefire (Bishkek and "
-        "Dushanbe agreed one within a day in April 2021).",
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +74,7 @@ class _Defender(Policy):
                 *self.answer_ceasefires(view, draw),
                 *self.fight(view, threat, pressed, u, draw),
                 *self.reinforce(threat, pressed, draw),
-                *self.speak_and_appeal(view, pressed, draw),
+                *self.speak_and_appeal(view, threat, pressed, draw),
                 *self.negotiate(view, threat, pressed, draw),
                 self.appeal_west(view, threat, draw),
             ],
@@ -345,33 +184,66 @@ class _Defender(Policy):
             ),
         ]
 
-    def speak_and_appeal(self, view: DefenderView, pressed: Pressed, draw: Draw) -> list[Rule]:
-        """Give the public official word once alarm is high; appeal to the CSTO, then Russia."""
-        p = self.params
-        return [
+    @classmethod
+    def needs(cls, params: DefenceParams, kind: Role) -> list[tuple[Role, tuple | None, str]]:
+        """Return the appeals' parameters set in the file, or by this policy's own defaults."""
+        found = {}
+        for name, role in APPEAL_PARAMETERS.items():
+            if name in params.model_fields_set:
+                found[name] = (role, (name,), f"`{name}`, of an appeal to the {role.value},")
+            elif cls.Params.model_fields[name].default != DefenceParams.model_fields[name].default:
+                found.setdefault(role, (role, None, f"{cls.name}'s own `{name}`"))
+        return list(found.values())
+
+    def appealed(self, view: DefenderView) -> np.ndarray:
+        """Where it has appealed to the alliance; everywhere if the crisis has none."""
+        return view.appealed_alliance | (Role.ALLIANCE not in self.context.roles)
+
+    def speak_and_appeal(
+        self, view: DefenderView, threat: Threat, pressed: Pressed, draw: Draw
+    ) -> list[Rule]:
+        """Give the public official word once alarm is high; appeal to the CSTO, then Russia.
+
+        An appeal to a role the crisis lacks is never made; with no alliance, the call on
+        the patron waits for the appeal depth alone.
+        """
+        p, roles = self.params, self.context.roles
+        rules = [
             Rule(
                 ~view.statement_made
                 & (view.alarm >= p.statement_alarm)
                 & (draw("statement") < p.statement_probability),
                 Action.OFFICIAL_STATEMENT,
                 DefenceReason.PUBLIC_NEEDS_WORD,
-            ),
-            Rule(
-                ~view.appealed_alliance
-                & pressed.appeal_due
-                & (draw("appeal") < pressed.appeal_chance),
-                Action.APPEAL_ALLIANCE,
-                DefenceReason.APPEALING_TO_ALLIANCE,
-            ),
-            Rule(
-                view.appealed_alliance
-                & ~view.appealed_patron
-                # The stream keeps its first name: renamed, every world would move.
-                & (draw("appeal_russia") < p.appeal_patron_probability),
-                Action.APPEAL_PATRON,
-                DefenceReason.INVOKING_TREATY,
-            ),
+            )
         ]
+        if Role.ALLIANCE in roles:
+            rules.append(
+                Rule(
+                    ~view.appealed_alliance
+                    & pressed.appeal_due
+                    & (draw("appeal") < pressed.appeal_chance),
+                    Action.APPEAL_ALLIANCE,
+                    DefenceReason.APPEALING_TO_ALLIANCE,
+                )
+            )
+        if Role.PATRON in roles:
+            due = (
+                view.appealed_alliance
+                if Role.ALLIANCE in roles
+                else threat.total > p.appeal_depth_km
+            )
+            rules.append(
+                Rule(
+                    due
+                    & ~view.appealed_patron
+                    # The stream keeps its first name: renamed, every world would move.
+                    & (draw("appeal_russia") < p.appeal_patron_probability),
+                    Action.APPEAL_PATRON,
+                    DefenceReason.INVOKING_TREATY,
+                )
+            )
+        return rules
 
     def negotiate(
         self, view: DefenderView, threat: Threat, pressed: Pressed, draw: Draw
@@ -381,7 +253,7 @@ class _Defender(Policy):
         in_talks = (view.talks == Talks.LOCAL) | (view.talks == Talks.MEDIATED)
         return [
             Rule(
-                view.appealed_alliance
+                self.appealed(view)
                 & (view.talks == Talks.NONE)
                 & held
                 & (draw("talks") < pressed.talks_chance),

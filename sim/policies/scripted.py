@@ -12,6 +12,9 @@ from sim.core.world import Decision
 from sim.policies.base import Draw, Params, Policy, Reason, tick_of_day
 from sim.spec.schema import Strict
 
+#: The moves that call on a role a crisis may lack (``cast: {alliance: null}``).
+CALLS_ON = {Action.APPEAL_ALLIANCE: Role.ALLIANCE, Action.APPEAL_PATRON: Role.PATRON}
+
 ALIASES = {"fire": ("ATTACKER_FIRE", "DEFENDER_FIRE"), "statement": ("ALLIANCE_STATEMENT",)}
 
 
@@ -60,6 +63,16 @@ class Scripted(Policy):
     Params: ClassVar = ScriptedParams
     reasons: ClassVar = ScriptedReason.texts()
     classifier: ClassVar = {"stochastic": False, "reads": []}
+
+    @classmethod
+    def needs(cls, params: ScriptedParams, kind: Role) -> list[tuple[Role, tuple | None, str]]:
+        """Return each move that calls on a role a crisis may lack (an appeal to it)."""
+        found = []
+        for index, move in enumerate(params.timeline):
+            role = CALLS_ON.get(resolve_action(move.action, kind))
+            if role is not None:
+                found.append((role, ("timeline", index, "action"), f"the move {move.action!r}"))
+        return found
 
     @classmethod
     def problems(

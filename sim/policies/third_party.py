@@ -55,6 +55,14 @@ class StatementParams(VoiceParams):
         description="Chance per tick, while fire is exchanged and no ceasefire holds or is "
         "on offer, of brokering one (France and the United States, October 2020).",
     )
+    mediation_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Chance per tick, once it has noticed the crisis, of offering to mediate "
+        "talks between the sides, once (ASEAN's chair, Indonesia, between Thailand and "
+        "Cambodia in 2011: where a crisis has no patron, an outside power may mediate).",
+    )
 
 
 class StatementReason(Reason):
@@ -64,6 +72,7 @@ class StatementReason(Reason):
     URGING_RESTRAINT = "the crisis draws attention: urge restraint"
     DEMANDING_WITHDRAWAL = "forces crossed the border: demand withdrawal"
     BROKERING_CEASEFIRE = "fire across the line: brokering a ceasefire"
+    OFFERING_MEDIATION = "the crisis draws attention: offering to mediate"
 
 
 class BackerReason(Reason):
@@ -108,10 +117,16 @@ class Statements(_Voice):
     reasons: ClassVar = StatementReason.texts()
     classifier: ClassVar = {"stochastic": True, "side": "neutral", "reads": ["attention"]}
 
+    def reset(self, worlds: int) -> None:
+        """Remember, per world, when it last spoke and whether it has offered to mediate."""
+        super().reset(worlds)
+        self.offered_mediation = np.zeros(worlds, bool)
+
     def decide(self, view: ThirdPartyView, draw: Draw) -> Decision:
-        """Urge restraint, or demand withdrawal past the set depth."""
+        """Broker a ceasefire, offer mediation, demand withdrawal past a depth, or urge calm."""
         due = self._due(view, draw)
         deep = view.total_depth_km > self.params.demand_depth_km
+        noticed = (view.attention >= self.params.attention_threshold) | view.appealed_to_west
         decision = self.first_match(
             len(due),
             [
@@ -125,10 +140,21 @@ class Statements(_Voice):
                     Action.OFFER_CEASEFIRE,
                     StatementReason.BROKERING_CEASEFIRE,
                 ),
+                Rule(
+                    chance(
+                        draw,
+                        "mediation",
+                        noticed & ~self.offered_mediation,
+                        self.params.mediation_probability,
+                    ),
+                    Action.OFFER_MEDIATION,
+                    StatementReason.OFFERING_MEDIATION,
+                ),
                 Rule(due & deep, Action.DEMAND_WITHDRAWAL, StatementReason.DEMANDING_WITHDRAWAL),
                 Rule(due, Action.CALL_FOR_RESTRAINT, StatementReason.URGING_RESTRAINT),
             ],
         )
+        self.offered_mediation |= decision.action == Action.OFFER_MEDIATION
         return self._remember(decision, view.tick)
 
 

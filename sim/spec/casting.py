@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, SerializationInfo, model_serializer, model_validator
 
 from sim.catalogue.roles import MAY_2021, PRINCIPAL_ROLES, Casting, Role, label_of_id
 from sim.spec.base import FIX, Identifier, Strict, Unit
@@ -72,19 +72,36 @@ class Cast(Strict):
         default_factory=lambda: _cast_default(Role.DEFENDER),
         description="The state whose ground is entered, and that can appeal (Armenia).",
     )
-    patron: CastState = Field(
+    patron: CastState | None = Field(
         default_factory=lambda: _cast_default(Role.PATRON),
-        description="The regional power that can broker, warn or send forces (Russia).",
+        description="The regional power that can broker, warn or send forces (Russia). "
+        "`null` (`cast: {patron: null}`): the crisis has none (Thailand and Cambodia, "
+        "2011): no agent plays it, nothing calls on it, no output names it, and its "
+        "actor entry, its troops on the line (`patron_presence`) and "
+        "`patron_committed_elsewhere` are refused.",
     )
-    alliance: CastState = Field(
+    alliance: CastState | None = Field(
         default_factory=lambda: _cast_default(Role.ALLIANCE),
-        description="The alliance whose members must consent to act (the CSTO).",
+        description="The alliance whose members must consent to act (the CSTO). `null`: "
+        "the crisis has none; no appeal goes to it, its ladder never moves, no output "
+        "names it, and its actor entry and `alliance_members` are refused.",
     )
+
+    @model_serializer(mode="wrap")
+    def _keep_missing_roles(self, handler, info: SerializationInfo) -> dict:
+        # A role the crisis lacks is written as null even where other nulls are left
+        # out (``exclude_none``, as results folders write scenarios): left out, it would
+        # read back as the May 2021 casting.
+        data = handler(self)
+        for role in (Role.PATRON, Role.ALLIANCE):
+            if getattr(self, role.value) is None:
+                data[role.value] = None
+        return data
 
     @model_validator(mode="after")
     def _each_state_once(self) -> Cast:
         seen: dict[str, str] = {}
-        for role in PRINCIPAL_ROLES:
+        for role in self.roles:
             state = getattr(self, role.value).state
             if state in seen:
                 raise ValueError(
@@ -94,27 +111,54 @@ class Cast(Strict):
             seen[state] = role.value
         return self
 
-    def casting(self, role: Role) -> Casting:
-        """Return the state playing ``role``, with its names filled in."""
-        role = Role(role)
+    def has(self, role: Role) -> bool:
+        """Whether the crisis has ``role`` (a patron or an alliance may be cast ``null``)."""
+        return getattr(self, Role(role).value) is not None
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The principal roles the crisis has, in their order (attacker first)."""
+        return tuple(role for role in PRINCIPAL_ROLES if self.has(role))
+
+    @property
+    def missing(self) -> tuple[Role, ...]:
+        """The principal roles the crisis lacks (cast ``null``)."""
+        return tuple(role for role in PRINCIPAL_ROLES if not self.has(role))
+
+    def _cast_state(self, role: Role) -> CastState:
         cast = getattr(self, role.value)
+        if cast is None:
+            raise LookupError(f"the crisis has no {role.value} (its cast sets it to null)")
+        return cast
+
+    def casting(self, role: Role) -> Casting:
+        """Return the state playing ``role``, with its names filled in.
+
+        Raises ``LookupError`` for a role the crisis lacks: ask :meth:`has` first.
+        """
+        role = Role(role)
+        cast = self._cast_state(role)
         default = next((c for c in MAY_2021.values() if c.state == cast.state), None)
         label = cast.name or (default.label if default else label_of_id(cast.state))
         subject = cast.subject or (default.subject if default and not cast.name else label)
         return Casting(role, cast.state, label, subject)
 
     def state(self, role: Role) -> str:
-        """Return the id of the state playing ``role``."""
-        return getattr(self, Role(role).value).state
+        """Return the id of the state playing ``role`` (``LookupError`` if the crisis lacks it)."""
+        return self._cast_state(Role(role)).state
+
+    def state_or_none(self, role: Role) -> str | None:
+        """Return the id of the state playing ``role``, or None where the crisis lacks it."""
+        return self.state(role) if self.has(role) else None
 
     @property
     def states(self) -> tuple[str, ...]:
         """The principal states' ids, in the order of the roles (attacker first)."""
-        return tuple(self.state(role) for role in PRINCIPAL_ROLES)
+        return tuple(self.state(role) for role in self.roles)
 
     def role_of(self, state: str) -> Role | None:
         """Return the principal role ``state`` plays, or None (an outside power)."""
-        return next((role for role in PRINCIPAL_ROLES if self.state(role) == state), None)
+        return next((role for role in self.roles if self.state(role) == state), None)
 
     def label(self, state: str) -> str:
         """Return a state's name for a table or a title; outside powers by their id."""

@@ -66,5 +66,11 @@ def build_policy(actor_name: str, kind: Role, spec: ActorSpec, scenario: Scenari
     columns = {key: value for key, value in spec.params.items() if hasattr(value, "shape")}
     plain = {key: value for key, value in spec.params.items() if key not in columns}
     params = cls.Params.model_validate(plain).model_copy(update=columns)
-    context = PolicyContext(actor_name, kind, tuple(scenario.sectors), scenario.tick_hours)
+    context = PolicyContext(
+        actor_name,
+        kind,
+        tuple(scenario.sectors),
+        scenario.tick_hours,
+        frozenset(scenario.cast.roles),
+    )
     return cls(params, context)

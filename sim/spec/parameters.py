@@ -168,17 +168,27 @@ def _actor_parameters(name: str, kind: Role, spec: ActorSpec) -> list[Parameter]
     return found + _from_model(prefix + "params.", params_model, params)
 
 
+#: The fields that describe the patron, left out of a crisis with none.
+_OF_THE_PATRON = frozenset({"patron_committed_elsewhere", "patron_presence"})
+
+
 def scenario_parameters(scenario: Scenario) -> dict[str, Parameter]:
     """Return every variable parameter of ``scenario`` by dotted path, in file order."""
     found: list[Parameter] = []
     for name in Scenario.model_fields:
         if name in _NOT_PARAMETERS:
             continue
+        if name in _OF_THE_PATRON and not scenario.cast.has(Role.PATRON):
+            continue  # a crisis with no patron: nothing reads it
         parameter = _from_field(name, Scenario, name, getattr(scenario, name))
         if parameter is not None:
             found.append(parameter)
     for sector_id, sector in scenario.sectors.items():
-        found += _from_model(f"sectors.{sector_id}.", Sector, sector)
+        found += [
+            p
+            for p in _from_model(f"sectors.{sector_id}.", Sector, sector)
+            if scenario.cast.has(Role.PATRON) or p.path.rpartition(".")[2] not in _OF_THE_PATRON
+        ]
     for name, (role, spec) in scenario.role_specs().items():
         found += _actor_parameters(name, role, spec)
     for name, spec in scenario.actors.third_parties.items():

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
-from sim.catalogue.roles import MAY_2021_MEMBERS, PRINCIPAL_ROLES, Role
+from sim.catalogue.roles import MAY_2021_MEMBERS, Role
 from sim.spec.base import FIX, Identifier, Slug, Strict, Unit
 from sim.spec.casting import Actors, ActorSpec, AllianceMember, Cast, CastState, VoiceSpec
 from sim.spec.dynamics import Dynamics, Perception, Thresholds
@@ -184,8 +184,8 @@ class Scenario(Strict):
             state: AllianceMember(**values) for state, values in MAY_2021_MEMBERS.items()
         },
         description="Members whose consent collective measures need (the defender, the "
-        "appellant, is not listed); left out, the CSTO's members of May 2021.",
-        min_length=1,
+        "appellant, is not listed); left out, the CSTO's members of May 2021, or none "
+        "where the cast has no alliance (`cast: {alliance: null}`), which refuses them.",
         max_length=12,
     )
     patron_committed_elsewhere: Unit = Field(
@@ -221,6 +221,30 @@ class Scenario(Strict):
         max_length=32,
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_members_without_an_alliance(cls, data: Any) -> Any:
+        # A crisis with no alliance has no members: the May 2021 default does not apply
+        # (validation refuses members written for it, at their line).
+        cast = data.get("cast") if isinstance(data, dict) else None
+        no_alliance = isinstance(cast, dict) and "alliance" in cast and cast["alliance"] is None
+        if no_alliance and "alliance_members" not in data:
+            data = {**data, "alliance_members": {}}
+        return data
+
+    @field_validator("alliance_members")
+    @classmethod
+    def _members_for_an_alliance(
+        cls, value: dict[str, AllianceMember], info: ValidationInfo
+    ) -> dict[str, AllianceMember]:
+        cast = info.data.get("cast")
+        if not value and cast is not None and cast.has(Role.ALLIANCE):
+            raise ValueError(
+                f"an alliance needs at least one member whose consent its measures need{FIX}"
+                "list them, or cast no alliance (`cast: {alliance: null}`)"
+            )
+        return value
+
     @field_validator("thresholds")
     @classmethod
     def _war_above_the_clash(cls, value: Thresholds, info: ValidationInfo) -> Thresholds:
@@ -244,7 +268,7 @@ class Scenario(Strict):
         """Each principal state's role and policy, by state id, in the roles' order."""
         return {
             self.cast.state(role): (role, self.actors.spec(self.cast.state(role)))
-            for role in PRINCIPAL_ROLES
+            for role in self.cast.roles
         }
 
     @property

@@ -18,16 +18,30 @@ from pydantic import ValidationError
 from sim.catalogue.roles import MAY_2021, PRINCIPAL_ROLES, Role, path_by_state
 from sim.errors import Problem, ScenarioError
 from sim.policies import policies_for
+from sim.spec.absent import (
+    check_needs,
+    check_patron_fields,
+    missing_roles,
+    no_one,
+    role_named,
+    without_inherited_roles,
+)
 from sim.spec.parameters import scenario_parameters
 from sim.spec.schema import InjectKind, Scenario
 from sim.spec.schema_problems import locate, problems_from
 
 
 def _cast_of(data: dict) -> dict[Role, str]:
-    """Return each principal role's state id as the raw file casts it (May 2021 by default)."""
+    """Return each role's state id as the raw file casts it (May 2021 by default).
+
+    A role cast ``null`` (the crisis has none) is left out.
+    """
     given = data.get("cast") if isinstance(data.get("cast"), dict) else {}
+    missing = missing_roles(data)
     cast = {}
     for role in PRINCIPAL_ROLES:
+        if role in missing:
+            continue
         entry = given.get(role.value)
         state = entry.get("state") if isinstance(entry, dict) else None
         cast[role] = state if isinstance(state, str) else MAY_2021[role].state
@@ -60,6 +74,19 @@ def _check_cast(data: dict, file: Path, locations: dict) -> list[Problem]:
         where = locate(("actors", key), locations, file)
         if key not in by_state:
             roles = ", ".join(f"{role.value}: {state}" for role, state in cast.items())
+            gone = [r for r in missing_roles(data) if key in (r.value, MAY_2021[r].state)]
+            if gone:
+                lacks, cast_one = no_one(gone[0])
+                problems.append(
+                    Problem(
+                        where[0],
+                        where[1],
+                        f"actors.{key}",
+                        f"a policy for the {gone[0].value}, but {lacks}: nothing would play it",
+                        f"remove `{key}:` from `actors:`, or {cast_one}",
+                    )
+                )
+                continue
             guess = difflib.get_close_matches(str(key), list(by_state), n=1)
             problems.append(
                 Problem(
@@ -101,10 +128,16 @@ def _check_members(data: dict, file: Path, locations: dict) -> list[Problem]:
         return []
     cast = _cast_of(data)
     problems: list[Problem] = []
+    if Role.ALLIANCE not in cast and members:
+        lacks, cast_one = no_one(Role.ALLIANCE)
+        line, column = locate(("alliance_members",), locations, file)
+        message = f"members of an alliance, but {lacks}: no one would ask them"
+        hint = f"remove `alliance_members:`, or {cast_one}"
+        return [Problem(line, column, "alliance_members", message, hint)]
     for name in members:
         if name == cast[Role.DEFENDER]:
             problem = f"{name} is the defender: the appellant does not vote on its own appeal"
-        elif name == cast[Role.ALLIANCE]:
+        elif name == cast.get(Role.ALLIANCE):
             problem = f"{name} is the alliance itself, not a member state"
         else:
             continue
@@ -130,7 +163,7 @@ def _check_policies(
     if not isinstance(actors, dict):
         return problems
     cast = _cast_of(data)
-    entries = [(role.value, (cast[role],), actors.get(cast[role])) for role in PRINCIPAL_ROLES]
+    entries = [(role.value, (state,), actors.get(state)) for role, state in cast.items()]
     third = actors.get("third_parties")
     if isinstance(third, dict):
         entries += [
@@ -163,6 +196,7 @@ def _check_policies(
         except ValidationError as error:
             problems += problems_from(error, cls.Params, prefix, data, file, locations)
             continue
+        problems += check_needs(kind, spec, validated, cls, sub, data, file, locations)
         if scenario is not None and hasattr(cls, "problems"):
             for loc, message, hint in cls.problems(validated, kind, scenario):
                 where = locate((*prefix, *loc), locations, file)
@@ -190,6 +224,18 @@ def _check_declared_ranges(scenario: Scenario, file: Path, locations: dict) -> l
         where = locate((section, path), locations, file)
         at = f"{section}.{path}"
         found = known.get(path)
+        gone = role_named(path, scenario)
+        if found is None and gone is not None:
+            lacks, cast_one = no_one(gone)
+            problems.append(
+                Problem(
+                    *where,
+                    at,
+                    f"{path} belongs to the {gone.value}, but {lacks}",
+                    f"remove it, or {cast_one}",
+                )
+            )
+            continue
         if found is None:
             close = difflib.get_close_matches(path, list(known), n=1, cutoff=0.6)
             hint = (f"did you mean `{close[0]}`? " if close else "") + (
@@ -321,11 +367,13 @@ def _roles_as_states(data: dict, file: Path, locations: dict) -> tuple[dict, dic
     actors = data.get("actors")
     if not isinstance(actors, dict) or not any(key in _ROLE_KEYS for key in actors):
         return data, locations, []
+    data, locations = without_inherited_roles(data, file, locations)
+    actors = data["actors"]
     cast = _cast_of(data)
     renamed: dict[str, str] = {}
     problems: list[Problem] = []
     for key in actors:
-        if key in _ROLE_KEYS and key != cast[Role(key)]:
+        if key in _ROLE_KEYS and Role(key) in cast and key != cast[Role(key)]:
             state = cast[Role(key)]
             if state in actors:
                 where = locate(("actors", key), locations, file)
@@ -377,6 +425,7 @@ def validate_data(data: dict, file: Path, locations: dict | None = None) -> Scen
         problems += problems_from(error, Scenario, (), data, file, locations)
     problems += _check_cast(data, file, locations)
     problems += _check_members(data, file, locations)
+    problems += check_patron_fields(data, file, locations)
     problems += _check_policies(data, file, locations, scenario)
     problems += _check_references(data, file, locations)
     if scenario is not None and not problems:

@@ -278,12 +278,21 @@ def read_yaml(file: Path) -> tuple[dict, dict]:
     return _plain(data, file, (), locations, [0]), locations
 
 
+#: The cast's roles a crisis may lack, whose ``null`` survives ``extends:``.
+ROLES_THAT_MAY_BE_NULL = (("cast", "patron"), ("cast", "alliance"))
+
+
 def _merge(base: dict, over: dict, base_loc: dict, over_loc: dict, path: tuple = ()) -> dict:
-    """Deep-merge ``over`` onto ``base``: mappings merge, ``null`` removes, others replace."""
+    """Deep-merge ``over`` onto ``base``: mappings merge, ``null`` removes, others replace.
+
+    One ``null`` is a value, not a removal: a role of the cast set to ``null`` (``cast:
+    {patron: null}``) says the crisis has none, which removing the base's entry would
+    turn into the May 2021 casting.
+    """
     merged = dict(base)
     for key, value in over.items():
         sub = (*path, key)
-        if value is None and key in merged:
+        if value is None and key in merged and sub not in ROLES_THAT_MAY_BE_NULL:
             del merged[key]
             for loc in [p for p in base_loc if p[: len(sub)] == sub]:
                 del base_loc[loc]

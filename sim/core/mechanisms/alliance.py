@@ -88,6 +88,8 @@ def members_consent(w: WorldState, facts: TickFacts, setting: Setting) -> None:
 
 
 def alliance_and_members(w: WorldState, facts: TickFacts, setting: Setting) -> None:
-    """Move the alliance up its ladder, then ask its members."""
+    """Move the alliance up its ladder, then ask its members (nothing, with no alliance)."""
+    if not setting.has_alliance:
+        return
     climb_ladder(w, facts, setting)
     members_consent(w, facts, setting)

@@ -97,9 +97,10 @@ def ground(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     cols = defender.sector[rows]
     step_km = of_worlds(setting.dyn.advance_step_km, rows)
     w.depth_km[rows, cols] = np.maximum(0.0, w.depth_km[rows, cols] - step_km)
-    facts.patron_arrives = patron_forces_arrive(setting, facts.tick, len(w.outcome))
-    for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ALLY):
-        sent = (patron.action == action) & (patron.sector >= 0) & facts.patron_arrives
-        rows = np.flatnonzero(sent)
-        w.patron_presence[rows, patron.sector[rows]] = True
+    if patron is not None:  # a crisis with no patron: no troops to send
+        facts.patron_arrives = patron_forces_arrive(setting, facts.tick, len(w.outcome))
+        for action in (Action.DEPLOY_TROOPS, Action.DEFEND_ALLY):
+            sent = (patron.action == action) & (patron.sector >= 0) & facts.patron_arrives
+            rows = np.flatnonzero(sent)
+            w.patron_presence[rows, patron.sector[rows]] = True
     w.update_total_depth()

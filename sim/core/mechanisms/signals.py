@@ -23,6 +23,8 @@ from sim.core.world import WorldState
 
 def patron_signals(w: WorldState, facts: TickFacts, setting: Setting) -> np.ndarray:
     """Record the patron's line; return the cost its signals add, by its influence."""
+    if facts.patron is None:  # a crisis with no patron: no line, no cost
+        return np.zeros(len(w.outcome))
     dyn, patron = setting.dyn, facts.patron.action
     restraint_calls = is_one_of(patron, Action.URGE_RESTRAINT, Action.PHONE_BOTH)
     w.patron_urged_restraint |= restraint_calls
@@ -38,6 +40,8 @@ def patron_signals(w: WorldState, facts: TickFacts, setting: Setting) -> np.ndar
 
 def alliance_signal(facts: TickFacts, setting: Setting) -> np.ndarray:
     """Return the cost a statement or a fact-finding mission of the alliance adds."""
+    if facts.alliance is None:  # a crisis with no alliance
+        return np.zeros(len(facts.live))
     spoke = is_one_of(facts.alliance.action, Action.ALLIANCE_STATEMENT, Action.FACT_FINDING)
     return setting.alliance_influence * setting.dyn.alliance_cost * spoke
 
@@ -49,6 +53,9 @@ def outside_signals(facts: TickFacts, setting: Setting) -> Iterator[np.ndarray]:
         action = facts.decisions[name].action
         yield setting.influence[name] * (
             dyn.restraint_call_cost * (action == Action.CALL_FOR_RESTRAINT)
+            + dyn.mediation_offer_share
+            * dyn.restraint_call_cost
+            * (action == Action.OFFER_MEDIATION)
             + dyn.demand_cost * (action == Action.DEMAND_WITHDRAWAL)
             - dyn.demand_cost * (action == Action.BACK_ATTACKER)
         )

@@ -30,27 +30,48 @@ def appeals(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     """Record each appeal's first tick; an appeal to the West or the alliance draws attention."""
     defender, tick, dyn = facts.defender, facts.tick, setting.dyn
     for action, name in APPEALS:
+        if not _can_be_asked(action, setting):
+            continue  # no one to appeal to: never recorded
         asked = defender.action == action
         if not np.count_nonzero(asked):  # most ticks: no appeal of this kind
             continue
         made = asked & (getattr(w, name) == NEVER)
         setattr(w, name, np.where(made, tick, getattr(w, name)))
     to_west = defender.action == Action.APPEAL_WEST
-    to_alliance = defender.action == Action.APPEAL_ALLIANCE
+    to_alliance = (defender.action == Action.APPEAL_ALLIANCE) & setting.has_alliance
     w.attention += dyn.appeal_west_attention * to_west + dyn.appeal_alliance_attention * to_alliance
+
+
+def _can_be_asked(action: Action, setting: Setting) -> bool:
+    """Whether the crisis has the role an appeal goes to (a patron, an alliance)."""
+    if action is Action.APPEAL_ALLIANCE:
+        return setting.has_alliance
+    return setting.has_patron or action is not Action.APPEAL_PATRON
+
+
+def offers_mediation(facts: TickFacts) -> np.ndarray:
+    """Where the patron or an outside power offers to mediate this tick.
+
+    An outside power or organisation may mediate where a crisis has no patron (ASEAN's
+    chair, Indonesia, between Thailand and Cambodia in 2011).
+    """
+    offered = np.zeros(len(facts.live), bool)
+    for decision in facts.decisions.values():
+        offered |= decision.action == Action.OFFER_MEDIATION
+    return offered
 
 
 def negotiate(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     """Start, mediate and conclude talks; write ``pullback_agreed`` and ``line_accepted``."""
     dyn, tick = setting.dyn, facts.tick
-    attacker, defender, patron = facts.attacker, facts.defender, facts.patron
+    attacker, defender = facts.attacker, facts.defender
     wants_talks = (defender.action == Action.LOCAL_TALKS) | (
         attacker.action == Action.PROPOSE_TALKS
     )
     start_local = (
         wants_talks & (w.talks == Talks.NONE) & ~is_one_of(attacker.action, *STEPS_FORWARD)
     )
-    mediation = (patron.action == Action.OFFER_MEDIATION) & (w.talks < Talks.MEDIATED)
+    mediation = offers_mediation(facts) & (w.talks < Talks.MEDIATED)
     w.talks = np.where(start_local, Talks.LOCAL, w.talks).astype(np.int8)
     w.talks = np.where(mediation, Talks.MEDIATED, w.talks).astype(np.int8)
     w.talks_tick = np.where((start_local | mediation) & (w.talks_tick == NEVER), tick, w.talks_tick)

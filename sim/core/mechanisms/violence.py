@@ -79,8 +79,9 @@ def violence(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     assault = attacker.action == Action.ASSAULT
     fire(w, assault, dyn.assault_fire_multiplier * escalation, tick)
     fire(w, facts.incidents, escalation, tick)
-    defends = (patron.action == Action.DEFEND_ALLY) & facts.patron_arrives
-    fire(w, defends, dyn.patron_force_fire_multiplier * escalation, tick)
+    if patron is not None:  # the patron's troops fire in defence of its ally
+        defends = (patron.action == Action.DEFEND_ALLY) & facts.patron_arrives
+        fire(w, defends, dyn.patron_force_fire_multiplier * escalation, tick)
     burning = w.clash_intensity > dyn.clash_ends_below
     # Casualties are drawn only where a world still runs: an ended world is restored after
     # the tick, and its draws are its own (keyed), so skipping them changes nothing but
