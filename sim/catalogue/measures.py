@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.catalogue.outcomes import OUTCOME_NAMES
-from sim.catalogue.roles import CastLike, name_roles
+from sim.catalogue.roles import CastLike, name_roles, names_missing
 
 #: The quantiles every table of a distribution gives (per-tick tables, comparisons, reports).
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -395,6 +395,21 @@ def typical() -> list[WorldMeasure]:
 def plotted() -> list[WorldMeasure]:
     """Return the measures a comparison draws side by side (one slide each, and together)."""
     return [m for m in WORLD_MEASURES if m.plotted]
+
+
+def shown(measures: list[WorldMeasure], cast: CastLike | None) -> list[WorldMeasure]:
+    """Return ``measures`` less those that name a role the cast lacks (the appeal's day).
+
+    A crisis with no alliance has no appeal to it: its column stays in the worlds
+    table (empty in every world), but no report, debrief or explanation shows it.
+    """
+    return [
+        m
+        for m in measures
+        if not names_missing(
+            cast, m.label, m.long_label, m.event, m.summary.words if m.summary else ""
+        )
+    ]
 
 
 def share_name(outcome: str) -> str:

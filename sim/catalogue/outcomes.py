@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from sim.catalogue.roles import CastLike, names_missing
+
 
 class Outcome(IntEnum):
     """How a world ends; checked in this order (0 means still running)."""
@@ -133,3 +135,13 @@ ABSORBING: frozenset[Outcome] = frozenset(e.outcome for e in CATALOGUE if e.abso
 OUTCOME_COLOURS: dict[str, str] = {entry.name: entry.colour for entry in CATALOGUE}
 #: Why a world ends in each class, in words with placeholders (docs/model.md, 7.10).
 OUTCOME_RULES: dict[Outcome, str] = {entry.outcome: entry.rule for entry in CATALOGUE}
+
+
+def classes_for(cast: CastLike | None) -> list[str]:
+    """Return the names of the classes a crisis with ``cast`` can end in, in their order.
+
+    A crisis with no alliance cannot end in its intervention, nor one with no patron in
+    its interposition: those classes name the missing role, and outputs leave them out
+    (the results folder's ``outcome_classes``, the outcome tables).
+    """
+    return [c.name for c in CATALOGUE if not names_missing(cast, c.rule)]

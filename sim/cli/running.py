@@ -144,7 +144,7 @@ def run(
         )
     with stoppable("run", "results folder", journal_of=plan.out):
         result, written = run_to_folder(plan, engine, progress=True, journal=True)
-    print_shares(result.outcomes, plan.scenario.title, plan.worlds)
+    print_shares(result.outcomes, plan.scenario.title, plan.worlds, plan.scenario.cast)
     out.print(f"Results: {escape(str(written))}/", highlight=False, soft_wrap=True)
     if plan.plots:
         out.print(f"Plots:   {escape(str(written / 'plots'))}/", highlight=False, soft_wrap=True)

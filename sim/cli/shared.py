@@ -158,9 +158,9 @@ def parse_overrides(items: list[str]) -> dict[str, object]:
     return parsed
 
 
-def print_shares(outcomes, title: str, worlds: int) -> None:
-    """Print the share of worlds in each outcome class, every class listed."""
-    from sim.catalogue.outcomes import OUTCOME_CLASSES
+def print_shares(outcomes, title: str, worlds: int, cast=None) -> None:
+    """Print the share of worlds in each outcome class, every class the cast can reach."""
+    from sim.catalogue.outcomes import CATALOGUE, classes_for
 
     counts = outcomes["outcome"].value_counts()
     out.print(
@@ -172,7 +172,8 @@ def print_shares(outcomes, title: str, worlds: int) -> None:
     table.add_column("outcome")
     table.add_column("worlds", justify="right")
     table.add_column("share", justify="right")
-    for outcome in OUTCOME_CLASSES:
+    reachable = classes_for(cast)
+    for outcome in (entry.outcome for entry in CATALOGUE if entry.name in reachable):
         count = int(counts.get(outcome.name.lower(), 0))
         table.add_row(outcome.label, f"{count:,}", f"{count / worlds:6.1%}")
     out.print(table)

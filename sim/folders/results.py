@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.catalogue.measures import QUANTILE_COLUMNS, QUANTILES
-from sim.catalogue.outcomes import OUTCOME_NAMES
+from sim.catalogue.outcomes import classes_for
 from sim.core.actions import Rung
 from sim.folders.runfolder import atomic_folder, stamped_folder
 from sim.run.ensemble import EnsembleResult
@@ -183,7 +183,7 @@ def write_run(
             "tick_hours": scenario.tick_hours,
             "ticks": scenario.ticks,
             "horizon_days": scenario.horizon_days,
-            "outcome_classes": OUTCOME_NAMES,
+            "outcome_classes": classes_for(scenario.cast),  # none of a missing role
             "rung_labels": {str(int(r)): r.label for r in Rung},
             "outcome_hash": outcome_hash(result.outcomes),
             "versions": versions(),

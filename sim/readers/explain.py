@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.catalogue.measures import typical, world_measure
-from sim.catalogue.outcomes import ABSORBING, OUTCOME_NAMES, Outcome
+from sim.catalogue.outcomes import ABSORBING, CATALOGUE, OUTCOME_NAMES, Outcome, classes_for
 from sim.catalogue.roles import Role
 from sim.core.actions import Rung
 from sim.errors import UserError
@@ -327,13 +327,40 @@ def _measures_line(row: pd.Series, scenario: Scenario) -> str:
         f"{int(row['killed_attacker'])} on {{attacker}}'s, wounded "
         f"{int(row['wounded_defender'])} and {int(row['wounded_attacker'])}; first shot "
         f"{day(row['first_shot_day'])}; talks {day(row['talks_day'])}; "
-        f"official statement {day(row['statement_day'])}; appeal to the {{alliance}} "
-        f"{day(row['appeal_day'])}; the {{alliance}}'s last state "
-        f"{str(row['alliance_final_state']).replace('_', ' ')}; {{patron}} urged restraint: "
-        f"{'yes' if row['patron_urged_restraint'] else 'no'}; peak alarm "
-        f"{value('peak_alarm')}, final alarm {value('final_alarm')}."
+        f"official statement {day(row['statement_day'])}; "
+        + (
+            f"appeal to the {{alliance}} {day(row['appeal_day'])}; the {{alliance}}'s last "
+            f"state {str(row['alliance_final_state']).replace('_', ' ')}; "
+            if scenario.cast.has(Role.ALLIANCE)
+            else ""
+        )
+        + (
+            f"{{patron}} urged restraint: {'yes' if row['patron_urged_restraint'] else 'no'}; "
+            if scenario.cast.has(Role.PATRON)
+            else ""
+        )
+        + f"peak alarm {value('peak_alarm')}, final alarm {value('final_alarm')}."
     )
     return with_cast_names(line, scenario)
+
+
+def _classes_in_order(scenario: Scenario) -> str:
+    """Say how the classes are checked, naming only those the cast can reach."""
+    absorbing = [
+        c.outcome.label for c in CATALOGUE if c.absorbing and c.name in classes_for(scenario.cast)
+    ]
+    first = (
+        f"in order: {' and '.join(absorbing)} after every tick (a world that reaches "
+        f"{'one' if len(absorbing) > 1 else 'it'} stops changing); at the horizon, "
+        if absorbing
+        else "at the horizon, in order: "
+    )
+    return (
+        f"The classes are checked {first}a war if the fighting ever crossed the "
+        "war line (1,000 battle deaths, or sustained combat), a contained clash if any "
+        "shot was fired, then a frozen gain, a negotiated withdrawal, or no incursion "
+        "(docs/model.md, section 7.11)."
+    )
 
 
 def narrate(story: WorldStory) -> str:
@@ -410,12 +437,7 @@ def narrate(story: WorldStory) -> str:
     lines.extend(
         [
             "",
-            "The classes are checked in order: alliance intervention and patron "
-            "interposition after every tick (a world that reaches one stops changing); at "
-            "the horizon, a war if the fighting ever crossed the war line (1,000 battle "
-            "deaths, or sustained combat), a contained clash if any shot was fired, then "
-            "a frozen gain, a negotiated withdrawal, or no incursion (docs/model.md, "
-            "section 7.11).",
+            _classes_in_order(scenario),
             "",
             f"Measures, as the run recorded them: {_measures_line(row, scenario)}",
         ]

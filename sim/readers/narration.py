@@ -229,6 +229,19 @@ def _outcome_why(view: TickView) -> str:
     return outcome_reason(view.scenario, outcome, row)
 
 
+def _talks_started(view: TickView) -> str:
+    """Say talks began, and under whose mediation (the patron's, or an outside power's)."""
+    talks = Talks(int(view.now("talks")))
+    mediators = [
+        actor_name(actor, view.scenario)
+        for actor in view.facts.decisions
+        if view.chose(actor) == Action.OFFER_MEDIATION
+    ]
+    if talks is Talks.MEDIATED and mediators:
+        return f"Talks began under {' and '.join(mediators)}'s mediation"
+    return TALKS_STARTED[talks]
+
+
 def _alliance_stage(view: TickView) -> str:
     state = AllianceState(int(view.now("alliance_state")))
     stage = f"stage {int(state)} of {len(ALLIANCE_STAGES)}"
@@ -268,7 +281,7 @@ STATE_CHANGES: tuple[StateChange, ...] = (
     StateChange(
         "talks started",
         lambda v: v.now("talks_tick") == v.tick,
-        lambda v: TALKS_STARTED[Talks(int(v.now("talks")))],
+        _talks_started,
     ),
     StateChange(
         "agreement",

@@ -124,7 +124,7 @@ ALLIANCE_STAGES: dict[AllianceState, str] = {
 
 TALKS_STARTED: dict[Talks, str] = {
     Talks.LOCAL: "Local talks began between the commanders on the spot",
-    Talks.MEDIATED: "Talks began under {patron}'s mediation",
+    Talks.MEDIATED: "Talks began under mediation",  # narration names the mediators
     Talks.AGREEMENT: "Talks began",
 }
 

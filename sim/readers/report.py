@@ -103,7 +103,8 @@ def key_measures(worlds: pd.DataFrame, cast: CastLike | None = None) -> pd.DataF
     """
     rows = []
     total = len(worlds)
-    for measure in (m.named(cast) for m in measure_catalogue.reported()):
+    shown = measure_catalogue.shown(measure_catalogue.reported(), cast)
+    for measure in (m.named(cast) for m in shown):
         values = worlds[measure.column].astype(float)
         present = values.dropna()
         quantiles = dict.fromkeys(QUANTILE_COLUMNS, math.nan)

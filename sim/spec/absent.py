@@ -42,11 +42,14 @@ def without_inherited_roles(data: dict, file: Path, locations: dict) -> tuple[di
     """Drop what a base file says of a role this crisis lacks (a patron, an alliance).
 
     A base shared by several cases says how each role behaves whoever plays it
-    (``actors: {patron: ...}``, ``uncertainties: {actors.patron.influence: ...}``); a
-    case with no patron extends it all the same, and those entries mean nothing to it.
+    (``actors: {patron: ...}``, ``uncertainties: {actors.patron.influence: ...}``), and
+    the May 2021 baseline how Russia does; a case with no patron extends it all the
+    same, and those entries mean nothing to it.
     Written in the file itself, they stay, to be refused with their line and fix.
     """
-    missing = {role.value for role in missing_roles(data)}
+    # By role, or by the state the May 2021 casting gives it (a variant of the baseline).
+    gone = missing_roles(data)
+    missing = {role.value for role in gone} | {MAY_2021[role].state for role in gone}
     actors = data.get("actors")
     if not missing or not isinstance(actors, dict):
         return data, locations
@@ -83,7 +86,7 @@ def check_patron_fields(data: dict, file: Path, locations: dict) -> list[Problem
         return []
     lacks, cast_one = no_one(Role.PATRON)
     found = []
-    if "patron_committed_elsewhere" in data:
+    if data.get("patron_committed_elsewhere", 0.0) != 0.0:  # 0, the default, is what a dump holds
         found.append((("patron_committed_elsewhere",), "how far the patron is tied down"))
     sectors = data.get("sectors") if isinstance(data.get("sectors"), dict) else {}
     for sector_id, sector in sectors.items():

@@ -364,11 +364,10 @@ def _roles_as_states(data: dict, file: Path, locations: dict) -> tuple[dict, dic
     behaves whoever plays it. Here those keys become the cast's state ids, and so do
     ``actors.ROLE.`` paths in ``uncertainties`` and ``levers``; each key keeps its line.
     """
+    data, locations = without_inherited_roles(data, file, locations)
     actors = data.get("actors")
     if not isinstance(actors, dict) or not any(key in _ROLE_KEYS for key in actors):
         return data, locations, []
-    data, locations = without_inherited_roles(data, file, locations)
-    actors = data["actors"]
     cast = _cast_of(data)
     renamed: dict[str, str] = {}
     problems: list[Problem] = []

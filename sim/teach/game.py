@@ -114,6 +114,23 @@ _FALSE_REPORTS = {"rumour", "false reports"}
 _ACTION_BY_LABEL = {action.label: action for action in Action}
 
 
+def refuse_missing_roles(scenario: Scenario) -> None:
+    """Refuse a crisis with no patron or no alliance: the classroom plays all four roles.
+
+    Its briefs, teams' pages, news and debrief are written for a patron and an alliance;
+    such a scenario runs, explains and reports (``crisis-sim run``), but is not played.
+    """
+    missing = scenario.cast.missing
+    if missing:
+        roles = " and ".join(f"no {role.value}" for role in missing)
+        raise GameError(
+            f"The classroom cannot play {scenario.name}: its cast has {roles} "
+            f"(`cast: {{{missing[0].value}: null}}`), and the workshop's briefs, teams and "
+            "debrief are written for a patron and an alliance. Play a scenario that casts "
+            "both, or study this one with `crisis-sim run`, `explain` and `report`."
+        )
+
+
 class Game:
     """One world of a scenario with some actors played by teams.
 
@@ -125,6 +142,7 @@ class Game:
     """
 
     def __init__(self, scenario: Scenario, teams: list[str], seed: int | None = None) -> None:
+        refuse_missing_roles(scenario)
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.model = CrisisModel(scenario, worlds=1, seed=self.seed)

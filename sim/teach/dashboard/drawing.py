@@ -183,7 +183,6 @@ def draw_map(
             fontweight="bold",
             color=INK,
         )
-    patron = scenario.cast.label(scenario.cast.state(Role.PATRON))
     legend = [
         Rectangle((0, 0), 1, 1, color=ADVANCE, label=f"{attacker}'s advance"),
         Rectangle((0, 0), 1, 1, fill=False, ls=":", ec="#9ca3af", label="as far as terrain allows"),
@@ -193,7 +192,8 @@ def draw_map(
             axes.plot([], [], "s", color=GUARDS, ms=14, label="border guards")[0],
             axes.plot([], [], "s", color=ARMY, ms=14, label="army")[0],
         ]
-    if state.patron_presence is not None:
+    if state.patron_presence is not None and scenario.cast.has(Role.PATRON):  # none: no troops
+        patron = scenario.cast.label(scenario.cast.state(Role.PATRON))
         legend.append(axes.plot([], [], "D", color=PATRON, ms=12, label=f"{patron}'s troops")[0])
     if narrow:  # below the map, where it covers nothing
         axes.legend(
