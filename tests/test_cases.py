@@ -23,6 +23,7 @@ KEYS = [
     "kyrgyz-tajik-2022",
     "sev-lake-2021",
     "tavush-tovuz-2020",
+    "thailand-cambodia-2011",
 ]
 
 
@@ -140,6 +141,7 @@ RECORDED_CASES = {
     "kyrgyz-tajik-2022": 300,
     "sev-lake-2021": 181,
     "tavush-tovuz-2020": 300,
+    "thailand-cambodia-2011": 300,  # no patron, no alliance (issue 25, item 5)
 }
 
 
