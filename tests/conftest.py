@@ -162,6 +162,7 @@ def baseline_run_dir(tmp_path_factory) -> Path:
 #: set moments. In a parallel run they are one unit of work (see below).
 HEAVY_MODULES = {
     "test_calibration.py",  # calibrations on every engine
+    "test_calibration_resume.py",  # a calibration stopped by Ctrl-C on worker processes
     "test_classroom.py",  # servers and browsers
     "test_dashboard.py",  # a server and a browser
     "test_engines.py",  # worker processes and Dask clusters

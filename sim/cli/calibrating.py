@@ -7,6 +7,8 @@ a calibration accepts).
 
 from __future__ import annotations
 
+import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,7 @@ from sim.cli.experiments import analysis_setup
 from sim.cli.shared import (
     RESULTS_ROOT,
     EngineOption,
+    Interrupted,
     PerPointWorlds,
     PlotsOption,
     ReplaceOption,
@@ -38,6 +41,7 @@ from sim.wording import counted
 
 
 def calibrate(
+    ctx: typer.Context,
     file: Annotated[
         Path | None,
         typer.Argument(
@@ -99,6 +103,16 @@ def calibrate(
             "down and for --leave-one-out.",
         ),
     ] = 1,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume",
+            metavar="DIR",
+            help="Finish a calibration that was stopped (killed, Ctrl-C): its --out folder, "
+            "or DIR.incomplete. Only the sets not yet measured are run; the tables are the "
+            "same, to the byte, as an uninterrupted calibration's.",
+        ),
+    ] = None,
 ) -> None:
     """Find the parameter values that reproduce the case's patterns (ABC by rejection).
 
@@ -110,10 +124,67 @@ def calibrate(
     set of parameters is calibrated on every real case of DIR at once (--leave-one-out
     adds each case's prediction from the others; --rounds draws again where the first
     round accepted), and the best set, where the worst-fitting case fits best, is the one
-    the defaults take (best.csv). See docs/validation.md.
+    the defaults take (best.csv). Measured sets are kept in OUT.incomplete/ as they
+    finish; if the calibration is stopped, `crisis-sim calibrate --resume OUT` goes on
+    from there. See docs/validation.md.
     """
-    from sim.experiments.calibration import run_calibration, write_calibration
+    from sim.experiments.journal import CalibrationJournal
 
+    if resume is not None:
+        flags = {
+            p.name: p.opts[0] if p.opts[0].startswith("-") else p.name.upper()
+            for p in ctx.command.params
+        }
+        given = [
+            flags[name]
+            for name in ctx.params
+            if name not in RESUMABLE and ctx.get_parameter_source(name).name != "DEFAULT"
+        ]
+        if given:
+            raise UserError(
+                "--resume finishes a calibration as it was started: give only the folder "
+                "(and, if you like, --engine, --workers or --scheduler), not "
+                f"{', '.join(given)}."
+            )
+        journal = CalibrationJournal.open(resume)
+        asked = journal.request
+        if _finished_already(journal):
+            return
+        err.print(
+            f"Resuming the calibration in {escape(str(journal.folder))}: "
+            f"{journal.progress()} before it stopped",
+            highlight=False,
+            soft_wrap=True,
+        )
+        engine = make_engine(engine_kind, workers, scheduler)
+        if asked.get("cases") is not None:
+            _calibrate_cases(
+                Path(asked["cases"]),
+                asked["sets"],
+                asked["worlds"],
+                asked["seed"],
+                Path(asked["out"]),
+                asked["replace"],
+                asked["leave_one_out"],
+                engine,
+                asked["rounds"],
+                journal=journal,
+            )
+        else:
+            _calibrate_one(
+                Path(asked["file"]),
+                asked["overrides"],
+                asked["sets"],
+                asked["worlds"],
+                asked["seed"],
+                Path(asked["out"]),
+                asked["replace"],
+                asked["plots"],
+                engine,
+                asked["patterns_file"],
+                journal=journal,
+            )
+        return
     if (file is None) == (cases_dir is None):
         raise UserError(
             "Give a scenario FILE to calibrate one case, or --cases DIR to calibrate on a "
@@ -136,15 +207,119 @@ def calibrate(
         raise UserError("--leave-one-out needs --cases DIR: it leaves out one case at a time.")
     if rounds != 1:
         raise UserError("--rounds needs --cases DIR: one case is calibrated in one round.")
-    engine = make_engine(engine_kind, workers, scheduler)
+    _calibrate_one(
+        file,
+        overrides,
+        sets,
+        worlds,
+        seed,
+        out_dir,
+        replace,
+        plots,
+        make_engine(engine_kind, workers, scheduler),
+        patterns_file,
+    )
+
+
+#: The options --resume may be given with: where the rest runs, not what it computes.
+RESUMABLE = {"resume", "engine_kind", "workers", "scheduler"}
+
+
+def _finished_already(journal) -> bool:
+    """Say so, and tidy up, when a calibration was killed after its folder was written."""
+    out_folder = journal.out
+    started = journal.request.get("started_utc", "")
+    manifest = out_folder / "manifest.json"
+    if not manifest.is_file() or (journal.folder / "manifest.json").exists():
+        return False
+    try:
+        written = json.loads(manifest.read_text("utf-8")).get("created_utc", "")
+    except (OSError, ValueError, AttributeError):
+        return False
+    if written < started:  # an older folder that this calibration was to replace
+        return False
+    journal.finish()
+    out.print(
+        f"The calibration had finished: its results are in {escape(str(out_folder))}/. "
+        "Its leftover journal was removed.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return True
+
+
+@contextmanager
+def _journal_kept(journal):
+    """On Ctrl-C, say how to resume what the journal kept; with nothing kept, remove it."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if not journal.has_measures():
+            journal.finish()
+            raise
+        err.print(
+            f"interrupted: {journal.progress()}, kept in {escape(str(journal.folder))}/. "
+            f"Finish the calibration with: crisis-sim calibrate --resume "
+            f"{escape(str(journal.out))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise Interrupted from None
+    except BaseException:
+        if not journal.has_measures():
+            journal.finish()
+        raise
+    journal.finish()
+
+
+def _calibrate_one(
+    file: Path,
+    overrides: list[str] | None,
+    sets: int,
+    worlds: int,
+    seed: int | None,
+    out_dir: Path | None,
+    replace: bool,
+    plots: bool,
+    engine,
+    patterns_file: Path | None,
+    journal=None,
+) -> None:
+    """Run and print the calibration of one scenario on its case's patterns."""
+    from sim.experiments.calibration import run_calibration, write_calibration
+    from sim.experiments.journal import CalibrationJournal, inputs_hash
+    from sim.readers.patterns import patterns_digest
+    from sim.spec.loading import scenario_hash
+
+    file = file.resolve()
     scenario, seed, target = analysis_setup(file, overrides, seed, out_dir, replace, "calibration")
+    patterns = None if patterns_file is None else str(Path(patterns_file).resolve())
+    inputs = inputs_hash([scenario_hash(scenario), patterns_digest(patterns)])
+    if journal is None:
+        journal = CalibrationJournal.start(
+            target,
+            {
+                "file": str(file),
+                "overrides": list(overrides or []),
+                "sets": sets,
+                "worlds": worlds,
+                "seed": seed,
+                "out": str(Path(target).resolve()),
+                "replace": replace,
+                "plots": plots,
+                "patterns_file": patterns,
+                "inputs": inputs,
+            },
+        )
+    else:
+        journal.check_inputs(inputs, f"The scenario {file} (or its patterns file)")
     err.print(
         f"Calibrating {escape(scenario.title)} against the case's patterns: {sets:,} "
         f"parameter sets x {worlds:,} worlds, seed {seed}",
         highlight=False,
         soft_wrap=True,
     )
-    with stoppable("analysis"), engine:
+    with stoppable("analysis"), engine, _journal_kept(journal):
         result = run_calibration(
             scenario,
             sets,
@@ -152,7 +327,8 @@ def calibrate(
             seed,
             engine,
             progress=True,
-            patterns_file=patterns_file,
+            patterns_file=patterns,
+            journal=journal,
         )
         written = write_calibration(
             result, target, command=command_line(), replace=replace, plots=plots
@@ -171,15 +347,40 @@ def _calibrate_cases(
     leave_one_out: bool,
     engine,
     rounds: int = 1,
+    journal=None,
 ) -> None:
     """Run and print the joint calibration of `calibrate --cases` (sim.experiments.joint)."""
     from sim.experiments.cases import load_cases
-    from sim.experiments.joint import run_joint_calibration, write_joint_calibration
+    from sim.experiments.joint import (
+        cases_inputs,
+        run_joint_calibration,
+        write_joint_calibration,
+    )
+    from sim.experiments.journal import CalibrationJournal
     from sim.folders.runfolder import check_target, stamped_folder
 
+    directory = directory.resolve()
     found = load_cases(directory)
     target = out_dir or stamped_folder(RESULTS_ROOT, "calibration-cases", "")
     check_target(target, replace)
+    inputs = cases_inputs(directory, found)
+    if journal is None:
+        journal = CalibrationJournal.start(
+            target,
+            {
+                "cases": str(directory),
+                "sets": sets,
+                "worlds": worlds,
+                "seed": seed,
+                "rounds": rounds,
+                "leave_one_out": leave_one_out,
+                "out": str(Path(target).resolve()),
+                "replace": replace,
+                "inputs": inputs,
+            },
+        )
+    else:
+        journal.check_inputs(inputs, f"A case of {directory} (its set-up, record or patterns)")
     per_round = f" per round, up to {rounds} rounds" if rounds > 1 else ""
     err.print(
         f"Calibrating on {counted(len(found), 'case')} at once: {sets:,} parameter sets"
@@ -187,9 +388,9 @@ def _calibrate_cases(
         highlight=False,
         soft_wrap=True,
     )
-    with stoppable("analysis"), engine:
+    with stoppable("analysis"), engine, _journal_kept(journal):
         result = run_joint_calibration(
-            directory, found, sets, worlds, seed, engine, True, rounds=rounds
+            directory, found, sets, worlds, seed, engine, True, rounds=rounds, journal=journal
         )
         written = write_joint_calibration(result, target, command=command_line(), replace=replace)
     for number, table in result.table.groupby("round"):

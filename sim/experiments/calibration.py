@@ -32,6 +32,7 @@ from scipy import stats
 from sim.catalogue.measures import OUTCOME_NAMES, share_name, summarise
 from sim.core.model import with_overrides
 from sim.errors import UserError
+from sim.experiments.journal import CalibrationJournal
 from sim.experiments.sweep import evaluate_design, sample_design
 from sim.folders.runfolder import read_manifest
 from sim.plots.calibration import draw_calibration
@@ -138,13 +139,16 @@ def run_calibration(
     engine: Engine | None = None,
     progress: bool = False,
     patterns_file: Path | str | None = None,
+    journal: CalibrationJournal | None = None,
 ) -> Calibration:
     """Draw ``sets`` parameter sets from the scenario's uncertainties and test each one.
 
     Every set runs ``worlds`` worlds from ``seed`` (default: the scenario's) and the Latin
     hypercube is drawn from the same seed, so a calibration repeats exactly. The patterns
     are the May 2021 case's, or those a ``patterns_file`` defines (see
-    :func:`sim.readers.patterns.load_patterns`).
+    :func:`sim.readers.patterns.load_patterns`). With a ``journal``, each set's measures
+    are kept as it finishes and the sets it holds are not run again
+    (:mod:`sim.experiments.journal`).
     """
     if sets < 2:
         raise UserError(f"A calibration needs at least 2 parameter sets (got --sets {sets}).")
@@ -162,6 +166,7 @@ def run_calibration(
         engine,
         progress,
         measure=partial(measure_patterns, patterns_file=patterns_file),
+        ledger=None if journal is None else journal.part("round 1"),
     )
     table["accepted"] = accepted(table)
     return Calibration(

@@ -25,6 +25,7 @@ of a joint region need not be a joint fit (docs/validation.md, section 4).
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,10 +38,12 @@ from sim.catalogue.roles import path_by_state
 from sim.errors import UserError
 from sim.experiments.calibration import MAJORITY, accepted_region
 from sim.experiments.cases import Case
+from sim.experiments.journal import CalibrationJournal, inputs_hash
 from sim.experiments.sweep import point_overrides, sample_design
-from sim.readers.patterns import load_patterns, pattern_table
+from sim.readers.patterns import load_patterns, pattern_table, patterns_digest
 from sim.run.engine import Engine, InProcess
 from sim.run.sets import run_sets
+from sim.spec.loading import scenario_hash
 from sim.spec.parameters import parameter
 from sim.spec.schema import Scenario
 from sim.spec.yaml_source import read_yaml
@@ -114,6 +117,23 @@ def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[fl
     return prior
 
 
+def cases_inputs(directory: Path | str, cases: list[Case]) -> str:
+    """Return the hash of everything a joint calibration's answer depends on.
+
+    Each case's scenario, record and patterns file, and the shared prior: a stopped
+    calibration resumes only while all of them are as they were.
+    """
+    texts = [json.dumps(shared_prior(directory, cases), sort_keys=True)]
+    for case in cases:
+        texts += [
+            case.key,
+            scenario_hash(case.scenario),
+            case.record.model_dump_json(),
+            patterns_digest(case.folder / "patterns.py"),
+        ]
+    return inputs_hash(texts)
+
+
 def measure_case(
     outcomes: pd.DataFrame, key: str, patterns_file: str, record: str
 ) -> dict[str, float | bool]:
@@ -140,11 +160,14 @@ def evaluate_sets(
     seed: int | None,
     engine: Engine,
     progress: bool = False,
+    journal: CalibrationJournal | None = None,
+    part: str = "round 1",
 ) -> list[dict[str, float | bool]]:
     """Run every parameter set (by role path) in every case; return each set's measures.
 
     Each case runs all the sets as the worlds of one block (:mod:`sim.run.sets`), with
-    the overrides by its own states.
+    the overrides by its own states. With a ``journal``, each case's measured sets are
+    kept under ``part/CASE`` and those it holds are not run again.
     """
     found: list[dict[str, float | bool]] = [{} for _ in sets]
     for case in cases:
@@ -160,8 +183,17 @@ def evaluate_sets(
             for s in sets
         ]
         label = f"Set {{number}} in case {case.key}"
+        ledger = None if journal is None else journal.part(f"{part}/{case.key}")
         measures = run_sets(
-            scenario, own, worlds, seed or scenario.seed, measure, engine, progress, label=label
+            scenario,
+            own,
+            worlds,
+            seed or scenario.seed,
+            measure,
+            engine,
+            progress,
+            label=label,
+            ledger=ledger,
         )
         for row, measured in zip(found, measures, strict=True):
             row.update(measured)
@@ -251,12 +283,15 @@ def run_joint_calibration(
     engine: Engine | None = None,
     progress: bool = False,
     rounds: int = 1,
+    journal: CalibrationJournal | None = None,
 ) -> JointCalibration:
     """Draw ``sets`` parameter sets from the shared prior and try each in every case.
 
     With ``rounds`` above 1, each later round draws ``sets`` more from the box of the
     previous round's accepted sets (module docstring); it stops early, with the rounds
-    made, when a round accepts fewer than two sets.
+    made, when a round accepts fewer than two sets. With a ``journal``, measured sets are
+    kept as they finish and those it holds are not run again: each round's design is
+    drawn from the seed and the round before, so a resumed calibration draws the same.
     """
     if sets < 2:
         raise UserError(f"A calibration needs at least 2 parameter sets (got --sets {sets}).")
@@ -284,6 +319,8 @@ def run_joint_calibration(
             seed,
             InProcess() if engine is None else engine,
             progress,
+            journal,
+            f"round {number}",
         )
         table = pd.concat([design, pd.DataFrame(measures)], axis=1)
         table.insert(0, "round", number)

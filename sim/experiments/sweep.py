@@ -31,7 +31,7 @@ from sim.catalogue.measures import OUTCOME_NAMES, summarise
 from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.run.engine import Engine, InProcess
-from sim.run.sets import Measure, run_sets
+from sim.run.sets import Ledger, Measure, run_sets
 from sim.spec.parameters import BOOLEAN, INTEGER, Parameter, parameter
 from sim.spec.schema import Scenario
 
@@ -197,6 +197,7 @@ def evaluate_design(
     engine: Engine | None = None,
     progress: bool = False,
     measure: Measure = summarise,
+    ledger: Ledger | None = None,
 ) -> pd.DataFrame:
     """Run every point of ``design``; return the design with one column per measure.
 
@@ -204,7 +205,8 @@ def evaluate_design(
     :func:`sim.catalogue.measures.summarise`; calibration adds the case's patterns). It
     must be a module-level function (or a ``functools.partial`` of one), so the process
     and Dask engines can send it. ``engine`` (default: this process) runs the blocks'
-    chunks; the table is the same on every engine.
+    chunks; the table is the same on every engine. A ``ledger`` keeps each point's
+    measures as it finishes and skips those it holds (:func:`sim.run.sets.run_sets`).
     """
     if worlds < 1:
         raise UserError(f"Each point needs at least 1 world (got --worlds {worlds}).")
@@ -218,6 +220,7 @@ def evaluate_design(
         InProcess() if engine is None else engine,
         progress,
         label=POINT,
+        ledger=ledger,
     )
     return pd.concat([design.reset_index(drop=True), pd.DataFrame(found)], axis=1)
 

@@ -140,18 +140,23 @@ def _patterns_from(path: Path, digest: str) -> tuple[Pattern, ...]:
     return tuple(found)
 
 
-def load_patterns(path: Path | str | None) -> tuple[Pattern, ...]:
-    """Return the patterns a file defines, or the May 2021 case's when ``path`` is None."""
+def patterns_digest(path: Path | str | None) -> str:
+    """Return the SHA-256 of a patterns file, or ``"may-2021"`` for the built-in patterns."""
     if path is None:
-        return PATTERNS
-    file = Path(path).resolve()
+        return "may-2021"
     try:
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).resolve().read_bytes()).hexdigest()
     except OSError as error:
         raise UserError(
             f"Cannot read the patterns file {path}: {error.strerror or error}. Check the path."
         ) from None
-    return _patterns_from(file, digest)
+
+
+def load_patterns(path: Path | str | None) -> tuple[Pattern, ...]:
+    """Return the patterns a file defines, or the May 2021 case's when ``path`` is None."""
+    if path is None:
+        return PATTERNS
+    return _patterns_from(Path(path).resolve(), patterns_digest(path))
 
 
 def pattern_table(worlds: pd.DataFrame, patterns: Sequence[Pattern] = PATTERNS) -> pd.DataFrame:

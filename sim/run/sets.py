@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,18 @@ from sim.spec.parameters import scenario_parameters
 from sim.spec.schema import Scenario
 
 Measure = Callable[[pd.DataFrame], dict[str, Any]]
+
+
+class Ledger(Protocol):
+    """Where a long experiment keeps its measured sets (a calibration's journal)."""
+
+    def finished(self) -> dict[int, Any]:
+        """Return the measures of sets finished before, by set number (not run again)."""
+        ...
+
+    def keep(self, measured: dict[int, Any]) -> None:
+        """Keep the measures of sets just finished, by set number."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -245,6 +257,7 @@ def run_sets(
     progress: bool = False,
     chunk_size: int | None = None,
     label: str = "Set {number}",
+    ledger: Ledger | None = None,
 ) -> list[Any]:
     """Run each parameter set's ensemble of ``worlds`` worlds; return each set's result.
 
@@ -252,7 +265,9 @@ def run_sets(
     ``measure`` is None; results come in the order of ``sets``. ``measure`` must be a
     module-level function (or a picklable object) for the process and Dask engines.
     The worlds, the measures and their order do not depend on the engine, the chunk size
-    or which sets run together (module docstring).
+    or which sets run together (module docstring). With a ``ledger`` (and a
+    ``measure``), the sets it has finished are not run again, and each set's measures
+    are kept there as its chunk finishes: a stopped experiment resumes.
     """
     if worlds < 1:
         raise UserError(f"Each set needs at least 1 world (got --worlds {worlds}).")
@@ -260,7 +275,13 @@ def run_sets(
         raise UserError(f"The chunk size must be at least 1 (got {chunk_size}).")
     engine = InProcess() if engine is None else engine
     seed = scenario.seed if seed is None else seed
-    blocks = blocks_of(scenario, sets, label)
+    blocks = blocks_of(scenario, sets, label)  # every set is checked, finished or not
+    results: dict[int, Any] = {}
+    if ledger is not None:
+        if measure is None:
+            raise ValueError("a ledger keeps measures: give run_sets a measure")
+        results = {n: m for n, m in ledger.finished().items() if 0 <= n < len(sets)}
+        blocks = [b for b in (_without(block, results) for block in blocks) if b.sets]
     if chunk_size is None:
         chunk_size = default_chunk_size(len(sets) * worlds, engine)  # as an ensemble's
     tasks = [
@@ -268,10 +289,10 @@ def run_sets(
         for block in blocks
         for chunk in chunks_of_sets(block.sets, worlds, chunk_size)
     ]
-    results: dict[int, Any] = {}
     parts: dict[int, list[pd.DataFrame]] = {}
     with tqdm(
         total=len(sets) * worlds,
+        initial=len(results) * worlds,
         unit=" worlds",
         unit_scale=True,
         delay=1.0,
@@ -282,21 +303,34 @@ def run_sets(
         finishing = _finished(tasks, engine)
         with contextlib.closing(finishing):
             for (block, chunk, *_), produced in finishing:
+                finished: dict[int, Any] = {}
                 for s, result in produced.items():
                     number = int(block.numbers[s])
                     if chunk.size == worlds and measure is not None:
-                        results[number] = result
+                        finished[number] = result
                         continue
                     parts.setdefault(number, []).append(result)
                     if sum(len(p) for p in parts[number]) == worlds:
                         table = pd.concat(parts.pop(number), ignore_index=True)
                         table = table.sort_values("world", ignore_index=True)
-                        results[number] = table if measure is None else measure(table)
+                        finished[number] = table if measure is None else measure(table)
+                if ledger is not None and finished:
+                    ledger.keep(finished)
+                results.update(finished)
                 bar.update(chunk.worlds)
                 raise_if_interrupted()
     del bar
     raise_if_interrupted()
     return [results[number] for number in range(len(sets))]
+
+
+def _without(block: Block, finished: dict[int, Any]) -> Block:
+    """Return the block without its finished sets (the rest keep their numbers, worlds)."""
+    keep = np.array([int(n) not in finished for n in block.numbers], dtype=bool)
+    if keep.all():
+        return block
+    columns = {path: values[keep] for path, values in block.columns.items()}
+    return Block(block.scenario, block.numbers[keep], columns)
 
 
 def _finished(tasks: list[tuple], engine: Engine) -> Iterator[tuple[tuple, dict[int, Any]]]:
