@@ -96,7 +96,7 @@ def test_later_rounds_draw_from_the_accepted_box_and_the_best_set_is_the_fairest
     # and each case's patterns hold in more worlds the closer it is to its own liking.
     from sim.experiments import joint
 
-    def fake(cases_run, sets, worlds, seed, engine, progress=False):
+    def fake(cases_run, sets, worlds, seed, engine, progress=False, journal=None, part=""):
         found = []
         for overrides in sets:
             step = next(v for p, v in overrides.items() if p.endswith("advance_step_km"))
