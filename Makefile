@@ -36,10 +36,10 @@ demo: $(VENV)/.installed
 
 # The whole suite: unit and contract tests, the command line end to end, every engine,
 # the browser and classroom tests, and a fuzz of 2,000 mutated files. One pytest-xdist
-# worker per core, each module whole in one worker; the modules that start browsers,
-# servers or worker processes, or signal runs at set moments, are one unit that one
-# worker runs alone, one after another (tests/conftest.py, HEAVY_MODULES). About
-# 27 minutes on two busy cores (docs/architecture.md, "The developers' loop").
+# worker per core, each module whole in one worker; the modules that start browsers or
+# servers are one unit, those that start worker processes or signal runs at set moments
+# another, and each worker starts with one of the two (tests/conftest.py, HEAVY_GROUPS).
+# Timings: docs/architecture.md, "The developers' loop".
 test: $(VENV)/.installed lint browser
 	$(BIN)/python -m pytest -n auto --dist loadfile
 

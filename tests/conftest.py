@@ -159,41 +159,57 @@ def baseline_run_dir(tmp_path_factory) -> Path:
 
 
 #: Modules whose tests start browsers, servers or worker processes, or signal real runs at
-#: set moments. In a parallel run they are one unit of work (see below).
-HEAVY_MODULES = {
-    "test_calibration.py",  # calibrations on every engine
-    "test_calibration_resume.py",  # a calibration stopped by Ctrl-C on worker processes
-    "test_classroom.py",  # servers and browsers
-    "test_dashboard.py",  # a server and a browser
-    "test_engines.py",  # worker processes and Dask clusters
-    "test_game_pages.py",  # servers and browsers
-    "test_interrupts.py",  # Ctrl-C at set moments, on worker processes
-    "test_report.py",  # a browser
-    "test_resume.py",  # runs killed at chosen moments
+#: set moments, in two groups. In a parallel run each group is one unit of work (below).
+HEAVY_GROUPS = {
+    "heavy: browsers and servers": {
+        "test_classroom.py",  # servers and browsers
+        "test_dashboard.py",  # a server and a browser
+        "test_game_pages.py",  # servers and browsers
+        "test_report.py",  # a browser
+    },
+    "heavy: worker processes": {
+        "test_calibration.py",  # calibrations on every engine
+        "test_calibration_resume.py",  # a calibration stopped by Ctrl-C on worker processes
+        "test_engines.py",  # worker processes and Dask clusters
+        "test_interrupts.py",  # Ctrl-C at set moments, on worker processes
+        "test_resume.py",  # runs killed at chosen moments
+    },
 }
+HEAVY_MODULES = set().union(*HEAVY_GROUPS.values())
+_GROUP_OF = {module: group for group, modules in HEAVY_GROUPS.items() for module in modules}
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Under pytest-xdist's ``--dist loadfile``: each module whole, the heavy ones as one.
+    """Under pytest-xdist's ``--dist loadfile``: each module whole, the heavy ones in groups.
 
     ``make quick`` and ``make test`` run one worker per core, each module whole in one
-    worker, so that its module fixtures are built once. The modules of
-    :data:`HEAVY_MODULES` are one unit: one worker runs them one after another, so that
-    no two of them compete for the two cores, and the other worker's tests take one core
-    between them. (pytest-xdist's own ``--dist loadgroup`` would say this with marks, but
-    it groups nothing under pytest 9.2: pytest-xdist issue 1386.)
+    worker, so that its module fixtures are built once. Each group of
+    :data:`HEAVY_GROUPS` is one unit, and each worker starts with a group of its own:
+    the browser tests run one after another on one core, the worker-process tests on
+    the other, so that no two browsers (or two pools of workers) compete, and the light
+    modules fill both workers after them. With the heavy modules as one unit, that unit
+    alone was the run's critical path: the other worker idled for the last third of
+    ``make test``. (pytest-xdist's own ``--dist loadgroup`` would say this with marks,
+    but it groups nothing under pytest 9.2: pytest-xdist issue 1386.)
     """
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class HeavyTogether(LoadFileScheduling):
+    class HeavyGroups(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = super()._split_scope(nodeid)
-            return "heavy modules" if Path(module).name in HEAVY_MODULES else module
+            return _GROUP_OF.get(Path(module).name, module)
 
-    return HeavyTogether(config, log)
+        def _assign_work_unit(self, node) -> None:
+            # A worker without a heavy group takes one first, if one is waiting.
+            waiting = [scope for scope in self.workqueue if scope in HEAVY_GROUPS]
+            if waiting and not set(self.assigned_work.get(node, {})) & HEAVY_GROUPS.keys():
+                self.workqueue.move_to_end(waiting[0], last=False)
+            super()._assign_work_unit(node)
+
+    return HeavyGroups(config, log)
 
 
 #: Chromium's switches for tests on a machine without network: without the background
