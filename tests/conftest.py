@@ -175,7 +175,6 @@ HEAVY_GROUPS = {
         "test_resume.py",  # runs killed at chosen moments
     },
 }
-HEAVY_MODULES = set().union(*HEAVY_GROUPS.values())
 _GROUP_OF = {module: group for group, modules in HEAVY_GROUPS.items() for module in modules}
 
 
