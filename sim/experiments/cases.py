@@ -39,7 +39,7 @@ from sim.plots.cases import draw_cases
 from sim.plots.run import wilson_interval
 from sim.readers.patterns import Pattern, load_patterns, pattern_table
 from sim.run.engine import Engine
-from sim.run.ensemble import run_ensemble
+from sim.run.sets import run_sets
 from sim.spec.loading import load_scenario
 from sim.spec.schema import Scenario
 from sim.spec.yaml_source import read_yaml
@@ -214,13 +214,24 @@ def score_cases(
     engine: Engine | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
-    """Run each case's ensemble and return one row of scores per case (module docstring)."""
+    """Run each case's ensemble and return one row of scores per case (module docstring).
+
+    Each case runs as one set of :func:`sim.run.sets.run_sets` (its worlds are those of
+    ``crisis-sim run`` of the case, at the same seed), which keeps only the outcome
+    table: a case is scored on its worlds' outcomes, not on per-tick aggregates.
+    """
     rows = []
     for case in cases:
-        result = run_ensemble(
-            case.scenario, worlds=worlds, seed=seed, engine=engine, progress=progress
+        scenario = case.scenario
+        (outcomes,) = run_sets(
+            scenario,
+            [{}],
+            worlds or scenario.worlds,
+            scenario.seed if seed is None else seed,
+            engine=engine,
+            progress=progress,
         )
-        rows.append(_score(case, result.outcomes))
+        rows.append(_score(case, outcomes))
     return pd.DataFrame(rows)
 
 

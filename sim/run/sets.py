@@ -35,6 +35,7 @@ from sim.run.engine import Engine, EngineKind, InProcess
 from sim.run.ensemble import default_chunk_size
 from sim.spec.parameters import scenario_parameters
 from sim.spec.schema import Scenario
+from sim.wording import counted
 
 Measure = Callable[[pd.DataFrame], dict[str, Any]]
 
@@ -297,7 +298,7 @@ def run_sets(
         unit_scale=True,
         delay=1.0,
         disable=not progress,
-        desc=f"{scenario.name}: {len(sets):,} sets",
+        desc=f"{scenario.name}: {counted(len(sets), 'set')}",
         leave=False,
     ) as bar:
         finishing = _finished(tasks, engine)
