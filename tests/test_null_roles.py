@@ -8,6 +8,8 @@ with known draws (as in test_mechanisms.py), the commands on a small scenario fi
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -316,11 +318,50 @@ def test_a_base_shared_by_cases_says_nothing_to_a_case_without_the_role():
     assert not any(path.startswith("actors.patron") for path in case.uncertainties)
 
 
-def test_the_classroom_refuses_a_crisis_without_a_patron_or_an_alliance(no_one):
-    with pytest.raises(GameError) as caught:
-        Game(no_one, ["cambodia"])
-    assert "no patron and no alliance" in str(caught.value)
-    assert "crisis-sim run" in str(caught.value)
+def test_a_class_plays_a_crisis_without_a_patron_or_an_alliance(no_one):
+    game = Game(no_one, ["cambodia", "thailand"])
+    offered = [choice.name for choice in game.choices("cambodia")]
+    assert "appeal_west" in offered  # an appeal that has someone to go to
+    assert "appeal_alliance" not in offered and "appeal_patron" not in offered
+    with pytest.raises(GameError, match="calls on the alliance, and this crisis has none"):
+        game.submit("cambodia", "appeal_alliance")
+    seen = [label for label, _ in game.view("cambodia")]
+    assert "appealed to the West" in seen
+    assert not any("alliance" in label or "patron" in label for label in seen), seen
+    game.submit("cambodia", "offer_ceasefire")
+    game.submit("thailand", "hold")
+    game.play_to_end()
+    debrief = game.debrief(worlds=40)
+    assert debrief.outcome in classes_for(no_one.cast)
+    assert list(debrief.shares["outcome"]) == classes_for(no_one.cast)
+    assert not {"alliance_intervention", "patron_interposition"} & set(debrief.shares["outcome"])
+
+
+PLAYED = ("--as", "cambodia", "--debrief-worlds", "20", "--out", "g")
+
+
+def test_the_workshop_room_and_the_terminal_play_it_too(tmp_path):
+    from sim.teach.dashboard.room import Room
+
+    case = ROOT / "scenarios/cases/thailand-cambodia-2011/scenario.yaml"
+    room = Room(case, debrief_worlds=20)
+    assert room.states == ["thailand", "cambodia", "indonesia"]
+    room.start(["cambodia"])
+    assert room.claim("cambodia", "tab", room.access.codes["cambodia"]) is None
+    assert room.submit("cambodia", "tab", "local_talks", None, day=0) == "local talks"
+    played = subprocess.run(  # the input ends at once: the team holds every day
+        [sys.executable, "-m", "sim.cli", "play", str(case), *PLAYED],
+        cwd=tmp_path,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert played.returncode == 0, played.stderr
+    assert "The crisis ended in:" in played.stdout
+    assert "How the simulated worlds ended" in played.stdout
+    for may_2021 in ("CSTO", "Russia", "alliance", "patron interposition"):
+        assert may_2021 not in played.stdout, may_2021
 
 
 def test_a_full_run_without_either_role_draws_nothing_of_theirs(no_one):

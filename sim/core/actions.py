@@ -232,6 +232,18 @@ def actions_for(kind: Role) -> list[Action]:
     return [a for a, info in CATALOGUE.items() if kind in info.actors]
 
 
+#: The moves that call on a role a crisis may lack (``cast: {alliance: null}``).
+CALLS_ON = {Action.APPEAL_ALLIANCE: Role.ALLIANCE, Action.APPEAL_PATRON: Role.PATRON}
+
+
+def actions_in(kind: Role, cast) -> list[Action]:
+    """Return :func:`actions_for` less the moves that call on a role ``cast`` lacks.
+
+    Thailand and Cambodia in 2011 had no alliance to appeal to and no patron to call.
+    """
+    return [a for a in actions_for(kind) if a not in CALLS_ON or cast.has(CALLS_ON[a])]
+
+
 def parse_action(name: str) -> Action:
     """Return the action called ``name`` (case-insensitive, spaces or underscores)."""
     return Action[name.strip().upper().replace(" ", "_").replace("-", "_")]

@@ -7,13 +7,10 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from sim.catalogue.roles import Role
-from sim.core.actions import Action, actions_for
+from sim.core.actions import CALLS_ON, Action, actions_for
 from sim.core.world import Decision
 from sim.policies.base import Draw, Params, Policy, Reason, tick_of_day
 from sim.spec.schema import Strict
-
-#: The moves that call on a role a crisis may lack (``cast: {alliance: null}``).
-CALLS_ON = {Action.APPEAL_ALLIANCE: Role.ALLIANCE, Action.APPEAL_PATRON: Role.PATRON}
 
 ALIASES = {"fire": ("ATTACKER_FIRE", "DEFENDER_FIRE"), "statement": ("ALLIANCE_STATEMENT",)}
 

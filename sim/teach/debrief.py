@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.catalogue import measures as catalogue
-from sim.catalogue.outcomes import OUTCOME_NAMES
+from sim.catalogue.outcomes import classes_for
 from sim.core.actions import Action, Rung
 from sim.plots.run import ACCENT, INK
 
@@ -97,8 +97,9 @@ def debrief_of(game: Game, worlds: int) -> Debrief:
             }
         )
     counts = ensemble["outcome"].value_counts(normalize=True)
+    classes = classes_for(cast)  # none that names a role the crisis lacks
     shares = pd.DataFrame(
-        {"outcome": OUTCOME_NAMES, "share": [float(counts.get(o, 0.0)) for o in OUTCOME_NAMES]}
+        {"outcome": classes, "share": [float(counts.get(o, 0.0)) for o in classes]}
     )
 
     def pictured(table) -> dict:

@@ -31,7 +31,7 @@ from typing import ClassVar
 import pandas as pd
 
 from sim.catalogue.roles import Role
-from sim.core.actions import Action, Rung, actions_for
+from sim.core.actions import CALLS_ON, Action, Rung, actions_in
 from sim.core.model import CrisisModel
 from sim.core.world import Decision
 from sim.errors import UserError
@@ -114,23 +114,6 @@ _FALSE_REPORTS = {"rumour", "false reports"}
 _ACTION_BY_LABEL = {action.label: action for action in Action}
 
 
-def refuse_missing_roles(scenario: Scenario) -> None:
-    """Refuse a crisis with no patron or no alliance: the classroom plays all four roles.
-
-    Its briefs, teams' pages, news and debrief are written for a patron and an alliance;
-    such a scenario runs, explains and reports (``crisis-sim run``), but is not played.
-    """
-    missing = scenario.cast.missing
-    if missing:
-        roles = " and ".join(f"no {role.value}" for role in missing)
-        raise GameError(
-            f"The classroom cannot play {scenario.name}: its cast has {roles} "
-            f"(`cast: {{{missing[0].value}: null}}`), and the workshop's briefs, teams and "
-            "debrief are written for a patron and an alliance. Play a scenario that casts "
-            "both, or study this one with `crisis-sim run`, `explain` and `report`."
-        )
-
-
 class Game:
     """One world of a scenario with some actors played by teams.
 
@@ -142,7 +125,6 @@ class Game:
     """
 
     def __init__(self, scenario: Scenario, teams: list[str], seed: int | None = None) -> None:
-        refuse_missing_roles(scenario)
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.model = CrisisModel(scenario, worlds=1, seed=self.seed)
@@ -190,7 +172,8 @@ class Game:
     def choices(self, team: str) -> list[Choice]:
         """Return the actions the team's government may take, in catalogue order."""
         return [
-            Choice(action, action.info.targets_sector) for action in actions_for(self.role_of(team))
+            Choice(action, action.info.targets_sector)
+            for action in actions_in(self.role_of(team), self.scenario.cast)
         ]
 
     def perception(self, team: str):
@@ -287,6 +270,12 @@ class Game:
                     f"{self.day + 1}. Choose again for this day."
                 )
             chosen = resolve_action(action, self.role_of(team))
+            if chosen in CALLS_ON and not self.scenario.cast.has(CALLS_ON[chosen]):
+                names = ", ".join(c.name for c in self.choices(team))
+                raise GameError(
+                    f"{action!r} calls on the {CALLS_ON[chosen].value}, and this crisis has "
+                    f"none. Choose: {names}."
+                )
             if chosen is None:
                 names = ", ".join(c.name for c in self.choices(team))
                 raise GameError(f"{action!r} is not an action {team} can take. Choose: {names}.")

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.catalogue.roles import names_missing
 from sim.core.perception import View
 from sim.core.world import FORCE_RANK, AllianceState, Talks
 from sim.readers.phrases import stamp, with_cast_names
@@ -32,14 +33,18 @@ FORCE_FIELDS = {"defender_force", "own_force"}
 
 
 def view_lines(view: View, scenario: Scenario, world: int = 0) -> list[tuple[str, str]]:
-    """Return ``(label, value)`` for each labelled field of ``view``, in ``world``."""
+    """Return ``(label, value)`` for each labelled field of ``view``, in ``world``.
+
+    A field that speaks of a role the crisis lacks (an appeal to the alliance where
+    there is none) is left out: it would always read "no".
+    """
     return [
         (
             with_cast_names(f.metadata["label"], scenario),
             value_words(f.name, np.asarray(getattr(view, f.name))[world], scenario),
         )
         for f in dataclasses.fields(view)
-        if "label" in f.metadata
+        if "label" in f.metadata and not names_missing(scenario.cast, f.metadata["label"])
     ]
 
 

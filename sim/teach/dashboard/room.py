@@ -29,7 +29,7 @@ from sim.spec.loading import load_scenario, scenario_hash
 from sim.teach.dashboard.access import Access
 from sim.teach.dashboard.journal import GameJournal
 from sim.teach.dashboard.talks import Talks
-from sim.teach.game import Debrief, Game, GameError, refuse_missing_roles
+from sim.teach.game import Debrief, Game, GameError
 from sim.teach.negotiation import EVERYONE, FACILITATOR, Channel, Post, checked_text
 
 DEBRIEF_WORLDS = 2000
@@ -65,7 +65,6 @@ class Room(Talks):
     ) -> None:
         self.scenario_file = str(scenario_file)
         self.scenario = load_scenario(scenario_file).scenario
-        refuse_missing_roles(self.scenario)  # the workshop plays all four roles
         # The states a team may play: the cast's and the outside powers.
         self.states = [*self.scenario.cast.states, *self.scenario.actors.third_parties]
         self.access = access or Access.new(self.states)
