@@ -19,7 +19,6 @@ A calibration's journal is read as data only: nothing in it is run or unpickled.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -29,11 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
-from sim.run.journal import SUFFIX, _write_atomically, journal_path
+from sim.run.journal import FORMAT, SUFFIX, begin, journal_path, read_request
 
 REQUEST = "request.json"
 MEASURES = "measures.jsonl"
-FORMAT = 1
 KIND = "calibration"
 
 
@@ -84,28 +82,9 @@ class CalibrationJournal:
     def start(cls, out: Path, request: dict[str, Any]) -> CalibrationJournal:
         """Begin the journal of a new calibration that will become ``out``."""
         folder = journal_path(out)
-        if folder.exists():
-            raise UserError(
-                f"{folder} holds an interrupted calibration of {Path(out).name}. Finish it "
-                f"with `crisis-sim calibrate --resume {folder}`, or delete that folder to "
-                "start again."
-            )
         made = [parent for parent in folder.parents if not parent.exists()]
-        try:
-            folder.mkdir(parents=True)
-        except OSError as error:
-            raise UserError(
-                f"Cannot write {folder} ({error.strerror or error}). Check that its folder "
-                "can be written to, or choose another --out."
-            ) from None
-        request = {
-            "format": FORMAT,
-            "kind": KIND,
-            **request,
-            "started_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        _write_atomically(
-            folder / REQUEST, lambda p: p.write_text(json.dumps(request, indent=1), "utf-8")
+        request = begin(
+            folder, ".", {"kind": KIND, **request}, "calibration", "crisis-sim calibrate --resume"
         )
         journal = cls(folder, request)
         journal._made = made
@@ -126,13 +105,7 @@ class CalibrationJournal:
                 f"No stopped calibration at {path}: {folder} does not hold a calibration's "
                 f"journal ({REQUEST}). Pass the --out folder of a calibration that was stopped."
             )
-        try:
-            request = json.loads((folder / REQUEST).read_text("utf-8"))
-        except (OSError, ValueError) as error:
-            raise UserError(
-                f"{folder / REQUEST} cannot be read ({error}). The journal is damaged: "
-                f"delete {folder} and start the calibration again."
-            ) from None
+        request = read_request(folder, "start the calibration again")
         if (
             not isinstance(request, dict)
             or request.get("format") != FORMAT

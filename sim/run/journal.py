@@ -58,6 +58,49 @@ def _write_atomically(path: Path, write) -> None:
     os.replace(temporary, path)
 
 
+def begin(folder: Path, inside: str, request: dict[str, Any], what: str, resume: str) -> dict:
+    """Make a new journal's folder (and ``inside`` it) and write its request; return it.
+
+    ``what`` names the work (``a run``, ``a calibration``) and ``resume`` the command
+    that finishes it, for the messages.
+    """
+    if folder.exists():
+        raise UserError(
+            f"{folder} holds an interrupted {what} of {folder.name.removesuffix(SUFFIX)}. "
+            f"Finish it with `{resume} {folder}`, or delete that folder to start again."
+        )
+    try:
+        (folder / inside).mkdir(parents=True)
+    except OSError as error:
+        raise UserError(
+            f"Cannot write {folder} ({error.strerror or error}). Check that its folder "
+            "can be written to, or choose another --out."
+        ) from None
+    request = {
+        "format": FORMAT,
+        **request,
+        "started_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    _write_atomically(
+        folder / REQUEST, lambda p: p.write_text(json.dumps(request, indent=1), "utf-8")
+    )
+    return request
+
+
+def read_request(folder: Path, again: str) -> Any:
+    """Return the JSON of a journal's request; a damaged one is a message.
+
+    ``again`` says how to start over (``run the scenario again``).
+    """
+    try:
+        return json.loads((folder / REQUEST).read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise UserError(
+            f"{folder / REQUEST} cannot be read ({error}). The journal is damaged: "
+            f"delete {folder} and {again}."
+        ) from None
+
+
 class Journal:
     """The journal of one run: its request and its finished chunks."""
 
@@ -76,26 +119,7 @@ class Journal:
     def start(cls, out: Path, request: dict[str, Any]) -> Journal:
         """Begin the journal of a new run that will become ``out``."""
         folder = journal_path(out)
-        if folder.exists():
-            raise UserError(
-                f"{folder} holds an interrupted run of {Path(out).name}. Finish it with "
-                f"`crisis-sim run --resume {folder}`, or delete that folder to start again."
-            )
-        try:
-            (folder / "chunks").mkdir(parents=True)
-        except OSError as error:
-            raise UserError(
-                f"Cannot write {folder} ({error.strerror or error}). Check that its folder "
-                "can be written to, or choose another --out."
-            ) from None
-        request = {
-            "format": FORMAT,
-            **request,
-            "started_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        _write_atomically(
-            folder / REQUEST, lambda p: p.write_text(json.dumps(request, indent=1), "utf-8")
-        )
+        request = begin(folder, "chunks", request, "run", "crisis-sim run --resume")
         return cls(folder, request)
 
     @classmethod
@@ -113,13 +137,7 @@ class Journal:
                 f"No interrupted run at {path}: {folder} does not hold a run's journal "
                 f"({REQUEST}). Pass the --out folder of a run that was stopped."
             )
-        try:
-            request = json.loads((folder / REQUEST).read_text("utf-8"))
-        except (OSError, ValueError) as error:
-            raise UserError(
-                f"{folder / REQUEST} cannot be read ({error}). The journal is damaged: "
-                f"delete {folder} and run the scenario again."
-            ) from None
+        request = read_request(folder, "run the scenario again")
         if (
             not isinstance(request, dict)
             or request.get("format") != FORMAT
