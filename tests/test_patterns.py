@@ -208,3 +208,34 @@ def test_a_patterns_file_may_define_its_own_dataclasses(tmp_path):
         "                    lambda w: w.max_depth_km < LIMIT.depth_km),)\n"
     )
     assert [p.key for p in load_patterns(tmp_path / "limits.py")] == ["shallow"]
+
+
+def test_the_cases_shared_patterns_check_what_they_say():
+    from sim.readers.patterns import (
+        fire_by_day,
+        killed_near,
+        no_collective_measures,
+        no_ground_changed_hands,
+    )
+
+    worlds = pd.DataFrame(
+        {
+            "first_shot_day": [0.25, 1.0, 1.5, np.nan],
+            "max_depth_km": [0.0, 0.4, 0.0, 0.0],
+            "killed_defender": [3, 10, 40, 0],
+            "killed_attacker": [3, 10, 21, 0],
+            "alliance_final_state": ["statement", "collective_measures", "none", "none"],
+        }
+    )
+    fire, ground = fire_by_day(1.0, "Fire at once"), no_ground_changed_hands()
+    killed, alliance = killed_near(20, "About 20 killed", "tens_killed"), no_collective_measures("")
+    assert fire.check(worlds).tolist() == [True, True, False, False]  # never fired: not at once
+    assert ground.check(worlds).tolist() == [True, False, True, True]
+    assert killed.statement == "About 20 killed (within a factor of three: 7 to 60)"
+    assert killed.check(worlds).tolist() == [False, True, False, False]  # 6, 20, 61, 0
+    assert alliance.check(worlds).tolist() == [True, False, True, True]
+    assert (fire.key, killed.key, killed.columns) == (
+        "fighting_at_once",
+        "tens_killed",
+        ("killed_defender", "killed_attacker"),
+    )

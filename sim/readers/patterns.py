@@ -43,6 +43,55 @@ class Pattern:
     check: Callable[[pd.DataFrame], pd.Series]
 
 
+# -- patterns the real cases share (scenarios/cases/*/patterns.py) ---------------------------
+def fire_by_day(day: float, statement: str, key: str = "fighting_at_once") -> Pattern:
+    """Fire was exchanged by ``day`` (counted from 0): the clash cases' opening."""
+    return Pattern(
+        key,
+        statement,
+        f"first_shot_day ≤ {day:g}",
+        ("first_shot_day",),
+        lambda w: w.first_shot_day <= day,
+    )
+
+
+def no_ground_changed_hands(statement: str = "No ground changed hands") -> Pattern:
+    """Return the pattern that the line stayed where it was: no ground was ever held."""
+    return Pattern(
+        "no_ground_changed_hands",
+        statement,
+        "max_depth_km = 0",
+        ("max_depth_km",),
+        lambda w: w.max_depth_km == 0.0,
+    )
+
+
+def killed_near(record: int, about: str, key: str) -> Pattern:
+    """Both sides' killed within a factor of three of the record's ``record``.
+
+    ``about`` says the record in words (``About 20 killed``); the range is added.
+    """
+    low, high = round(record / 3), record * 3
+    return Pattern(
+        key,
+        f"{about} (within a factor of three: {low} to {high})",
+        f"{low} ≤ killed_defender + killed_attacker ≤ {high}",
+        ("killed_defender", "killed_attacker"),
+        lambda w: (w.killed_defender + w.killed_attacker).between(low, high),
+    )
+
+
+def no_collective_measures(statement: str) -> Pattern:
+    """Return the pattern that the alliance never reached collective measures."""
+    return Pattern(
+        "no_collective_measures",
+        statement,
+        "alliance_final_state ≠ collective_measures",
+        ("alliance_final_state",),
+        lambda w: w.alliance_final_state != "collective_measures",
+    )
+
+
 def _no_shot_before(day: float) -> Callable[[pd.DataFrame], pd.Series]:
     return lambda w: ~(w.first_shot_day <= day)
 

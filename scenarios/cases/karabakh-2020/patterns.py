@@ -1,18 +1,14 @@
 """What the record of the 2020 Karabakh war shows (../shared/brief/cases-2020-2021.md)."""
 
-from sim.readers.patterns import Pattern
+from sim.readers.patterns import Pattern, fire_by_day, no_collective_measures
 
 PATTERNS = (
-    Pattern(
-        "fighting_from_the_start",
-        "The offensive opened with fire on the first day",
-        "first_shot_day ≤ 1",
-        ("first_shot_day",),
-        lambda w: w.first_shot_day <= 1.0,
+    fire_by_day(
+        1.0, "The offensive opened with fire on the first day", key="fighting_from_the_start"
     ),
-    # The model ends a world when its fighting becomes a war (the outcome is absorbing), so
-    # the record's patterns are those of the war's first days. Its course (44 days, the
-    # southern districts and Shusha retaken, some 6,700 soldiers killed) lies beyond a
+    # A world past the war line runs on to the horizon with its killed counted (a war is
+    # not absorbing, docs/model.md, section 7.11), so the record's losses can be read;
+    # the war's course (the southern districts and Shusha retaken) lies beyond a
     # border-crisis model: docs/validation.md, section 4.
     Pattern(
         "war_within_weeks",
@@ -29,11 +25,7 @@ PATTERNS = (
         ("killed_defender", "killed_attacker"),
         lambda w: w.killed_defender + w.killed_attacker >= 2300,
     ),
-    Pattern(
-        "no_collective_measures",
-        "The CSTO took no collective measures (the treaty did not cover the ground)",
-        "alliance_final_state ≠ collective_measures",
-        ("alliance_final_state",),
-        lambda w: w.alliance_final_state != "collective_measures",
+    no_collective_measures(
+        "The CSTO took no collective measures (the treaty did not cover the ground)"
     ),
 )

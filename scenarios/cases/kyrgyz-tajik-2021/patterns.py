@@ -1,15 +1,9 @@
 """What the record of Kyrgyzstan-Tajikistan, April 2021 shows (../shared/brief/cases-2020-2021.md)."""
 
-from sim.readers.patterns import Pattern
+from sim.readers.patterns import Pattern, fire_by_day, killed_near, no_collective_measures
 
 PATTERNS = (
-    Pattern(
-        "fighting_within_days",
-        "Fire was exchanged within the first two days",
-        "first_shot_day ≤ 2",
-        ("first_shot_day",),
-        lambda w: w.first_shot_day <= 2.0,
-    ),
+    fire_by_day(2.0, "Fire was exchanged within the first two days", key="fighting_within_days"),
     Pattern(
         "back_to_earlier_positions",
         "Troops returned to their earlier positions within days",
@@ -24,18 +18,8 @@ PATTERNS = (
         ("ceasefire_day",),
         lambda w: w.ceasefire_day <= 2.5,
     ),
-    Pattern(
-        "tens_killed",
-        "About 55 killed (within a factor of three: 18 to 165)",
-        "18 ≤ killed_defender + killed_attacker ≤ 165",
-        ("killed_defender", "killed_attacker"),
-        lambda w: (w.killed_defender + w.killed_attacker).between(18, 165),
-    ),
-    Pattern(
-        "no_collective_measures",
-        "The CSTO, with both sides among its members, took no collective measures",
-        "alliance_final_state ≠ collective_measures",
-        ("alliance_final_state",),
-        lambda w: w.alliance_final_state != "collective_measures",
+    killed_near(55, "About 55 killed", "tens_killed"),
+    no_collective_measures(
+        "The CSTO, with both sides among its members, took no collective measures"
     ),
 )

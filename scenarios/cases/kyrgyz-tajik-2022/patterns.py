@@ -1,15 +1,9 @@
 """What the record of Kyrgyzstan-Tajikistan, September 2022 shows (cases-2011-2022.md, F)."""
 
-from sim.readers.patterns import Pattern
+from sim.readers.patterns import Pattern, fire_by_day, killed_near, no_collective_measures
 
 PATTERNS = (
-    Pattern(
-        "fighting_at_once",
-        "Fire was exchanged on the first day",
-        "first_shot_day ≤ 1",
-        ("first_shot_day",),
-        lambda w: w.first_shot_day <= 1.0,
-    ),
+    fire_by_day(1.0, "Fire was exchanged on the first day"),
     Pattern(
         "ground_taken",
         "Tajik units entered Kyrgyz villages",
@@ -24,18 +18,8 @@ PATTERNS = (
         ("ceasefire_day",),
         lambda w: w.ceasefire_day <= 7.0,
     ),
-    Pattern(
-        "about_a_hundred_killed",
-        "About 100 killed in all (within a factor of three: 33 to 300)",
-        "33 ≤ killed_defender + killed_attacker ≤ 300",
-        ("killed_defender", "killed_attacker"),
-        lambda w: (w.killed_defender + w.killed_attacker).between(33, 300),
-    ),
-    Pattern(
-        "no_collective_measures",
-        "The CSTO, both of whose members were fighting, took no collective measures",
-        "alliance_final_state ≠ collective_measures",
-        ("alliance_final_state",),
-        lambda w: w.alliance_final_state != "collective_measures",
+    killed_near(100, "About 100 killed in all", "about_a_hundred_killed"),
+    no_collective_measures(
+        "The CSTO, both of whose members were fighting, took no collective measures"
     ),
 )

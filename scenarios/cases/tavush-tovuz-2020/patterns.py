@@ -1,34 +1,15 @@
 """What the record of Tavush-Tovuz, July 2020 shows (../shared/brief/cases-2020-2021.md)."""
 
-from sim.readers.patterns import Pattern
+from sim.readers.patterns import (
+    fire_by_day,
+    killed_near,
+    no_collective_measures,
+    no_ground_changed_hands,
+)
 
 PATTERNS = (
-    Pattern(
-        "fighting_at_once",
-        "Fire was exchanged from the first day",
-        "first_shot_day ≤ 1",
-        ("first_shot_day",),
-        lambda w: w.first_shot_day <= 1.0,
-    ),
-    Pattern(
-        "no_ground_changed_hands",
-        "No ground changed hands",
-        "max_depth_km = 0",
-        ("max_depth_km",),
-        lambda w: w.max_depth_km == 0.0,
-    ),
-    Pattern(
-        "tens_killed",
-        "About 18 killed (within a factor of three: 6 to 54)",
-        "6 ≤ killed_defender + killed_attacker ≤ 54",
-        ("killed_defender", "killed_attacker"),
-        lambda w: (w.killed_defender + w.killed_attacker).between(6, 54),
-    ),
-    Pattern(
-        "no_collective_measures",
-        "The CSTO consulted and took no collective measures",
-        "alliance_final_state ≠ collective_measures",
-        ("alliance_final_state",),
-        lambda w: w.alliance_final_state != "collective_measures",
-    ),
+    fire_by_day(1.0, "Fire was exchanged from the first day"),
+    no_ground_changed_hands(),
+    killed_near(18, "About 18 killed", "tens_killed"),
+    no_collective_measures("The CSTO consulted and took no collective measures"),
 )

@@ -1,27 +1,9 @@
 """What the record of Thailand-Cambodia, April 2011 shows (cases-2011-2022.md, G)."""
 
-from sim.readers.patterns import Pattern
+from sim.readers.patterns import fire_by_day, killed_near, no_ground_changed_hands
 
 PATTERNS = (
-    Pattern(
-        "fighting_at_once",
-        "Fire was exchanged on the first day",
-        "first_shot_day ≤ 1",
-        ("first_shot_day",),
-        lambda w: w.first_shot_day <= 1.0,
-    ),
-    Pattern(
-        "no_ground_changed_hands",
-        "No ground changed hands",
-        "max_depth_km = 0",
-        ("max_depth_km",),
-        lambda w: w.max_depth_km == 0.0,
-    ),
-    Pattern(
-        "about_eighteen_killed",
-        "About 18 killed (within a factor of three: 6 to 54)",
-        "6 ≤ killed_defender + killed_attacker ≤ 54",
-        ("killed_defender", "killed_attacker"),
-        lambda w: (w.killed_defender + w.killed_attacker).between(6, 54),
-    ),
+    fire_by_day(1.0, "Fire was exchanged on the first day"),
+    no_ground_changed_hands(),
+    killed_near(18, "About 18 killed", "about_eighteen_killed"),
 )
