@@ -64,6 +64,7 @@ def test_a_resumed_calibration_runs_only_the_missing_sets_and_gives_the_same_tab
     pd.testing.assert_frame_equal(resumed.table, whole, check_exact=True)
 
 
+@pytest.mark.slow  # eight cases, two rounds: the one-case resume above stays in the loop
 def test_a_resumed_joint_calibration_draws_the_same_later_rounds(tmp_path, counted_sets):
     cases = load_cases(CASES)
     kwargs = {"sets": 4, "worlds": 20, "seed": 2, "rounds": 2}

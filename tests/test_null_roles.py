@@ -337,20 +337,24 @@ def test_a_class_plays_a_crisis_without_a_patron_or_an_alliance(no_one):
     assert not {"alliance_intervention", "patron_interposition"} & set(debrief.shares["outcome"])
 
 
+CASE_G = ROOT / "scenarios/cases/thailand-cambodia-2011/scenario.yaml"
 PLAYED = ("--as", "cambodia", "--debrief-worlds", "20", "--out", "g")
 
 
-def test_the_workshop_room_and_the_terminal_play_it_too(tmp_path):
+def test_the_workshop_room_plays_it_too():
     from sim.teach.dashboard.room import Room
 
-    case = ROOT / "scenarios/cases/thailand-cambodia-2011/scenario.yaml"
-    room = Room(case, debrief_worlds=20)
+    room = Room(CASE_G, debrief_worlds=20)
     assert room.states == ["thailand", "cambodia", "indonesia"]
     room.start(["cambodia"])
     assert room.claim("cambodia", "tab", room.access.codes["cambodia"]) is None
     assert room.submit("cambodia", "tab", "local_talks", None, day=0) == "local talks"
+
+
+@pytest.mark.slow  # the command line end to end
+def test_the_terminal_plays_it_and_names_no_role_it_lacks(tmp_path):
     played = subprocess.run(  # the input ends at once: the team holds every day
-        [sys.executable, "-m", "sim.cli", "play", str(case), *PLAYED],
+        [sys.executable, "-m", "sim.cli", "play", str(CASE_G), *PLAYED],
         cwd=tmp_path,
         input="",
         capture_output=True,
