@@ -107,6 +107,16 @@ def test_a_damaged_journal_and_changed_inputs_are_refused(tmp_path):
         CalibrationJournal.open(tmp_path / "run")
 
 
+def test_sets_on_disk_count_even_when_a_ctrl_c_cut_in_before_memory_knew(tmp_path):
+    # A chunk's lines are written, then remembered; a Ctrl-C between the two left the
+    # journal saying "nothing kept", and the interrupted calibration removed it.
+    journal = CalibrationJournal.start(tmp_path / "cal", {"inputs": "x"})
+    assert journal.part("round 1").finished() == {}  # remembered: nothing yet
+    line = json.dumps({"part": "round 1", "set": 0, "measures": {"a": 1.0}})
+    (journal.folder / MEASURES).write_text(line + "\n")  # written, not yet remembered
+    assert journal.has_measures() and journal.progress() == "1 set measured"
+
+
 def test_resume_takes_only_the_folder_and_where_to_run(tmp_path):
     said = run_main(tmp_path, "calibrate", "--resume", "x", "--sets", "10")
     assert said.returncode == 2 and "not --sets" in said.stderr

@@ -176,13 +176,23 @@ class CalibrationJournal:
         self.measures().setdefault(part, {}).update(measured)
 
     def progress(self) -> str:
-        """Say how far the calibration got, e.g. '1,200 set measures'."""
-        kept = sum(len(sets) for sets in self.measures().values())
+        """Say how far the calibration got, as the disk holds it: e.g. '1,200 sets measured'."""
+        kept = sum(len(sets) for sets in self.on_disk().values())
         return f"{kept:,} {'set' if kept == 1 else 'sets'} measured"
 
     def has_measures(self) -> bool:
-        """Say whether any set has been measured."""
-        return any(self.measures().values())
+        """Say whether the disk holds any set's measures.
+
+        Read from the file, not from what this process remembers: a Ctrl-C between a
+        chunk's write and the memory's update must not make a kept set look lost (and
+        its journal be removed).
+        """
+        return any(self.on_disk().values())
+
+    def on_disk(self) -> dict[str, dict[int, dict[str, Any]]]:
+        """Return every kept set's measures as the file holds them now."""
+        self._measures = None
+        return self.measures()
 
     def finish(self) -> None:
         """Remove the journal: the calibration's folder is written, or nothing was kept.
