@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
-from sim.run.journal import FORMAT, SUFFIX, begin, journal_path, read_request
+from sim.run.journal import FORMAT, REQUEST, SUFFIX, begin, journal_path, read_request
 
-REQUEST = "request.json"
 MEASURES = "measures.jsonl"
 KIND = "calibration"
 
