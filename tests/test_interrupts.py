@@ -225,3 +225,30 @@ def test_a_ctrl_c_as_the_temporary_folder_is_made_leaves_nothing(monkeypatch, tm
     with pytest.raises(KeyboardInterrupt), atomic_folder(tmp_path / "run"):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("moment", ["the folder is made", "the request is written"])
+def test_a_ctrl_c_as_a_journal_begins_leaves_no_journal(monkeypatch, tmp_path, moment):
+    # The CI (stop 30) found run.incomplete/ left with "no results folder was written":
+    # the Ctrl-C came after the journal's folder was made, before its request.json was
+    # renamed into place, so nothing knew the folder was a journal to tidy or resume.
+    from sim.run import journal
+
+    if moment == "the folder is made":
+        made = Path.mkdir
+
+        def mkdir_then_ctrl_c(self, *args, **kwargs):
+            made(self, *args, **kwargs)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(Path, "mkdir", mkdir_then_ctrl_c)
+    else:
+
+        def write_then_ctrl_c(path, write):
+            write(path.with_name(path.name + ".tmp"))
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(journal, "_write_atomically", write_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        journal.Journal.start(tmp_path / "run", {"worlds": 1})
+    assert list(tmp_path.iterdir()) == []

@@ -69,21 +69,28 @@ def begin(folder: Path, inside: str, request: dict[str, Any], what: str, resume:
             f"{folder} holds an interrupted {what} of {folder.name.removesuffix(SUFFIX)}. "
             f"Finish it with `{resume} {folder}`, or delete that folder to start again."
         )
-    try:
-        (folder / inside).mkdir(parents=True)
-    except OSError as error:
-        raise UserError(
-            f"Cannot write {folder} ({error.strerror or error}). Check that its folder "
-            "can be written to, or choose another --out."
-        ) from None
     request = {
         "format": FORMAT,
         **request,
         "started_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    _write_atomically(
-        folder / REQUEST, lambda p: p.write_text(json.dumps(request, indent=1), "utf-8")
-    )
+    # A journal is a folder with its request in it. Until the request is in place nothing
+    # can tell the folder is a journal (to resume or to tidy after a Ctrl-C), so a failure
+    # or an interrupt before then takes the folder away again.
+    try:
+        try:
+            (folder / inside).mkdir(parents=True)
+        except OSError as error:
+            raise UserError(
+                f"Cannot write {folder} ({error.strerror or error}). Check that its folder "
+                "can be written to, or choose another --out."
+            ) from None
+        _write_atomically(
+            folder / REQUEST, lambda p: p.write_text(json.dumps(request, indent=1), "utf-8")
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return request
 
 
