@@ -274,6 +274,23 @@ class JointCalibration:
         return region
 
 
+def _drawing_case(cases: list[Case], prior: dict[str, tuple[float, float]]) -> Scenario:
+    """Return the case the design is drawn on: the first that has every prior's parameter.
+
+    The sets are drawn by state paths (``sample_design`` reads each parameter's kind), so
+    a case with no patron cannot draw ``actors.patron.influence`` for the others.
+    """
+    for case in cases:
+        if all(applies(path, case.scenario) for path in prior):
+            return case.scenario
+    missing = sorted({role.value for case in cases for role in case.scenario.cast.missing})
+    raise UserError(
+        f"No case has every role the shared prior names ({', '.join(missing)} missing in "
+        "some): add a case with all of them, or calibrate the cases in groups that share "
+        "their roles."
+    )
+
+
 def run_joint_calibration(
     directory: Path | str,
     cases: list[Case],
@@ -298,8 +315,8 @@ def run_joint_calibration(
     if rounds < 1:
         raise UserError(f"--rounds {rounds}: give 1 (the prior only) or more.")
     prior = shared_prior(directory, cases)
-    first = cases[0].scenario
-    design_seed = first.seed if seed is None else seed
+    design_seed = cases[0].scenario.seed if seed is None else seed
+    first = _drawing_case(cases, prior)
     started = time.perf_counter()
     result = JointCalibration(cases, prior, pd.DataFrame(), worlds, seed)
     box, tables = prior, []
