@@ -141,3 +141,13 @@ def test_the_design_is_drawn_whichever_case_comes_first(cases):
     other = run_joint_calibration(CASES, [sev, thailand], sets=2, worlds=4, seed=3).table
     assert first["actors.patron.influence"].between(0.5, 2.0).all()
     pd.testing.assert_frame_equal(first[other.columns], other)  # the same sets, the same worlds
+
+
+def test_a_case_with_no_patron_calibrates_alone_without_the_patron_s_parameters(cases):
+    thailand = next(case for case in cases if case.key == "thailand-cambodia-2011")
+    prior = shared_prior(CASES, [thailand])
+    assert prior and not any(
+        path.startswith(("actors.patron.", "actors.alliance.")) for path in prior
+    )
+    table = run_joint_calibration(CASES, [thailand], sets=2, worlds=4, seed=3).table
+    assert "actors.patron.influence" not in table.columns and len(table) == 2

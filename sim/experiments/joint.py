@@ -83,7 +83,10 @@ def applies(path: str, scenario: Scenario) -> bool:
 
 
 def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[float, float]]:
-    """Return the prior, by role path, from the cases' shared base; check it fits each case."""
+    """Return the prior, by role path, from the cases' shared base; check it fits each case.
+
+    Only the parameters some case has are returned.
+    """
     file = Path(directory) / SHARED
     if not file.is_file():
         raise UserError(
@@ -114,7 +117,13 @@ def shared_prior(directory: Path | str, cases: list[Case]) -> dict[str, tuple[fl
                     f"{file}: uncertainties.{path}: the low end must be below "
                     f"the high end (got [{low}, {high}])."
                 )
-    return prior
+    # A parameter of a role no case has (the patron's, in cases that all lack one) is
+    # not drawn: no world would read it.
+    return {
+        path: bounds
+        for path, bounds in prior.items()
+        if any(applies(path, case.scenario) for case in cases)
+    }
 
 
 def cases_inputs(directory: Path | str, cases: list[Case]) -> str:
