@@ -15,7 +15,8 @@ from scipy.stats import poisson
 
 import sim.core.mechanisms
 from sim.core import perception, resolver, setting
-from sim.core.mechanisms import SUBMODELS, poisson_quantile
+from sim.core.mechanisms import SUBMODELS
+from sim.core.poisson import poisson_quantile
 
 
 @settings(max_examples=200, deadline=None)
@@ -32,6 +33,8 @@ def test_poisson_quantile_on_the_draws_a_clash_makes():
     u[:3] = [0.0, 2.0**-53, 1.0 - 2.0**-53]
     lam = np.random.default_rng(4).uniform(0.0, 8.0, u.size)
     assert np.array_equal(poisson_quantile(u, lam), poisson.ppf(u, lam))
+    war = np.random.default_rng(5).uniform(0.0, 400.0, u.size)  # an offensive's massed fire
+    assert np.array_equal(poisson_quantile(u, war), poisson.ppf(u, war))
 
 
 def _numbers_in(code) -> set:

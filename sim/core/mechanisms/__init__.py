@@ -30,11 +30,11 @@ from sim.core.mechanisms.injects import injects
 from sim.core.mechanisms.outcomes import classify_at_horizon, outcomes
 from sim.core.mechanisms.signals import signals_and_costs
 from sim.core.mechanisms.talks import appeals_and_talks
-from sim.core.mechanisms.violence import poisson_quantile, violence
+from sim.core.mechanisms.violence import violence
 from sim.core.setting import Setting
 from sim.core.world import WorldState
 
-__all__ = ["SUBMODELS", "Submodel", "classify_at_horizon", "poisson_quantile"]
+__all__ = ["SUBMODELS", "Submodel", "classify_at_horizon"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,28 +15,10 @@ import numpy as np
 from sim.core.actions import Action
 from sim.core.columns import any_world, of_worlds, per_world
 from sim.core.facts import TickFacts
+from sim.core.poisson import poisson_quantile
 from sim.core.rowwise import row_any
 from sim.core.setting import Setting
 from sim.core.world import NEVER, WorldState
-
-
-def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Return ``scipy.stats.poisson.ppf(u, lam)`` for ``u`` in [0, 1) and ``lam >= 0``.
-
-    The same arithmetic as SciPy's own (``pdtrik``, then one step down where the CDF
-    already reaches ``u``; ``u == 0`` gives -1), without the generic distribution
-    machinery's checks, which cost about a tenth of a millisecond per call: a tick of a
-    small ensemble draws casualties twice. ``tests/test_world.py`` checks the two agree.
-    """
-    # Imported on first use: `crisis-sim validate` and the other light commands load this
-    # module through the policies, and SciPy's special functions take 0.13 s to import.
-    from scipy import special
-
-    k = np.ceil(special.pdtrik(u, lam))
-    below = np.maximum(k - 1, 0)
-    k = np.where(special.pdtr(below, lam) >= u, below, k)
-    k[u == 0] = -1
-    return k
 
 
 def fire(w: WorldState, mask: np.ndarray, strength: float, tick: int) -> None:
