@@ -15,6 +15,8 @@ run does not import numba at all.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -112,4 +114,22 @@ def row_argmax(a: np.ndarray) -> np.ndarray:
                 top = value if value != value else top
             elif value > top:
                 top = value
+    return out
+
+
+@njit(cache=True, nogil=True)
+def c_exp(x: np.ndarray) -> np.ndarray:
+    """Return ``math.exp`` of each value: numba calls the C library's ``exp``."""
+    out = np.empty_like(x)
+    for i in range(x.size):
+        out[i] = math.exp(x[i])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def c_pow(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    """Return ``base ** exponent`` of doubles, by the C library's ``pow``."""
+    out = np.empty_like(base)
+    for i in range(base.size):
+        out[i] = base[i] ** exponent[i]
     return out

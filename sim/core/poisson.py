@@ -23,9 +23,14 @@ def poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     guess, ``lam + sqrt(lam) z + (z^2 - 1) / 6``, is corrected by comparing ``pdtr`` at
     the guess and its neighbour (the neighbour's as the CDF less one probability, and by
     ``pdtr`` only near a step). ``pdtr`` costs a fifteenth of ``pdtrik``, and at war the
-    casualties' draws had been three quarters of a tick (bench/joint.py, Karabakh 2020). Both compare the same ``pdtr`` with ``u``, so
-    they agree but where ``pdtrik``'s tolerance would put its answer one below the
-    smallest such ``k``; ``tests/test_world.py`` checks them against each other.
+    casualties' draws had been three quarters of a tick (bench/joint.py, Karabakh 2020).
+    Both compare the same ``pdtr`` with ``u``, so they agree but where ``pdtrik``'s
+    tolerance would put its answer one below the smallest such ``k``;
+    ``tests/test_world.py`` checks them against each other.
+
+    The probability of one step is numpy's ``exp``, whose last bit differs between
+    processors (:mod:`sim.core.portable`); it decides only farther than
+    :data:`NEAR_A_STEP` from ``u``, where a bit cannot, so the quantiles do not.
     """
     # Imported on first use: `crisis-sim validate` and the other light commands load this
     # module through the policies, and SciPy's special functions take 0.13 s to import.

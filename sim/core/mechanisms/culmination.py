@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import portable
 from sim.core.facts import TickFacts
 from sim.core.setting import Setting
 from sim.core.world import WorldState
@@ -30,7 +31,7 @@ def culmination(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     w.combat_ticks = (w.combat_ticks + (w.clash_intensity > 0)).astype(np.int16)
     killed = w.killed
     days = w.combat_ticks / setting.scenario.ticks_per_day
-    w.fatigue = np.exp(-(dyn.fatigue_per_combat_day * days + dyn.fatigue_per_killed * killed))
+    w.fatigue = portable.exp(-(dyn.fatigue_per_combat_day * days + dyn.fatigue_per_killed * killed))
     w.ceasefire_pressure = (
         dyn.ceasefire_pressure_per_killed * killed
         + dyn.ceasefire_pressure_per_attention * w.attention

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import portable
 from sim.core.actions import Action
 from sim.core.columns import any_world, of_worlds, per_world
 from sim.core.facts import TickFacts
@@ -41,7 +42,9 @@ def incident_probability(w: WorldState, setting: Setting, in_contact: np.ndarray
     if any_world(dyn.incident_alarm_gain != 0.0):  # nervous troops on a frightened border
         p = p * (1.0 + dyn.incident_alarm_gain * w.alarm)[:, None]
     if w.ceasefire.any():  # a ceasefire quiets the line, the more after each one broken
-        quiet = dyn.ceasefire_incidents * dyn.ceasefire_settling**w.ceasefires_broken
+        quiet = dyn.ceasefire_incidents * portable.power(
+            dyn.ceasefire_settling, w.ceasefires_broken
+        )
         p = p * np.where(w.ceasefire, quiet, 1.0)[:, None]
     return p
 
