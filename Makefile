@@ -35,7 +35,7 @@ demo: $(VENV)/.installed
 	$(BIN)/crisis-sim run scenarios/baseline-may-2021.yaml --worlds 10000 --out results/demo-baseline --replace
 
 # The whole suite: unit and contract tests, the command line end to end, every engine,
-# the browser and classroom tests, and a fuzz of 2,000 mutated files. One pytest-xdist
+# the browser and classroom tests, and a fuzz of 1,000 mutated files. One pytest-xdist
 # worker per core, each module whole in one worker; the modules that start browsers or
 # servers are one unit, those that start worker processes or signal runs at set moments
 # another, and each worker starts with one of the two (tests/conftest.py, HEAVY_GROUPS).
@@ -54,7 +54,7 @@ quick: $(VENV)/.installed
 	CRISIS_SIM_FUZZ_EXAMPLES=50 \
 	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider -n auto --dist loadfile
 
-# A longer fuzzing session than make test's (2,000 files, a fixed seed): CASES mutated
+# A longer fuzzing session than make test's (1,000 files, a fixed seed): CASES mutated
 # scenario files from a new seed each time (SEED=N repeats one), RUNS of them run as
 # ensembles, CLI of them through the command line, and EXAMPLES of the Hypothesis test
 # of the Python API. A failure names the case and seed.

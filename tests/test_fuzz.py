@@ -1,6 +1,6 @@
 """Fuzzing: mutated scenario files either run or end in a clear error, never a traceback.
 
-``make test`` runs a fixed, bounded set of cases (2,000 files, from a fixed seed);
+``make test`` runs a fixed, bounded set of cases (1,000 files, from a fixed seed);
 ``make quick`` fewer, ``make fuzz`` many more (``CRISIS_SIM_FUZZ_CASES``,
 ``CRISIS_SIM_FUZZ_SEED``). A failing case is reproduced from its number:
 ``tests.fuzzing.case(N, seed)`` returns its bytes and how it was made.
@@ -28,7 +28,7 @@ from sim.spec.validation import validate_data
 
 from fuzzing import SCENARIOS, Case, case, examples
 
-CASES = int(os.environ.get("CRISIS_SIM_FUZZ_CASES", "2000"))
+CASES = int(os.environ.get("CRISIS_SIM_FUZZ_CASES", "1000"))
 SEED = int(os.environ.get("CRISIS_SIM_FUZZ_SEED", "20210512"))
 #: Valid mutants run as ensembles (of 2 worlds), and cases driven through the CLI.
 RUNS = int(os.environ.get("CRISIS_SIM_FUZZ_RUNS", "10"))
