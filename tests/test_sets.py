@@ -21,7 +21,7 @@ from sim.core.model import with_overrides
 from sim.errors import UserError
 from sim.policies.base import every
 from sim.run.ensemble import run_ensemble
-from sim.run.sets import blocks_of, chunks_of_sets, run_sets
+from sim.run.sets import SetsJob, blocks_of, chunks_of_sets, run_jobs, run_sets
 from sim.spec.loading import load_scenario
 from sim.spec.parameters import INTEGER, scenario_parameters
 
@@ -96,6 +96,39 @@ def test_sets_split_across_chunks_and_whole_sets_give_the_same_measures():
     assert whole == split == [summarise(alone(scenario, o)) for o in sets]
     assert [c.size for c in chunks_of_sets(3, WORLDS, 25)] == [25, 25, 10] * 3
     assert [(c.start, c.stop) for c in chunks_of_sets(5, WORLDS, 150)] == [(0, 2), (2, 4), (4, 5)]
+
+
+class Kept:
+    """A ledger that holds what it is given (a calibration journal's part, in memory)."""
+
+    def __init__(self, finished=None):
+        self.kept = dict(finished or {})
+
+    def finished(self):
+        return dict(self.kept)
+
+    def keep(self, measured):
+        self.kept.update(measured)
+
+
+def test_the_sets_of_several_scenarios_in_one_queue_are_each_as_alone():
+    # A joint calibration's cases share the workers (sim.experiments.joint): each case's
+    # chunks, mixed with the others' in one queue, must give what the case gives alone.
+    first = load_scenario(ROOT / "scenarios/baseline-may-2021.yaml").scenario
+    second = load_scenario(ROOT / "scenarios/cases/kyrgyz-tajik-2021/scenario.yaml").scenario
+    first_sets, second_sets = every_column_moved(first, 3, seed=2), every_column_moved(second, 2, 3)
+    ledger = Kept({1: {"from": "before"}})  # set 1 of the second was measured before a stop
+    jobs = [
+        SetsJob(first, first_sets, WORLDS, SEED, summarise),
+        SetsJob(second, second_sets, 30, 7, summarise, ledger=ledger),
+        SetsJob(first, first_sets[:2], WORLDS, SEED),  # outcome tables, no measure
+    ]
+    got = run_jobs(jobs, chunk_size=50)
+    assert got[0] == run_sets(first, first_sets, WORLDS, SEED, summarise)
+    assert got[1] == [summarise(run_sets(second, second_sets, 30, 7)[0]), {"from": "before"}]
+    assert ledger.kept[0] == got[1][0]  # kept as it finished
+    for table, overrides in zip(got[2], first_sets[:2], strict=True):
+        pd.testing.assert_frame_equal(table, alone(first, overrides), check_exact=True)
 
 
 def test_a_chunk_that_retires_its_ended_worlds_gives_the_same_worlds(monkeypatch):

@@ -42,11 +42,12 @@ from sim.experiments.journal import CalibrationJournal, inputs_hash
 from sim.experiments.sweep import point_overrides, sample_design
 from sim.readers.patterns import load_patterns, pattern_table, patterns_digest
 from sim.run.engine import Engine, InProcess
-from sim.run.sets import run_sets
+from sim.run.sets import SetsJob, run_jobs
 from sim.spec.loading import scenario_hash
 from sim.spec.parameters import parameter
 from sim.spec.schema import Scenario
 from sim.spec.yaml_source import read_yaml
+from sim.wording import counted
 
 SHARED = "shared.yaml"
 
@@ -175,10 +176,11 @@ def evaluate_sets(
     """Run every parameter set (by role path) in every case; return each set's measures.
 
     Each case runs all the sets as the worlds of one block (:mod:`sim.run.sets`), with
-    the overrides by its own states. With a ``journal``, each case's measured sets are
-    kept under ``part/CASE`` and those it holds are not run again.
+    the overrides by its own states, and every case's chunks share one queue of the
+    engine's workers. With a ``journal``, each case's measured sets are kept under
+    ``part/CASE`` and those it holds are not run again.
     """
-    found: list[dict[str, float | bool]] = [{} for _ in sets]
+    jobs = []
     for case in cases:
         scenario = case.scenario
         measure = partial(
@@ -191,19 +193,13 @@ def evaluate_sets(
             {state_path(path, scenario): v for path, v in s.items() if applies(path, scenario)}
             for s in sets
         ]
-        label = f"Set {{number}} in case {case.key}"
         ledger = None if journal is None else journal.part(f"{part}/{case.key}")
-        measures = run_sets(
-            scenario,
-            own,
-            worlds,
-            seed or scenario.seed,
-            measure,
-            engine,
-            progress,
-            label=label,
-            ledger=ledger,
-        )
+        label = f"Set {{number}} in case {case.key}"
+        jobs.append(SetsJob(scenario, own, worlds, seed or scenario.seed, measure, label, ledger))
+    # One queue for every case's chunks: no worker waits for the last chunk of a case.
+    desc = f"{part}: {counted(len(sets), 'set')} x {counted(len(cases), 'case')}"
+    found: list[dict[str, float | bool]] = [{} for _ in sets]
+    for measures in run_jobs(jobs, engine, progress, desc=desc):
         for row, measured in zip(found, measures, strict=True):
             row.update(measured)
     return found

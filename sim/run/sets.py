@@ -270,59 +270,101 @@ def run_sets(
     ``measure``), the sets it has finished are not run again, and each set's measures
     are kept there as its chunk finishes: a stopped experiment resumes.
     """
-    if worlds < 1:
-        raise UserError(f"Each set needs at least 1 world (got --worlds {worlds}).")
+    job = SetsJob(scenario, sets, worlds, seed, measure, label, ledger)
+    return run_jobs([job], engine, progress, chunk_size)[0]
+
+
+@dataclass(frozen=True)
+class SetsJob:
+    """The sets of one scenario to run (:func:`run_sets`'s arguments, less the engine)."""
+
+    scenario: Scenario
+    sets: Sequence[dict[str, Any]]
+    worlds: int
+    seed: int | None = None
+    measure: Measure | None = None
+    label: str = "Set {number}"
+    ledger: Ledger | None = None
+
+
+def run_jobs(
+    jobs: Sequence[SetsJob],
+    engine: Engine | None = None,
+    progress: bool = False,
+    chunk_size: int | None = None,
+    desc: str | None = None,
+) -> list[list[Any]]:
+    """Run the sets of several scenarios in one queue; return each job's results.
+
+    As :func:`run_sets` for each job, but every job's chunks wait in one queue for the
+    engine's workers, so that no worker idles while another finishes the last chunk of
+    one scenario (a joint calibration's cases: :mod:`sim.experiments.joint`). Each job's
+    worlds and results are those :func:`run_sets` gives it alone. ``desc`` names the
+    progress bar (by default, the scenarios' names and the count of sets).
+    """
     if chunk_size is not None and chunk_size < 1:
         raise UserError(f"The chunk size must be at least 1 (got {chunk_size}).")
     engine = InProcess() if engine is None else engine
-    seed = scenario.seed if seed is None else seed
-    blocks = blocks_of(scenario, sets, label)  # every set is checked, finished or not
-    results: dict[int, Any] = {}
-    if ledger is not None:
-        if measure is None:
-            raise ValueError("a ledger keeps measures: give run_sets a measure")
-        results = {n: m for n, m in ledger.finished().items() if 0 <= n < len(sets)}
-        blocks = [b for b in (_without(block, results) for block in blocks) if b.sets]
-    if chunk_size is None:
-        chunk_size = default_chunk_size(len(sets) * worlds, engine)  # as an ensemble's
-    tasks = [
-        (block, chunk, worlds, seed, measure)
-        for block in blocks
-        for chunk in chunks_of_sets(block.sets, worlds, chunk_size)
-    ]
-    parts: dict[int, list[pd.DataFrame]] = {}
+    tasks: list[tuple[int, tuple]] = []
+    results: list[dict[int, Any]] = []
+    for number, job in enumerate(jobs):
+        if job.worlds < 1:
+            raise UserError(f"Each set needs at least 1 world (got --worlds {job.worlds}).")
+        seed = job.scenario.seed if job.seed is None else job.seed
+        blocks = blocks_of(job.scenario, job.sets, job.label)  # every set is checked
+        done: dict[int, Any] = {}
+        if job.ledger is not None:
+            if job.measure is None:
+                raise ValueError("a ledger keeps measures: give run_sets a measure")
+            done = {n: m for n, m in job.ledger.finished().items() if 0 <= n < len(job.sets)}
+            blocks = [b for b in (_without(block, done) for block in blocks) if b.sets]
+        results.append(done)
+        size = chunk_size or default_chunk_size(len(job.sets) * job.worlds, engine)
+        tasks += [
+            (number, (block, chunk, job.worlds, seed, job.measure))
+            for block in blocks
+            for chunk in chunks_of_sets(block.sets, job.worlds, size)
+        ]
+    parts: dict[tuple[int, int], list[pd.DataFrame]] = {}
+    if desc is None:
+        names = ", ".join(sorted({job.scenario.name for job in jobs}))
+        desc = f"{names}: {counted(sum(len(job.sets) for job in jobs), 'set')}"
     with tqdm(
-        total=len(sets) * worlds,
-        initial=len(results) * worlds,
+        total=sum(len(job.sets) * job.worlds for job in jobs),
+        initial=sum(len(done) * job.worlds for done, job in zip(results, jobs, strict=True)),
         unit=" worlds",
         unit_scale=True,
         delay=1.0,
         disable=not progress,
-        desc=f"{scenario.name}: {counted(len(sets), 'set')}",
+        desc=desc,
         leave=False,
     ) as bar:
-        finishing = _finished(tasks, engine)
+        finishing = _finished([task for _, task in tasks], engine)
         with contextlib.closing(finishing):
-            for (block, chunk, *_), produced in finishing:
+            for index, produced in finishing:
+                number, (block, chunk, *_) = tasks[index]
+                job = jobs[number]
                 finished: dict[int, Any] = {}
                 for s, result in produced.items():
-                    number = int(block.numbers[s])
-                    if chunk.size == worlds and measure is not None:
-                        finished[number] = result
+                    set_number = int(block.numbers[s])
+                    if chunk.size == job.worlds and job.measure is not None:
+                        finished[set_number] = result
                         continue
-                    parts.setdefault(number, []).append(result)
-                    if sum(len(p) for p in parts[number]) == worlds:
-                        table = pd.concat(parts.pop(number), ignore_index=True)
+                    parts.setdefault((number, set_number), []).append(result)
+                    if sum(len(p) for p in parts[(number, set_number)]) == job.worlds:
+                        table = pd.concat(parts.pop((number, set_number)), ignore_index=True)
                         table = table.sort_values("world", ignore_index=True)
-                        finished[number] = table if measure is None else measure(table)
-                if ledger is not None and finished:
-                    ledger.keep(finished)
-                results.update(finished)
+                        finished[set_number] = table if job.measure is None else job.measure(table)
+                if job.ledger is not None and finished:
+                    job.ledger.keep(finished)
+                results[number].update(finished)
                 bar.update(chunk.worlds)
                 raise_if_interrupted()
     del bar
     raise_if_interrupted()
-    return [results[number] for number in range(len(sets))]
+    return [
+        [done[n] for n in range(len(job.sets))] for done, job in zip(results, jobs, strict=True)
+    ]
 
 
 def _without(block: Block, finished: dict[int, Any]) -> Block:
@@ -334,13 +376,12 @@ def _without(block: Block, finished: dict[int, Any]) -> Block:
     return Block(block.scenario, block.numbers[keep], columns)
 
 
-def _finished(tasks: list[tuple], engine: Engine) -> Iterator[tuple[tuple, dict[int, Any]]]:
-    """Yield ``(task, result)`` as each chunk finishes, on ``engine``."""
+def _finished(tasks: list[tuple], engine: Engine) -> Iterator[tuple[int, dict[int, Any]]]:
+    """Yield ``(index, result)`` as each chunk's task finishes, on ``engine``."""
     if engine.kind is EngineKind.INPROCESS:
-        for task in tasks:
-            yield task, simulate_sets(*task)
+        for index, task in enumerate(tasks):
+            yield index, simulate_sets(*task)
         return
     workers = min(engine.workers_for(), len(tasks)) if tasks else 1
     with contextlib.closing(engine.map(simulate_sets, tasks, workers)) as done:
-        for index, result in done:
-            yield tasks[index], result
+        yield from done
