@@ -380,3 +380,40 @@ def test_the_maximalist_attacks_the_army_under_fire_and_the_prober_does_not(exer
     assert outcomes["first_shot_day"].notna().all()  # ...and is fire
     assaults, outcomes = runs["prober"]
     assert assaults.sum() == 0 and outcomes["max_depth_km"].max() == 0
+
+
+def test_an_attacker_accepts_a_ceasefire_for_its_gains_only_where_it_holds_ground():
+    # An attacker with nothing taken accepts a ceasefire to end the fire, not to keep
+    # gains it does not have: the reason explain and the debrief print must say which.
+    from types import SimpleNamespace
+
+    from sim.policies.attacker import AdvanceReason, Standing
+
+    cls = REGISTRY[(Role.ATTACKER, "cautious")]
+    policy = cls(cls.Params(ceasefire_accept_probability=0.5), context=None)
+    offered = np.array([True, True, True, False])
+    view = SimpleNamespace(
+        worlds=4,
+        fired_upon=np.ones(4, bool),
+        ceasefire=np.zeros(4, bool),
+        ceasefire_offered=offered,
+        ceasefire_pressure=np.zeros(4),
+    )
+    holding = np.array([True, False, True, True])
+    standing = Standing(holding, np.zeros(4), np.zeros(4, bool), np.ones(4, bool))
+    draws = {"ceasefire": np.array([0.1, 0.1, 0.9, 0.1])}  # world 2's draw refuses
+
+    def draw(stream, slots=None):
+        return draws.get(stream, np.full(4, 0.99))
+
+    decision = policy.first_match(4, policy.answer_ceasefires(view, standing, draw))
+    accepted = decision.action == Action.ACCEPT_CEASEFIRE
+    assert accepted.tolist() == [True, True, False, False]
+    assert decision.reason[:2].tolist() == [
+        AdvanceReason.CEASEFIRE_KEEPS_GAINS,
+        AdvanceReason.CEASEFIRE_ENDS_FIRE,
+    ]
+    assert (
+        policy.reasons[decision.reason[1]] == "a ceasefire on offer would end the fire, "
+        "with no ground to keep"
+    )

@@ -48,6 +48,7 @@ class AdvanceReason(Reason):
     ASSAULTING = "defenders too strong to push past without fire: attacking under fire"
     CEASEFIRE_KEEPS_GAINS = "a ceasefire on offer would keep the gains"
     OFFERING_CEASEFIRE = "halted and under fire: offering a ceasefire"
+    CEASEFIRE_ENDS_FIRE = "a ceasefire on offer would end the fire, with no ground to keep"
 
 
 class AdvanceParams(Params):
@@ -296,20 +297,22 @@ class _Advancer(Policy):
         ]
 
     def answer_ceasefires(self, view: AttackerView, standing: Standing, draw: Draw) -> list[Rule]:
-        """Accept a ceasefire on offer (it keeps the gains); halted and under fire, offer one."""
+        """Accept a ceasefire on offer (it keeps any gains); halted and under fire, offer one."""
         p = self.params
         under_fire = standing.halted & view.fired_upon & no_ceasefire_yet(view)
+        accepts = chance(
+            draw,
+            "ceasefire",
+            view.ceasefire_offered,
+            pressed(p.ceasefire_accept_probability, view.ceasefire_pressure),
+        )
         return [
             Rule(
-                chance(
-                    draw,
-                    "ceasefire",
-                    view.ceasefire_offered,
-                    pressed(p.ceasefire_accept_probability, view.ceasefire_pressure),
-                ),
+                accepts & standing.holding,
                 Action.ACCEPT_CEASEFIRE,
                 AdvanceReason.CEASEFIRE_KEEPS_GAINS,
             ),
+            Rule(accepts, Action.ACCEPT_CEASEFIRE, AdvanceReason.CEASEFIRE_ENDS_FIRE),
             Rule(
                 chance(draw, "offer_ceasefire", under_fire, p.ceasefire_offer_probability),
                 Action.OFFER_CEASEFIRE,
