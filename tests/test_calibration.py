@@ -22,7 +22,7 @@ from sim.readers.patterns import PATTERNS
 from sim.run.engine import Processes
 from sim.spec.loading import load_scenario
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, run_main
 
 pytestmark = pytest.mark.slow  # calibrations on every engine
 
@@ -150,7 +150,7 @@ def test_the_calibrate_command(tmp_path):
 
 def test_the_calibrate_command_explains_a_scenario_without_ranges(tmp_path):
     scripted = SCENARIOS / "scripted-may-2021.yaml"
-    result = run_cli(tmp_path, "calibrate", str(scripted), "--sets", "4", "--worlds", "5")
+    result = run_main(tmp_path, "calibrate", str(scripted), "--sets", "4", "--worlds", "5")
     assert result.returncode == 2
     assert "uncertainties:" in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())  # nothing half-written
@@ -200,6 +200,6 @@ def test_the_calibrate_command_records_its_patterns_file(tmp_path):
     manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
     assert manifest["patterns"] == ["shallow"]
     assert manifest["patterns_file"] == str((tmp_path / "mine.py").resolve())
-    broken = run_cli(tmp_path, "calibrate", str(BASELINE), "--patterns", "nope.py", "--out", "d")
+    broken = run_main(tmp_path, "calibrate", str(BASELINE), "--patterns", "nope.py", "--out", "d")
     assert broken.returncode == 2 and "Cannot read the patterns file" in broken.stderr
     assert not (tmp_path / "d").exists()

@@ -203,6 +203,6 @@ def test_check_directions_explains_a_calibration_that_accepted_nothing(tmp_path,
     shutil.copytree(calibration_dir, empty)
     sets = pd.read_parquet(empty / "sets.parquet").assign(accepted=False)
     sets.to_parquet(empty / "sets.parquet", index=False)
-    result = run_cli(tmp_path, "check-directions", str(empty), "--scenarios", str(SCENARIOS))
+    result = run_main(tmp_path, "check-directions", str(empty), "--scenarios", str(SCENARIOS))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "accepted none" in result.stderr

@@ -11,7 +11,7 @@ from sim.errors import UserError
 from sim.experiments.cases import load_cases
 from sim.experiments.joint import role_path, run_joint_calibration, shared_prior, state_path
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_main
 
 CASES = ROOT / "scenarios" / "cases"
 
@@ -81,9 +81,9 @@ def test_calibrate_cases_writes_the_sets_and_the_leave_one_out_table(tmp_path):
     assert "Leave one out" in result.stdout and "each case" in result.stdout
     loo = pd.read_csv(tmp_path / "joint" / "leave_one_out.csv")
     assert sorted(loo["held_out"]) == sorted(case.name for case in CASES.iterdir() if case.is_dir())
-    refused = run_cli(tmp_path, "calibrate")
+    refused = run_main(tmp_path, "calibrate")
     assert refused.returncode == 2 and "--cases DIR" in refused.stderr
-    alone = run_cli(
+    alone = run_main(
         tmp_path, "calibrate", str(ROOT / "scenarios" / "baseline-may-2021.yaml"), "--leave-one-out"
     )
     assert alone.returncode == 2 and "--leave-one-out needs --cases DIR" in alone.stderr

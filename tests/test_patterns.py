@@ -17,7 +17,7 @@ from sim.readers.patterns import PATTERNS, check_patterns, load_patterns, patter
 from sim.run.ensemble import run_ensemble
 from sim.spec.loading import load_scenario
 
-from conftest import SCENARIOS, run_cli, run_main
+from conftest import SCENARIOS, run_main
 
 WORLDS = 20
 
@@ -101,13 +101,13 @@ def test_the_command_prints_each_pattern_and_exits_by_strictness(tmp_path):
     write_folder(tmp_path / "case", case_like())
     worlds = case_like().assign(talks_day=np.nan)
     write_folder(tmp_path / "no-talks", worlds)
-    shown = run_cli(tmp_path, "check-patterns", "case", "--strict")
+    shown = run_main(tmp_path, "check-patterns", "case", "--strict")
     assert shown.returncode == 0, shown.stderr
     assert "7 of 7 patterns hold" in shown.stdout and "local_talks" in shown.stdout
-    failed = run_cli(tmp_path, "check-patterns", "no-talks")
+    failed = run_main(tmp_path, "check-patterns", "no-talks")
     assert failed.returncode == 0 and "6 of 7 patterns hold" in failed.stdout
-    assert run_cli(tmp_path, "check-patterns", "no-talks", "--strict").returncode == 1
-    missing = run_cli(tmp_path, "check-patterns", "nowhere")
+    assert run_main(tmp_path, "check-patterns", "no-talks", "--strict").returncode == 1
+    missing = run_main(tmp_path, "check-patterns", "nowhere")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
