@@ -108,3 +108,41 @@ def test_the_briefs_command_writes_them_and_refuses_a_bad_role(tmp_path):
     assert refused.returncode == 2
     assert "not a role" in refused.stderr and "Traceback" not in refused.stderr
     assert not (tmp_path / "x").exists()
+
+
+def _moves_listed(body: str) -> list[str]:
+    return _parse(body).cells[0::3]
+
+
+def test_a_team_of_another_crisis_reads_its_own_crisis_and_its_page_s_moves():
+    # Thailand's team in the 2011 case once read the Western capital's May 2021 brief,
+    # with a third party's moves: nothing it could do on its page.
+    from sim.catalogue.roles import Role
+    from sim.core.actions import actions_in
+    from sim.spec.loading import load_scenario
+
+    from conftest import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "cases/thailand-cambodia-2011/scenario.yaml").scenario
+    for state in (*(scenario.cast.state(r) for r in scenario.cast.roles), "indonesia"):
+        plays = scenario.cast.role_of(state) or Role.THIRD_PARTY
+        body = brief_body(state, scenario, plays)
+        assert scenario.cast.label(state) in body and scenario.title in body
+        for word in ("2021", "Armenia", "Azerbaijan", "Sev Lake", "Russia", "CSTO"):
+            assert word not in body, (state, word)
+        assert _moves_listed(body) == [a.label for a in actions_in(plays, scenario.cast)]
+
+
+def test_the_written_briefs_are_for_the_crisis_of_may_2021_only():
+    from sim.catalogue.roles import Role
+    from sim.spec.loading import load_scenario
+
+    from conftest import SCENARIOS
+
+    workshop = load_scenario(SCENARIOS / "workshop-sev-lake.yaml").scenario
+    assert brief_body("armenia", workshop, Role.DEFENDER) == brief_body("armenia")
+    assert brief_body("france", workshop, Role.THIRD_PARTY) == brief_body("france")
+    war = load_scenario(SCENARIOS / "cases/karabakh-2020/scenario.yaml").scenario
+    body = brief_body("armenia", war, Role.DEFENDER)  # the same ids, another crisis
+    assert "What you know" not in _parse(body).headings and "May 2021" not in body
+    assert "27 September 2020" in body

@@ -22,7 +22,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.catalogue.roles import Role
+from sim.catalogue.roles import Role, name_roles
 
 
 class Rung(IntEnum):
@@ -49,7 +49,7 @@ class ActionInfo:
     goldstein: float
     cameo: str
     targets_sector: bool
-    description: str
+    description: str  # roles as ``{attacker}``...: :func:`described` names a cast's states
 
 
 _AZ, _AM, _RU, _CS, _TP = Role  # attacker, defender, patron, alliance, third party
@@ -170,8 +170,10 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.OFFICIAL_STATEMENT: _a(
         {_AM}, _R1, 0.0, "010", "official statement on what happened (calms rumours)"
     ),
-    Action.APPEAL_ALLIANCE: _a({_AM}, _R1, 3.0, "02", "formal appeal to the CSTO"),
-    Action.APPEAL_PATRON: _a({_AM}, _R1, 3.0, "02", "appeal to Russia under the bilateral treaty"),
+    Action.APPEAL_ALLIANCE: _a({_AM}, _R1, 3.0, "02", "formal appeal to the {alliance}"),
+    Action.APPEAL_PATRON: _a(
+        {_AM}, _R1, 3.0, "02", "appeal to {patron} under the bilateral treaty"
+    ),
     Action.APPEAL_WEST: _a({_AM}, _R1, 3.0, "02", "appeal to Western capitals"),
     Action.LOCAL_TALKS: _a({_AM}, _R1, 7.0, "046", "local commanders negotiate on the spot"),
     Action.ACCEPT_LINE: _a({_AM}, _R1, 5.0, "08", "accept the new line for now"),
@@ -181,10 +183,10 @@ CATALOGUE: dict[Action, ActionInfo] = {
     ),
     Action.OFFER_MEDIATION: _a({_RU, _TP}, _R1, 4.0, "039", "offer to mediate between the sides"),
     Action.DEPLOY_TROOPS: _a(
-        {_RU}, _R3, 8.5, "074", "put Russian troops on the line in a sector (peacekeeping)", True
+        {_RU}, _R3, 8.5, "074", "put {patron}'s troops on the line in a sector (peacekeeping)", True
     ),
     Action.PRESSURE_ATTACKER: _a(
-        {_RU}, _R2, -5.0, "10", "demand that Azerbaijan pull back, with a warning"
+        {_RU}, _R2, -5.0, "10", "demand that {attacker} pull back, with a warning"
     ),
     Action.DEFEND_ALLY: _a(
         {_RU}, _R4, -10.0, "190", "use force against the advance under the alliance", True
@@ -201,7 +203,7 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.DEMAND_WITHDRAWAL: _a(
         {_TP}, _R1, -5.0, "10", "say forces crossed the border and must withdraw"
     ),
-    Action.BACK_ATTACKER: _a({_TP}, _R1, 3.5, "05", "back Azerbaijan's position in public"),
+    Action.BACK_ATTACKER: _a({_TP}, _R1, 3.5, "05", "back {attacker}'s position in public"),
     Action.OFFER_CEASEFIRE: _a(
         {_AZ, _AM, _RU, _TP}, _R1, 5.0, "0356", "propose a ceasefire (both governments must accept)"
     ),
@@ -242,6 +244,11 @@ def actions_in(kind: Role, cast) -> list[Action]:
     Thailand and Cambodia in 2011 had no alliance to appeal to and no patron to call.
     """
     return [a for a in actions_for(kind) if a not in CALLS_ON or cast.has(CALLS_ON[a])]
+
+
+def described(action: Action, cast) -> str:
+    """Return what ``action`` does, in words, with ``cast``'s states (None: the roles')."""
+    return name_roles(CATALOGUE[action].description, cast)
 
 
 def parse_action(name: str) -> Action:

@@ -31,7 +31,7 @@ from typing import ClassVar
 import pandas as pd
 
 from sim.catalogue.roles import Role
-from sim.core.actions import CALLS_ON, Action, Rung, actions_in
+from sim.core.actions import CALLS_ON, Action, Rung, actions_in, described
 from sim.core.model import CrisisModel
 from sim.core.world import Decision
 from sim.errors import UserError
@@ -64,6 +64,7 @@ class Choice:
 
     action: Action
     needs_sector: bool
+    description: str  # what the action does, with the game's cast (sim.core.actions.described)
 
     @property
     def name(self) -> str:
@@ -74,11 +75,6 @@ class Choice:
     def label(self) -> str:
         """The action in plain words."""
         return self.action.label
-
-    @property
-    def description(self) -> str:
-        """What the action is, from the catalogue."""
-        return self.action.info.description
 
 
 @dataclass(frozen=True)
@@ -172,7 +168,7 @@ class Game:
     def choices(self, team: str) -> list[Choice]:
         """Return the actions the team's government may take, in catalogue order."""
         return [
-            Choice(action, action.info.targets_sector)
+            Choice(action, action.info.targets_sector, described(action, self.scenario.cast))
             for action in actions_in(self.role_of(team), self.scenario.cast)
         ]
 

@@ -7,11 +7,15 @@ end of each brief is built from the action catalogue (:mod:`sim.core.actions`), 
 exactly the buttons of the team's page and the actions of ``crisis-sim play``.
 
 ``crisis-sim briefs --out DIR`` writes the printable pages; the team pages of the
-dashboard show the same brief under "Our brief".
+dashboard show the same brief under "Our brief". A workshop of another crisis (one that
+does not begin on :data:`BRIEFS_DAY`, or casts other states) gives each team a brief
+made from its scenario instead: who the team plays, what that role can do, the
+scenario's own description, and the moves of its page, with no word of May 2021.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -21,16 +25,18 @@ import markdown
 from markupsafe import Markup
 
 from sim import __version__
-from sim.catalogue.roles import MAY_2021, TEAM_ROLE_ORDER, Role
-from sim.core.actions import CATALOGUE, actions_for
+from sim.catalogue.roles import MAY_2021, ROLE_DOES, TEAM_ROLE_ORDER, Role
+from sim.core.actions import CATALOGUE, actions_for, actions_in, described
 from sim.folders.runfolder import atomic_folder
-from sim.spec.schema import Cast
+from sim.spec.schema import Cast, Scenario
 
 BRIEFS = Path(__file__).parent / "briefs"
 # The briefs are the May 2021 case's: one per state of its casting, in the teams' order.
 ROLES: tuple[str, ...] = tuple(MAY_2021[role].state for role in TEAM_ROLE_ORDER)
 _ROLE_OF_BRIEF = {casting.state: casting.role for casting in MAY_2021.values()}
 INDEX = "index.html"
+#: The day the written briefs describe: what each government could know on 11 May 2021.
+BRIEFS_DAY = dt.date(2021, 5, 11)
 _CODING = re.compile(r"\s*\(MID: [^)]*\)")
 
 
@@ -44,15 +50,63 @@ def brief_role(state: str) -> Role:
     return _ROLE_OF_BRIEF.get(brief_kind(state), Role.THIRD_PARTY)
 
 
-def brief_markdown(role: str) -> str:
-    """Return a role's brief as Markdown, with its moves listed from the action catalogue."""
-    kind = brief_kind(role)
-    text = (BRIEFS / f"{kind}.md").read_text(encoding="utf-8").rstrip()
+def has_written_brief(state: str, scenario: Scenario | None = None) -> bool:
+    """Return whether ``state``'s team reads a written brief (``briefs/STATE.md``).
+
+    Without a scenario, every state does (its own, or the Western capital's). In a
+    scenario, only where the crisis begins on :data:`BRIEFS_DAY` and the state plays the
+    role it played in May 2021: Armenia's brief is no use to Armenia in September 2020,
+    and none to Thailand.
+    """
+    if scenario is None:
+        return True
+    if scenario.start_date != BRIEFS_DAY:
+        return False
+    role = scenario.cast.role_of(state)
+    return MAY_2021[role].state == state if role else brief_kind(state) == "third_party"
+
+
+def _scenario_brief(state: str, role: Role, scenario: Scenario) -> str:
+    """Return the brief of a crisis without written ones, from its scenario alone."""
+    name = scenario.cast.label(state)
+    started = f"{scenario.start_date:%d %B %Y}".lstrip("0")
+    lines = [
+        f"# {name}: {scenario.title}",
+        "",
+        f"Your team plays {name}, the {role.value.replace('_', ' ')} of this crisis: it "
+        f"{ROLE_DOES[role]}.",
+        "",
+    ]
+    if scenario.description:
+        lines += [scenario.description.strip(), ""]
+    lines += [
+        f"The facilitator tells each team what its government knew on {started}, when the "
+        "crisis began, and what it wanted and feared.",
+    ]
+    return "\n".join(lines)
+
+
+def brief_markdown(role: str, scenario: Scenario | None = None, plays: Role | None = None) -> str:
+    """Return a state's brief as Markdown, with its moves listed from the action catalogue.
+
+    ``role`` is the state's id (its team's name). With the ``scenario`` of a workshop and
+    the role the state ``plays`` in it, the moves are exactly those of its team page, and
+    a crisis without written briefs gets one made from the scenario
+    (:func:`has_written_brief`).
+    """
+    kind = plays or brief_role(role)
+    if has_written_brief(role, scenario):
+        text = (BRIEFS / f"{brief_kind(role)}.md").read_text(encoding="utf-8").rstrip()
+    else:
+        text = _scenario_brief(role, kind, scenario)
+    cast = Cast() if scenario is None else scenario.cast  # the written briefs: May 2021's
+    actions = actions_for(kind) if scenario is None else actions_in(kind, cast)
     rows = []
-    for action in actions_for(brief_role(role)):
-        info = CATALOGUE[action]
-        plain = _CODING.sub("", info.description)  # the event-data coding is for analysts
-        rows.append(f"| {action.label} | {'yes' if info.targets_sector else ''} | {plain} |")
+    for action in actions:
+        plain = _CODING.sub("", described(action, cast))  # the event-data coding: analysts'
+        rows.append(
+            f"| {action.label} | {'yes' if CATALOGUE[action].targets_sector else ''} | {plain} |"
+        )
     moves = "\n".join(
         [
             "## Your moves",
@@ -68,9 +122,10 @@ def brief_markdown(role: str) -> str:
     return f"{text}\n\n{moves}\n"
 
 
-def brief_body(role: str) -> str:
-    """Return a role's brief as an HTML fragment (for a page that has its own frame)."""
-    return markdown.markdown(brief_markdown(role), extensions=["tables"], output_format="html")
+def brief_body(role: str, scenario: Scenario | None = None, plays: Role | None = None) -> str:
+    """Return a state's brief as an HTML fragment (for a page that has its own frame)."""
+    text = brief_markdown(role, scenario, plays)
+    return markdown.markdown(text, extensions=["tables"], output_format="html")
 
 
 def _page(title: str, kicker: str, body: str) -> str:
