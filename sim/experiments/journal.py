@@ -22,13 +22,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
-from sim.run.journal import FORMAT, REQUEST, SUFFIX, begin, journal_path, read_request
+from sim.run.journal import (
+    FORMAT,
+    REQUEST,
+    SUFFIX,
+    begin,
+    journal_path,
+    read_request,
+    retire,
+)
 
 MEASURES = "measures.jsonl"
 KIND = "calibration"
@@ -199,12 +206,7 @@ class CalibrationJournal:
         Folders made only to hold the journal go too if nothing else is in them, so a
         calibration refused before its first set leaves nothing behind.
         """
-        retired = self.folder.with_name(f".{self.folder.name}.finished-{os.getpid()}")
-        try:
-            os.replace(self.folder, retired)
-        except OSError:
-            retired = self.folder
-        shutil.rmtree(retired, ignore_errors=True)
+        retire(self.folder)
         for parent in self._made:  # innermost first
             try:
                 parent.rmdir()

@@ -94,6 +94,20 @@ def begin(folder: Path, inside: str, request: dict[str, Any], what: str, resume:
     return request
 
 
+def retire(folder: Path) -> None:
+    """Remove a finished journal: renamed out of the way first, then deleted.
+
+    The rename is one step, so a kill while the files are being deleted leaves a hidden
+    leftover (``.NAME.finished-PID``), not a journal that looks unfinished.
+    """
+    retired = folder.with_name(f".{folder.name}.finished-{os.getpid()}")
+    try:
+        os.replace(folder, retired)
+    except OSError:
+        retired = folder
+    shutil.rmtree(retired, ignore_errors=True)
+
+
 def read_request(folder: Path, again: str) -> Any:
     """Return the JSON of a journal's request; a damaged one is a message.
 
@@ -209,12 +223,7 @@ class Journal:
         It is renamed out of the way first (one step), so a kill while its files are
         being deleted leaves a hidden leftover, not a journal that looks unfinished.
         """
-        retired = self.folder.with_name(f".{self.folder.name}.finished-{os.getpid()}")
-        try:
-            os.replace(self.folder, retired)
-        except OSError:
-            retired = self.folder
-        shutil.rmtree(retired, ignore_errors=True)
+        retire(self.folder)
 
     def finished_run(self) -> Path | None:
         """Return the results folder if this run was written already (killed just after)."""
