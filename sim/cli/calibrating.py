@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -156,69 +156,59 @@ def calibrate(
             highlight=False,
             soft_wrap=True,
         )
-        engine = make_engine(engine_kind, workers, scheduler)
-        if asked.get("cases") is not None:
-            _calibrate_cases(
-                Path(asked["cases"]),
-                asked["sets"],
-                asked["worlds"],
-                asked["seed"],
-                Path(asked["out"]),
-                asked["replace"],
-                asked["leave_one_out"],
-                engine,
-                asked["rounds"],
-                journal=journal,
-            )
-        else:
-            _calibrate_one(
-                Path(asked["file"]),
-                asked["overrides"],
-                asked["sets"],
-                asked["worlds"],
-                asked["seed"],
-                Path(asked["out"]),
-                asked["replace"],
-                asked["plots"],
-                engine,
-                asked["patterns_file"],
-                journal=journal,
-            )
+        _calibrate(asked, make_engine(engine_kind, workers, scheduler), journal)
         return
     if (file is None) == (cases_dir is None):
         raise UserError(
             "Give a scenario FILE to calibrate one case, or --cases DIR to calibrate on a "
             "folder of real cases at once (not both)."
         )
-    if cases_dir is not None:
-        _calibrate_cases(
-            cases_dir,
-            sets,
-            worlds,
-            seed,
-            out_dir,
-            replace,
-            leave_one_out,
-            make_engine(engine_kind, workers, scheduler),
-            rounds,
-        )
-        return
-    if leave_one_out:
+    if cases_dir is None and leave_one_out:
         raise UserError("--leave-one-out needs --cases DIR: it leaves out one case at a time.")
-    if rounds != 1:
+    if cases_dir is None and rounds != 1:
         raise UserError("--rounds needs --cases DIR: one case is calibrated in one round.")
-    _calibrate_one(
-        file,
-        overrides,
-        sets,
-        worlds,
-        seed,
-        out_dir,
-        replace,
-        plots,
-        make_engine(engine_kind, workers, scheduler),
-        patterns_file,
-    )
+    common = {"sets": sets, "worlds": worlds, "seed": seed, "out": out_dir, "replace": replace}
+    if cases_dir is not None:
+        asked = {"cases": cases_dir, **common, "leave_one_out": leave_one_out, "rounds": rounds}
+    else:
+        asked = {"file": file, "overrides": overrides, **common, "plots": plots}
+        asked["patterns_file"] = patterns_file
+    _calibrate(asked, make_engine(engine_kind, workers, scheduler))
+
+
+def _calibrate(asked: dict[str, Any], engine, journal=None) -> None:
+    """Run the calibration ``asked`` describes: as given, or as its journal recorded it."""
+
+    def path(key: str) -> Path | None:
+        return None if asked.get(key) is None else Path(asked[key])
+
+    if asked.get("cases") is not None:
+        _calibrate_cases(
+            path("cases"),
+            asked["sets"],
+            asked["worlds"],
+            asked["seed"],
+            path("out"),
+            asked["replace"],
+            asked["leave_one_out"],
+            engine,
+            asked["rounds"],
+            journal=journal,
+        )
+    else:
+        _calibrate_one(
+            path("file"),
+            asked["overrides"],
+            asked["sets"],
+            asked["worlds"],
+            asked["seed"],
+            path("out"),
+            asked["replace"],
+            asked["plots"],
+            engine,
+            path("patterns_file"),
+            journal=journal,
+        )
 
 
 #: The options --resume may be given with: where the rest runs, not what it computes.
