@@ -12,7 +12,7 @@ Here both always come from the C library: through :mod:`math` for a small block,
 for a large one through compiled loops (:mod:`sim.core.kernels`) that call the same
 functions, so a world is the same whichever processor ran it and however its block was
 sized. Every transcendental function a submodel applies to world state goes through
-this module (``tests/test_portable.py`` scans the mechanisms for numpy's).
+this module (``tests/test_portable.py`` scans the model, the policies and the runs for numpy's).
 """
 
 from __future__ import annotations
