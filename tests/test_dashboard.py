@@ -191,7 +191,7 @@ def test_wrong_roles_and_second_browsers_are_told_so(server, open_page):
     first.get_by_role("button", name="hold", exact=True).wait_for(timeout=TIMEOUT)
     first.get_by_text("Our brief").click()
     first.get_by_text("What you fear").wait_for(timeout=TIMEOUT)
-    first.get_by_role("cell", name="send NSS border guards to a sector").wait_for()
+    first.get_by_role("cell", name="send border guards to a sector").wait_for()
     second = open_page(server["game"].join_link("armenia"), "armenia-2")
     second.get_by_text("already played from another browser").wait_for(timeout=TIMEOUT)
     open_tab(facilitator, "Teams: links and codes")

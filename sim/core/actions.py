@@ -145,7 +145,9 @@ CATALOGUE: dict[Action, ActionInfo] = {
     Action.JUSTIFY: _a(
         {_AZ}, _R1, 0.0, "010", "explain the move: unagreed border, the maps, the weather"
     ),
-    Action.RHETORIC: _a({_AZ}, _R1, -2.0, "111", "irredentist rhetoric on Zangezur"),
+    Action.RHETORIC: _a(
+        {_AZ}, _R1, -2.0, "111", "irredentist rhetoric: {defender}'s land is historically ours"
+    ),
     Action.PROPOSE_TALKS: _a({_AZ}, _R1, 4.0, "036", "propose talks between local commanders"),
     Action.ASSAULT: _a(
         {_AZ},
@@ -156,7 +158,7 @@ CATALOGUE: dict[Action, ActionInfo] = {
         True,
     ),
     Action.SEND_BORDER_GUARDS: _a(
-        {_AM}, _R3, -7.2, "150", "send NSS border guards to a sector (MID: fortify border)", True
+        {_AM}, _R3, -7.2, "150", "send border guards to a sector (MID: fortify border)", True
     ),
     Action.SEND_ARMY: _a(
         {_AM}, _R3, -7.2, "150", "send regular army units to a sector (MID: show of troops)", True
