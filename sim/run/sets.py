@@ -307,6 +307,11 @@ def run_jobs(
     engine = InProcess() if engine is None else engine
     tasks: list[tuple[int, tuple]] = []
     results: list[dict[int, Any]] = []
+    # Chunks sized on every job's worlds together, as one ensemble's: the jobs share one
+    # queue, so a job's few large chunks keep the workers as busy as many small ones,
+    # and a large chunk pays a tick's fixed cost over more worlds.
+    if chunk_size is None:
+        chunk_size = default_chunk_size(sum(len(job.sets) * job.worlds for job in jobs), engine)
     for number, job in enumerate(jobs):
         if job.worlds < 1:
             raise UserError(f"Each set needs at least 1 world (got --worlds {job.worlds}).")
@@ -319,11 +324,10 @@ def run_jobs(
             done = {n: m for n, m in job.ledger.finished().items() if 0 <= n < len(job.sets)}
             blocks = [b for b in (_without(block, done) for block in blocks) if b.sets]
         results.append(done)
-        size = chunk_size or default_chunk_size(len(job.sets) * job.worlds, engine)
         tasks += [
             (number, (block, chunk, job.worlds, seed, job.measure))
             for block in blocks
-            for chunk in chunks_of_sets(block.sets, job.worlds, size)
+            for chunk in chunks_of_sets(block.sets, job.worlds, chunk_size)
         ]
     parts: dict[tuple[int, int], list[pd.DataFrame]] = {}
     if desc is None:
