@@ -171,8 +171,8 @@ def calibrate(
     if cases_dir is not None:
         asked = {"cases": cases_dir, **common, "leave_one_out": leave_one_out, "rounds": rounds}
     else:
-        asked = {"file": file, "overrides": overrides, **common, "plots": plots}
-        asked["patterns_file"] = patterns_file
+        asked = {"file": file, "overrides": overrides, **common}
+        asked |= {"plots": plots, "patterns_file": patterns_file}
     _calibrate(asked, make_engine(engine_kind, workers, scheduler))
 
 

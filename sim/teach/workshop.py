@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from sim import __version__
 from sim.catalogue.roles import MAY_2021, ROLE_DOES, TEAM_ROLE_ORDER, Role
-from sim.core.actions import CATALOGUE, actions_for, actions_in, described
+from sim.core.actions import CATALOGUE, actions_in, described
 from sim.folders.runfolder import atomic_folder
 from sim.spec.schema import Cast, Scenario
 
@@ -86,23 +86,24 @@ def _scenario_brief(state: str, role: Role, scenario: Scenario) -> str:
     return "\n".join(lines)
 
 
-def brief_markdown(role: str, scenario: Scenario | None = None, plays: Role | None = None) -> str:
+def brief_markdown(state: str, scenario: Scenario | None = None) -> str:
     """Return a state's brief as Markdown, with its moves listed from the action catalogue.
 
-    ``role`` is the state's id (its team's name). With the ``scenario`` of a workshop and
-    the role the state ``plays`` in it, the moves are exactly those of its team page, and
-    a crisis without written briefs gets one made from the scenario
-    (:func:`has_written_brief`).
+    ``state`` is the team's state id. With the ``scenario`` of a workshop, the moves are
+    exactly those of its team page (the role it plays there, less those that call on a
+    role the cast lacks), and a crisis without written briefs gets one made from the
+    scenario (:func:`has_written_brief`).
     """
-    kind = plays or brief_role(role)
-    if has_written_brief(role, scenario):
-        text = (BRIEFS / f"{brief_kind(role)}.md").read_text(encoding="utf-8").rstrip()
+    if scenario is None:
+        cast, plays = Cast(), brief_role(state)  # the written briefs: May 2021's cast
     else:
-        text = _scenario_brief(role, kind, scenario)
-    cast = Cast() if scenario is None else scenario.cast  # the written briefs: May 2021's
-    actions = actions_for(kind) if scenario is None else actions_in(kind, cast)
+        cast, plays = scenario.cast, scenario.cast.role_of(state) or Role.THIRD_PARTY
+    if has_written_brief(state, scenario):
+        text = (BRIEFS / f"{brief_kind(state)}.md").read_text(encoding="utf-8").rstrip()
+    else:
+        text = _scenario_brief(state, plays, scenario)
     rows = []
-    for action in actions:
+    for action in actions_in(plays, cast):
         plain = _CODING.sub("", described(action, cast))  # the event-data coding: analysts'
         rows.append(
             f"| {action.label} | {'yes' if CATALOGUE[action].targets_sector else ''} | {plain} |"
@@ -122,9 +123,9 @@ def brief_markdown(role: str, scenario: Scenario | None = None, plays: Role | No
     return f"{text}\n\n{moves}\n"
 
 
-def brief_body(role: str, scenario: Scenario | None = None, plays: Role | None = None) -> str:
+def brief_body(state: str, scenario: Scenario | None = None) -> str:
     """Return a state's brief as an HTML fragment (for a page that has its own frame)."""
-    text = brief_markdown(role, scenario, plays)
+    text = brief_markdown(state, scenario)
     return markdown.markdown(text, extensions=["tables"], output_format="html")
 
 

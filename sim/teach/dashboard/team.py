@@ -201,9 +201,7 @@ def TeamDesk(team: str, session: str, version: int):
 def Brief(team: str):
     """Show the team's brief, folded: what its government knows, wants and fears."""
     game = workshop_room().game  # the brief and its moves are those of the game's crisis
-    brief = solara.use_memo(
-        lambda: brief_body(team, game.scenario, game.role_of(team)), [team, id(game)]
-    )
+    brief = solara.use_memo(lambda: brief_body(team, game.scenario), [team, id(game)])
     with solara.Details(summary="Our brief (what we know, want and fear)"):
         solara.HTML(unsafe_innerHTML=brief, classes=["brief"])
 
