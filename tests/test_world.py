@@ -11,12 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy import special
 from scipy.stats import poisson
 
 import sim.core.mechanisms
 from sim.core import perception, resolver, setting
+from sim.core.compiled import LARGE_BLOCK
 from sim.core.mechanisms import SUBMODELS
-from sim.core.poisson import poisson_quantile
+from sim.core.poisson import SUMMED_BELOW, poisson_quantile, quantile_by_pdtr
 
 
 @settings(max_examples=200, deadline=None)
@@ -35,6 +37,24 @@ def test_poisson_quantile_on_the_draws_a_clash_makes():
     assert np.array_equal(poisson_quantile(u, lam), poisson.ppf(u, lam))
     war = np.random.default_rng(5).uniform(0.0, 400.0, u.size)  # an offensive's massed fire
     assert np.array_equal(poisson_quantile(u, war), poisson.ppf(u, war))
+
+
+def test_a_large_block_s_summed_quantiles_are_pdtr_s_even_on_a_step():
+    """The summed CDF decides only clear of a step; on one, pdtr decides, as in a small block."""
+    rng = np.random.default_rng(6)
+    lam = rng.uniform(0.0, 1.5 * SUMMED_BELOW, 30_000)  # both sides of the summing's limit
+    k = np.floor(rng.uniform(0.0, 1.0, lam.size) * (lam + 4 * np.sqrt(lam) + 2))
+    on_a_step = special.pdtr(k, lam)
+    u = np.concatenate([on_a_step, np.nextafter(on_a_step, 0.0), np.nextafter(on_a_step, 1.0)])
+    lam = np.tile(lam, 3)
+    keep = u < 1.0
+    u, lam = u[keep], lam[keep]
+    assert u.size > LARGE_BLOCK  # the compiled, summing path
+    quantile = poisson_quantile(u, lam)
+    assert np.array_equal(quantile, quantile_by_pdtr(u, lam))
+    # The smallest k whose CDF reaches u (SciPy's ppf may be one lower, on a step).
+    assert (special.pdtr(quantile, lam) >= u).all()
+    assert (special.pdtr(quantile - 1.0, lam)[quantile > 0] < u[quantile > 0]).all()
 
 
 def _numbers_in(code) -> set:

@@ -133,3 +133,39 @@ def c_pow(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
     for i in range(base.size):
         out[i] = base[i] ** exponent[i]
     return out
+
+
+@njit(cache=True, nogil=True)
+def poisson_by_summing(
+    u: np.ndarray, lam: np.ndarray, summed_below: float, near_a_step: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the Poisson quantiles of ``poisson_quantile`` where the summed CDF is sure.
+
+    For ``lam`` below ``summed_below`` the CDF is summed term by term from 0,
+    ``e^-lam (1 + lam + lam^2/2 + ...)``, until it reaches ``u``: a few multiplications
+    where ``pdtr`` costs some 80 ns. The sum's error (about 1e-14) is far below
+    ``near_a_step``, so where neither the CDF at the answer nor the one below it comes
+    that close to ``u`` the answer is the one ``pdtr`` gives; the rest (larger ``lam``,
+    and a value within the band of a step, about one in a billion) are returned as
+    ``unsure`` for ``pdtr`` to decide.
+    """
+    k = np.empty(u.shape[0])
+    unsure = np.zeros(u.shape[0], np.bool_)
+    for i in range(u.shape[0]):
+        if u[i] == 0.0:
+            k[i] = -1.0
+            continue
+        if not lam[i] < summed_below:
+            unsure[i] = True
+            continue
+        term = math.exp(-lam[i])
+        cdf = term
+        j = 0.0
+        while cdf < u[i] - near_a_step and j < summed_below * 8.0:
+            j += 1.0
+            term *= lam[i] / j
+            cdf += term
+        k[i] = j
+        if cdf - u[i] < near_a_step or cdf - term > u[i] - near_a_step:
+            unsure[i] = True  # too near a step (or never reached) to tell without pdtr
+    return k, unsure
