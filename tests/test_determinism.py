@@ -35,6 +35,13 @@ def test_a_world_alone_equals_the_same_world_in_a_large_batch(baseline, large_ba
     )
 
 
+def test_a_block_that_records_nothing_has_the_same_worlds(baseline, large_batch):
+    """Sets' blocks count no aggregates (record=False): the worlds are the batch's."""
+    quiet = CrisisModel(baseline, worlds=5000, record=False)
+    assert quiet.recorder is None
+    pd.testing.assert_frame_equal(quiet.run().outcomes(), large_batch)
+
+
 def test_every_world_of_the_exercise_alone_equals_it_in_the_batch(exercise_data):
     """In the exercise scenario every mechanism fires; check whole trajectories too."""
     scenario = make_scenario(exercise_data)

@@ -195,6 +195,7 @@ def _simulated(
             world_ids=world_ids,
             sample_stride=0,
             collect=False,
+            record=False,  # a set's measures read its outcome rows only
         )
         retire = len(world_ids) >= RETIRE_FROM
         while model.running:
