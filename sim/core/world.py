@@ -222,8 +222,11 @@ class WorldState:
         """Return a deep copy (used to freeze absorbed worlds)."""
         return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
-    def restore(self, before: WorldState, frozen: np.ndarray) -> None:
-        """Put back ``before``'s values in the ``frozen`` worlds."""
+    def rows(self, worlds: np.ndarray) -> WorldState:
+        """Return a copy of the state of ``worlds`` (indices) only: the worlds to freeze."""
+        return WorldState(**{f.name: getattr(self, f.name)[worlds] for f in fields(self)})
+
+    def restore(self, frozen: WorldState, worlds: np.ndarray) -> None:
+        """Put back the state ``frozen`` (taken by :meth:`rows`) in ``worlds``."""
         for f in fields(self):
-            now = getattr(self, f.name)
-            now[frozen] = getattr(before, f.name)[frozen]
+            getattr(self, f.name)[worlds] = getattr(frozen, f.name)
