@@ -43,11 +43,14 @@ def outcomes(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     w.rung = rung
     w.max_rung = np.maximum(w.max_rung, rung)
     contested = w.patron_presence & (w.depth_km > 0)
-    absorbed = np.select(
-        [w.alliance_state == AllianceState.COLLECTIVE_MEASURES, row_any(contested)],
-        [Outcome.ALLIANCE_INTERVENTION, Outcome.PATRON_INTERPOSITION],
-        Outcome.ONGOING,
-    ).astype(np.int8)
+    # The first that holds: the alliance's measures, then the patron's troops in the way.
+    absorbed = np.where(
+        w.alliance_state == AllianceState.COLLECTIVE_MEASURES,
+        np.int8(Outcome.ALLIANCE_INTERVENTION),
+        np.where(
+            row_any(contested), np.int8(Outcome.PATRON_INTERPOSITION), np.int8(Outcome.ONGOING)
+        ),
+    )
     newly = (w.outcome == Outcome.ONGOING) & (absorbed != Outcome.ONGOING)
     facts.ended = newly
     w.outcome = np.where(newly, absorbed, w.outcome).astype(np.int8)

@@ -24,6 +24,8 @@ from sim.core.world import NEVER, WorldState
 
 def fire(w: WorldState, mask: np.ndarray, strength: float, tick: int) -> None:
     """Add ``strength`` to the clash where ``mask`` (capped at 1); stamp a first shot."""
+    if not mask.any():  # most ticks, most kinds of fire: nobody fired that way
+        return
     w.clash_intensity = np.where(
         mask, np.minimum(1.0, w.clash_intensity + strength), w.clash_intensity
     )
