@@ -10,8 +10,6 @@ scenario's ``dynamics`` (sim/spec/dynamics.py), so that sweeps, sensitivity anal
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.core.border import Border
 from sim.core.facts import TickFacts
 from sim.core.mechanisms import SUBMODELS, classify_at_horizon
@@ -37,8 +35,8 @@ class Resolver:
         Returns the tick's facts. Worlds that had ended are restored afterwards,
         unchanged, whatever their facts say.
         """
-        frozen = np.flatnonzero(~w.active)
-        before = w.rows(frozen) if frozen.size else None  # only the ended worlds' rows
+        frozen = ~w.active
+        before = w.rows(frozen) if frozen.any() else None  # only the ended worlds' rows
         facts = TickFacts.begin(w, decisions, tick, self.setting.roles)
         for submodel in SUBMODELS:
             submodel.run(w, facts, self.setting)

@@ -223,7 +223,7 @@ class WorldState:
         return WorldState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
     def rows(self, worlds: np.ndarray) -> WorldState:
-        """Return a copy of the state of ``worlds`` (indices) only: the worlds to freeze."""
+        """Return a copy of the state of ``worlds`` (a mask) only: the worlds to freeze."""
         return WorldState(**{f.name: getattr(self, f.name)[worlds] for f in fields(self)})
 
     def restore(self, frozen: WorldState, worlds: np.ndarray) -> None:
