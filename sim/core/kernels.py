@@ -142,8 +142,9 @@ def poisson_by_summing(
     """Return the Poisson quantiles of ``poisson_quantile`` where the summed CDF is sure.
 
     For ``lam`` below ``summed_below`` the CDF is summed term by term from 0,
-    ``e^-lam (1 + lam + lam^2/2 + ...)``, until it reaches ``u``: a few multiplications
-    where ``pdtr`` costs some 80 ns. The sum's error (about 1e-14) is far below
+    ``e^-lam (1 + lam + lam^2/2 + ...)``, until it reaches ``u``: a multiplication a
+    term (by ``lam`` times 1/j from a table, so that no division waits on the one
+    before) where ``pdtr`` costs some 80 ns. The sum's error (about 1e-14) is far below
     ``near_a_step``, so where neither the CDF at the answer nor the one below it comes
     that close to ``u`` the answer is the one ``pdtr`` gives; the rest (larger ``lam``,
     and a value within the band of a step, about one in a billion) are returned as
@@ -151,6 +152,8 @@ def poisson_by_summing(
     """
     k = np.empty(u.shape[0])
     unsure = np.zeros(u.shape[0], np.bool_)
+    most = int(summed_below) * 8  # terms summed at most: far past any quantile below it
+    reciprocal = 1.0 / np.arange(1.0, most + 1.0)
     for i in range(u.shape[0]):
         if u[i] == 0.0:
             k[i] = -1.0
@@ -160,12 +163,13 @@ def poisson_by_summing(
             continue
         term = math.exp(-lam[i])
         cdf = term
-        j = 0.0
-        while cdf < u[i] - near_a_step and j < summed_below * 8.0:
-            j += 1.0
-            term *= lam[i] / j
+        reach = u[i] - near_a_step
+        j = 0
+        while cdf < reach and j < most:
+            term *= lam[i] * reciprocal[j]
+            j += 1
             cdf += term
         k[i] = j
-        if cdf - u[i] < near_a_step or cdf - term > u[i] - near_a_step:
+        if cdf - u[i] < near_a_step or cdf - term > reach:
             unsure[i] = True  # too near a step (or never reached) to tell without pdtr
     return k, unsure

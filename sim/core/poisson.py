@@ -13,9 +13,9 @@ from sim.core.compiled import kernels_for
 
 #: Below this mean a large block's quantiles are found by summing the CDF's terms
 #: (:func:`sim.core.kernels.poisson_by_summing`): up to it the sum costs less than
-#: ``pdtr`` (at 100, 135 against 208 ms a million; at 150 they are even). An
+#: ``pdtr`` (at 100, 103 against 208 ms a million; at 200 they are about even). An
 #: offensive's heaviest tick in Karabakh 2020 has a mean of 64.
-SUMMED_BELOW = 120.0
+SUMMED_BELOW = 160.0
 
 #: How close the CDF one below the guess, computed as a difference, may come to ``u``
 #: before ``pdtr`` itself decides: far above the error of either (about 1e-14).
