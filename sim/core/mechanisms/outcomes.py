@@ -28,10 +28,11 @@ def outcomes(w: WorldState, facts: TickFacts, setting: Setting) -> None:
     (the Karabakh war of 2020 ended in the statement of 9-10 November); the fighting
     goes on being counted, so its killed are the war's.
     """
-    rung = RUNG_OF[facts.attacker.action]
+    # np.take, not RUNG_OF[action]: the same values, without the index's cast to intp.
+    rung = np.take(RUNG_OF, facts.attacker.action)
     for decision in facts.decisions.values():
-        rung = np.maximum(rung, RUNG_OF[decision.action])
-        w.goldstein_total += GOLDSTEIN_OF[decision.action]
+        rung = np.maximum(rung, np.take(RUNG_OF, decision.action))
+        w.goldstein_total += np.take(GOLDSTEIN_OF, decision.action)
     rung = np.where(facts.incidents, np.maximum(rung, int(Rung.USE_OF_FORCE)), rung)
     w.max_depth_km = np.maximum(w.max_depth_km, w.total_depth_km)
     thresholds = setting.scenario.thresholds
