@@ -8,7 +8,9 @@ kept only for the sampled worlds, chosen by world index alone.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 import pandas as pd
@@ -244,6 +246,20 @@ class Recorder:
         self._rows.extend(other._rows)
 
 
+@functools.cache
+def _names_by_code(codes: type[IntEnum]) -> np.ndarray:
+    """Return each member's lower-case name at its code's place, to look codes up by."""
+    names = np.full(max(codes) + 1, None, dtype=object)
+    for member in codes:
+        names[member] = member.name.lower()
+    return names
+
+
+def _names(codes: type[IntEnum], values: np.ndarray) -> np.ndarray:
+    """Return the names of ``values``, codes of ``codes`` (a lookup, not a loop of enums)."""
+    return _names_by_code(codes)[values]
+
+
 def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) -> pd.DataFrame:
     """Return one row per world: outcome class and measures (see docs/results.md)."""
 
@@ -253,7 +269,7 @@ def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) ->
     return pd.DataFrame(
         {
             "world": world_ids.astype(np.int64),
-            "outcome": [Outcome(o).name.lower() for o in w.outcome],
+            "outcome": _names(Outcome, w.outcome),
             "max_depth_km": w.max_depth_km,
             "final_depth_km": w.total_depth_km,
             "max_rung": w.max_rung.astype(np.int8),
@@ -267,7 +283,7 @@ def outcome_table(w: WorldState, world_ids: np.ndarray, days_per_tick: float) ->
             "talks_day": day_of(w.talks_tick),
             "statement_day": day_of(w.statement_tick),
             "appeal_day": day_of(w.appeal_alliance_tick),
-            "alliance_final_state": [AllianceState(c).name.lower() for c in w.alliance_state],
+            "alliance_final_state": _names(AllianceState, w.alliance_state),
             "patron_urged_restraint": w.patron_urged_restraint.copy(),
             "ceasefire_day": day_of(w.ceasefire_tick),
             "ceasefires_broken": w.ceasefires_broken.astype(np.int16),
