@@ -351,6 +351,22 @@ def test_the_workshop_room_plays_it_too():
     assert room.submit("cambodia", "tab", "local_talks", None, day=0) == "local talks"
 
 
+def test_the_facilitator_s_set_up_page_offers_its_teams(monkeypatch):
+    # It once asked the cast for every team role and failed on the patron it lacks.
+    import ipyvuetify as v
+    import solara
+
+    from sim.teach.dashboard import config
+    from sim.teach.dashboard.facilitator import SetupDesk
+    from sim.teach.dashboard.room import Room
+
+    monkeypatch.setitem(config._opened, "room", Room(CASE_G, debrief_worlds=20))
+    _, rendered = solara.render(SetupDesk("key"), handle_error=False)
+    boxes = [found.widget for found in rendered.find(v.Checkbox)]
+    assert [box.label for box in boxes] == ["Cambodia", "Thailand", "Indonesia"]  # defender first
+    assert [box.v_model for box in boxes] == [True, True, False]  # the cast, not outsiders
+
+
 @pytest.mark.slow  # the command line end to end
 def test_the_terminal_plays_it_and_names_no_role_it_lacks(tmp_path):
     played = subprocess.run(  # the input ends at once: the team holds every day

@@ -145,3 +145,36 @@ def test_the_written_briefs_are_for_the_crisis_of_may_2021_only():
     body = brief_body("armenia", war)  # the same ids, another crisis
     assert "What you know" not in _parse(body).headings and "May 2021" not in body
     assert "27 September 2020" in body
+
+
+def test_the_printed_briefs_of_another_crisis_are_its_team_pages_briefs(tmp_path):
+    # `crisis-sim briefs` printed May 2021's four whatever the workshop played.
+    from sim.errors import UserError
+    from sim.spec.loading import load_scenario
+
+    from conftest import SCENARIOS
+
+    path = SCENARIOS / "cases/thailand-cambodia-2011/scenario.yaml"
+    scenario = load_scenario(path).scenario
+    pages = write_briefs(tmp_path / "b", scenario=scenario)
+    assert [p.name for p in pages] == ["cambodia.html", "thailand.html", "indonesia.html"]
+    for page in pages:
+        text = page.read_text()
+        assert brief_body(page.stem, scenario) in text
+        for word in ("2021", "Armenia", "Azerbaijan", "Sev Lake", "Russia", "CSTO"):
+            assert word not in text, (page.name, word)
+    index = (tmp_path / "b" / "index.html").read_text()
+    assert scenario.title in index and "11 May" not in index
+    with pytest.raises(UserError, match=r"'armenia' plays no part.*cambodia, thailand, indonesia"):
+        write_briefs(tmp_path / "c", ("armenia",), scenario=scenario)
+    assert not (tmp_path / "c").exists()
+    workshop = load_scenario(SCENARIOS / "workshop-sev-lake.yaml").scenario
+    written = write_briefs(tmp_path / "w", ("armenia",), scenario=workshop)[0].read_text()
+    assert written == brief_page("armenia")  # May 2021's own briefs, word for word
+
+    done = run_main(tmp_path, "briefs", str(path), "--role", "indonesia", "--out", "x")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["index.html", "indonesia.html"]
+    refused = run_main(tmp_path, "briefs", str(path), "--role", "france", "--out", "y")
+    assert refused.returncode == 2 and "plays no part" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "y").exists()

@@ -72,6 +72,15 @@ def play(
 
 
 def briefs(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A scenario file: the briefs of its workshop's teams (default: the May 2021 "
+            "workshop's written briefs).",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
     out_dir: Annotated[
         Path,
         typer.Option("--out", metavar="DIR", help="Where to write the briefs (a new folder)."),
@@ -81,8 +90,9 @@ def briefs(
         typer.Option(
             "--role",
             metavar="ROLE",
-            help="A team's role; repeat for several (default: armenia, azerbaijan, russia, "
-            "csto). A third party (e.g. france) gets the Western capital's brief.",
+            help="A team's state; repeat for several (default: armenia, azerbaijan, russia, "
+            "csto, or with FILE every state its teams can play). Without FILE a third party "
+            "(e.g. france) gets the Western capital's brief.",
         ),
     ] = None,
     replace: ReplaceOption = False,
@@ -90,18 +100,23 @@ def briefs(
     """Write the workshop's printable briefs: one HTML page per team, and an index.
 
     Each says what its government could know on 11 May 2021, what it wants and fears,
-    and the moves it may make. Open them in a browser and print; see docs/workshop.md.
+    and the moves it may make. With a scenario FILE of another crisis, each brief is the
+    one its team page shows: whom the team plays, what its role can do, the scenario's
+    description and the page's moves. Open them in a browser and print; see
+    docs/workshop.md.
     """
-    from sim.teach.workshop import ROLES, write_briefs
+    from sim.spec.loading import load_scenario
+    from sim.teach.workshop import write_briefs
 
-    chosen = tuple(roles) if roles else ROLES
-    for role in chosen:
+    for role in roles or ():
         if not role.replace("_", "").isalnum() or role != role.lower():
             raise UserError(
                 f"{role!r} is not a role: use a lower-case name such as armenia or "
                 "united_states (--role may be repeated)."
             )
-    pages = write_briefs(out_dir, chosen, replace=replace)
+    scenario = None if file is None else load_scenario(file).scenario
+    chosen = tuple(roles) if roles else None
+    pages = write_briefs(out_dir, chosen, replace=replace, scenario=scenario)
     out.print(
         f"Briefs: {escape(str(out_dir))}/ ({', '.join(p.name for p in pages)}, index.html)",
         highlight=False,

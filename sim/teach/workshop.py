@@ -6,8 +6,9 @@ does not say what happened next, which is for the debrief. The list of moves at 
 end of each brief is built from the action catalogue (:mod:`sim.core.actions`), so it names
 exactly the buttons of the team's page and the actions of ``crisis-sim play``.
 
-``crisis-sim briefs --out DIR`` writes the printable pages; the team pages of the
-dashboard show the same brief under "Our brief". A workshop of another crisis (one that
+``crisis-sim briefs --out DIR`` writes the printable pages (``crisis-sim briefs FILE``,
+those of a scenario's workshop); the team pages of the dashboard show the same brief
+under "Our brief". A workshop of another crisis (one that
 does not begin on :data:`BRIEFS_DAY`, or casts other states) gives each team a brief
 made from its scenario instead: who the team plays, what that role can do, the
 scenario's own description, and the moves of its page, with no word of May 2021.
@@ -27,6 +28,7 @@ from markupsafe import Markup
 from sim import __version__
 from sim.catalogue.roles import MAY_2021, ROLE_DOES, TEAM_ROLE_ORDER, Role
 from sim.core.actions import CATALOGUE, actions_in, described
+from sim.errors import UserError
 from sim.folders.runfolder import atomic_folder
 from sim.spec.schema import Cast, Scenario
 
@@ -129,40 +131,109 @@ def brief_body(state: str, scenario: Scenario | None = None) -> str:
     return markdown.markdown(text, extensions=["tables"], output_format="html")
 
 
-def _page(title: str, kicker: str, body: str) -> str:
+#: The pages' footer: where the written briefs come from, and where a scenario's do.
+_WRITTEN = (
+    "from the case brief of the May 2021 Sev Lake border crisis. A simulation exercise: "
+    "the briefs say what each government could know on 11 May 2021, not what happened next."
+)
+_FROM_SCENARIO = (
+    "from the scenario {title}. A simulation exercise: the facilitator tells each team what "
+    "its government knew when the crisis began; the briefs do not say what happened next."
+)
+
+
+def _all_written(scenario: Scenario | None) -> bool:
+    """Whether every team of ``scenario``'s workshop (May 2021's, if None) reads a written brief."""
+    return scenario is None or all(has_written_brief(s, scenario) for s in team_states(scenario))
+
+
+def _page(title: str, kicker: str, body: str, scenario: Scenario | None = None) -> str:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("sim", "templates"), autoescape=True, keep_trailing_newline=True
     )
     template = environment.get_template("brief.html.j2")
-    return template.render(title=title, kicker=kicker, body=Markup(body), version=__version__)
+    source = _WRITTEN if _all_written(scenario) else _FROM_SCENARIO.format(title=scenario.title)
+    return template.render(
+        title=title, kicker=kicker, body=Markup(body), version=__version__, source=source
+    )
 
 
-def brief_page(role: str) -> str:
-    """Return a role's brief as a printable, self-contained HTML page."""
-    name = Cast().label(role)
-    return _page(f"Brief: {name}", f"brief for the team playing {name}", brief_body(role))
+def brief_page(state: str, scenario: Scenario | None = None) -> str:
+    """Return a state's brief as a printable, self-contained HTML page.
 
-
-def write_briefs(out: Path, roles: tuple[str, ...] = ROLES, replace: bool = False) -> list[Path]:
-    """Write each role's printable brief and an index page into ``out``; return the pages.
-
-    The folder is written whole or not at all, and an existing one is replaced only with
-    ``replace`` and only if it holds briefs crisis-sim wrote (its ``index.html``).
+    With a ``scenario``, the brief of its workshop (:func:`brief_markdown`).
     """
+    name = (Cast() if scenario is None else scenario.cast).label(state)
+    body = brief_body(state, scenario)
+    return _page(f"Brief: {name}", f"brief for the team playing {name}", body, scenario)
+
+
+def cast_teams(scenario: Scenario) -> tuple[str, ...]:
+    """Return the cast's states in the teams' order (defender, attacker, patron, alliance).
+
+    A role the crisis lacks (``cast: {patron: null}``) has no team.
+    """
+    return tuple(
+        scenario.cast.state(role) for role in TEAM_ROLE_ORDER if role in scenario.cast.roles
+    )
+
+
+def team_states(scenario: Scenario) -> tuple[str, ...]:
+    """Return the states a workshop of ``scenario`` can give a team: its cast, then outsiders.
+
+    As the facilitator's set-up page lists them (:func:`cast_teams`, then third parties).
+    """
+    return (*cast_teams(scenario), *scenario.actors.third_parties)
+
+
+def write_briefs(
+    out: Path,
+    roles: tuple[str, ...] | None = None,
+    replace: bool = False,
+    scenario: Scenario | None = None,
+) -> list[Path]:
+    """Write each team's printable brief and an index page into ``out``; return the pages.
+
+    ``roles`` are the teams' states (default: May 2021's four, or with a ``scenario``
+    every state a team of its workshop can play, :func:`team_states`). With a scenario
+    the briefs are its workshop's, as the team pages show them. The folder is written
+    whole or not at all, and an existing one is replaced only with ``replace`` and only
+    if it holds briefs crisis-sim wrote (its ``index.html``).
+    """
+    if roles is None:
+        roles = ROLES if scenario is None else team_states(scenario)
+    elif scenario is not None:
+        unknown = [state for state in roles if state not in team_states(scenario)]
+        if unknown:
+            raise UserError(
+                f"{unknown[0]!r} plays no part in {scenario.name!r}: its teams can play "
+                f"{', '.join(team_states(scenario))}. Give one of those with --role, or "
+                "leave --role out for all of them."
+            )
+    cast = Cast() if scenario is None else scenario.cast
     with atomic_folder(Path(out), replace, what="briefs folder", marker=INDEX) as folder:
-        for role in roles:
-            (folder / f"{role}.html").write_text(brief_page(role), encoding="utf-8")
+        for state in roles:
+            page = brief_page(state, scenario)
+            (folder / f"{state}.html").write_text(page, encoding="utf-8")
         links = "".join(
-            f'<a href="{html.escape(role)}.html">{html.escape(role.replace("_", " "))}</a>'
-            for role in roles
+            f'<a href="{html.escape(state)}.html">{html.escape(cast.label(state))}</a>'
+            for state in roles
         )
+        if _all_written(scenario):
+            title = "Workshop briefs: the Sev Lake border crisis"
+            known = (
+                "what that government could know on 11 May 2021, what it wants and what it fears"
+            )
+        else:
+            title = f"Workshop briefs: {scenario.title}"
+            known = "whom the team plays and the moves it may make"
         index = _page(
             "Workshop briefs",
             "briefs to print, one per team",
-            "<h1>Workshop briefs: the Sev Lake border crisis</h1>"
+            f"<h1>{html.escape(title)}</h1>"
             "<p>Print one brief per team and hand it out before the first day. Each says "
-            "what that government could know on 11 May 2021, what it wants and what it "
-            f"fears.</p><nav>{links}</nav>",
+            f"{html.escape(known)}.</p><nav>{links}</nav>",
+            scenario,
         )
         (folder / INDEX).write_text(index, encoding="utf-8")
-    return [Path(out) / f"{role}.html" for role in roles]
+    return [Path(out) / f"{state}.html" for state in roles]

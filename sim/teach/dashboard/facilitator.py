@@ -18,7 +18,6 @@ import html
 
 import solara
 
-from sim.catalogue.roles import TEAM_ROLE_ORDER
 from sim.errors import UserError
 from sim.spec.schema import FACILITATOR_EVENTS
 from sim.teach.dashboard.access import qr_svg, query_value
@@ -38,6 +37,7 @@ from sim.teach.dashboard.widgets import Grid, Heading, Lines, Para
 from sim.teach.game import Debrief, GameError
 from sim.teach.negotiation import MAX_LENGTH
 from sim.teach.views import event_line
+from sim.teach.workshop import cast_teams, team_states
 
 
 @solara.component
@@ -189,12 +189,11 @@ def TeamBrowsers(claimed: tuple[str, ...]):
 def SetupDesk(key: str):
     """Before the game: choose the governments the teams will play, and start."""
     room = workshop_room()
-    outside = list(room.scenario.actors.third_parties)
-    teams = [room.scenario.cast.state(role) for role in TEAM_ROLE_ORDER]
+    teams = list(cast_teams(room.scenario))  # a role the crisis lacks has no team
     chosen, set_chosen = solara.use_state(teams)
     message, set_message = solara.use_state("")
     Para("Choose the governments the teams will play, then start.")
-    for state in [*teams, *outside]:
+    for state in team_states(room.scenario):
         solara.Checkbox(
             label=room.name(state),
             value=state in chosen,
@@ -213,7 +212,7 @@ def SetupDesk(key: str):
     if message:
         solara.Error(message)
     ClassScreenLink()
-    JoinLinks(key, teams + outside)
+    JoinLinks(key, list(team_states(room.scenario)))
 
 
 def ClassScreenLink():
