@@ -51,12 +51,11 @@ def power(base: float | np.ndarray, exponent: float | np.ndarray) -> np.ndarray:
     itself (sorting 50,000 counts to find the distinct ones had cost 1.5 ms a tick).
     """
     base, exponent = np.asarray(base, dtype=float), np.asarray(exponent)
-    if base.ndim == 0 and exponent.dtype.kind in "iu" and exponent.size and exponent.min() >= 0:
-        # Counts (of ceasefires broken): a table of base ** 0 .. base ** max, looked up.
-        table = np.array([math.pow(float(base), float(e)) for e in range(exponent.max() + 1)])
-        return table[exponent]
     if base.ndim == 0:
-        distinct, index = np.unique(exponent, return_inverse=True)
+        if exponent.dtype.kind in "iu" and exponent.size and exponent.min() >= 0:
+            distinct, index = np.arange(exponent.max() + 1), exponent  # counts: 0 .. max
+        else:
+            distinct, index = np.unique(exponent, return_inverse=True)
         table = np.array([math.pow(float(base), float(e)) for e in distinct.ravel()])
         return table[index].reshape(exponent.shape)
     base, exponent = np.broadcast_arrays(base, exponent.astype(float))

@@ -17,6 +17,7 @@ scenario's own description, and the moves of its page, with no word of May 2021.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from pathlib import Path
@@ -142,18 +143,19 @@ _FROM_SCENARIO = (
 )
 
 
-def _all_written(scenario: Scenario | None) -> bool:
-    """Whether every team of ``scenario``'s workshop (May 2021's, if None) reads a written brief."""
-    return scenario is None or all(has_written_brief(s, scenario) for s in team_states(scenario))
-
-
-def _page(title: str, kicker: str, body: str, scenario: Scenario | None = None) -> str:
+@functools.cache
+def _template() -> jinja2.Template:
+    """Return the briefs' page template, loaded once."""
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("sim", "templates"), autoescape=True, keep_trailing_newline=True
     )
-    template = environment.get_template("brief.html.j2")
-    source = _WRITTEN if _all_written(scenario) else _FROM_SCENARIO.format(title=scenario.title)
-    return template.render(
+    return environment.get_template("brief.html.j2")
+
+
+def _page(title: str, kicker: str, body: str, scenario: Scenario | None, written: bool) -> str:
+    """Return a printable page; its footer names the written briefs or ``scenario``."""
+    source = _WRITTEN if written else _FROM_SCENARIO.format(title=scenario.title)
+    return _template().render(
         title=title, kicker=kicker, body=Markup(body), version=__version__, source=source
     )
 
@@ -165,7 +167,8 @@ def brief_page(state: str, scenario: Scenario | None = None) -> str:
     """
     name = (Cast() if scenario is None else scenario.cast).label(state)
     body = brief_body(state, scenario)
-    return _page(f"Brief: {name}", f"brief for the team playing {name}", body, scenario)
+    written = has_written_brief(state, scenario)
+    return _page(f"Brief: {name}", f"brief for the team playing {name}", body, scenario, written)
 
 
 def cast_teams(scenario: Scenario) -> tuple[str, ...]:
@@ -200,17 +203,19 @@ def write_briefs(
     whole or not at all, and an existing one is replaced only with ``replace`` and only
     if it holds briefs crisis-sim wrote (its ``index.html``).
     """
+    teams = ROLES if scenario is None else team_states(scenario)
     if roles is None:
-        roles = ROLES if scenario is None else team_states(scenario)
+        roles = teams
     elif scenario is not None:
-        unknown = [state for state in roles if state not in team_states(scenario)]
+        unknown = [state for state in roles if state not in teams]
         if unknown:
             raise UserError(
                 f"{unknown[0]!r} plays no part in {scenario.name!r}: its teams can play "
-                f"{', '.join(team_states(scenario))}. Give one of those with --role, or "
-                "leave --role out for all of them."
+                f"{', '.join(teams)}. Give one of those with --role, or leave --role out "
+                "for all of them."
             )
     cast = Cast() if scenario is None else scenario.cast
+    written = all(has_written_brief(state, scenario) for state in roles)
     with atomic_folder(Path(out), replace, what="briefs folder", marker=INDEX) as folder:
         for state in roles:
             page = brief_page(state, scenario)
@@ -219,7 +224,7 @@ def write_briefs(
             f'<a href="{html.escape(state)}.html">{html.escape(cast.label(state))}</a>'
             for state in roles
         )
-        if _all_written(scenario):
+        if written:
             title = "Workshop briefs: the Sev Lake border crisis"
             known = (
                 "what that government could know on 11 May 2021, what it wants and what it fears"
@@ -234,6 +239,7 @@ def write_briefs(
             "<p>Print one brief per team and hand it out before the first day. Each says "
             f"{html.escape(known)}.</p><nav>{links}</nav>",
             scenario,
+            written,
         )
         (folder / INDEX).write_text(index, encoding="utf-8")
     return [Path(out) / f"{state}.html" for state in roles]
